@@ -1,0 +1,64 @@
+import type { Diagnostic } from "./diagnostics.js";
+
+/** A JSON value. */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+/** Deeply readonly view of a type (results are frozen plain data). */
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends Float64Array | Int32Array
+    ? T
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
+/**
+ * One estimated quantity, as statsmodels' `params / bse / tvalues / pvalues / conf_int` and fixest's `coeftable`
+ * give it. `df` is the degrees of freedom of the reference t distribution, or null when the normal is used.
+ * Quantities that cannot be computed are null (and a diagnostic says why), never NaN.
+ */
+export interface Term {
+  readonly name: string;
+  readonly estimate: number;
+  readonly se: number | null;
+  readonly statistic: number | null;
+  readonly df: number | null;
+  readonly pValue: number | null;
+  readonly ci: readonly [number, number] | null;
+}
+
+/** Row counts behind an estimate: used, dropped (with reasons), and clusters when clustered. */
+export interface SampleSize {
+  readonly obs: number;
+  readonly dropped: number;
+  readonly droppedReasons?: Readonly<Record<string, number>>;
+  readonly clusters?: readonly number[];
+}
+
+/** How a number can be reproduced: the canonical spec, the input hash, the seed, the engine and the version. */
+export interface Provenance {
+  readonly spec: Json;
+  readonly inputHash?: string;
+  readonly seed?: number;
+  readonly engine: "memory" | "duckdb" | "warehouse";
+  readonly version: string;
+}
+
+/** Fields common to every estimate result. */
+export interface ResultBase {
+  readonly method: string;
+  readonly alpha: number;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Recursively freezes a plain object / array graph (typed arrays are left as they are, since they cannot be
+ * frozen) and returns it typed as deeply readonly.
+ */
+export function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}

@@ -1,0 +1,3 @@
+// Public API of truelift. Each layer re-exports its own public names.
+export * from "./core/index.js";
+export * from "./numeric/linalg/index.js";

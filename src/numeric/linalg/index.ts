@@ -1,0 +1,3 @@
+export * from "./cholesky.js";
+export * from "./dense.js";
+export * from "./qr.js";
