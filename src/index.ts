@@ -1,4 +1,50 @@
 // Public API of truelift. Each layer re-exports its own public names.
 export * from "./core/index.js";
+export * from "./data/index.js";
+export { type AucOptions, auc } from "./models/auc.js";
+export {
+  type BootstrapResult,
+  type BootstrapSpec,
+  bootstrap,
+  CI_METHODS,
+  type CiMethod,
+  type ModuleStatistic,
+} from "./models/bootstrap.js";
+export {
+  type BcaInterval,
+  basicInterval,
+  bcaInterval,
+  bootstrapSe,
+  percentileInterval,
+  quantileSorted,
+} from "./models/bootstrap-ci.js";
+export {
+  LOGIT_MISSING_POLICIES,
+  LOGIT_PENALTIES,
+  type LogitCovariate,
+  type LogitDesignInfo,
+  type LogitFittedCovariate,
+  type LogitPenalty,
+  type LogitResult,
+  type LogitSpec,
+  logit,
+  predictLogit,
+} from "./models/logit.js";
+export {
+  bootstrapResample,
+  clusterPlan,
+  fullSample,
+  jackknifeResample,
+  jackknifeSize,
+  type Resample,
+  type ResampleContext,
+  type ResamplePlan,
+  type ResampleTask,
+  type ResampleTaskResult,
+  runResampleTask,
+  type StatisticFactory,
+  type StatisticFn,
+} from "./models/resample.js";
 export * from "./numeric/dist/index.js";
 export * from "./numeric/linalg/index.js";
+export * from "./numeric/optimize/index.js";

@@ -23,6 +23,10 @@ export const ERROR_CATALOGUE = {
     hint: "Use a .csv, .csv.gz, .tsv, .parquet, .ndjson or .jsonl file, or pass a SQL query against a DuckDB file.",
   },
   E_READ_FAILED: { category: "data", hint: "Check that the file is well-formed and readable." },
+  E_UNSUPPORTED_OUTPUT: {
+    category: "usage",
+    hint: "Write to a path ending in .csv, .csv.gz, .tsv or .parquet.",
+  },
   E_COLUMN_MISSING: {
     category: "data",
     hint: "Check the spelling (names are case-sensitive) or rename the column.",
@@ -63,6 +67,27 @@ export const ERROR_CATALOGUE = {
   E_WORKER_FAILED: { category: "engine", hint: "Re-run with threads: 1 to see the underlying failure." },
   E_QUERY_FAILED: { category: "engine", hint: "Check the SQL; the failing query is attached to the error." },
   E_WRITE_FAILED: { category: "engine", hint: "Check that the output directory exists and is writable." },
+  E_CONSTANT_OUTCOME: {
+    category: "data",
+    hint: "The 0/1 outcome takes a single value in the rows used; both 0s and 1s are needed to fit the model.",
+  },
+  // Linear models (src/models/ols.ts and friends).
+  E_FORMULA_SYNTAX: {
+    category: "usage",
+    hint: "Write the formula as 'y ~ a + b:c + C(d)', using +, -, *, :, parentheses, 0/1 and C(x, Treatment('level')).",
+  },
+  E_NONFINITE_VALUES: {
+    category: "data",
+    hint: "Replace infinite values (e.g. from a division by zero) with finite numbers or missing values.",
+  },
+  E_UNSUPPORTED_VCOV: {
+    category: "usage",
+    hint: "Choose another variance estimator (HC1 or cluster), or absorb at most one fixed effect.",
+  },
+  E_DETACHED_RESULT: {
+    category: "usage",
+    hint: "Call withVcov on the result object returned by ols() in this process, or refit with the new vcov.",
+  },
 } as const satisfies Record<string, { category: ErrorCategory; hint: string }>;
 
 /** Which CLI exit code an error maps to: usage 2, data 3, engine 4. */
@@ -83,6 +108,20 @@ export const DIAGNOSTIC_CATALOGUE = {
     "Fewer than 30 clusters: CR1 standard errors are anti-conservative; prefer the wild bootstrap.",
   D_BOOTSTRAP_FAILED_REPLICATES: "Some bootstrap replicates could not be computed and were dropped.",
   D_LOGIT_NEAR_SEPARATION: "Fitted probabilities numerically 0 or 1 occurred; estimates may be unstable.",
+  D_LOGIT_NOT_CONVERGED:
+    "Newton's method stopped before the gradient reached its tolerance; estimates are approximate.",
+  D_LOGIT_PENALIZED_NO_SE:
+    "Standard errors, tests and intervals are not reported for an L2-penalised fit: the penalty biases the estimates.",
+  D_BOOTSTRAP_IN_PROCESS:
+    "Worker threads were requested but the worker script could not be loaded here; replicates ran in this thread.",
+  D_BCA_UNDEFINED: "The BCa interval is undefined here (degenerate bootstrap or jackknife distribution).",
+  // Linear models.
+  D_VCOV_NOT_PSD:
+    "The multi-way cluster variance has a negative diagonal entry; those standard errors are not reported.",
+  D_LEVERAGE_ONE:
+    "Some observations have leverage 1 (they fit themselves exactly), so HC2/HC3 are undefined; use HC1 or CR1.",
+  D_PERFECT_FIT: "The model fits the outcome exactly (zero residuals): standard errors are zero and tests undefined.",
+  D_CONSTANT_OUTCOME: "The outcome does not vary in the rows used, so R² is undefined.",
 } as const;
 
 /** A stable diagnostic code (a key of {@link DIAGNOSTIC_CATALOGUE}). */

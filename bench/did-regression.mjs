@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Benchmark: the tutorial's clustered DiD regression (`task_completed ~ treated*post + C(engagement_tier)`,
+// CR1 by workspace_id, rows with signup_week < 30) on generated data, truelift vs statsmodels in one run.
+//
+//   npm run build && node bench/did-regression.mjs [--sizes 1000000,10000000] [--peer-sizes 1000000] [--repeat 3]
+//
+// Each side runs in its own process (so peak RSS is its own); each size is timed `repeat` times and the median
+// reported. Results go to bench/results/did-regression.json. Needs Debian's python3-statsmodels for the peer.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const sizes = arg("sizes", "1000000,10000000").split(",").map(Number);
+const peerSizes = new Set(arg("peer-sizes", "1000000").split(",").map(Number));
+const repeat = Number(arg("repeat", "3"));
+const python = "/usr/bin/python3";
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const runJson = (cmd, args) => JSON.parse(execFileSync(cmd, args, { cwd: root, maxBuffer: 1 << 24 }).toString());
+
+function timed(cmd, args) {
+  const runs = Array.from({ length: repeat }, () => runJson(cmd, args));
+  const pick = (f) => median(runs.map(f));
+  return { ...runs[0], seconds: { load: pick((r) => r.seconds.load), fit: pick((r) => r.seconds.fit) }, runs };
+}
+
+mkdirSync(join(here, "data"), { recursive: true });
+const results = [];
+for (const n of sizes) {
+  const file = join(here, "data", `saas_seed1_${n}.csv`);
+  if (!existsSync(file)) {
+    const t = Date.now();
+    execFileSync("node", ["bin/truelift.js", "generate", "--seed", "1", "--users", String(n), "--out", file], {
+      cwd: root,
+    });
+    console.error(`generated ${n} rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const truelift = timed("node", [join(here, "truelift-did.mjs"), file]);
+  const row = { rows: n, truelift };
+  if (peerSizes.has(n) && existsSync(python)) {
+    const peer = timed(python, [join(here, "python", "did_regression.py"), file]);
+    row.statsmodels = peer;
+    row.ratio = {
+      fit: Number((peer.seconds.fit / truelift.seconds.fit).toFixed(2)),
+      loadPlusFit: Number(
+        ((peer.seconds.load + peer.seconds.fit) / (truelift.seconds.load + truelift.seconds.fit)).toFixed(2),
+      ),
+    };
+    row.agreement = {
+      estimateRelDiff: Math.abs(truelift.estimate - peer.estimate) / Math.abs(peer.estimate),
+      seRelDiff: Math.abs(truelift.se - peer.se) / peer.se,
+    };
+  }
+  for (const side of ["truelift", "statsmodels"]) if (row[side]) delete row[side].runs;
+  results.push(row);
+  console.error(JSON.stringify(row));
+}
+
+const out = {
+  benchmark: "did-regression",
+  model: "task_completed ~ treated*post + C(engagement_tier), CR1 by workspace_id, signup_week < 30",
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version },
+  repeat,
+  note: "seconds are medians over `repeat` runs; fit = filter + derive columns + model fit + vcov (both sides)",
+  results,
+};
+mkdirSync(join(here, "results"), { recursive: true });
+writeFileSync(join(here, "results", "did-regression.json"), `${JSON.stringify(out, null, 2)}\n`);
+console.log(JSON.stringify(out, null, 2));

@@ -1,0 +1,143 @@
+import { TrueliftError } from "../core/errors.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
+
+/** A command-line option: its flags (commander syntax, e.g. `"--users <n>"`), help text and optional default. */
+export interface ArgDef {
+  readonly flags: string;
+  readonly description: string;
+  readonly default?: string;
+}
+
+/**
+ * Options every command accepts, before or after the command name. Commands read them from `ctx.global`.
+ *
+ * @example
+ * ```sh
+ * truelift --format json generate --seed 7 --users 1000 --out logs.csv
+ * ```
+ */
+export const GLOBAL_ARGS = {
+  format: {
+    flags: "--format <format>",
+    description: `output format: ${OUTPUT_FORMATS.join(" | ")}`,
+    default: "text",
+  },
+  seed: { flags: "--seed <n>", description: "random seed (an integer) for anything random" },
+  out: { flags: "--out <path>", description: "where to write the command's output file" },
+} as const satisfies Record<string, ArgDef>;
+
+/** The parsed global options. */
+export interface GlobalOptions {
+  readonly format: OutputFormat;
+  readonly seed?: number;
+  readonly out?: string;
+}
+
+/**
+ * Options that take a value, so argument scanning can skip their values (long names, with `--`).
+ * @example
+ * ```ts
+ * GLOBAL_VALUE_FLAGS; // ["--format", "--seed", "--out"]
+ * ```
+ */
+export const GLOBAL_VALUE_FLAGS: readonly string[] = Object.values(GLOBAL_ARGS).map(
+  (a) => a.flags.split(" ")[0],
+);
+
+/**
+ * Parses the global options commander collected (strings) into their canonical types.
+ *
+ * @example
+ * ```ts
+ * parseGlobalOptions({ format: "json", seed: "42" }); // { format: "json", seed: 42 }
+ * ```
+ */
+export function parseGlobalOptions(raw: Readonly<Record<string, unknown>>): GlobalOptions {
+  const format = String(raw.format ?? "text");
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw usage(`--format must be one of ${OUTPUT_FORMATS.join(", ")}; got '${format}'.`);
+  }
+  const seed = raw.seed === undefined ? undefined : parseInteger("--seed", raw.seed, { min: -(2 ** 53) + 1 });
+  const out = raw.out === undefined ? undefined : String(raw.out);
+  if (out !== undefined && out.trim() === "") throw usage("--out needs a file path.");
+  return { format: format as OutputFormat, seed, out };
+}
+
+/**
+ * Parses an integer option. Accepts digit groups with `_` or `,` (`1_000_000`, `1,000,000`) and exponent
+ * notation that is an integer (`1e6`); rejects fractions, signs where `min ≥ 0`, and anything else, with a
+ * usage error naming the option.
+ *
+ * @example
+ * ```ts
+ * parseInteger("--users", "50_000", { min: 1 }); // 50000
+ * parseInteger("--users", "2.5", { min: 1 });    // throws E_INVALID_ARGUMENT
+ * ```
+ */
+export function parseInteger(
+  option: string,
+  value: unknown,
+  range: { readonly min?: number; readonly max?: number } = {},
+): number {
+  const text = String(value).trim();
+  const cleaned = text.replace(/[_,](?=\d)/g, "");
+  const n = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(cleaned) ? Number(cleaned) : Number.NaN;
+  const min = range.min ?? Number.MIN_SAFE_INTEGER;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const bounds =
+      range.max !== undefined ? ` from ${min} to ${max}` : range.min !== undefined ? ` ≥ ${range.min}` : "";
+    throw new TrueliftError("E_INVALID_ARGUMENT", `${option} must be an integer${bounds}; got '${text}'.`, {
+      details: { option, value: text },
+    });
+  }
+  return n;
+}
+
+/**
+ * Parses a choice among a closed set (declared `as const`), with a usage error listing the choices.
+ *
+ * @example
+ * ```ts
+ * parseChoice("--scenario", "cluster", ["tutorial", "cluster"] as const); // "cluster"
+ * ```
+ */
+export function parseChoice<T extends string>(option: string, value: unknown, choices: readonly T[]): T {
+  const v = String(value);
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new TrueliftError(
+      "E_INVALID_ARGUMENT",
+      `${option} must be one of ${choices.join(", ")}; got '${v}'.`,
+      {
+        details: { option, value: v, choices: [...choices] },
+      },
+    );
+  }
+  return v as T;
+}
+
+/**
+ * Splits a comma-separated list option (`--columns a,b,c`), trimming blanks.
+ *
+ * @example
+ * ```ts
+ * parseList("a, b,c"); // ["a", "b", "c"]
+ * ```
+ */
+export function parseList(value: unknown): string[] {
+  return String(value)
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * A usage error (exit code 2) with the standard hint.
+ * @example
+ * ```ts
+ * throw usage("generate needs --out <path>.");
+ * ```
+ */
+export function usage(message: string, hint?: string): TrueliftError {
+  return new TrueliftError("E_USAGE", message, hint === undefined ? {} : { hint });
+}

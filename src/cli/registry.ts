@@ -1,0 +1,30 @@
+import type { CommandDefinition } from "./command.js";
+
+/** A command as the top-level help lists it, with a loader that imports its module only when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<CommandDefinition>;
+}
+
+/**
+ * Every CLI command. To add one: write `src/cli/commands/<name>.ts` exporting `default defineCommand({...})`,
+ * then add a line here. Only the invoked command's module (and the library code it imports) is loaded.
+ *
+ * @example
+ * ```ts
+ * { name: "did", summary: "Difference-in-differences", load: () => import("./commands/did.js").then((m) => m.default) },
+ * ```
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "generate",
+    summary: "Write the synthetic SaaS telemetry dataset (known ground truth) to CSV or Parquet",
+    load: () => import("./commands/generate.js").then((m) => m.default),
+  },
+  {
+    name: "inspect",
+    summary: "Load a data file (or a SQL query) and summarise its columns",
+    load: () => import("./commands/inspect.js").then((m) => m.default),
+  },
+];

@@ -1,0 +1,10 @@
+// Public API of the data layer: loading (DuckDB), validation, writing, hashing, and the dataset generator.
+export * from "./csv-encoder.js";
+export { roundDecimal, scaledRound } from "./decimal.js";
+export * from "./describe.js";
+export * from "./generate/index.js";
+export * from "./hash.js";
+export * from "./load.js";
+export { formatFromPath, INPUT_FORMATS, type InputFormat, type LoadSource } from "./load-source.js";
+export * from "./validate.js";
+export * from "./write.js";

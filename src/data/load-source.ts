@@ -1,0 +1,229 @@
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { TrueliftError } from "../core/errors.js";
+
+/**
+ * File formats {@link loadFrame} reads. `json` covers NDJSON / JSON Lines and JSON arrays of records.
+ * @example
+ * ```ts
+ * import { INPUT_FORMATS } from "truelift";
+ * INPUT_FORMATS; // ["csv", "tsv", "parquet", "json"]
+ * ```
+ */
+export const INPUT_FORMATS = ["csv", "tsv", "parquet", "json"] as const;
+/** One of {@link INPUT_FORMATS}. */
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+/**
+ * What to load: a file path, or a SQL query run by DuckDB — against a DuckDB database file (`duckdb`, opened
+ * read-only) or against a fresh in-memory database (the query may itself read files, e.g.
+ * `SELECT * FROM 'events/*.parquet'`).
+ */
+export type LoadSource = string | { readonly sql: string; readonly duckdb?: string };
+
+/** A source resolved to the SQL that produces its rows, plus what is needed to run and report on it. */
+export interface ResolvedSource {
+  /** A query producing all rows and columns; `$1` is bound to `param` when present. */
+  readonly sql: string;
+  readonly param?: string;
+  /** DuckDB database file to open read-only, or undefined for in-memory. */
+  readonly dbPath?: string;
+  /** `file` errors are E_READ_FAILED; `query` errors are E_QUERY_FAILED. */
+  readonly kind: "file" | "query";
+  /** The path or the SQL, for messages. */
+  readonly label: string;
+}
+
+const EXTENSIONS: readonly (readonly [string, InputFormat])[] = [
+  [".csv", "csv"],
+  [".txt", "csv"],
+  [".tsv", "tsv"],
+  [".tab", "tsv"],
+  [".parquet", "parquet"],
+  [".pq", "parquet"],
+  [".ndjson", "json"],
+  [".jsonl", "json"],
+  [".json", "json"],
+];
+
+/**
+ * The input format implied by a file name (`.csv`, `.tsv`, `.parquet`, `.ndjson`, `.jsonl`, `.json`, each
+ * optionally followed by `.gz` except Parquet), or null when the extension is not recognised.
+ *
+ * @example
+ * ```ts
+ * import { formatFromPath } from "truelift";
+ * formatFromPath("logs.csv.gz"); // "csv"
+ * formatFromPath("notes.docx");  // null
+ * ```
+ */
+export function formatFromPath(path: string): InputFormat | null {
+  let name = basename(path).toLowerCase();
+  if (name.endsWith(".gz")) name = name.slice(0, -3);
+  for (const [ext, format] of EXTENSIONS) {
+    if (name.endsWith(ext))
+      return format === "parquet" && basename(path).toLowerCase().endsWith(".gz") ? null : format;
+  }
+  return null;
+}
+
+/**
+ * Resolves a {@link LoadSource} to SQL, checking the file first (exists, not empty, and its first bytes agree
+ * with the format) so that the common mistakes get a precise error before DuckDB is involved.
+ *
+ * CSV is read with `read_csv(path, header = true, delim = ',', quote = '"', escape = '"', skip = 0)` (tab for
+ * TSV; the delimiter can be overridden); column types are auto-detected by DuckDB's sniffer. Gzip is detected
+ * from the file's first bytes, so `x.csv.gz` and a gzipped `x.csv` both read.
+ *
+ * @example
+ * ```ts
+ * resolveSource("logs.csv.gz").sql;
+ * // "SELECT * FROM read_csv($1, header = true, delim = ',', …, compression = 'gzip')"
+ * ```
+ */
+export function resolveSource(
+  source: LoadSource,
+  options: { readonly format?: InputFormat; readonly delimiter?: string } = {},
+): ResolvedSource {
+  if (typeof source !== "string") {
+    const sql = source.sql.trim().replace(/;+\s*$/, "");
+    if (sql.length === 0) {
+      throw new TrueliftError("E_INVALID_ARGUMENT", "The SQL query is empty.", {
+        hint: "Pass a SELECT query.",
+      });
+    }
+    if (source.duckdb !== undefined) checkFile(source.duckdb);
+    return {
+      sql: `SELECT * FROM (${sql}\n) AS truelift_source`,
+      dbPath: source.duckdb === undefined ? undefined : resolve(source.duckdb),
+      kind: "query",
+      label: sql,
+    };
+  }
+  const path = resolve(source);
+  const size = checkFile(source);
+  const head = readHead(path);
+  const gz = head[0] === 0x1f && head[1] === 0x8b;
+  let format = options.format ?? formatFromPath(source);
+  if (format === null) {
+    if (isParquet(head)) format = "parquet";
+    else {
+      throw new TrueliftError(
+        "E_UNSUPPORTED_FORMAT",
+        `Can't tell the format of '${source}' from its extension.`,
+        {
+          details: { path: source, sniffed: describeMagic(head) },
+        },
+      );
+    }
+  }
+  if (size === 0) {
+    throw new TrueliftError("E_READ_FAILED", `'${source}' is empty (0 bytes).`, {
+      details: { path: source },
+    });
+  }
+  checkContent(source, format, head, gz);
+  const delim = options.delimiter ?? (format === "tsv" ? "\t" : ",");
+  if ([...delim].length !== 1) {
+    throw new TrueliftError("E_INVALID_ARGUMENT", `The delimiter must be one character; got '${delim}'.`);
+  }
+  // Compression is decided from the content (gzip signature), not the name, so a gzip file without `.gz` reads.
+  const compression = gz ? "'gzip'" : "'none'";
+  let reader: string;
+  if (format === "parquet") reader = "read_parquet($1)";
+  else if (format === "json") reader = `read_json($1, compression = ${gz ? "'gzip'" : "'uncompressed'"})`;
+  else {
+    // skip = 0: never let the sniffer silently drop leading rows (it may, to make a ragged file look regular).
+    reader =
+      `read_csv($1, header = true, delim = ${sqlChar(delim)}, quote = '"', escape = '"', skip = 0, ` +
+      `compression = ${compression})`;
+  }
+  return { sql: `SELECT * FROM ${reader}`, param: path, kind: "file", label: source };
+}
+
+function sqlChar(c: string): string {
+  return c === "'" ? "''''" : `'${c}'`;
+}
+
+function checkFile(path: string): number {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) {
+      throw new TrueliftError("E_READ_FAILED", `'${path}' is a directory, not a data file.`, {
+        details: { path },
+        hint: "Point at a file inside it, or use { sql: \"SELECT * FROM 'dir/*.parquet'\" } to read many files.",
+      });
+    }
+    return st.size;
+  } catch (e) {
+    if (e instanceof TrueliftError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      throw new TrueliftError("E_FILE_NOT_FOUND", `No such file: '${path}'.`, {
+        details: { path, resolved: resolve(path) },
+      });
+    }
+    throw new TrueliftError("E_READ_FAILED", `Can't read '${path}': ${(e as Error).message}`, {
+      details: { path },
+      cause: e,
+    });
+  }
+}
+
+function readHead(path: string): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const buf = new Uint8Array(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isParquet(head: Uint8Array): boolean {
+  return head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31; // "PAR1"
+}
+
+/** A short name for well-known binary signatures, or null. */
+function describeMagic(head: Uint8Array): string | null {
+  const hex = Array.from(head.subarray(0, 4), (x) => x.toString(16).padStart(2, "0")).join("");
+  if (isParquet(head)) return "Parquet";
+  if (hex.startsWith("504b0304")) return "a ZIP archive (e.g. an Excel .xlsx workbook)";
+  if (hex.startsWith("1f8b")) return "gzip-compressed data";
+  if (hex.startsWith("89504e47")) return "a PNG image";
+  if (hex.startsWith("25504446")) return "a PDF document";
+  if (hex.startsWith("d0cf11e0")) return "an old-style Office document (e.g. Excel .xls)";
+  if (hex.startsWith("53514c69")) return "a SQLite database";
+  if (hex.startsWith("7f454c46")) return "an executable";
+  if (head.includes(0)) return "binary data";
+  return null;
+}
+
+function checkContent(path: string, format: InputFormat, head: Uint8Array, gz: boolean): void {
+  const magic = describeMagic(head);
+  const fail = (what: string) => {
+    throw new TrueliftError(
+      "E_UNSUPPORTED_FORMAT",
+      `'${path}' is named like ${what} but contains ${magic}.`,
+      {
+        details: { path, format, sniffed: magic },
+      },
+    );
+  };
+  if (format === "parquet") {
+    if (!isParquet(head)) {
+      if (magic !== null) fail("a Parquet file");
+      throw new TrueliftError(
+        "E_UNSUPPORTED_FORMAT",
+        `'${path}' is not a Parquet file (no 'PAR1' signature).`,
+        {
+          details: { path, format },
+        },
+      );
+    }
+    return;
+  }
+  if (gz) return; // compressed text: DuckDB decompresses it and reports malformed content itself.
+  if (magic !== null) fail(format === "json" ? "a JSON file" : `a ${format.toUpperCase()} file`);
+}

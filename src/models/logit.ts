@@ -1,0 +1,400 @@
+import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
+import { TrueliftError } from "../core/errors.js";
+import type { Frame } from "../core/frame.js";
+import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
+import { deepFreeze, type ResultBase, type SampleSize, type Term } from "../core/result.js";
+import { criticalValue, twoSidedP } from "../numeric/dist/index.js";
+import { gramRank, spdInverse } from "../numeric/linalg/cholesky.js";
+import { newtonMinimize } from "../numeric/optimize/newton.js";
+import { auc } from "./auc.js";
+import {
+  buildLogitDesign,
+  type LogitCovariate,
+  type LogitDesign,
+  type LogitFittedCovariate,
+  predictionColumns,
+} from "./logit-design.js";
+import {
+  information,
+  interceptOnlyLogLik,
+  linearPredictor,
+  logitObjective,
+  logitState,
+  logLikelihood,
+  probabilities,
+  sigmoid,
+} from "./logit-kernels.js";
+
+export type { LogitCovariate, LogitFittedCovariate } from "./logit-design.js";
+
+/** The penalty kinds {@link logit} accepts. */
+export const LOGIT_PENALTIES = ["none", "l2"] as const;
+/** What {@link logit} does with missing values in the columns it uses. */
+export const LOGIT_MISSING_POLICIES = ["error", "drop"] as const;
+
+/**
+ * The penalty of a logistic regression. `l2` follows scikit-learn's convention exactly: minimise
+ * C · Σᵢ wᵢ · logloss(yᵢ, pᵢ) + ½ ‖β‖², with the intercept not penalised (as sklearn's lbfgs / newton-cg solvers).
+ * Smaller C means a stronger penalty. Without an intercept (`intercept: false`) every coefficient is penalised,
+ * as sklearn with `fit_intercept=False`. Weights enter as sklearn's `sample_weight`.
+ */
+export type LogitPenalty = { readonly type: "none" } | { readonly type: "l2"; readonly C: number };
+
+/** Specification of {@link logit}. */
+export interface LogitSpec {
+  /** The 0/1 outcome column. */
+  readonly outcome: string;
+  /** Covariates, in the order their coefficients are reported. */
+  readonly covariates: readonly LogitCovariate[];
+  /** Include an intercept (named `Intercept`). __Default value:__ `true`. */
+  readonly intercept?: boolean;
+  /**
+   * Column of non-negative case weights, treated as frequency weights (statsmodels `GLM(freq_weights=)`,
+   * scikit-learn `sample_weight`): log-likelihood, score and Hessian are weighted sums, and the standard errors
+   * are the model-based ones from the weighted Hessian. __Default value:__ unit weights.
+   */
+  readonly weights?: string;
+  /** __Default value:__ `{ type: "none" }` (the maximum-likelihood estimate). */
+  readonly penalty?: LogitPenalty;
+  /**
+   * `"error"` throws `E_MISSING_VALUES` when a used column has NaN / ±Infinity / a missing category; `"drop"`
+   * fits on the complete rows and reports the count in `n.dropped` and `n.droppedReasons`.
+   * __Default value:__ `"error"`.
+   */
+  readonly missing?: (typeof LOGIT_MISSING_POLICIES)[number];
+  /** Significance level of the confidence intervals. __Default value:__ `0.05`. */
+  readonly alpha?: number;
+  /** Newton iteration cap. __Default value:__ `100`. */
+  readonly maxIter?: number;
+  /**
+   * Convergence tolerance on the score of the mean log-likelihood, each coordinate multiplied by the
+   * (weighted) root mean square of its column. __Default value:__ `1e-10`.
+   */
+  readonly gradTol?: number;
+}
+
+/** The fitted-model description {@link predictLogit} needs to rebuild the design on new data. */
+export interface LogitDesignInfo {
+  readonly intercept: boolean;
+  readonly columns: readonly string[];
+  readonly covariates: readonly LogitFittedCovariate[];
+  readonly weights: string | null;
+}
+
+/**
+ * A fitted logistic regression: plain, frozen, JSON-serialisable data. Coefficients are {@link Term}s with
+ * statsmodels `Logit` inference (z statistics, normal p-values and intervals from the inverse Hessian); `df` is
+ * null (normal reference). For an L2-penalised fit `se`, `statistic`, `pValue`, `ci` and `covariance` are null
+ * (diagnostic `D_LOGIT_PENALIZED_NO_SE`).
+ *
+ * `fitted` (the fitted probabilities, aligned with the input frame's rows, NaN for dropped rows) is a
+ * non-enumerable property: available on the object but left out of `JSON.stringify` and `Object.keys`.
+ */
+export interface LogitResult extends ResultBase {
+  readonly method: "logit";
+  readonly outcome: string;
+  readonly terms: readonly Term[];
+  /** Covariance of the estimates (inverse of the observed information), row-major nested arrays, or null. */
+  readonly covariance: readonly (readonly number[])[] | null;
+  readonly penalty: LogitPenalty;
+  /** Σ wᵢ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)] at the estimates (unpenalised). */
+  readonly logLik: number;
+  /** The same for the intercept-only model (statsmodels `llnull`). */
+  readonly nullLogLik: number;
+  /** McFadden's pseudo-R², 1 − logLik / nullLogLik (statsmodels `prsquared`). */
+  readonly pseudoR2: number;
+  /** AUC of the fitted probabilities (weighted when weights are given), as `roc_auc_score`. */
+  readonly auc: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly n: SampleSize;
+  readonly design: LogitDesignInfo;
+  /** Fitted probabilities aligned with the input rows (NaN for dropped rows). Non-enumerable. */
+  readonly fitted: Float64Array;
+}
+
+/**
+ * Logistic regression by maximum likelihood (or with scikit-learn's L2 penalty), fitted by Newton's method —
+ * equivalently iteratively reweighted least squares — to a gradient tolerance of 1e-10, so the estimates are the
+ * exact optimum rather than wherever a looser solver stopped.
+ *
+ * Phases: validate spec → build design (missing values, 0/1 check, dummies) → rank check → Newton →
+ * separation check → inference → freeze.
+ *
+ * Errors (all before fitting except separation): `E_INVALID_SPEC`, `E_COLUMN_MISSING`, `E_COLUMN_TYPE`,
+ * `E_MISSING_VALUES` (with `missing: "error"`), `E_EMPTY_DATA`, `E_NOT_BINARY`, `E_CONSTANT_OUTCOME`,
+ * `E_BAD_WEIGHTS`, `E_UNKNOWN_LEVEL`, `E_TOO_FEW_OBSERVATIONS`, `E_SINGULAR_DESIGN` (naming the collinear
+ * columns), and `E_PERFECT_SEPARATION` when, without a penalty, the likelihood has no maximum (complete or
+ * quasi-complete separation: Newton's steps stay of order one while some fitted probabilities reach 0 or 1).
+ *
+ * @example
+ * ```ts
+ * import { logit, Frame } from "truelift";
+ * const frame = Frame.fromObject({
+ *   y: [0, 0, 1, 1, 0, 1, 1, 0],
+ *   x: [0.1, 0.4, 0.35, 0.8, 0.5, 0.9, 0.3, 0.2],
+ *   tier: ["a", "b", "a", "b", "a", "b", "b", "a"],
+ * });
+ * const fit = logit(frame, { outcome: "y", covariates: ["x", { kind: "categorical", column: "tier" }] });
+ * fit.terms.map((t) => t.name); // ["Intercept", "x", "C(tier)[T.b]"]
+ * fit.fitted;                   // fitted probabilities, one per row
+ * ```
+ * @see McCullagh & Nelder, Generalized Linear Models (2nd ed., 1989), §4.4 (binary data) and §2.5 (IRLS).
+ * @see Albert & Anderson (1984), "On the existence of maximum likelihood estimates in logistic regression
+ *   models", Biometrika 71, 1–10 (separation).
+ */
+export function logit(frame: Frame, spec: LogitSpec): LogitResult {
+  const opts = validateSpec(spec);
+  const design = buildLogitDesign(frame, {
+    outcome: spec.outcome,
+    covariates: spec.covariates,
+    intercept: opts.intercept,
+    weights: spec.weights,
+    missing: opts.missing,
+  });
+  const { n, k, columns, y, w, names } = design;
+  let sumW = 0;
+  let nPositive = 0;
+  for (let r = 0; r < n; r++) {
+    const wr = w ? w[r] : 1;
+    sumW += wr;
+    if (wr > 0) nPositive++;
+  }
+  if (k === 0) invalidSpec("The model has no columns: add covariates or keep the intercept.");
+  if (nPositive <= k) {
+    throw new TrueliftError(
+      "E_TOO_FEW_OBSERVATIONS",
+      `The logistic regression has ${k} parameters but only ${nPositive} observations.`,
+      { details: { parameters: k, observations: nPositive } },
+    );
+  }
+  checkRank(design, w);
+
+  const l2 = opts.penalty.type === "l2" ? opts.penalty.C : null;
+  const penaltyScale = l2 === null ? 0 : 1 / (l2 * sumW);
+  const objective = logitObjective(design, sumW, penaltyScale);
+  const gradScale = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let ss = 0;
+    for (let r = 0; r < n; r++) ss += (w ? w[r] : 1) * columns[j][r] ** 2;
+    gradScale[j] = 1 / Math.sqrt(ss / sumW);
+  }
+  const start = new Float64Array(k);
+  if (design.interceptIndex >= 0) {
+    let sy = 0;
+    for (let r = 0; r < n; r++) sy += (w ? w[r] : 1) * y[r];
+    const ybar = sy / sumW;
+    start[design.interceptIndex] = Math.log(ybar / (1 - ybar));
+  }
+  const fit = newtonMinimize(objective, {
+    start,
+    gradScale,
+    gradTol: opts.gradTol,
+    maxIter: opts.maxIter,
+  });
+  const beta = fit.x;
+  const state = logitState(columns, beta, n);
+  const eta = state.eta;
+
+  // Separation: observations predicted perfectly, and either no convergence or a Newton step that stays O(1).
+  let perfect = 0;
+  let extreme = 0;
+  for (let r = 0; r < n; r++) {
+    if (w && w[r] === 0) continue;
+    // min(p, 1 − p) = σ(−|η|) = e/(1 + e); the observation is predicted perfectly when that side is y's miss.
+    const small = state.e[r] / (1 + state.e[r]);
+    if (small < 1e-8) {
+      extreme++;
+      if ((y[r] === 1) === (eta[r] > 0)) perfect++;
+    }
+  }
+  let betaMax = 0;
+  for (let j = 0; j < k; j++) betaMax = Math.max(betaMax, Math.abs(beta[j]));
+  const diverging = !fit.converged || fit.lastStep > 1e-4 * Math.max(1, betaMax);
+  if (l2 === null && perfect > 0 && diverging) {
+    throw new TrueliftError(
+      "E_PERFECT_SEPARATION",
+      `The outcome is perfectly predicted for ${perfect} of ${nPositive} rows, so the maximum-likelihood estimate does not exist (coefficients diverge).`,
+      { details: { perfectlyPredicted: perfect, rows: nPositive, iterations: fit.iterations } },
+    );
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  if (!fit.converged) {
+    diagnostics.push(
+      diagnostic(
+        "D_LOGIT_NOT_CONVERGED",
+        "warn",
+        { iterations: fit.iterations, stop: fit.stop },
+        DIAGNOSTIC_CATALOGUE.D_LOGIT_NOT_CONVERGED,
+      ),
+    );
+  }
+  if (extreme > 0) {
+    diagnostics.push(
+      diagnostic(
+        "D_LOGIT_NEAR_SEPARATION",
+        "warn",
+        { rows: extreme },
+        `${extreme} fitted probabilities are numerically 0 or 1; estimates may be unstable.`,
+      ),
+    );
+  }
+
+  // Inference from the observed information (unscaled Hessian of −logLik).
+  const alpha = opts.alpha;
+  let covariance: number[][] | null = null;
+  let terms: Term[];
+  if (l2 === null) {
+    const info = information(design, state);
+    const inv = spdInverse(info, k);
+    covariance = inv
+      ? Array.from({ length: k }, (_, i) => Array.from(inv.subarray(i * k, (i + 1) * k)))
+      : null;
+    const z = criticalValue(alpha, null);
+    terms = names.map((name, j) => {
+      const se = inv && inv[j * k + j] > 0 ? Math.sqrt(inv[j * k + j]) : null;
+      const stat = se === null ? null : beta[j] / se;
+      return {
+        name,
+        estimate: beta[j],
+        se,
+        statistic: stat,
+        df: null,
+        pValue: stat === null ? null : twoSidedP(stat, null),
+        ci: se === null ? null : ([beta[j] - z * se, beta[j] + z * se] as const),
+      };
+    });
+  } else {
+    terms = names.map((name, j) => ({
+      name,
+      estimate: beta[j],
+      se: null,
+      statistic: null,
+      df: null,
+      pValue: null,
+      ci: null,
+    }));
+    diagnostics.push(
+      diagnostic("D_LOGIT_PENALIZED_NO_SE", "info", { C: l2 }, DIAGNOSTIC_CATALOGUE.D_LOGIT_PENALIZED_NO_SE),
+    );
+  }
+
+  const probs = probabilities(state);
+  const logLik = logLikelihood(y, w, state);
+  const nullLogLik = interceptOnlyLogLik(y, w, sumW);
+  const fitted = new Float64Array(frame.nrows).fill(Number.NaN);
+  for (let r = 0; r < n; r++) fitted[design.rows[r]] = probs[r];
+
+  const result = {
+    method: "logit" as const,
+    alpha,
+    outcome: spec.outcome,
+    terms,
+    covariance,
+    penalty: { ...opts.penalty },
+    logLik,
+    nullLogLik,
+    pseudoR2: 1 - logLik / nullLogLik,
+    auc: auc(y, probs, w ? { weights: w } : {}),
+    iterations: fit.iterations,
+    converged: fit.converged,
+    n: {
+      obs: n,
+      dropped: design.dropped,
+      ...(design.dropped > 0 ? { droppedReasons: { missing: design.dropped } } : {}),
+    },
+    design: {
+      intercept: opts.intercept,
+      columns: names,
+      covariates: design.covariates,
+      weights: spec.weights ?? null,
+    },
+    diagnostics,
+  };
+  Object.defineProperty(result, "fitted", { value: fitted, enumerable: false });
+  return deepFreeze(result) as unknown as LogitResult;
+}
+
+/**
+ * Predicted probabilities of a fitted {@link logit} on (new) data: the covariates are rebuilt with the fitted
+ * levels and reference. Rows with a missing covariate get NaN; a category level the model was not fitted on
+ * throws `E_UNKNOWN_LEVEL`.
+ *
+ * @example
+ * ```ts
+ * import { logit, predictLogit, Frame } from "truelift";
+ * const train = Frame.fromObject({ y: [0, 1, 0, 1, 1, 0], x: [1, 2, 3, 4, 5, 2.5] });
+ * const fit = logit(train, { outcome: "y", covariates: ["x"] });
+ * predictLogit(fit, Frame.fromObject({ x: [0, 10] })); // Float64Array of two probabilities
+ * ```
+ * @see McCullagh & Nelder, Generalized Linear Models (2nd ed., 1989), §4.4.
+ */
+export function predictLogit(result: LogitResult, frame: Frame): Float64Array {
+  const { columns, ok } = predictionColumns(frame, result.design.covariates, result.design.intercept);
+  const beta = Float64Array.from(result.terms, (t) => t.estimate);
+  const eta = linearPredictor(columns, beta, frame.nrows);
+  const out = new Float64Array(frame.nrows);
+  for (let i = 0; i < frame.nrows; i++) out[i] = ok[i] ? sigmoid(eta[i]) : Number.NaN;
+  return out;
+}
+
+function validateSpec(spec: LogitSpec): {
+  intercept: boolean;
+  penalty: LogitPenalty;
+  missing: "error" | "drop";
+  alpha: number;
+  maxIter: number;
+  gradTol: number;
+} {
+  if (spec === null || typeof spec !== "object") invalidSpec("The logit spec must be an object.");
+  if (typeof spec.outcome !== "string") invalidSpec("`outcome` must be a column name.");
+  if (!Array.isArray(spec.covariates)) invalidSpec("`covariates` must be an array.");
+  const penalty = spec.penalty ?? { type: "none" };
+  if (!LOGIT_PENALTIES.includes(penalty.type)) {
+    invalidSpec(`penalty.type must be one of ${LOGIT_PENALTIES.join(", ")}; got '${String(penalty.type)}'.`);
+  }
+  if (penalty.type === "l2" && !(Number.isFinite(penalty.C) && penalty.C > 0)) {
+    invalidSpec(`penalty.C must be a positive number; got ${String(penalty.C)}.`);
+  }
+  const missing = spec.missing ?? "error";
+  if (!LOGIT_MISSING_POLICIES.includes(missing)) {
+    invalidSpec(`missing must be one of ${LOGIT_MISSING_POLICIES.join(", ")}; got '${String(missing)}'.`);
+  }
+  const alpha = spec.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) invalidSpec(`alpha must be in (0, 1); got ${alpha}.`);
+  const maxIter = spec.maxIter ?? 100;
+  if (!Number.isInteger(maxIter) || maxIter < 1) invalidSpec(`maxIter must be a positive integer.`);
+  const gradTol = spec.gradTol ?? 1e-10;
+  if (!(gradTol > 0)) invalidSpec(`gradTol must be positive.`);
+  return { intercept: spec.intercept ?? true, penalty, missing, alpha, maxIter, gradTol };
+}
+
+function invalidSpec(message: string): never {
+  throw new TrueliftError("E_INVALID_SPEC", `logit: ${message}`);
+}
+
+/** Throws E_SINGULAR_DESIGN naming the columns that are linear combinations of earlier ones. */
+function checkRank(design: LogitDesign, w: Float64Array | null): void {
+  const { n, k, columns, names } = design;
+  const gram = new Float64Array(k * k);
+  for (let p = 0; p < k; p++) {
+    for (let q = p; q < k; q++) {
+      let s = 0;
+      const a = columns[p];
+      const b = columns[q];
+      for (let r = 0; r < n; r++) s += (w ? w[r] : 1) * a[r] * b[r];
+      gram[p * k + q] = s;
+      gram[q * k + p] = s;
+    }
+  }
+  const { dropped } = gramRank(gram, k);
+  if (dropped.length > 0) {
+    const cols = dropped.map((j) => names[j]);
+    throw new TrueliftError(
+      "E_SINGULAR_DESIGN",
+      `The design is singular: ${cols.map((c) => `'${c}'`).join(", ")} ${cols.length === 1 ? "is a linear combination" : "are linear combinations"} of earlier columns.`,
+      { details: { columns: cols } },
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../data/helpers.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const bin = join(root, "bin", "truelift.js");
+const built = join(root, "dist", "cli", "main.js");
+const cwd = tempDir("truelift-e2e-");
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestSource(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs the built binary the way a user does, without colour. */
+function truelift(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", DEBUG: "" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("truelift binary (end to end)", () => {
+  beforeAll(() => {
+    // CI runs `npm run build` first; locally, build when dist/ is missing or older than the CLI/data sources.
+    const stale =
+      !existsSync(built) ||
+      statSync(built).mtimeMs <
+        Math.max(newestSource(join(root, "src", "cli")), newestSource(join(root, "src", "data")));
+    if (stale) {
+      try {
+        execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
+      } catch {
+        // tsc emits even when another module has type errors; the checks below need only the emitted files.
+      }
+    }
+    expect(existsSync(built), "dist/cli/main.js must exist: run `npm run build`").toBe(true);
+  }, 180_000);
+
+  it("exits 0 for --help and --version", () => {
+    expect(truelift("--help")).toMatchObject({ code: 0, stderr: "" });
+    expect(truelift("--version").stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("generates a dataset (exit 0, one summary line on stdout)", () => {
+    const r = truelift("generate", "--seed", "42", "--users", "1000", "--out", "e2e.csv");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("sha256 3d1126c2520772225aaef23c948444872f8834f75e1fd566219562ddd51d3cbc");
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("exits 2 for a bad flag with one clean stderr line and no stack trace", () => {
+    const r = truelift("generate", "--nope");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "error[E_USAGE]: unknown option '--nope'  Fix: Run `truelift generate --help` to see its options.\n",
+    );
+  });
+
+  it("exits 3 for a missing input file, with the code and the fix", () => {
+    const r = truelift("inspect", "missing.csv");
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^error\[E_FILE_NOT_FOUND\]: No such file: '.*missing\.csv'\. {2}Fix: Check the path.*\n$/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

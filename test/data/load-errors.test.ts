@@ -1,0 +1,108 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TrueliftError } from "../../src/core/errors.js";
+import type { LoadOptions } from "../../src/data/load.js";
+import { loadFrame } from "../../src/data/load.js";
+import type { LoadSource } from "../../src/data/load-source.js";
+import { runDuckDB, tempDir } from "./helpers.js";
+
+const dir = tempDir();
+const file = (name: string, content: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+async function loadError(source: LoadSource, options?: LoadOptions): Promise<TrueliftError> {
+  try {
+    await loadFrame(source, options);
+  } catch (e) {
+    expect(e).toBeInstanceOf(TrueliftError);
+    return e as TrueliftError;
+  }
+  throw new Error("expected loadFrame to throw");
+}
+
+describe("loadFrame errors", () => {
+  it("E_FILE_NOT_FOUND for a missing path and a missing DuckDB file", async () => {
+    const e = await loadError(join(dir, "nope.csv"));
+    expect(e.code).toBe("E_FILE_NOT_FOUND");
+    expect(e.category).toBe("data");
+    expect(e.message).toContain("nope.csv");
+    expect((await loadError({ duckdb: join(dir, "nope.duckdb"), sql: "SELECT 1" })).code).toBe(
+      "E_FILE_NOT_FOUND",
+    );
+    expect((await loadError(join(dir, "missing-dir", "x.csv"))).code).toBe("E_FILE_NOT_FOUND");
+  });
+
+  it("E_UNSUPPORTED_FORMAT for an unknown extension, and for content that contradicts the extension", async () => {
+    const xlsx = file("book.xlsx", Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]));
+    const e1 = await loadError(xlsx);
+    expect(e1.code).toBe("E_UNSUPPORTED_FORMAT");
+    const renamed = file("book.csv", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    const e2 = await loadError(renamed);
+    expect(e2.code).toBe("E_UNSUPPORTED_FORMAT");
+    expect(e2.message).toContain("ZIP");
+    const png = file("img.csv", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect((await loadError(png)).message).toContain("PNG");
+    const notParquet = file("data.parquet", "a,b\n1,2\n");
+    expect((await loadError(notParquet)).code).toBe("E_UNSUPPORTED_FORMAT");
+    const parquetNamedCsv = file("p.csv", Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(8)]));
+    expect((await loadError(parquetNamedCsv)).code).toBe("E_UNSUPPORTED_FORMAT");
+    // A Parquet file with an unknown extension is recognised by its signature and then fails to parse.
+    const truncated = file("data.bin", Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(4)]));
+    expect((await loadError(truncated)).code).toBe("E_READ_FAILED");
+  });
+
+  it("E_READ_FAILED for malformed CSV, JSON and Parquet, an empty file, and a directory", async () => {
+    const ragged = file("ragged.csv", "a,b\n1,2\n3,4,5\n6,7\n");
+    const e = await loadError(ragged);
+    expect(e.code).toBe("E_READ_FAILED");
+    expect(e.message).toContain("ragged.csv");
+    expect(e.details.duckdb).toEqual(expect.any(String));
+    expect((await loadError(file("short.csv", "a,b\n1,2\n3\n"))).code).toBe("E_READ_FAILED");
+    expect((await loadError(file("bad.ndjson", '{"a":1}\n{"a":2,\n'))).code).toBe("E_READ_FAILED");
+    expect(
+      (await loadError(file("trunc.parquet", Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(4)])))).code,
+    ).toBe("E_READ_FAILED");
+    expect((await loadError(file("empty.csv", ""))).code).toBe("E_READ_FAILED");
+    const sub = join(dir, "folder.csv");
+    mkdirSync(sub);
+    expect((await loadError(sub)).code).toBe("E_READ_FAILED");
+    const notDb = file("not-a-db.duckdb", "hello, I am text\n");
+    expect((await loadError({ duckdb: notDb, sql: "SELECT 1" })).code).toBe("E_READ_FAILED");
+  });
+
+  it("E_QUERY_FAILED for bad SQL, with the SQL attached", async () => {
+    const e = await loadError({ sql: "SELEC 1" });
+    expect(e.code).toBe("E_QUERY_FAILED");
+    expect(e.category).toBe("engine");
+    expect(e.details.sql).toBe("SELEC 1");
+    const db = join(dir, "w.duckdb");
+    await runDuckDB(db, ["CREATE TABLE t AS SELECT 1 AS x"]);
+    const e2 = await loadError({ duckdb: db, sql: "SELECT * FROM no_such_table" });
+    expect(e2.code).toBe("E_QUERY_FAILED");
+    expect(e2.message).toContain("no_such_table");
+    expect(e2.details.sql).toBe("SELECT * FROM no_such_table");
+  });
+
+  it("E_COLUMN_MISSING names the missing columns, lists what exists, and suggests case fixes", async () => {
+    const csv = file("cols.csv", "user_id,Task_Completed\n1,0\n");
+    const e = await loadError(csv, { columns: ["user_id", "task_completed", "nope"] });
+    expect(e.code).toBe("E_COLUMN_MISSING");
+    expect(e.details.missing).toEqual(["task_completed", "nope"]);
+    expect(e.details.available).toEqual(["user_id", "Task_Completed"]);
+    expect(e.hint).toContain("Task_Completed");
+    const q = await loadError({ sql: "SELECT 1 AS a" }, { columns: ["b"] });
+    expect(q.code).toBe("E_COLUMN_MISSING");
+  });
+
+  it("rejects an empty query and a multi-character delimiter as usage errors", async () => {
+    expect((await loadError({ sql: " ; " })).code).toBe("E_INVALID_ARGUMENT");
+    const csv = file("d.csv", "a;b\n1;2\n");
+    expect((await loadError(csv, { delimiter: ";;" })).code).toBe("E_INVALID_ARGUMENT");
+    const ok = await loadFrame(csv, { delimiter: ";" });
+    expect(ok.names).toEqual(["a", "b"]);
+  });
+});
