@@ -24,12 +24,17 @@ const repeat = Number(arg("repeat", "3"));
 const python = "/usr/bin/python3";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const runJson = (cmd, args) => JSON.parse(execFileSync(cmd, args, { cwd: root, maxBuffer: 1 << 24 }).toString());
+const runJson = (cmd, args) =>
+  JSON.parse(execFileSync(cmd, args, { cwd: root, maxBuffer: 1 << 24 }).toString());
 
 function timed(cmd, args) {
   const runs = Array.from({ length: repeat }, () => runJson(cmd, args));
   const pick = (f) => median(runs.map(f));
-  return { ...runs[0], seconds: { load: pick((r) => r.seconds.load), fit: pick((r) => r.seconds.fit) }, runs };
+  return {
+    ...runs[0],
+    seconds: { load: pick((r) => r.seconds.load), fit: pick((r) => r.seconds.fit) },
+    runs,
+  };
 }
 
 mkdirSync(join(here, "data"), { recursive: true });
@@ -38,9 +43,13 @@ for (const n of sizes) {
   const file = join(here, "data", `saas_seed1_${n}.csv`);
   if (!existsSync(file)) {
     const t = Date.now();
-    execFileSync("node", ["bin/truelift.js", "generate", "--seed", "1", "--users", String(n), "--out", file], {
-      cwd: root,
-    });
+    execFileSync(
+      "node",
+      ["bin/truelift.js", "generate", "--seed", "1", "--users", String(n), "--out", file],
+      {
+        cwd: root,
+      },
+    );
     console.error(`generated ${n} rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   const truelift = timed("node", [join(here, "truelift-did.mjs"), file]);
@@ -68,7 +77,12 @@ const out = {
   benchmark: "did-regression",
   model: "task_completed ~ treated*post + C(engagement_tier), CR1 by workspace_id, signup_week < 30",
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryBytes: totalmem(),
+    node: process.version,
+  },
   repeat,
   note: "seconds are medians over `repeat` runs; fit = filter + derive columns + model fit + vcov (both sides)",
   results,

@@ -18,6 +18,7 @@ export {
   percentileInterval,
   quantileSorted,
 } from "./models/bootstrap-ci.js";
+export * from "./models/linear-index.js";
 export {
   LOGIT_MISSING_POLICIES,
   LOGIT_PENALTIES,

@@ -33,7 +33,7 @@ import { COMMANDS, type CommandEntry } from "./registry.js";
  *
  * @example
  * ```ts
- * import { main } from "truelift/dist/cli/main.js";
+ * import { main } from "./cli/main.js"; // what bin/truelift.js runs
  * const code = await main(["node", "truelift", "generate", "--seed", "1", "--users", "1000", "--out", "x.csv"]);
  * ```
  */
@@ -86,6 +86,7 @@ async function buildProgram(io: CliIo, invoked: string | null): Promise<Command>
     .helpOption("-h, --help", "show help")
     .exitOverride()
     .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),

@@ -36,6 +36,7 @@ export interface CliIo {
  * ```
  */
 export function processIo(overrides: Partial<CliIo> = {}): CliIo {
+  if (overrides.stdout === undefined) ignoreClosedPipe();
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -44,6 +45,19 @@ export function processIo(overrides: Partial<CliIo> = {}): CliIo {
     cwd: process.cwd(),
     ...overrides,
   };
+}
+
+let pipeGuarded = false;
+
+/** `truelift … | head` closes stdout early: treat EPIPE as "the reader has enough", not as a crash. */
+function ignoreClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+    });
+  }
 }
 
 /**

@@ -18,6 +18,11 @@ export interface CommandEntry {
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "demo",
+    summary: "Run truelift on the generated tutorial dataset: naive vs truelift vs ground truth",
+    load: () => import("./commands/demo.js").then((m) => m.default),
+  },
+  {
     name: "generate",
     summary: "Write the synthetic SaaS telemetry dataset (known ground truth) to CSV or Parquet",
     load: () => import("./commands/generate.js").then((m) => m.default),

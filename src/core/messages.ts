@@ -120,7 +120,8 @@ export const DIAGNOSTIC_CATALOGUE = {
     "The multi-way cluster variance has a negative diagonal entry; those standard errors are not reported.",
   D_LEVERAGE_ONE:
     "Some observations have leverage 1 (they fit themselves exactly), so HC2/HC3 are undefined; use HC1 or CR1.",
-  D_PERFECT_FIT: "The model fits the outcome exactly (zero residuals): standard errors are zero and tests undefined.",
+  D_PERFECT_FIT:
+    "The model fits the outcome exactly (zero residuals): standard errors are zero and tests undefined.",
   D_CONSTANT_OUTCOME: "The outcome does not vary in the rows used, so R² is undefined.",
 } as const;
 

@@ -132,3 +132,23 @@ function writeFailed(path: string, e: unknown): TrueliftError {
     cause: e,
   });
 }
+
+/**
+ * Writes a whole text file atomically (temporary sibling, fsync, rename): the destination holds either its old
+ * content or all of `text`, never part of it.
+ *
+ * @example
+ * ```ts
+ * writeTextAtomic("truelift-report/results.json", JSON.stringify(results));
+ * ```
+ */
+export function writeTextAtomic(path: string, text: string): void {
+  const file = AtomicFile.open(path);
+  try {
+    file.write(new TextEncoder().encode(text));
+    file.commit();
+  } catch (e) {
+    file.abort();
+    throw e;
+  }
+}

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { basename } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -133,6 +142,7 @@ export function createDatasetWriter(path: string, options: WriteOptions = {}): D
           if (format === "parquet") await csvToParquet(file.tempPath, out, kinds);
           else
             await pipeline(createReadStream(file.tempPath), createGzip({ level: 6 }), createWriteStream(out));
+          fsyncFile(out);
           renameSync(out, file.path);
         } catch (e) {
           rmSync(out, { force: true });
@@ -185,6 +195,16 @@ export async function writeDataset(
     throw e;
   }
   return writer.close();
+}
+
+/** Flushes a finished file to disk before it is renamed into place. */
+function fsyncFile(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function isFrame(x: unknown): x is Frame {

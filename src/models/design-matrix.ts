@@ -26,7 +26,18 @@ export interface VirtualColumn {
 /** A stored column (`Float64Array`, read-only) or a {@link VirtualColumn}. */
 export type DesignColumn = Float64Array | VirtualColumn;
 
-/** The values of a design column as one array (a stored column is returned as is, not copied). */
+/**
+ * The values of a design column as one array (a stored column is returned as is, not copied).
+ *
+ * @example
+ * ```ts
+ * import { buildDesign, Frame, materializeColumn, parseFormula } from "truelift";
+ * const f = Frame.fromObject({ y: [1, 2, 3], g: ["a", "b", "b"] });
+ * const d = buildDesign(f, { ...parseFormula("y ~ C(g)"), absorb: [], clusterBy: [], missing: "drop" });
+ * materializeColumn(d.columns[0]); // Float64Array [0, 1, 1]  (C(g)[T.b])
+ * ```
+ * @see patsy `build_design_matrices` (the same columns, stored whole).
+ */
 export function materializeColumn(c: DesignColumn): Float64Array {
   if (c instanceof Float64Array) return c;
   const out = new Float64Array(c.length);
@@ -97,6 +108,7 @@ const FIRST_ROWS = 10;
  * d.names;          // ["Intercept", "x"]
  * d.droppedReasons; // { "missing:y": 1 }
  * ```
+ * @see statsmodels `missing='drop'` handling (`statsmodels.base.data.handle_missing`); patsy `dmatrices`.
  */
 export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
   const factors = uniqueFactorColumns(req.terms);
@@ -222,6 +234,7 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
  * import { Frame, groupCodes } from "truelift";
  * groupCodes(Frame.fromObject({ g: ["b", "a", "b"] }), "g", null); // codes [0, 1, 0], count 2
  * ```
+ * @see pandas `factorize` (same first-appearance coding).
  */
 export function groupCodes(frame: Frame, column: string, rows: Int32Array | null): GroupCodes {
   const col = frame.column(column);
@@ -250,7 +263,7 @@ export function groupCodes(frame: Frame, column: string, rows: Int32Array | null
   let integral = true;
   for (let i = 0; i < n; i++) {
     const v = src[i];
-    if (v !== v) continue;
+    if (Number.isNaN(v)) continue;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     if (integral && !Number.isInteger(v)) integral = false;
@@ -260,7 +273,7 @@ export function groupCodes(frame: Frame, column: string, rows: Int32Array | null
     const map = new Int32Array(span).fill(-1);
     for (let i = 0; i < n; i++) {
       const v = src[i];
-      if (v !== v) {
+      if (Number.isNaN(v)) {
         codes[i] = -1;
         missing++;
         continue;
@@ -274,7 +287,7 @@ export function groupCodes(frame: Frame, column: string, rows: Int32Array | null
   const map = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const v = src[i];
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       codes[i] = -1;
       missing++;
       continue;
@@ -353,11 +366,15 @@ function scanMissing(
     const v = col.values;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      if (x === x) {
+      if (!Number.isNaN(x)) {
         if (finite && (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY)) {
-          throw new TrueliftError("E_NONFINITE_VALUES", `Column '${name}' has an infinite value (row ${i}).`, {
-            details: { column: name, row: i },
-          });
+          throw new TrueliftError(
+            "E_NONFINITE_VALUES",
+            `Column '${name}' has an infinite value (row ${i}).`,
+            {
+              details: { column: name, row: i },
+            },
+          );
         }
         continue;
       }
@@ -378,7 +395,7 @@ function scanWeights(col: Column, keep: Uint8Array, name: string, reasons: Recor
   let zero = 0;
   for (let i = 0; i < v.length; i++) {
     const w = v[i];
-    if (w !== w) continue;
+    if (Number.isNaN(w)) continue;
     if (w < 0 || w === Number.POSITIVE_INFINITY || w === Number.NEGATIVE_INFINITY) {
       throw new TrueliftError("E_BAD_WEIGHTS", `Weight column '${name}' has the value ${w} at row ${i}.`, {
         details: { column: name, row: i, value: String(w) },
@@ -402,8 +419,13 @@ function scanWeights(col: Column, keep: Uint8Array, name: string, reasons: Recor
 function throwMissing(offenders: { column: string; rows: number[] }[], clusterBy: readonly string[]): never {
   const nonCluster = offenders.filter((o) => !clusterBy.includes(o.column));
   const list = nonCluster.length > 0 ? nonCluster : offenders;
-  const text = list.map((o) => `'${o.column}' (rows ${o.rows.join(", ")}${o.rows.length >= FIRST_ROWS ? ", …" : ""})`);
-  const details = { columns: list.map((o) => o.column), rows: Object.fromEntries(list.map((o) => [o.column, o.rows])) };
+  const text = list.map(
+    (o) => `'${o.column}' (rows ${o.rows.join(", ")}${o.rows.length >= FIRST_ROWS ? ", …" : ""})`,
+  );
+  const details = {
+    columns: list.map((o) => o.column),
+    rows: Object.fromEntries(list.map((o) => [o.column, o.rows])),
+  };
   if (nonCluster.length === 0) {
     throw new TrueliftError("E_NAN_IN_CLUSTER", `Missing cluster ids in ${text.join("; ")}.`, { details });
   }

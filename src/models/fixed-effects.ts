@@ -27,8 +27,21 @@ export interface FixedEffectContext {
   readonly invWeight: readonly Float64Array[];
 }
 
-/** Builds the shared per-level weight sums of the fixed effects. */
-export function fixedEffectContext(fes: readonly GroupCodes[], weights: Float64Array | null): FixedEffectContext {
+/**
+ * Builds the shared per-level weight sums of the fixed effects.
+ *
+ * @example
+ * ```ts
+ * import { fixedEffectContext } from "truelift";
+ * const fe = { column: "g", codes: Int32Array.of(0, 0, 1), count: 2, missing: 0 };
+ * fixedEffectContext([fe], null).invWeight[0]; // Float64Array [0.5, 1]
+ * ```
+ * @see Gaure (2013), "OLS with multiple high dimensional category variables", CSDA 66.
+ */
+export function fixedEffectContext(
+  fes: readonly GroupCodes[],
+  weights: Float64Array | null,
+): FixedEffectContext {
   const invWeight = fes.map((fe) => {
     const s = new Float64Array(fe.count);
     const codes = fe.codes;
@@ -197,7 +210,18 @@ export function fixedEffectDf(fes: readonly GroupCodes[]): {
   return { levels, df, exact: fes.length === 2 };
 }
 
-/** True when every level of `fe` falls inside a single cluster (fixest's nesting check). */
+/**
+ * True when every level of `fe` falls inside a single cluster (fixest's nesting check).
+ *
+ * @example
+ * ```ts
+ * import { isNested } from "truelift";
+ * const ws = { column: "ws", codes: Int32Array.of(0, 0, 1, 2), count: 3, missing: 0 };
+ * const region = { column: "region", codes: Int32Array.of(0, 0, 1, 1), count: 2, missing: 0 };
+ * isNested(ws, region); // true
+ * ```
+ * @see fixest `cpp_check_nested`; Bergé (2018), vignette "On standard errors".
+ */
 export function isNested(fe: GroupCodes, cluster: GroupCodes): boolean {
   const owner = new Int32Array(fe.count).fill(-1);
   const f = fe.codes;
@@ -210,7 +234,16 @@ export function isNested(fe: GroupCodes, cluster: GroupCodes): boolean {
   return true;
 }
 
-/** Number of levels with exactly one (positively weighted) observation. */
+/**
+ * Number of levels with exactly one (positively weighted) observation (reported as `D_FE_SINGLETONS`).
+ *
+ * @example
+ * ```ts
+ * import { singletonCount } from "truelift";
+ * singletonCount({ column: "g", codes: Int32Array.of(0, 0, 1), count: 2, missing: 0 }); // 1
+ * ```
+ * @see Correia (2015), "Singletons, cluster-robust standard errors and fixed effects: a bad mix".
+ */
 export function singletonCount(fe: GroupCodes): number {
   const counts = new Int32Array(fe.count);
   for (let i = 0; i < fe.codes.length; i++) counts[fe.codes[i]]++;

@@ -39,14 +39,33 @@ export interface ModelFormula {
   readonly intercept: boolean;
 }
 
-/** The text a factor contributes to coefficient names (patsy's factor name). */
+/**
+ * The text a factor contributes to coefficient names (patsy's factor name).
+ *
+ * @example
+ * ```ts
+ * import { factorLabel } from "truelift";
+ * factorLabel({ kind: "categorical", column: "tier", reference: "heavy" }); // "C(tier, Treatment('heavy'))"
+ * ```
+ * @see patsy `EvalFactor.name()`, https://patsy.readthedocs.io/en/latest/API-reference.html
+ */
 export function factorLabel(f: Factor): string {
   if (f.kind === "numeric") return f.column;
   if (f.label !== undefined) return f.label;
   return f.reference === undefined ? `C(${f.column})` : `C(${f.column}, Treatment(${pyRepr(f.reference)}))`;
 }
 
-/** A stable identity for a factor (two factors are the same when kind, column, reference and label agree). */
+/**
+ * A stable identity for a factor (two factors are the same when kind, column, reference and label agree), used
+ * to de-duplicate terms as patsy does.
+ *
+ * @example
+ * ```ts
+ * import { factorKey } from "truelift";
+ * factorKey({ kind: "numeric", column: "x" }); // "n:x"
+ * ```
+ * @see patsy `Term` equality (a term is a set of factors).
+ */
 export function factorKey(f: Factor): string {
   return f.kind === "numeric" ? `n:${f.column}` : `c:${f.column}:${f.reference ?? ""}:${factorLabel(f)}`;
 }
@@ -196,7 +215,8 @@ class Parser {
   expect(kind: TokKind): Token {
     const t = this.toks[this.i];
     if (t.kind !== kind) {
-      const what = kind === "end" ? "unexpected text" : `expected '${kind === "name" ? "a column name" : kind}'`;
+      const what =
+        kind === "end" ? "unexpected text" : `expected '${kind === "name" ? "a column name" : kind}'`;
       throw syntaxError(this.src, t.pos, `${what}, found '${t.text || "end of formula"}'`);
     }
     this.i++;
@@ -276,13 +296,15 @@ class Parser {
     }
     if (t.kind === "number") {
       this.i++;
-      if (t.text === "0" || t.text === "1") return { terms: [], intercept: true, literal: Number(t.text) as 0 | 1 };
+      if (t.text === "0" || t.text === "1")
+        return { terms: [], intercept: true, literal: Number(t.text) as 0 | 1 };
       throw syntaxError(this.src, t.pos, `only 0 and 1 may appear as numbers, found '${t.text}'`);
     }
     if (t.kind === "name") {
       this.i++;
       if (this.peek().kind === "(") {
-        if (t.text !== "C") throw syntaxError(this.src, t.pos, `unsupported function '${t.text}()'; only C() is`);
+        if (t.text !== "C")
+          throw syntaxError(this.src, t.pos, `unsupported function '${t.text}()'; only C() is`);
         return { terms: [[this.parseCategorical(t)]], intercept: true };
       }
       return { terms: [[{ kind: "numeric", column: t.text }]], intercept: true };
@@ -428,7 +450,10 @@ export function codeTerms(
     buckets.get(key)!.push(t);
   }
   const order = [...buckets.keys()];
-  if (buckets.has("")) order.splice(order.indexOf(""), 1), order.unshift("");
+  if (buckets.has("")) {
+    order.splice(order.indexOf(""), 1);
+    order.unshift("");
+  }
 
   const columns: CodedColumn[] = [];
   for (const key of order) {
@@ -499,7 +524,11 @@ function subtermKey(s: Subterm): string {
 }
 
 /** Port of `patsy.redundancy.pick_contrasts_for_term`. */
-function pickContrasts(term: readonly number[], isNumeric: (id: number) => boolean, used: Set<string>): Subterm[] {
+function pickContrasts(
+  term: readonly number[],
+  isNumeric: (id: number) => boolean,
+  used: Set<string>,
+): Subterm[] {
   const cats = term.filter((id) => !isNumeric(id));
   const subterms: Subterm[] = [];
   for (const subset of subsetsSorted(cats)) {

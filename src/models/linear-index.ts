@@ -1,5 +1,14 @@
 // Public API of the linear-model layer (formula, design matrix, OLS/WLS, fixed effects, variance estimators).
-export { buildDesign, type DesignMatrix, type DesignRequest, type GroupCodes, groupCodes } from "./design-matrix.js";
+export {
+  buildDesign,
+  type DesignColumn,
+  type DesignMatrix,
+  type DesignRequest,
+  type GroupCodes,
+  groupCodes,
+  materializeColumn,
+  type VirtualColumn,
+} from "./design-matrix.js";
 export {
   type AbsorbOptions,
   type DemeanReport,
@@ -8,6 +17,7 @@ export {
   fixedEffectContext,
   fixedEffectDf,
   isNested,
+  singletonCount,
 } from "./fixed-effects.js";
 export {
   type CodedColumn,
@@ -15,6 +25,7 @@ export {
   codeTerms,
   type Factor,
   type FactorLevels,
+  factorKey,
   factorLabel,
   type ModelFormula,
   parseFormula,
@@ -22,20 +33,32 @@ export {
 } from "./formula.js";
 export { LINEAR_MODEL_VERSION, type OlsResult, type OlsSpec, ols } from "./ols.js";
 export {
+  BLOCK,
+  blockResiduals,
   CLUSTER_KINDS,
   type ClusterKind,
+  clusterK,
+  clusterMeat,
+  clusterVcov,
   computeVcov,
   crossprod,
   DISTS,
   type Dist,
   FIXEF_K,
   type FixefK,
+  fillBlock,
   HC_KINDS,
   type HcKind,
+  hcMeat,
+  hcVcov,
+  iidVcov,
+  intersect,
+  type LinearFit,
   normalizeVcov,
   type Ssc,
   ssc,
   VCOV_TYPES,
   type Vcov,
+  type VcovComputation,
 } from "./vcov/index.js";
 export { withVcov } from "./with-vcov.js";

@@ -205,7 +205,7 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
     const small = state.e[r] / (1 + state.e[r]);
     if (small < 1e-8) {
       extreme++;
-      if ((y[r] === 1) === (eta[r] > 0)) perfect++;
+      if ((y[r] === 1) === eta[r] > 0) perfect++;
     }
   }
   let betaMax = 0;

@@ -2,11 +2,15 @@ import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../core/result.js";
-import { criticalValue, twoSidedP } from "../numeric/dist/index.js";
+import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
 import { cholesky, choleskyInverse, choleskySolve, gramRank } from "../numeric/linalg/cholesky.js";
-import { matMul } from "../numeric/linalg/dense.js";
-import { buildDesign, type DesignColumn, type DesignMatrix, type GroupCodes, materializeColumn } from "./design-matrix.js";
+import {
+  buildDesign,
+  type DesignColumn,
+  type DesignMatrix,
+  type GroupCodes,
+  materializeColumn,
+} from "./design-matrix.js";
 import {
   type AbsorbOptions,
   demean,
@@ -16,8 +20,9 @@ import {
 } from "./fixed-effects.js";
 import type { TermSpec } from "./formula.js";
 import { computeVcov } from "./vcov/index.js";
-import { BLOCK, blockResiduals, crossprod, fillBlock, type LinearFit, type VcovComputation } from "./vcov/meat.js";
+import { BLOCK, blockResiduals, crossprod, fillBlock, type LinearFit } from "./vcov/meat.js";
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
+import { assembleResult, type FitState } from "./with-vcov.js";
 
 /** Version recorded in result provenance. */
 export const LINEAR_MODEL_VERSION = "0.1.0";
@@ -77,25 +82,13 @@ export interface OlsResult {
   /** Σ w e². */
   readonly rss: number;
   /** Absorbed fixed effects: column, number of levels, and the df they use in total. */
-  readonly fixedEffects: { readonly columns: readonly { readonly column: string; readonly levels: number }[]; readonly df: number };
+  readonly fixedEffects: {
+    readonly columns: readonly { readonly column: string; readonly levels: number }[];
+    readonly df: number;
+  };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
 }
-
-/** Everything withVcov needs to re-estimate the variance without refitting (kept out of the result). */
-export interface FitState {
-  readonly frame: Frame;
-  readonly rows: Int32Array | null;
-  readonly fit: LinearFit;
-  readonly names: readonly string[];
-  readonly coef: Float64Array;
-  readonly base: Omit<OlsResult, "terms" | "vcov" | "vcovMatrix" | "n" | "diagnostics">;
-  readonly n: { obs: number; dropped: number; droppedReasons: Readonly<Record<string, number>> };
-  readonly fitDiagnostics: readonly Diagnostic[];
-}
-
-/** Results produced in this process, mapped to their fitted state (results themselves stay plain data). */
-export const FIT_STATES = new WeakMap<object, FitState>();
 
 const RANK_TOL = 1e-10;
 /** A column whose transformed sum of squares is below this share of its raw one lies in the absorbed span. */
@@ -119,12 +112,18 @@ const SPAN_TOL = 1e-18;
  *
  * @example
  * ```ts
- * import { ols, parseFormula } from "truelift";
- * const res = ols(frame, {
- *   ...parseFormula("task_completed ~ treated*post + C(engagement_tier)"),
- *   vcov: { type: "cluster", by: ["workspace_id"] },
+ * import { Frame, ols, parseFormula } from "truelift";
+ * const frame = Frame.fromObject({
+ *   y: [0.9, 1.4, 2.2, 2.8, 3.9, 4.1, 5.2, 5.8],
+ *   x: [0, 1, 2, 3, 4, 5, 6, 7],
+ *   tier: ["a", "b", "a", "b", "a", "b", "a", "b"],
+ *   ws: [1, 1, 2, 2, 3, 3, 4, 4],
  * });
- * res.terms.find((t) => t.name === "treated:post"); // estimate 0.0541, se 0.0109, df 49
+ * const res = ols(frame, { ...parseFormula("y ~ x + C(tier)"), vcov: { type: "cluster", by: ["ws"] } });
+ * res.terms.map((t) => t.name); // ["Intercept", "C(tier)[T.b]", "x"]
+ * res.terms[2].df;              // 3 (G − 1)
+ * // On the tutorial data, `task_completed ~ treated*post + C(engagement_tier)` clustered by workspace_id
+ * // gives treated:post 0.0541 (SE 0.0109, t(49)), as statsmodels.
  * ```
  * @see Greene, Econometric Analysis (8th ed.), ch. 3–4; Frisch & Waugh (1933) / Lovell (1963) for the
  *   fixed-effect projection; statsmodels `OLS` / `WLS` and fixest `feols` for the conventions matched.
@@ -465,7 +464,9 @@ function rssFromGram(aug: Float64Array, gamma: Float64Array, k: number): number 
 }
 
 /** Σwe² in one blocked pass (residuals recomputed per block, never stored). */
-function residualSs(fit: Pick<LinearFit, "n" | "k" | "cols" | "shifts" | "y" | "yShift" | "gamma" | "weights">): number {
+function residualSs(
+  fit: Pick<LinearFit, "n" | "k" | "cols" | "shifts" | "y" | "yShift" | "gamma" | "weights">,
+): number {
   const { n, k, cols, shifts, weights: w } = fit;
   const buf = new Float64Array(k * BLOCK);
   const e = new Float64Array(BLOCK);
@@ -546,7 +547,13 @@ function singular(
   }
   if (withOthers.length > 0) parts.push(`${quote(withOthers)} collinear with earlier columns`);
   return new TrueliftError("E_SINGULAR_DESIGN", `The design matrix is singular: ${parts.join("; ")}.`, {
-    details: { collinear, withIntercept, withFixedEffects, withEarlierColumns: withOthers, columns: [...names] },
+    details: {
+      collinear,
+      withIntercept,
+      withFixedEffects,
+      withEarlierColumns: withOthers,
+      columns: [...names],
+    },
   });
 }
 
@@ -554,70 +561,10 @@ function quote(xs: readonly string[]): string {
   return xs.map((x) => `'${x}'`).join(", ");
 }
 
-function note(code: keyof typeof DIAGNOSTIC_CATALOGUE, severity: Diagnostic["severity"], evidence: Record<string, number | string | null>): Diagnostic {
+function note(
+  code: keyof typeof DIAGNOSTIC_CATALOGUE,
+  severity: Diagnostic["severity"],
+  evidence: Record<string, number | string | null>,
+): Diagnostic {
   return diagnostic(code, severity, evidence, DIAGNOSTIC_CATALOGUE[code]);
-}
-
-/**
- * Builds the frozen result from a fit state and a variance computation (shared by {@link ols} and
- * `withVcov`), and remembers the state for later `withVcov` calls.
- */
-export function assembleResult(
-  state: FitState,
-  vcov: Vcov,
-  comp: VcovComputation,
-  fitDiagnostics: readonly Diagnostic[],
-): DeepReadonly<OlsResult> {
-  const { fit, names, coef } = state;
-  const k = fit.k;
-  const t = fit.transform;
-  const v = t ? matMul(matMul(t, comp.matrix, k, k, k), transpose(t, k), k, k, k) : comp.matrix;
-  const diagnostics: Diagnostic[] = [...fitDiagnostics];
-  for (const n of comp.notes) {
-    const code = n.code as keyof typeof DIAGNOSTIC_CATALOGUE;
-    diagnostics.push(diagnostic(code, code === "D_FEW_CLUSTERS" ? "warn" : "warn", n.evidence, DIAGNOSTIC_CATALOGUE[code]));
-  }
-  const crit = criticalValue(state.base.alpha, comp.df);
-  let negative = 0;
-  const terms: Term[] = names.map((name, j) => {
-    const estimate = coef[j];
-    const variance = v[j * k + j];
-    let se: number | null = null;
-    if (!comp.undefined && Number.isFinite(variance)) {
-      if (variance >= 0) se = Math.sqrt(variance);
-      else negative++;
-    }
-    if (se === null || se === 0) return { name, estimate, se, statistic: null, df: comp.df, pValue: null, ci: null };
-    const statistic = estimate / se;
-    return {
-      name,
-      estimate,
-      se,
-      statistic,
-      df: comp.df,
-      pValue: twoSidedP(statistic, comp.df),
-      ci: [estimate - crit * se, estimate + crit * se] as const,
-    };
-  });
-  if (negative > 0) diagnostics.push(note("D_VCOV_NOT_PSD", "warn", { terms: negative }));
-  const matrix = comp.undefined
-    ? null
-    : names.map((_, i) => names.map((__, j) => v[i * k + j]));
-  const result: OlsResult = {
-    ...state.base,
-    terms,
-    vcov,
-    vcovMatrix: matrix,
-    n: comp.clusters ? { ...state.n, clusters: [...comp.clusters] } : { ...state.n },
-    diagnostics,
-  };
-  const frozen = deepFreeze(result);
-  FIT_STATES.set(frozen, state);
-  return frozen;
-}
-
-function transpose(a: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out[j * k + i] = a[i * k + j];
-  return out;
 }

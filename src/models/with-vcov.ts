@@ -1,9 +1,30 @@
+import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
-import type { DeepReadonly } from "../core/result.js";
+import type { Frame } from "../core/frame.js";
+import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
+import { type DeepReadonly, deepFreeze, type Term } from "../core/result.js";
+import { criticalValue, twoSidedP } from "../numeric/dist/index.js";
+import { matMul } from "../numeric/linalg/dense.js";
 import { groupCodes } from "./design-matrix.js";
-import { assembleResult, FIT_STATES, type OlsResult } from "./ols.js";
+import type { OlsResult } from "./ols.js";
 import { computeVcov } from "./vcov/index.js";
+import type { LinearFit, VcovComputation } from "./vcov/meat.js";
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
+
+/** Everything withVcov needs to re-estimate the variance without refitting (kept out of the result). */
+export interface FitState {
+  readonly frame: Frame;
+  readonly rows: Int32Array | null;
+  readonly fit: LinearFit;
+  readonly names: readonly string[];
+  readonly coef: Float64Array;
+  readonly base: Omit<OlsResult, "terms" | "vcov" | "vcovMatrix" | "n" | "diagnostics">;
+  readonly n: { obs: number; dropped: number; droppedReasons: Readonly<Record<string, number>> };
+  readonly fitDiagnostics: readonly Diagnostic[];
+}
+
+/** Results produced in this process, mapped to their fitted state (results themselves stay plain data). */
+export const FIT_STATES = new WeakMap<object, FitState>();
 
 /**
  * Returns a new result with another variance estimator, without refitting the mean model: coefficients,
@@ -17,10 +38,12 @@ import { normalizeVcov, type Vcov } from "./vcov/types.js";
  *
  * @example
  * ```ts
- * import { ols, parseFormula, withVcov } from "truelift";
- * const iid = ols(frame, parseFormula("task_completed ~ treated*post + C(engagement_tier)"));
- * const cr1 = withVcov(iid, { type: "cluster", by: ["workspace_id"] });
+ * import { Frame, ols, parseFormula, withVcov } from "truelift";
+ * const frame = Frame.fromObject({ y: [1, 3, 2, 5, 4, 6], x: [1, 2, 3, 4, 5, 6], g: [1, 1, 2, 2, 3, 3] });
+ * const iid = ols(frame, parseFormula("y ~ x"));
+ * const cr1 = withVcov(iid, { type: "cluster", by: ["g"] });
  * const hc3 = withVcov(iid, { type: "hc", kind: "HC3" });
+ * cr1.terms[1].estimate === iid.terms[1].estimate; // true: only the variance changes
  * ```
  * @see statsmodels `RegressionResults.get_robustcov_results`; design.md §4.
  */
@@ -49,4 +72,80 @@ export function withVcov(result: DeepReadonly<OlsResult>, vcov: Vcov): DeepReado
       : [];
   const comp = computeVcov(state.fit, v, clusters);
   return assembleResult(state, v, comp, state.fitDiagnostics);
+}
+
+/**
+ * Builds the frozen result from a fit state and a variance computation (shared by `ols` and
+ * {@link withVcov}), and remembers the state for later `withVcov` calls. Variances are mapped to reported
+ * coordinates (V = T V_γ Tᵀ); a negative or non-finite variance gives a null SE and `D_VCOV_NOT_PSD`.
+ *
+ * @example
+ * ```ts
+ * // internal (not exported from the package): ols() calls assembleResult(state, vcov, computeVcov(state.fit, vcov, clusters), diagnostics)
+ * ```
+ * @see statsmodels `RegressionResults` (`params`, `bse`, `tvalues`, `pvalues`, `conf_int`).
+ */
+export function assembleResult(
+  state: FitState,
+  vcov: Vcov,
+  comp: VcovComputation,
+  fitDiagnostics: readonly Diagnostic[],
+): DeepReadonly<OlsResult> {
+  const { fit, names, coef } = state;
+  const k = fit.k;
+  const t = fit.transform;
+  const v = t ? matMul(matMul(t, comp.matrix, k, k, k), transpose(t, k), k, k, k) : comp.matrix;
+  const diagnostics: Diagnostic[] = [...fitDiagnostics];
+  for (const n of comp.notes) {
+    const code = n.code as keyof typeof DIAGNOSTIC_CATALOGUE;
+    diagnostics.push(
+      diagnostic(code, code === "D_FEW_CLUSTERS" ? "warn" : "warn", n.evidence, DIAGNOSTIC_CATALOGUE[code]),
+    );
+  }
+  const crit = criticalValue(state.base.alpha, comp.df);
+  let negative = 0;
+  const terms: Term[] = names.map((name, j) => {
+    const estimate = coef[j];
+    const variance = v[j * k + j];
+    let se: number | null = null;
+    if (!comp.undefined && Number.isFinite(variance)) {
+      if (variance >= 0) se = Math.sqrt(variance);
+      else negative++;
+    }
+    if (se === null || se === 0)
+      return { name, estimate, se, statistic: null, df: comp.df, pValue: null, ci: null };
+    const statistic = estimate / se;
+    return {
+      name,
+      estimate,
+      se,
+      statistic,
+      df: comp.df,
+      pValue: twoSidedP(statistic, comp.df),
+      ci: [estimate - crit * se, estimate + crit * se] as const,
+    };
+  });
+  if (negative > 0) {
+    diagnostics.push(
+      diagnostic("D_VCOV_NOT_PSD", "warn", { terms: negative }, DIAGNOSTIC_CATALOGUE.D_VCOV_NOT_PSD),
+    );
+  }
+  const matrix = comp.undefined ? null : names.map((_, i) => names.map((__, j) => v[i * k + j]));
+  const result: OlsResult = {
+    ...state.base,
+    terms,
+    vcov,
+    vcovMatrix: matrix,
+    n: comp.clusters ? { ...state.n, clusters: [...comp.clusters] } : { ...state.n },
+    diagnostics,
+  };
+  const frozen = deepFreeze(result);
+  FIT_STATES.set(frozen, state);
+  return frozen;
+}
+
+function transpose(a: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out[j * k + i] = a[i * k + j];
+  return out;
 }

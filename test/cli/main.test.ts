@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/cli/registry.js";
 import { hashFile } from "../../src/data/hash.js";
 import { tempDir } from "../data/helpers.js";
 import { runCli } from "./run-cli.js";
@@ -22,6 +23,16 @@ describe("truelift (in-process)", () => {
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain("--users <n>");
     expect(sub.stdout).toContain("--cluster");
+  });
+
+  it("every registered command loads and shows its help (option keys match their flags)", async () => {
+    for (const entry of COMMANDS) {
+      const r = await runCli([entry.name, "--help"], { cwd });
+      expect(r.code, `${entry.name}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain(`Usage: truelift ${entry.name}`);
+      const viaHelp = await runCli(["help", entry.name], { cwd });
+      expect(viaHelp.stdout).toBe(r.stdout);
+    }
   });
 
   it("generate writes the dataset and prints one summary line with rows, columns, path, sha256, seconds", async () => {

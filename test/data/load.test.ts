@@ -164,11 +164,8 @@ describe("loadFrame round trips", () => {
     expect(sel.names).toEqual(['q"uote', "my col"]);
   });
 
-  it("loads the tutorial fixture (50,000 rows) identically to the test helper, well under a second", async () => {
-    await loadFrame(fixturePath("saas_llm_logs_seed42.csv.gz"), { columns: ["user_id"] }); // warm: DuckDB import
-    const t0 = performance.now();
+  it("loads the tutorial fixture (50,000 rows) identically to the test helper", async () => {
     const f = await loadFrame(fixturePath("saas_llm_logs_seed42.csv.gz"));
-    const seconds = (performance.now() - t0) / 1000;
     const ref = saasFixture();
     expect(f.nrows).toBe(50_000);
     for (const name of ref.names) {
@@ -176,6 +173,5 @@ describe("loadFrame round trips", () => {
       if (c.kind === "str") expect(f.value(name, 49_999)).toBe(ref.value(name, 49_999));
       else expect(Array.from(f.numeric(name)), name).toEqual(Array.from(c.values));
     }
-    expect(seconds).toBeLessThan(3); // typically 0.15–0.4 s; the bound only catches pathological slowness
   });
 });

@@ -7,6 +7,7 @@ import { DATASET_DECIMALS, generateChunks, generateDataset } from "../../src/dat
 import { hashFile } from "../../src/data/hash.js";
 import { loadFrame } from "../../src/data/load.js";
 import { createDatasetWriter, writeDataset, writeFormatOf } from "../../src/data/write.js";
+import { fixturePath } from "../helpers/fixture.js";
 import { tempDir } from "./helpers.js";
 
 const dir = tempDir();
@@ -21,6 +22,20 @@ describe("writeDataset", () => {
       expect(() => writeFormatOf(bad), bad).toThrow(
         expect.objectContaining({ code: "E_UNSUPPORTED_OUTPUT", category: "usage" }),
       );
+    }
+  });
+
+  it("reproduces the reference files byte for byte: load → write gives the published sha256", async () => {
+    const cases = [
+      ["saas_llm_logs_seed42.csv.gz", "4cda3829d4ffe514a7167f5ff5e3c1f1af24ea94ce192640197ac4d96c6562c6"],
+      ["cluster_outcome_seed42.csv.gz", "a10a394ad938504aefc77c719dfc8ba5d5071f41fdf599d28615bccbef7a4c3d"],
+    ] as const;
+    for (const [name, sha] of cases) {
+      const frame = await loadFrame(fixturePath(name));
+      const fixed = await writeDataset(frame, join(dir, `re-${name}.csv`), { decimals: DATASET_DECIMALS });
+      expect(fixed.sha256, name).toBe(sha);
+      const shortest = await writeDataset(frame, join(dir, `re-shortest-${name}.csv`));
+      expect(shortest.sha256, name).toBe(sha);
     }
   });
 

@@ -20,7 +20,10 @@ const FULL = ssc({ fixefK: "full" });
 describe("absorbed fixed effects vs statsmodels explicit dummies (fixture TWFE DiD)", () => {
   const golden = loadGolden<FeGolden>("ols", "fe_fixture");
   const frame = didFrame();
-  const one = { ...parseFormula("task_completed ~ post + treated:post + C(engagement_tier)"), absorb: ["workspace_id"] };
+  const one = {
+    ...parseFormula("task_completed ~ post + treated:post + C(engagement_tier)"),
+    absorb: ["workspace_id"],
+  };
   const two = {
     ...parseFormula("task_completed ~ treated:post + C(engagement_tier)"),
     absorb: ["workspace_id", "signup_week"],
@@ -48,7 +51,7 @@ describe("absorbed fixed effects vs statsmodels explicit dummies (fixture TWFE D
     const kFull = full.k + full.fixedEffects.df; // 4 + 50
     const kNested = full.k + 1; // workspace FE nested in the workspace clusters: counts as one intercept
     const ratio = Math.sqrt((n - kFull) / (n - kNested));
-    nested.terms.forEach((t, j) => expectClose(t.se, full.terms[j].se! * ratio, TOL.identity));
+    for (const [j, t] of nested.terms.entries()) expectClose(t.se, full.terms[j].se! * ratio, TOL.identity);
   });
 
   it("names the column collinear with the fixed effects (treated is constant within workspace)", () => {
@@ -65,7 +68,9 @@ describe("absorbed fixed effects vs statsmodels explicit dummies (fixture TWFE D
 
 describe("absorbed fixed effects vs statsmodels explicit dummies (simulated panel, OLS and WLS)", () => {
   const golden = loadGolden<FeGolden>("ols", "fe_simulated");
-  const frame = frameFromColumns((golden.data as { columns: Record<string, (number | string | null)[]> }).columns);
+  const frame = frameFromColumns(
+    (golden.data as { columns: Record<string, (number | string | null)[]> }).columns,
+  );
   const f = parseFormula("y ~ x1 + x2");
   const cases: [string, string[], Vcov, boolean][] = [
     ["ols_one_fe_iid", ["firm"], { type: "iid" }, false],
@@ -165,7 +170,12 @@ describe("identity: absorbed fixed effects == explicit dummies (property)", () =
 });
 
 describe("fixed-effect helpers", () => {
-  const g = (codes: number[], count: number) => ({ column: "g", codes: Int32Array.from(codes), count, missing: 0 });
+  const g = (codes: number[], count: number) => ({
+    column: "g",
+    codes: Int32Array.from(codes),
+    count,
+    missing: 0,
+  });
 
   it("demeans one fixed effect exactly in one pass, weighted", () => {
     const ctx = fixedEffectContext([g([0, 0, 1, 1], 2)], Float64Array.of(1, 3, 1, 1));

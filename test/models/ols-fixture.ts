@@ -69,7 +69,10 @@ const COV_TOL = { rtol: 1e-6, atol: 1e-14 };
 export function expectMatchesStatsmodels(res: DeepReadonly<OlsResult>, sm: SmFit, only = false): void {
   const idx = sm.names.map((n) => res.terms.findIndex((t) => t.name === n));
   if (!only) expect(res.terms.map((t) => t.name)).toEqual(sm.names);
-  expect(idx.every((i) => i >= 0), `names ${sm.names.join(", ")}`).toBe(true);
+  expect(
+    idx.every((i) => i >= 0),
+    `names ${sm.names.join(", ")}`,
+  ).toBe(true);
   const terms = idx.map((i) => res.terms[i]);
   expectClose(
     terms.map((t) => t.estimate),

@@ -5,7 +5,13 @@ import type { Vcov } from "../../src/models/vcov/types.js";
 import { withVcov } from "../../src/models/with-vcov.js";
 import { expectClose, TOL } from "../helpers/expect-close.js";
 import { loadGolden } from "../helpers/golden.js";
-import { didFrame, expectMatchesStatsmodels, frameFromColumns, placeboFrame, type SmFit } from "./ols-fixture.js";
+import {
+  didFrame,
+  expectMatchesStatsmodels,
+  frameFromColumns,
+  placeboFrame,
+  type SmFit,
+} from "./ols-fixture.js";
 
 interface FixtureGolden {
   formula: string;
@@ -32,7 +38,10 @@ describe("golden (a): fixture DiD, task_completed ~ treated*post + C(engagement_
 
   it("records its provenance", () => {
     expect(golden.tool).toBe("statsmodels");
-    expect(golden.data).toMatchObject({ path: "test/fixtures/saas_llm_logs_seed42.csv.gz", sha256: FIXTURE_SHA });
+    expect(golden.data).toMatchObject({
+      path: "test/fixtures/saas_llm_logs_seed42.csv.gz",
+      sha256: FIXTURE_SHA,
+    });
   });
 
   for (const key of Object.keys(golden.expected.fits)) {
@@ -92,7 +101,11 @@ describe("golden (c): WLS with weights = session_minutes", () => {
 
   for (const key of Object.keys(golden.expected.fits)) {
     it(`matches statsmodels ${key}`, () => {
-      const res = ols(frame, { ...spec, weights: "session_minutes", vcov: vcovFor(key, golden.expected.cluster) });
+      const res = ols(frame, {
+        ...spec,
+        weights: "session_minutes",
+        vcov: vcovFor(key, golden.expected.cluster),
+      });
       expect(res.method).toBe("wls");
       expectMatchesStatsmodels(res, golden.expected.fits[key]);
     });
@@ -110,7 +123,9 @@ interface SimGolden {
 
 describe("golden (d, e): simulated data with a non-default reference, x:C(g) and C(h):z, two-way clusters", () => {
   const golden = loadGolden<SimGolden>("ols", "simulated");
-  const frame = frameFromColumns((golden.data as { columns: Record<string, (number | string | null)[]> }).columns);
+  const frame = frameFromColumns(
+    (golden.data as { columns: Record<string, (number | string | null)[]> }).columns,
+  );
   const spec = parseFormula(golden.expected.formula);
   const vcovs: Record<string, Vcov> = {
     iid: { type: "iid" },
@@ -143,7 +158,10 @@ describe("golden (d, e): simulated data with a non-default reference, x:C(g) and
     expectClose(a.vcovMatrix, b.vcovMatrix, TOL.identity);
   });
 
-  for (const [key, vcov] of Object.entries({ iid: { type: "iid" }, HC1: { type: "hc", kind: "HC1" } } as const)) {
+  for (const [key, vcov] of Object.entries({
+    iid: { type: "iid" },
+    HC1: { type: "hc", kind: "HC1" },
+  } as const)) {
     it(`matches statsmodels without an intercept (${key}): full-rank C(g)`, () => {
       const res = ols(frame, { ...parseFormula(golden.expected.formula_no_intercept), vcov });
       expectMatchesStatsmodels(res, golden.expected.fits_no_intercept[key]);

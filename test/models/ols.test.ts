@@ -33,11 +33,19 @@ describe("ols validation (each error by code, before computing)", () => {
     ["E_COLUMN_TYPE", { ...base, weights: "g" }],
     ["E_UNKNOWN_LEVEL", parseFormula("y ~ C(g, Treatment('zzz'))")],
     ["E_BAD_WEIGHTS", { ...base, weights: "w" }, f.withColumn("w", [1, 2, -1, 1, 1, 1, 1, 1, 1, 1])],
-    ["E_BAD_WEIGHTS", { ...base, weights: "w" }, f.withColumn("w", [1, 2, Number.POSITIVE_INFINITY, 1, 1, 1, 1, 1, 1, 1])],
+    [
+      "E_BAD_WEIGHTS",
+      { ...base, weights: "w" },
+      f.withColumn("w", [1, 2, Number.POSITIVE_INFINITY, 1, 1, 1, 1, 1, 1, 1]),
+    ],
     ["E_BAD_WEIGHTS", { ...base, weights: "w" }, f.withColumn("w", new Float64Array(10))],
     ["E_TOO_FEW_OBSERVATIONS", parseFormula("y ~ x + z + C(g)"), f.take(Int32Array.of(0, 1, 2, 3, 4))],
     ["E_TOO_FEW_OBSERVATIONS", { ...base, absorb: ["cl"] }, f.take(Int32Array.of(0, 2, 4, 5))],
-    ["E_MISSING_VALUES", { ...base, missing: "error" }, f.withColumn("x", [1, 2, null, 4, 5, 6, 7, 8, 9, 10])],
+    [
+      "E_MISSING_VALUES",
+      { ...base, missing: "error" },
+      f.withColumn("x", [1, 2, null, 4, 5, 6, 7, 8, 9, 10]),
+    ],
     [
       "E_NAN_IN_CLUSTER",
       { ...base, missing: "error", vcov: { type: "cluster", by: ["cl"] } },
@@ -50,7 +58,11 @@ describe("ols validation (each error by code, before computing)", () => {
     ["E_INVALID_SPEC", { ...base, vcov: { type: "hac" } as never }],
     ["E_INVALID_SPEC", { ...parseFormula("y ~ 0"), terms: [] }],
     ["E_INVALID_SPEC", { ...base, terms: [{ factors: [] }] }],
-    ["E_TOO_FEW_CLUSTERS", { ...base, vcov: { type: "cluster", by: ["one"] } }, f.withColumn("one", new Float64Array(10))],
+    [
+      "E_TOO_FEW_CLUSTERS",
+      { ...base, vcov: { type: "cluster", by: ["one"] } },
+      f.withColumn("one", new Float64Array(10)),
+    ],
   ];
   it.each(cases)("%s", (code, spec, frame) => {
     expect(() => ols(frame ?? f, spec)).toThrowError(err(code));
@@ -81,13 +93,19 @@ describe("singular designs raise E_SINGULAR_DESIGN naming the collinear columns"
       ols(frame, spec);
     } catch (e) {
       expect((e as { code: string }).code).toBe("E_SINGULAR_DESIGN");
-      return { collinear: (e as { details: { collinear: string[] } }).details.collinear, message: (e as Error).message };
+      return {
+        collinear: (e as { details: { collinear: string[] } }).details.collinear,
+        message: (e as Error).message,
+      };
     }
     throw new Error("no error");
   };
 
   it("a linear combination of earlier columns (later column blamed)", () => {
-    const g = f.withColumn("x2", Array.from(f.numeric("x"), (v, i) => 2 * v - 3 * f.numeric("z")[i] + 1));
+    const g = f.withColumn(
+      "x2",
+      Array.from(f.numeric("x"), (v, i) => 2 * v - 3 * f.numeric("z")[i] + 1),
+    );
     const r = name(parseFormula("y ~ x + z + x2"), g);
     expect(r.collinear).toEqual(["x2"]);
     expect(r.message).toContain("'x2' collinear with earlier columns");
@@ -106,7 +124,9 @@ describe("singular designs raise E_SINGULAR_DESIGN naming the collinear columns"
   });
 
   it("an all-zero column without an intercept", () => {
-    expect(name(parseFormula("y ~ 0 + x + zero"), f.withColumn("zero", new Float64Array(10))).collinear).toEqual(["zero"]);
+    expect(
+      name(parseFormula("y ~ 0 + x + zero"), f.withColumn("zero", new Float64Array(10))).collinear,
+    ).toEqual(["zero"]);
   });
 });
 
@@ -146,7 +166,10 @@ describe("result object", () => {
     expect(Object.isFrozen(res.terms[2].ci)).toBe(true);
     expect(Object.isFrozen(res.vcovMatrix![1])).toBe(true);
     expect(JSON.parse(JSON.stringify(res))).toEqual(res);
-    expect(res.provenance).toMatchObject({ engine: "memory", spec: { outcome: "y", vcov: { type: "cluster", by: ["cl"] } } });
+    expect(res.provenance).toMatchObject({
+      engine: "memory",
+      spec: { outcome: "y", vcov: { type: "cluster", by: ["cl"] } },
+    });
     expect(res.vcovMatrix!.length).toBe(res.terms.length);
   });
 
@@ -185,7 +208,10 @@ describe("simulation: OLS recovers known coefficients", () => {
       cols.tier.push(tier);
       cols.y.push(1 + te + 2 * x - 0.5 * z + 0.25 * x * z + rng.normal() * 0.8);
     }
-    const res = ols(Frame.fromObject(cols), { ...parseFormula("y ~ x*z + C(tier)"), vcov: { type: "hc", kind: "HC1" } });
+    const res = ols(Frame.fromObject(cols), {
+      ...parseFormula("y ~ x*z + C(tier)"),
+      vcov: { type: "hc", kind: "HC1" },
+    });
     expect(res.terms.map((t) => t.name)).toEqual(Object.keys(truth));
     for (const t of res.terms) {
       expect(Math.abs(t.estimate - truth[t.name]), t.name).toBeLessThan(4 * t.se!);

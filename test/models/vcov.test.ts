@@ -108,13 +108,19 @@ describe("cluster-robust variance", () => {
 
   it("raises E_TOO_FEW_CLUSTERS for a single cluster", () => {
     const f = frame.withColumn("one", new Float64Array(frame.nrows));
-    expect(() => ols(f, { ...spec, vcov: { type: "cluster", by: ["one"] } })).toThrowError(err("E_TOO_FEW_CLUSTERS"));
+    expect(() => ols(f, { ...spec, vcov: { type: "cluster", by: ["one"] } })).toThrowError(
+      err("E_TOO_FEW_CLUSTERS"),
+    );
   });
 });
 
 describe("HC2/HC3 leverages", () => {
   it("returns null SEs with D_LEVERAGE_ONE when an observation has leverage 1", () => {
-    const f = Frame.fromObject({ y: [1, 2, 3, 4, 5, 7], x: [1, 2, 3, 4, 5, 6], g: ["a", "a", "a", "a", "a", "b"] });
+    const f = Frame.fromObject({
+      y: [1, 2, 3, 4, 5, 7],
+      x: [1, 2, 3, 4, 5, 6],
+      g: ["a", "a", "a", "a", "a", "b"],
+    });
     const res = ols(f, { ...parseFormula("y ~ x + C(g)"), vcov: { type: "hc", kind: "HC3" } });
     expect(res.terms.every((t) => t.se === null && t.pValue === null && t.ci === null)).toBe(true);
     expect(res.vcovMatrix).toBeNull();

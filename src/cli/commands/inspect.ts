@@ -55,7 +55,12 @@ export default defineCommand({
     const frame = await loadFrame(source, { columns, format });
     const sha256 = typeof source === "string" ? await hashFile(source) : null;
     const summary = describeFrame(frame);
-    const fmt = (x: number | null) => (x === null ? "" : Number.isInteger(x) ? String(x) : x.toPrecision(4));
+    const fmt = (x: number | null) =>
+      x === null
+        ? ""
+        : Math.abs(x) >= 1000
+          ? String(Math.round(x * 10) / 10)
+          : String(Number(x.toPrecision(4)));
     const rows = summary.map((c) => [
       c.name,
       c.kind,

@@ -62,12 +62,25 @@ export function clusterVcov(
   const gMin = Math.min(...counts);
   const notes: VcovComputation["notes"][number][] = [];
   if (gMin < 30) {
-    notes.push({ code: "D_FEW_CLUSTERS", evidence: { clusters: gMin, by: clusters.map((c) => c.column).join(", ") } });
+    notes.push({
+      code: "D_FEW_CLUSTERS",
+      evidence: { clusters: gMin, by: clusters.map((c) => c.column).join(", ") },
+    });
   }
   return { matrix, df: options.dist === "t" ? gMin - 1 : null, clusters: counts, notes };
 }
 
-/** K of the (N−1)/(N−K) factor under `ssc.fixefK` (see {@link clusterVcov}). */
+/**
+ * K of the (N−1)/(N−K) factor under `ssc.fixefK` (see {@link clusterVcov}).
+ *
+ * @example
+ * ```ts
+ * import { clusterK, ssc } from "truelift";
+ * // without absorbed fixed effects K is the number of coefficients (fit.kFull)
+ * const k = (fit: Parameters<typeof clusterK>[0]) => clusterK(fit, [], ssc());
+ * ```
+ * @see fixest `vcov.fixest` / `ssc(fixef.K)`; Bergé (2018).
+ */
 export function clusterK(fit: LinearFit, clusters: readonly GroupCodes[], s: Ssc): number {
   if (fit.absorb.length === 0) return fit.kFull;
   if (s.fixefK === "full") return fit.kFull;
@@ -79,7 +92,18 @@ export function clusterK(fit: LinearFit, clusters: readonly GroupCodes[], s: Ssc
   return Math.max(k, fit.k + 1);
 }
 
-/** The groups of the intersection of two groupings (one code per distinct pair). */
+/**
+ * The groups of the intersection of two groupings (one code per distinct pair), for multi-way clustering.
+ *
+ * @example
+ * ```ts
+ * import { intersect } from "truelift";
+ * const a = { column: "a", codes: Int32Array.of(0, 0, 1, 1), count: 2, missing: 0 };
+ * const b = { column: "b", codes: Int32Array.of(0, 1, 0, 0), count: 2, missing: 0 };
+ * intersect(a, b).count; // 3
+ * ```
+ * @see statsmodels `stats.sandwich_covariance.combine_indices`; Cameron, Gelbach & Miller (2011).
+ */
 export function intersect(a: GroupCodes, b: GroupCodes): GroupCodes {
   const n = a.codes.length;
   const codes = new Int32Array(n);

@@ -15,7 +15,11 @@ type VcovOf<T extends Vcov["type"]> = Extract<Vcov, { type: T }>;
 
 /** One estimator per {@link Vcov} type; add an entry (and a union member) to add an estimator. */
 const VCOV_REGISTRY: {
-  readonly [T in Vcov["type"]]: (fit: LinearFit, v: VcovOf<T>, clusters: readonly GroupCodes[]) => VcovComputation;
+  readonly [T in Vcov["type"]]: (
+    fit: LinearFit,
+    v: VcovOf<T>,
+    clusters: readonly GroupCodes[],
+  ) => VcovComputation;
 } = {
   iid: (fit) => iidVcov(fit),
   hc: (fit, v) => hcVcov(fit, v.kind, v.dist ?? "t"),
@@ -32,8 +36,13 @@ const VCOV_REGISTRY: {
  * // used through ols() and withVcov(); see those for examples
  * ols(Frame.fromObject({ y: [1, 3, 2, 5], x: [1, 2, 3, 4] }), { ...parseFormula("y ~ x") });
  * ```
+ * @see statsmodels `RegressionResults.get_robustcov_results` (one `cov_type` switch); fixest `vcov=`.
  */
 export function computeVcov(fit: LinearFit, vcov: Vcov, clusters: readonly GroupCodes[]): VcovComputation {
-  const run = VCOV_REGISTRY[vcov.type] as (f: LinearFit, v: Vcov, c: readonly GroupCodes[]) => VcovComputation;
+  const run = VCOV_REGISTRY[vcov.type] as (
+    f: LinearFit,
+    v: Vcov,
+    c: readonly GroupCodes[],
+  ) => VcovComputation;
   return run(fit, vcov, clusters);
 }

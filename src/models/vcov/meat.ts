@@ -40,6 +40,15 @@ export const BLOCK = 1024;
 /**
  * Copies rows [start, start+len) of the shifted columns (null = ones) into `buf` (column j at offset j·BLOCK).
  * Columns past `cols.length` (tile padding) are left as they are (zero).
+ *
+ * @example
+ * ```ts
+ * import { BLOCK, fillBlock } from "truelift";
+ * const buf = new Float64Array(2 * BLOCK);
+ * fillBlock([null, Float64Array.of(5, 6, 7)], Float64Array.of(0, 6), 0, 3, buf);
+ * // buf[0..3] = [1, 1, 1]; buf[BLOCK..BLOCK+3] = [-1, 0, 1]
+ * ```
+ * @see Golub & Van Loan, Matrix Computations (4th ed.), §1.5 (blocking for the memory hierarchy).
  */
 export function fillBlock(
   cols: readonly (DesignColumn | null)[],
@@ -66,8 +75,24 @@ export function fillBlock(
   }
 }
 
-/** eₜ = (y − s_y) − Σⱼ γⱼ uⱼ for the rows of a block already in `buf` (see {@link fillBlock}). */
-export function blockResiduals(fit: LinearFit, start: number, len: number, buf: Float64Array, e: Float64Array): void {
+/**
+ * eₜ = (y − s_y) − Σⱼ γⱼ uⱼ for the rows of a block already in `buf` (see {@link fillBlock}).
+ *
+ * @example
+ * ```ts
+ * import { BLOCK, blockResiduals, fillBlock } from "truelift";
+ * // used by the variance kernels: fillBlock(fit.cols, fit.shifts, start, len, buf); blockResiduals(fit, start, len, buf, e)
+ * const e = new Float64Array(BLOCK);
+ * ```
+ * @see Greene, Econometric Analysis (8th ed.), §3.2 (least-squares residuals).
+ */
+export function blockResiduals(
+  fit: LinearFit,
+  start: number,
+  len: number,
+  buf: Float64Array,
+  e: Float64Array,
+): void {
   const { y, yShift, gamma, k } = fit;
   for (let t = 0; t < len; t++) e[t] = y[start + t] - yShift;
   let j = 0;
@@ -97,6 +122,8 @@ export function blockResiduals(fit: LinearFit, start: number, len: number, buf: 
  * crossprod([null, Float64Array.of(1, 2, 3)], 3, null); // [3, 6, 6, 14]
  * crossprod([null, Float64Array.of(1, 2, 3)], 3, null, Float64Array.of(0, 2)); // [3, 0, 0, 2]
  * ```
+ * @see Golub & Van Loan, Matrix Computations (4th ed.), §1.5; Higham (2002), Accuracy and Stability of
+ *   Numerical Algorithms, §4 (blocked summation).
  */
 export function crossprod(
   cols: readonly (DesignColumn | null)[],
@@ -124,7 +151,13 @@ export function crossprod(
   return unpad(acc, k, kp);
 }
 
-function accumulateTiles(wtd: Float64Array, raw: Float64Array, tiles: number, len: number, acc: Float64Array): void {
+function accumulateTiles(
+  wtd: Float64Array,
+  raw: Float64Array,
+  tiles: number,
+  len: number,
+  acc: Float64Array,
+): void {
   const kp = tiles * 4;
   for (let a = 0; a < tiles; a++) for (let b = 0; b <= a; b++) tile4x4(wtd, raw, a * 4, b * 4, len, acc, kp);
 }
@@ -228,6 +261,13 @@ function tile4x4(
  * 2: HC3); leverages hᵢ = wᵢ uᵢᵀ(UᵀWU)⁻¹uᵢ (+ wᵢ/W_g for a single absorbed fixed effect, whose dummies are
  * orthogonal to the demeaned columns) are computed per block and never stored. Returns the number of rows with
  * leverage numerically 1 (for which HC2/HC3 are undefined; they are left out of the sum).
+ *
+ * @example
+ * ```ts
+ * import { hcMeat } from "truelift";
+ * // hcVcov: sandwich(fit.bread, hcMeat(fit, 2).meat, fit.k) is HC3 (before the N/(N−K) of HC1, which is 0)
+ * ```
+ * @see White (1980); MacKinnon & White (1985).
  */
 export function hcMeat(fit: LinearFit, power: 0 | 1 | 2): { meat: Float64Array; leverageOne: number } {
   const { k, n, cols, shifts, weights, bread, feInvWeight } = fit;
@@ -284,6 +324,14 @@ export function hcMeat(fit: LinearFit, power: 0 | 1 | 2): { meat: Float64Array; 
 /**
  * Σ_g s_g s_gᵀ with s_g = Σ_{i∈g} wᵢeᵢuᵢ the cluster score sums, accumulated per cluster in one blocked pass
  * (residuals recomputed per block), k×k row-major.
+ *
+ * @example
+ * ```ts
+ * import { clusterMeat } from "truelift";
+ * // clusterVcov: sandwich(fit.bread, clusterMeat(fit, clusters.codes, clusters.count), fit.k) · G/(G−1)·(N−1)/(N−K)
+ * ```
+ * @see Liang & Zeger (1986); Cameron & Miller (2015), "A practitioner's guide to cluster-robust inference",
+ *   J. Human Resources 50(2).
  */
 export function clusterMeat(fit: LinearFit, codes: Int32Array, count: number): Float64Array {
   const { k, n, cols, shifts, weights } = fit;

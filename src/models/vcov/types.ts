@@ -101,6 +101,7 @@ export function ssc(options: Partial<Ssc> = {}): Ssc {
  * normalizeVcov({ type: "cluster", by: ["workspace_id"] });
  * // { type: "cluster", by: ["workspace_id"], kind: "CR1", dist: "t", ssc: { adj: true, clusterAdj: true, fixefK: "nested" } }
  * ```
+ * @see design.md §3 (canonical specs, `as const` option sets).
  */
 export function normalizeVcov(v: Vcov | undefined): Vcov {
   if (v === undefined) return Object.freeze({ type: "iid" });
