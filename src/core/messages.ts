@@ -117,7 +117,7 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_BCA_UNDEFINED: "The BCa interval is undefined here (degenerate bootstrap or jackknife distribution).",
   // Linear models.
   D_VCOV_NOT_PSD:
-    "The multi-way cluster variance has a negative diagonal entry; those standard errors are not reported.",
+    "The variance estimate has a negative (or non-finite) diagonal entry, as multi-way clustering can; those standard errors are not reported.",
   D_LEVERAGE_ONE:
     "Some observations have leverage 1 (they fit themselves exactly), so HC2/HC3 are undefined; use HC1 or CR1.",
   D_PERFECT_FIT:

@@ -258,6 +258,8 @@ export function groupCodes(frame: Frame, column: string, rows: Int32Array | null
     return { column, codes, count, missing };
   }
   const src = rows ? gatherNumeric(col, rows, n) : col.values;
+  const fast = denseIntCodes(src, codes);
+  if (fast) return { column, ...fast };
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   let integral = true;
@@ -303,6 +305,38 @@ export function groupCodes(frame: Frame, column: string, rows: Int32Array | null
 }
 
 // ---------------------------------------------------------------------------------------------------------
+
+/**
+ * One-pass coding of non-negative integer ids (the usual cluster / fixed-effect column) through a dense table
+ * that doubles as needed; null (caller falls back) on a negative, fractional, missing or very large id.
+ */
+function denseIntCodes(
+  src: Float64Array | Int32Array,
+  codes: Int32Array,
+): { codes: Int32Array; count: number; missing: number } | null {
+  const n = src.length;
+  const limit = Math.max(2 * n, 65536);
+  let map = new Int32Array(1024).fill(-1);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (!(v >= 0 && v < limit) || v !== Math.floor(v)) return null;
+    if (v >= map.length) {
+      let size = map.length;
+      while (size <= v) size *= 2;
+      const next = new Int32Array(size).fill(-1);
+      next.set(map);
+      map = next;
+    }
+    let c = map[v];
+    if (c < 0) {
+      c = count++;
+      map[v] = c;
+    }
+    codes[i] = c;
+  }
+  return { codes, count, missing: 0 };
+}
 
 function uniqueFactorColumns(terms: readonly TermSpec[]): Factor[] {
   const out: Factor[] = [];

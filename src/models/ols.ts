@@ -98,17 +98,21 @@ const SPAN_TOL = 1e-18;
  * Ordinary / weighted least squares with optional absorbed fixed effects and any {@link Vcov}.
  *
  * ```
- * validate spec → buildDesign (validate data, drop missing, patsy coding)
- *   → transform: demean by the fixed effects | centre on the (weighted) means | raw when no intercept
- *   → Gram UᵀWU in cache blocks → collinearity check (E_SINGULAR_DESIGN, naming columns)
- *   → Cholesky solve → residuals → variance estimator (registry) → map to reported coordinates → terms
+ * validate spec → buildDesign (validate data, drop missing, patsy coding; dummies stay virtual)
+ *   → working coordinates: demean by the fixed effects | shift each column near its mean | raw (no intercept)
+ *   → one blocked pass: [U y]ᵀW[U y] (Gram, Uᵀwy, yᵀwy) → collinearity check (E_SINGULAR_DESIGN, naming columns)
+ *   → Cholesky solve → RSS (from the Gram, or a residual pass for near-perfect fits)
+ *   → variance estimator (registry; residuals recomputed per block) → map to reported coordinates → terms
  * ```
  *
- * Centring makes the normal equations well conditioned; the intercept and its covariances are recovered
- * exactly by the linear map β₀ = γ₀ − Σ mⱼγⱼ. Unlike statsmodels (which silently uses a pseudo-inverse), a
- * singular design raises `E_SINGULAR_DESIGN` whose `details.collinear` lists the offending columns (later
- * columns are blamed, as R and fixest do). Quantities that cannot be computed are null with a diagnostic.
- * The fitted columns stay in memory (weakly, keyed by the result) so {@link withVcov} can swap estimators.
+ * Shifting columns by (approximately) their means makes the normal equations well conditioned without
+ * copying data; any shift is exact because the intercept and its covariances are mapped back by
+ * β₀ = γ₀ + s_y − Σ sⱼγⱼ (V = T V_γ Tᵀ). Unlike statsmodels (which silently uses a pseudo-inverse), a singular
+ * design raises `E_SINGULAR_DESIGN` whose `details.collinear` lists the offending columns (later columns are
+ * blamed, as R and fixest do). Quantities that cannot be computed are null with a diagnostic. The design's
+ * columns (mostly views of the frame) stay referenced, weakly keyed by the result, so {@link withVcov} can swap
+ * estimators. Missing values are first assumed absent in the outcome and numeric terms (a non-finite Gram
+ * reveals them, and the fit is then redone with the row-by-row scan), saving a pass over the data.
  *
  * @example
  * ```ts
@@ -358,7 +362,7 @@ function fitDesign(
     });
   checkRank(gram, k, intercept, rawSs, names, absorb);
   const l = cholesky(gram, k);
-  if (!l) throw singular(names, [names[names.length - 1]], [], [], []);
+  if (!l) throw singular(names, [names[names.length - 1]], [], [], [names[names.length - 1]]);
   const gamma = choleskySolve(l, k, xty);
   const bread = choleskyInverse(l, k);
 

@@ -98,9 +98,7 @@ export function assembleResult(
   const diagnostics: Diagnostic[] = [...fitDiagnostics];
   for (const n of comp.notes) {
     const code = n.code as keyof typeof DIAGNOSTIC_CATALOGUE;
-    diagnostics.push(
-      diagnostic(code, code === "D_FEW_CLUSTERS" ? "warn" : "warn", n.evidence, DIAGNOSTIC_CATALOGUE[code]),
-    );
+    diagnostics.push(diagnostic(code, "warn", n.evidence, DIAGNOSTIC_CATALOGUE[code]));
   }
   const crit = criticalValue(state.base.alpha, comp.df);
   let negative = 0;
@@ -108,8 +106,8 @@ export function assembleResult(
     const estimate = coef[j];
     const variance = v[j * k + j];
     let se: number | null = null;
-    if (!comp.undefined && Number.isFinite(variance)) {
-      if (variance >= 0) se = Math.sqrt(variance);
+    if (!comp.undefined) {
+      if (variance >= 0 && Number.isFinite(variance)) se = Math.sqrt(variance);
       else negative++;
     }
     if (se === null || se === 0)

@@ -93,6 +93,25 @@ describe("cluster-robust variance", () => {
     expect(three.terms[1].df).toBe(2);
   });
 
+  it("returns a null SE with D_VCOV_NOT_PSD when two-way clustering gives a negative variance", () => {
+    const rng = createRng(6);
+    const cols = { y: [] as number[], x: [] as number[], a: [] as number[], b: [] as number[] };
+    for (let i = 0; i < 12; i++) {
+      cols.y.push(rng.normal());
+      cols.x.push(rng.normal());
+      cols.a.push(rng.int(3));
+      cols.b.push(rng.int(3));
+    }
+    const res = ols(Frame.fromObject(cols), {
+      ...parseFormula("y ~ x"),
+      vcov: { type: "cluster", by: ["a", "b"] },
+    });
+    expect(res.vcovMatrix![1][1]).toBeLessThan(0);
+    expect(res.terms[1]).toMatchObject({ se: null, statistic: null, pValue: null, ci: null });
+    expect(res.terms[0].se).toBeGreaterThan(0);
+    expect(res.diagnostics.find((d) => d.code === "D_VCOV_NOT_PSD")?.evidence).toEqual({ terms: 1 });
+  });
+
   it("uses the normal reference with dist: 'normal' (df null)", () => {
     const res = ols(frame, { ...spec, vcov: { type: "cluster", by: ["a"], dist: "normal" } });
     expect(res.terms.every((t) => t.df === null)).toBe(true);

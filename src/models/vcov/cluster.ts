@@ -49,12 +49,19 @@ export function clusterVcov(
   const adj = options.ssc.adj ? (n - 1) / (n - kc) : 1;
   const meat = new Float64Array(k * k);
   const m = clusters.length;
+  const terms: { sign: number; groups: GroupCodes }[] = [];
   for (let mask = 1; mask < 1 << m; mask++) {
     const dims = clusters.filter((_, d) => mask & (1 << d));
-    const inter = dims.reduce(intersect);
-    const g = inter.count;
-    const factor = (options.ssc.clusterAdj ? g / (g - 1) : 1) * adj * (dims.length % 2 === 1 ? 1 : -1);
-    const part = clusterMeat(fit, inter.codes, g);
+    terms.push({ sign: dims.length % 2 === 1 ? 1 : -1, groups: dims.reduce(intersect) });
+  }
+  const parts = clusterMeat(
+    fit,
+    terms.map((t) => t.groups),
+  );
+  for (let q = 0; q < terms.length; q++) {
+    const g = terms[q].groups.count;
+    const factor = (options.ssc.clusterAdj ? g / (g - 1) : 1) * adj * terms[q].sign;
+    const part = parts[q];
     for (let i = 0; i < meat.length; i++) meat[i] += factor * part[i];
   }
   const matrix = sandwich(fit.bread, meat, k);

@@ -322,22 +322,26 @@ export function hcMeat(fit: LinearFit, power: 0 | 1 | 2): { meat: Float64Array; 
 }
 
 /**
- * Σ_g s_g s_gᵀ with s_g = Σ_{i∈g} wᵢeᵢuᵢ the cluster score sums, accumulated per cluster in one blocked pass
- * (residuals recomputed per block), k×k row-major.
+ * Σ_g s_g s_gᵀ with s_g = Σ_{i∈g} wᵢeᵢuᵢ the cluster score sums, for several groupings at once (the terms of a
+ * multi-way inclusion–exclusion): one blocked pass fills each block and recomputes its residuals once, then
+ * scatters the scores into every grouping. Returns one k×k row-major meat per grouping.
  *
  * @example
  * ```ts
  * import { clusterMeat } from "truelift";
- * // clusterVcov: sandwich(fit.bread, clusterMeat(fit, clusters.codes, clusters.count), fit.k) · G/(G−1)·(N−1)/(N−K)
+ * // clusterVcov: sandwich(fit.bread, clusterMeat(fit, [g])[0], fit.k) · G/(G−1)·(N−1)/(N−K)
  * ```
  * @see Liang & Zeger (1986); Cameron & Miller (2015), "A practitioner's guide to cluster-robust inference",
  *   J. Human Resources 50(2).
  */
-export function clusterMeat(fit: LinearFit, codes: Int32Array, count: number): Float64Array {
+export function clusterMeat(
+  fit: LinearFit,
+  groupings: readonly { readonly codes: Int32Array; readonly count: number }[],
+): Float64Array[] {
   const { k, n, cols, shifts, weights } = fit;
   const tiles = Math.ceil(k / 4);
   const kp = tiles * 4;
-  const scores = new Float64Array(count * kp);
+  const scores = groupings.map((g) => new Float64Array(g.count * kp));
   const buf = new Float64Array(kp * BLOCK);
   const e = new Float64Array(BLOCK);
   for (let start = 0; start < n; start += BLOCK) {
@@ -345,21 +349,39 @@ export function clusterMeat(fit: LinearFit, codes: Int32Array, count: number): F
     fillBlock(cols, shifts, start, len, buf);
     blockResiduals(fit, start, len, buf, e);
     if (weights) for (let t = 0; t < len; t++) e[t] *= weights[start + t];
-    for (let a = 0; a < tiles; a++) {
-      const p0 = a * 4 * BLOCK;
-      const p1 = p0 + BLOCK;
-      const p2 = p1 + BLOCK;
-      const p3 = p2 + BLOCK;
-      for (let t = 0; t < len; t++) {
-        const b = codes[start + t] * kp + a * 4;
-        const et = e[t];
-        scores[b] += et * buf[p0 + t];
-        scores[b + 1] += et * buf[p1 + t];
-        scores[b + 2] += et * buf[p2 + t];
-        scores[b + 3] += et * buf[p3 + t];
-      }
+    for (let q = 0; q < groupings.length; q++)
+      scatterScores(groupings[q].codes, scores[q], buf, e, start, len, tiles);
+  }
+  return scores.map((sc, q) => scoreCrossprod(sc, groupings[q].count, k, kp));
+}
+
+function scatterScores(
+  codes: Int32Array,
+  scores: Float64Array,
+  buf: Float64Array,
+  e: Float64Array,
+  start: number,
+  len: number,
+  tiles: number,
+): void {
+  const kp = tiles * 4;
+  for (let a = 0; a < tiles; a++) {
+    const p0 = a * 4 * BLOCK;
+    const p1 = p0 + BLOCK;
+    const p2 = p1 + BLOCK;
+    const p3 = p2 + BLOCK;
+    for (let t = 0; t < len; t++) {
+      const b = codes[start + t] * kp + a * 4;
+      const et = e[t];
+      scores[b] += et * buf[p0 + t];
+      scores[b + 1] += et * buf[p1 + t];
+      scores[b + 2] += et * buf[p2 + t];
+      scores[b + 3] += et * buf[p3 + t];
     }
   }
+}
+
+function scoreCrossprod(scores: Float64Array, count: number, k: number, kp: number): Float64Array {
   const meat = new Float64Array(k * k);
   for (let g = 0; g < count; g++) {
     const base = g * kp;
