@@ -59,6 +59,7 @@ for (const n of sizes) {
     row.statsmodels = peer;
     row.ratio = {
       fit: Number((peer.seconds.fit / truelift.seconds.fit).toFixed(2)),
+      fitWarm: Number((peer.seconds.fitWarm / truelift.seconds.fitWarm).toFixed(2)),
       loadPlusFit: Number(
         ((peer.seconds.load + peer.seconds.fit) / (truelift.seconds.load + truelift.seconds.fit)).toFixed(2),
       ),
@@ -84,7 +85,7 @@ const out = {
     node: process.version,
   },
   repeat,
-  note: "seconds are medians over `repeat` runs; fit = filter + derive columns + model fit + vcov (both sides)",
+  note: "seconds are medians over `repeat` processes; fit = filter + derive columns + model fit + CR1 vcov (both sides); fit is the first call in a fresh process (cold JIT), fitWarm the median of the next five calls in that process",
   results,
 };
 mkdirSync(join(here, "results"), { recursive: true });

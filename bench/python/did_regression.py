@@ -18,18 +18,26 @@ t0 = time.perf_counter()
 df = pd.read_csv(path, usecols=["workspace_id", "engagement_tier", "signup_week", "wave", "task_completed"])
 t_load = time.perf_counter() - t0
 
-t1 = time.perf_counter()
-a = df[df.signup_week < 30].copy()
-a["post"] = (a.signup_week >= 20).astype(int)
-a["treated"] = (a.wave == 1).astype(int)
-fit = smf.ols("task_completed ~ treated * post + C(engagement_tier)", data=a).fit(
-    cov_type="cluster", cov_kwds={"groups": a.workspace_id})
-t_fit = time.perf_counter() - t1
+
+
+def fit_once():
+    t1 = time.perf_counter()
+    a = df[df.signup_week < 30].copy()
+    a["post"] = (a.signup_week >= 20).astype(int)
+    a["treated"] = (a.wave == 1).astype(int)
+    fit = smf.ols("task_completed ~ treated * post + C(engagement_tier)", data=a).fit(
+        cov_type="cluster", cov_kwds={"groups": a.workspace_id})
+    return fit, len(a), time.perf_counter() - t1
+
+
+# First call, then five more (the median of those is "warm", for symmetry with truelift's JIT warm-up).
+fit, rows_used, t_fit = fit_once()
+warm = sorted(fit_once()[2] for _ in range(5))
 
 print(json.dumps({
     "tool": "statsmodels", "version": statsmodels.__version__, "python": sys.version.split()[0],
-    "rows": int(len(df)), "rowsUsed": int(len(a)),
+    "rows": int(len(df)), "rowsUsed": int(rows_used),
     "estimate": float(fit.params["treated:post"]), "se": float(fit.bse["treated:post"]),
-    "seconds": {"load": round(t_load, 4), "fit": round(t_fit, 4)},
+    "seconds": {"load": round(t_load, 4), "fit": round(t_fit, 4), "fitWarm": round(warm[2], 4)},
     "peakRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
 }))

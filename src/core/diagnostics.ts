@@ -1,4 +1,11 @@
-/** Severity of a diagnostic, from an assumption check that held (`pass`) to one that failed (`fail`). */
+/**
+ * Severity of a diagnostic, from an assumption check that held (`pass`) to one that failed (`fail`).
+ *
+ * @example
+ * ```ts
+ * SEVERITIES.includes("warn"); // true
+ * ```
+ */
 export const SEVERITIES = ["pass", "warn", "fail", "info"] as const;
 /** One of {@link SEVERITIES}. */
 export type Severity = (typeof SEVERITIES)[number];
@@ -23,7 +30,14 @@ export interface Diagnostic {
   readonly message: string;
 }
 
-/** Builds a frozen {@link Diagnostic}. */
+/**
+ * Builds a frozen {@link Diagnostic}.
+ *
+ * @example
+ * ```ts
+ * diagnostic("D_FEW_CLUSTERS", "warn", { clusters: 12 }, "Only 12 clusters.");
+ * ```
+ */
 export function diagnostic(
   code: string,
   severity: Severity,

@@ -51,7 +51,14 @@ export class TrueliftError extends Error {
   }
 }
 
-/** Type guard for {@link TrueliftError}, robust across module copies (checks `name` and `code`). */
+/**
+ * Type guard for {@link TrueliftError}, robust across module copies (checks `name` and `code`).
+ *
+ * @example
+ * ```ts
+ * isTrueliftError(new TrueliftError("E_USAGE", "bad flag")); // true
+ * ```
+ */
 export function isTrueliftError(e: unknown): e is TrueliftError {
   return e instanceof TrueliftError || (e instanceof Error && e.name === "TrueliftError" && "code" in e);
 }

@@ -105,7 +105,7 @@ export class Frame {
   numeric(name: string): Float64Array {
     const col = this.column(name);
     if (col.kind === "f64") return col.values;
-    if (col.kind === "i32") return Float64Array.from(col.values);
+    if (col.kind === "i32") return new Float64Array(col.values);
     throw new TrueliftError(
       "E_COLUMN_TYPE",
       `Column '${name}' holds text; a numeric column is needed here.`,
@@ -179,12 +179,26 @@ export class Frame {
   }
 }
 
-/** Number of rows in a column. */
+/**
+ * Number of rows in a column.
+ *
+ * @example
+ * ```ts
+ * columnLength({ kind: "f64", values: new Float64Array(3) }); // 3
+ * ```
+ */
 export function columnLength(col: Column): number {
   return col.kind === "str" ? col.codes.length : col.values.length;
 }
 
-/** Dictionary-encodes strings (levels in order of first appearance; null → −1). */
+/**
+ * Dictionary-encodes strings (levels in order of first appearance; null → −1).
+ *
+ * @example
+ * ```ts
+ * encodeStrings(["b", "a", null, "b"]); // codes [0, 1, -1, 0], levels ["b", "a"]
+ * ```
+ */
 export function encodeStrings(values: readonly (string | null)[]): StrColumn {
   const index = new Map<string, number>();
   const levels: string[] = [];
@@ -234,17 +248,19 @@ function toColumn(name: string, input: ColumnInput): Column {
 }
 
 function takeColumn(col: Column, idx: Int32Array): Column {
-  if (col.kind === "str") {
-    const codes = new Int32Array(idx.length);
-    for (let i = 0; i < idx.length; i++) codes[i] = col.codes[idx[i]];
-    return { kind: "str", codes, levels: col.levels };
-  }
-  if (col.kind === "i32") {
-    const values = new Int32Array(idx.length);
-    for (let i = 0; i < idx.length; i++) values[i] = col.values[idx[i]];
-    return { kind: "i32", values };
-  }
-  const values = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) values[i] = col.values[idx[i]];
-  return { kind: "f64", values };
+  if (col.kind === "str") return { kind: "str", codes: gatherI32(col.codes, idx), levels: col.levels };
+  if (col.kind === "i32") return { kind: "i32", values: gatherI32(col.values, idx) };
+  return { kind: "f64", values: gatherF64(col.values, idx) };
+}
+
+function gatherI32(src: Int32Array, idx: Int32Array): Int32Array {
+  const out = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]];
+  return out;
+}
+
+function gatherF64(src: Float64Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]];
+  return out;
 }

@@ -99,6 +99,11 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 /**
  * Non-fatal diagnostic codes and their default sentences. Designs add their own entries here so every sentence a
  * user can read lives in one place.
+ *
+ * @example
+ * ```ts
+ * DIAGNOSTIC_CATALOGUE.D_FEW_CLUSTERS; // the default sentence
+ * ```
  */
 export const DIAGNOSTIC_CATALOGUE = {
   D_RANK_DEFICIENT: "Some columns are linear combinations of others and were dropped.",

@@ -54,6 +54,12 @@ export interface ResultBase {
 /**
  * Recursively freezes a plain object / array graph (typed arrays are left as they are, since they cannot be
  * frozen) and returns it typed as deeply readonly.
+ *
+ * @example
+ * ```ts
+ * const r = deepFreeze({ terms: [{ name: "x", estimate: 1 }] });
+ * Object.isFrozen(r.terms[0]); // true
+ * ```
  */
 export function deepFreeze<T>(value: T): DeepReadonly<T> {
   if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {

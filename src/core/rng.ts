@@ -37,7 +37,16 @@ export interface Rng {
   beta(a: number, b: number): number;
 }
 
-/** Creates a generator for `(seed, stream)`; seed is any safe integer, stream a non-negative integer. */
+/**
+ * Creates a generator for `(seed, stream)`; seed is any safe integer, stream a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * const a = createRng(42);
+ * const b = createRng(42, 1); // an independent stream for the same seed
+ * a.normal();
+ * ```
+ */
 export function createRng(seed: number, stream = 0): Rng {
   if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(stream) || stream < 0) {
     throw new RangeError(`createRng needs safe integers; got seed=${seed}, stream=${stream}`);

@@ -21,7 +21,14 @@ import {
   type StatisticFn,
 } from "./resample.js";
 
-/** The interval methods {@link bootstrap} computes. */
+/**
+ * The interval methods {@link bootstrap} computes.
+ *
+ * @example
+ * ```ts
+ * CI_METHODS.includes("bca"); // true
+ * ```
+ */
 export const CI_METHODS = ["percentile", "basic", "bca"] as const;
 /** One of {@link CI_METHODS}. */
 export type CiMethod = (typeof CI_METHODS)[number];

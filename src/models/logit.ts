@@ -27,9 +27,23 @@ import {
 
 export type { LogitCovariate, LogitFittedCovariate } from "./logit-design.js";
 
-/** The penalty kinds {@link logit} accepts. */
+/**
+ * The penalty kinds {@link logit} accepts.
+ *
+ * @example
+ * ```ts
+ * const penalty: LogitPenalty = { type: "l2", C: 1 }; // LOGIT_PENALTIES.includes(penalty.type)
+ * ```
+ */
 export const LOGIT_PENALTIES = ["none", "l2"] as const;
-/** What {@link logit} does with missing values in the columns it uses. */
+/**
+ * What {@link logit} does with missing values in the columns it uses.
+ *
+ * @example
+ * ```ts
+ * logit(frame, { outcome: "y", covariates: ["x"], missing: "drop" });
+ * ```
+ */
 export const LOGIT_MISSING_POLICIES = ["error", "drop"] as const;
 
 /**

@@ -24,7 +24,14 @@ import { BLOCK, blockResiduals, crossprod, fillBlock, type LinearFit } from "./v
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
 import { assembleResult, type FitState } from "./with-vcov.js";
 
-/** Version recorded in result provenance. */
+/**
+ * Version recorded in result provenance.
+ *
+ * @example
+ * ```ts
+ * ols(frame, spec).provenance.version === LINEAR_MODEL_VERSION; // true
+ * ```
+ */
 export const LINEAR_MODEL_VERSION = "0.1.0";
 
 /**

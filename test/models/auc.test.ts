@@ -2,18 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TrueliftError } from "../../src/core/errors.js";
 import { auc } from "../../src/models/auc.js";
+import { errorCode } from "../helpers/error-code.js";
 import { expectClose } from "../helpers/expect-close.js";
 import { loadGolden } from "../helpers/golden.js";
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TrueliftError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 /** O(n²) definition: P(score⁺ > score⁻) + ½ P(tie), weighted. */
 function bruteAuc(y: number[], s: number[], w?: number[]): number {
@@ -77,13 +68,13 @@ describe("auc", () => {
   });
 
   it("rejects bad input by code", () => {
-    expect(code(() => auc([0, 1], [0.5]))).toBe("E_LENGTH_MISMATCH");
-    expect(code(() => auc([0, 1], [0.5, 0.2], { weights: [1] }))).toBe("E_LENGTH_MISMATCH");
-    expect(code(() => auc([0, 2], [0.5, 0.2]))).toBe("E_NOT_BINARY");
-    expect(code(() => auc([0, Number.NaN], [0.5, 0.2]))).toBe("E_NOT_BINARY");
-    expect(code(() => auc([0, 1], [0.5, Number.NaN]))).toBe("E_MISSING_VALUES");
-    expect(code(() => auc([0, 1], [0.5, 0.2], { weights: [1, -1] }))).toBe("E_BAD_WEIGHTS");
-    expect(code(() => auc([1, 1], [0.5, 0.2]))).toBe("E_CONSTANT_OUTCOME");
-    expect(code(() => auc([0, 1], [0.5, 0.2], { weights: [1, 0] }))).toBe("E_CONSTANT_OUTCOME");
+    expect(errorCode(() => auc([0, 1], [0.5]))).toBe("E_LENGTH_MISMATCH");
+    expect(errorCode(() => auc([0, 1], [0.5, 0.2], { weights: [1] }))).toBe("E_LENGTH_MISMATCH");
+    expect(errorCode(() => auc([0, 2], [0.5, 0.2]))).toBe("E_NOT_BINARY");
+    expect(errorCode(() => auc([0, Number.NaN], [0.5, 0.2]))).toBe("E_NOT_BINARY");
+    expect(errorCode(() => auc([0, 1], [0.5, Number.NaN]))).toBe("E_MISSING_VALUES");
+    expect(errorCode(() => auc([0, 1], [0.5, 0.2], { weights: [1, -1] }))).toBe("E_BAD_WEIGHTS");
+    expect(errorCode(() => auc([1, 1], [0.5, 0.2]))).toBe("E_CONSTANT_OUTCOME");
+    expect(errorCode(() => auc([0, 1], [0.5, 0.2], { weights: [1, 0] }))).toBe("E_CONSTANT_OUTCOME");
   });
 });

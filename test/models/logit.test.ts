@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { TrueliftError } from "../../src/core/errors.js";
+import type { TrueliftError } from "../../src/core/errors.js";
 import { Frame } from "../../src/core/frame.js";
 import { createRng } from "../../src/core/rng.js";
 import { type LogitSpec, logit, predictLogit } from "../../src/models/logit.js";
+import { errorCode } from "../helpers/error-code.js";
 import { expectClose, TOL } from "../helpers/expect-close.js";
 import { saasFixture } from "../helpers/fixture.js";
 import { loadGolden } from "../helpers/golden.js";
@@ -41,16 +42,6 @@ const OPT_IN: LogitSpec = {
   outcome: "opt_in_agent_mode",
   covariates: ["query_confidence", { kind: "categorical", column: "engagement_tier", reference: "heavy" }],
 };
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TrueliftError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("logit vs statsmodels Logit on the tutorial fixture (golden)", () => {
   const golden = loadGolden<FixtureGolden>("logit", "fixture_opt_in");
@@ -244,14 +235,14 @@ describe("logit result shape and predictLogit", () => {
     const eta = fit.terms[0].estimate + 0.5 * fit.terms[1].estimate + fit.terms[3].estimate;
     expectClose(p[0], 1 / (1 + Math.exp(-eta)), TOL.identity);
     const unseen = Frame.fromObject({ x: [0.5], tier: ["zzz"] });
-    expect(code(() => predictLogit(fit, unseen))).toBe("E_UNKNOWN_LEVEL");
+    expect(errorCode(() => predictLogit(fit, unseen))).toBe("E_UNKNOWN_LEVEL");
   });
 
   it("drops rows with missing values when asked, aligning fitted values with the input", () => {
     const x = Array.from(frame.numeric("x")) as (number | null)[];
     x[2] = null;
     const withNa = frame.withColumn("x", x);
-    expect(code(() => logit(withNa, spec))).toBe("E_MISSING_VALUES");
+    expect(errorCode(() => logit(withNa, spec))).toBe("E_MISSING_VALUES");
     const fit = logit(withNa, { ...spec, missing: "drop" });
     expect(fit.n).toEqual({ obs: 59, dropped: 1, droppedReasons: { missing: 1 } });
     expect(Number.isNaN(fit.fitted[2])).toBe(true);
@@ -340,19 +331,23 @@ describe("logit errors and separation", () => {
 
   it("rejects bad outcomes", () => {
     expect(
-      code(() => logit(base.withColumn("y", [0, 1, 2, 1, 1, 0, 1, 0]), { outcome: "y", covariates: ["x"] })),
+      errorCode(() =>
+        logit(base.withColumn("y", [0, 1, 2, 1, 1, 0, 1, 0]), { outcome: "y", covariates: ["x"] }),
+      ),
     ).toBe("E_NOT_BINARY");
     expect(
-      code(() => logit(base.withColumn("y", [1, 1, 1, 1, 1, 1, 1, 1]), { outcome: "y", covariates: ["x"] })),
+      errorCode(() =>
+        logit(base.withColumn("y", [1, 1, 1, 1, 1, 1, 1, 1]), { outcome: "y", covariates: ["x"] }),
+      ),
     ).toBe("E_CONSTANT_OUTCOME");
-    expect(code(() => logit(base, { outcome: "nope", covariates: ["x"] }))).toBe("E_COLUMN_MISSING");
-    expect(code(() => logit(base, { outcome: "tier", covariates: ["x"] }))).toBe("E_COLUMN_TYPE");
+    expect(errorCode(() => logit(base, { outcome: "nope", covariates: ["x"] }))).toBe("E_COLUMN_MISSING");
+    expect(errorCode(() => logit(base, { outcome: "tier", covariates: ["x"] }))).toBe("E_COLUMN_TYPE");
   });
 
   it("rejects bad covariates, weights and specs", () => {
-    expect(code(() => logit(base, { outcome: "y", covariates: ["tier"] }))).toBe("E_COLUMN_TYPE");
+    expect(errorCode(() => logit(base, { outcome: "y", covariates: ["tier"] }))).toBe("E_COLUMN_TYPE");
     expect(
-      code(() =>
+      errorCode(() =>
         logit(base, {
           outcome: "y",
           covariates: [{ kind: "categorical", column: "tier", reference: "zzz" }],
@@ -360,31 +355,39 @@ describe("logit errors and separation", () => {
       ),
     ).toBe("E_UNKNOWN_LEVEL");
     const withW = base.withColumn("w", [1, 1, -1, 1, 1, 1, 1, 1]);
-    expect(code(() => logit(withW, { outcome: "y", covariates: ["x"], weights: "w" }))).toBe("E_BAD_WEIGHTS");
+    expect(errorCode(() => logit(withW, { outcome: "y", covariates: ["x"], weights: "w" }))).toBe(
+      "E_BAD_WEIGHTS",
+    );
     const zeroW = base.withColumn("w", [0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(code(() => logit(zeroW, { outcome: "y", covariates: ["x"], weights: "w" }))).toBe("E_BAD_WEIGHTS");
-    expect(code(() => logit(base, { outcome: "y", covariates: ["x"], penalty: { type: "l2", C: 0 } }))).toBe(
-      "E_INVALID_SPEC",
+    expect(errorCode(() => logit(zeroW, { outcome: "y", covariates: ["x"], weights: "w" }))).toBe(
+      "E_BAD_WEIGHTS",
     );
     expect(
-      code(() => logit(base, { outcome: "y", covariates: ["x"], penalty: { type: "l1" } as never })),
+      errorCode(() => logit(base, { outcome: "y", covariates: ["x"], penalty: { type: "l2", C: 0 } })),
     ).toBe("E_INVALID_SPEC");
-    expect(code(() => logit(base, { outcome: "y", covariates: ["x"], alpha: 1.5 }))).toBe("E_INVALID_SPEC");
-    expect(code(() => logit(base, { outcome: "y", covariates: ["x"], missing: "skip" as never }))).toBe(
+    expect(
+      errorCode(() => logit(base, { outcome: "y", covariates: ["x"], penalty: { type: "l1" } as never })),
+    ).toBe("E_INVALID_SPEC");
+    expect(errorCode(() => logit(base, { outcome: "y", covariates: ["x"], alpha: 1.5 }))).toBe(
       "E_INVALID_SPEC",
     );
-    expect(code(() => logit(base, { outcome: "y", covariates: [], intercept: false }))).toBe(
+    expect(errorCode(() => logit(base, { outcome: "y", covariates: ["x"], missing: "skip" as never }))).toBe(
+      "E_INVALID_SPEC",
+    );
+    expect(errorCode(() => logit(base, { outcome: "y", covariates: [], intercept: false }))).toBe(
       "E_INVALID_SPEC",
     );
   });
 
   it("handles missing values per the policy, and empty data", () => {
     const na = base.withColumn("x", [null, null, null, null, null, null, null, null]);
-    expect(code(() => logit(na, { outcome: "y", covariates: ["x"] }))).toBe("E_MISSING_VALUES");
-    expect(code(() => logit(na, { outcome: "y", covariates: ["x"], missing: "drop" }))).toBe("E_EMPTY_DATA");
+    expect(errorCode(() => logit(na, { outcome: "y", covariates: ["x"] }))).toBe("E_MISSING_VALUES");
+    expect(errorCode(() => logit(na, { outcome: "y", covariates: ["x"], missing: "drop" }))).toBe(
+      "E_EMPTY_DATA",
+    );
     const naTier = base.withColumn("tier", ["a", null, "b", "b", "a", "b", "a", "b"]);
     expect(
-      code(() => logit(naTier, { outcome: "y", covariates: [{ kind: "categorical", column: "tier" }] })),
+      errorCode(() => logit(naTier, { outcome: "y", covariates: [{ kind: "categorical", column: "tier" }] })),
     ).toBe("E_MISSING_VALUES");
   });
 
@@ -405,12 +408,12 @@ describe("logit errors and separation", () => {
 
   it("rejects more parameters than observations", () => {
     const tiny = Frame.fromObject({ y: [0, 1], x: [1, 2] });
-    expect(code(() => logit(tiny, { outcome: "y", covariates: ["x"] }))).toBe("E_TOO_FEW_OBSERVATIONS");
+    expect(errorCode(() => logit(tiny, { outcome: "y", covariates: ["x"] }))).toBe("E_TOO_FEW_OBSERVATIONS");
   });
 
   it("detects complete separation, and fits it with an L2 penalty", () => {
     const sep = Frame.fromObject({ y: [0, 0, 0, 0, 1, 1, 1, 1], x: [1, 2, 3, 4, 5, 6, 7, 8] });
-    expect(code(() => logit(sep, { outcome: "y", covariates: ["x"] }))).toBe("E_PERFECT_SEPARATION");
+    expect(errorCode(() => logit(sep, { outcome: "y", covariates: ["x"] }))).toBe("E_PERFECT_SEPARATION");
     const pen = logit(sep, { outcome: "y", covariates: ["x"], penalty: { type: "l2", C: 1 } });
     expect(pen.converged).toBe(true);
     expect(pen.terms[1].estimate).toBeGreaterThan(0);
@@ -433,14 +436,14 @@ describe("logit errors and separation", () => {
       outcome: "y",
       covariates: ["x", { kind: "categorical", column: "tier", reference: "other" }],
     };
-    expect(code(() => logit(f, spec))).toBe("E_PERFECT_SEPARATION");
+    expect(errorCode(() => logit(f, spec))).toBe("E_PERFECT_SEPARATION");
   });
 
   it("detects quasi-complete separation by a continuous covariate", () => {
     // y = 1 iff x > 0, except ties at x = 0 with both outcomes
     const x = [-3, -2, -1, 0, 0, 1, 2, 3, -1.5, 2.5];
     const y = [0, 0, 0, 0, 1, 1, 1, 1, 0, 1];
-    expect(code(() => logit(Frame.fromObject({ x, y }), { outcome: "y", covariates: ["x"] }))).toBe(
+    expect(errorCode(() => logit(Frame.fromObject({ x, y }), { outcome: "y", covariates: ["x"] }))).toBe(
       "E_PERFECT_SEPARATION",
     );
   });

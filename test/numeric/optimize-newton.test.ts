@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TrueliftError } from "../../src/core/errors.js";
 import { newtonMinimize } from "../../src/numeric/optimize/newton.js";
+import { errorCode } from "../helpers/error-code.js";
 import { expectClose } from "../helpers/expect-close.js";
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TrueliftError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("newtonMinimize", () => {
   it("solves a strictly convex quadratic in one step", () => {
@@ -124,10 +115,12 @@ describe("newtonMinimize", () => {
       gradient: () => Float64Array.of(0),
       hessian: () => Float64Array.of(1),
     };
-    expect(code(() => newtonMinimize({ ...p, dim: 0 }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => newtonMinimize(p, { gradTol: 0 }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => newtonMinimize(p, { start: Float64Array.of(1, 2) }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => newtonMinimize(p, { gradScale: Float64Array.of(1, 2) }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => newtonMinimize({ ...p, value: () => Number.NaN }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => newtonMinimize({ ...p, dim: 0 }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => newtonMinimize(p, { gradTol: 0 }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => newtonMinimize(p, { start: Float64Array.of(1, 2) }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => newtonMinimize(p, { gradScale: Float64Array.of(1, 2) }))).toBe(
+      "E_INVALID_ARGUMENT",
+    );
+    expect(errorCode(() => newtonMinimize({ ...p, value: () => Number.NaN }))).toBe("E_INVALID_ARGUMENT");
   });
 });

@@ -8,6 +8,7 @@ import {
   simplexLeastSquares,
 } from "../../src/numeric/optimize/least-squares.js";
 import { solveQp } from "../../src/numeric/optimize/qp.js";
+import { errorCode } from "../helpers/error-code.js";
 import { expectClose } from "../helpers/expect-close.js";
 import { loadGolden } from "../helpers/golden.js";
 
@@ -22,16 +23,6 @@ interface QpCase {
   upper?: number | null;
   x: number[];
   objective: number;
-}
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TrueliftError) return e.code;
-    throw e;
-  }
-  return undefined;
 }
 
 /** Checks the KKT conditions of min ½xᵀHx + cᵀx s.t. Ax = b, Gx ≥ h directly from the returned multipliers. */
@@ -136,16 +127,18 @@ describe("solveQp", () => {
   it("rejects infeasible, malformed and non-convex problems by code", () => {
     const hessian = Float64Array.of(1, 0, 0, 1);
     const infeasible = { matrix: Float64Array.of(1, 0, -1, 0), rhs: Float64Array.of(1, 0) }; // x0 ≥ 1, x0 ≤ 0
-    expect(code(() => solveQp({ hessian, inequalities: infeasible }))).toBe("E_INFEASIBLE");
+    expect(errorCode(() => solveQp({ hessian, inequalities: infeasible }))).toBe("E_INFEASIBLE");
     const clash = { matrix: Float64Array.of(1, 1, 1, 1), rhs: Float64Array.of(1, 2) };
-    expect(code(() => solveQp({ hessian, equalities: clash }))).toBe("E_INFEASIBLE");
-    expect(code(() => solveQp({ hessian: Float64Array.of(1, 0, 0) }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => solveQp({ hessian, linear: Float64Array.of(1) }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => solveQp({ hessian: Float64Array.of(1, 0, 0, 0) }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => solveQp({ hessian: Float64Array.of(1, 0.5, 0, 1) }))).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => solveQp({ hessian: Float64Array.of(1, 0, 0, Number.NaN) }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => solveQp({ hessian, equalities: clash }))).toBe("E_INFEASIBLE");
+    expect(errorCode(() => solveQp({ hessian: Float64Array.of(1, 0, 0) }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => solveQp({ hessian, linear: Float64Array.of(1) }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => solveQp({ hessian: Float64Array.of(1, 0, 0, 0) }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => solveQp({ hessian: Float64Array.of(1, 0.5, 0, 1) }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => solveQp({ hessian: Float64Array.of(1, 0, 0, Number.NaN) }))).toBe(
+      "E_INVALID_ARGUMENT",
+    );
     const bad = { matrix: Float64Array.of(1, 0, 0), rhs: Float64Array.of(1) };
-    expect(code(() => solveQp({ hessian, inequalities: bad }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => solveQp({ hessian, inequalities: bad }))).toBe("E_INVALID_ARGUMENT");
   });
 });
 
@@ -305,22 +298,24 @@ describe("simplexLeastSquares / boxLeastSquares properties and edge cases", () =
 
   it("rejects malformed input and empty boxes by code", () => {
     const a = { rows: 2, cols: 2, data: Float64Array.of(1, 0, 0, 1) };
-    expect(code(() => simplexLeastSquares(a, Float64Array.of(1)))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => simplexLeastSquares(a, Float64Array.of(1)))).toBe("E_INVALID_ARGUMENT");
     expect(
-      code(() => simplexLeastSquares({ ...a, data: Float64Array.of(1, 0, 0) }, Float64Array.of(1, 1))),
+      errorCode(() => simplexLeastSquares({ ...a, data: Float64Array.of(1, 0, 0) }, Float64Array.of(1, 1))),
     ).toBe("E_INVALID_ARGUMENT");
     expect(
-      code(() => simplexLeastSquares({ rows: 0, cols: 2, data: new Float64Array(0) }, new Float64Array(0))),
+      errorCode(() =>
+        simplexLeastSquares({ rows: 0, cols: 2, data: new Float64Array(0) }, new Float64Array(0)),
+      ),
     ).toBe("E_INVALID_ARGUMENT");
     expect(
-      code(() =>
+      errorCode(() =>
         boxLeastSquares({ ...a, data: Float64Array.of(1, Number.NaN, 0, 1) }, Float64Array.of(1, 1)),
       ),
     ).toBe("E_INVALID_ARGUMENT");
-    expect(code(() => boxLeastSquares(a, Float64Array.of(1, 1), { lower: 1, upper: 0 }))).toBe(
+    expect(errorCode(() => boxLeastSquares(a, Float64Array.of(1, 1), { lower: 1, upper: 0 }))).toBe(
       "E_INFEASIBLE",
     );
-    expect(code(() => boxLeastSquares(a, Float64Array.of(1, 1), { lower: Float64Array.of(0) }))).toBe(
+    expect(errorCode(() => boxLeastSquares(a, Float64Array.of(1, 1), { lower: Float64Array.of(0) }))).toBe(
       "E_INVALID_ARGUMENT",
     );
   });

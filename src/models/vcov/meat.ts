@@ -34,7 +34,14 @@ export interface LinearFit {
   readonly feInvWeight: Float64Array | null;
 }
 
-/** Rows per cache block. */
+/**
+ * Rows per cache block.
+ *
+ * @example
+ * ```ts
+ * for (let start = 0; start < n; start += BLOCK) visit(start, Math.min(BLOCK, n - start)); // cache-sized blocks
+ * ```
+ */
 export const BLOCK = 1024;
 
 /**

@@ -1,21 +1,49 @@
 import { TrueliftError } from "../../core/errors.js";
 
-/** The heteroskedasticity-consistent estimators, White (1980) and MacKinnon & White (1985). */
+/**
+ * The heteroskedasticity-consistent estimators, White (1980) and MacKinnon & White (1985).
+ *
+ * @example
+ * ```ts
+ * const v: Vcov = { type: "hc", kind: "HC3" }; // HC_KINDS.includes(v.kind)
+ * ```
+ */
 export const HC_KINDS = ["HC0", "HC1", "HC2", "HC3"] as const;
 /** One of {@link HC_KINDS}. */
 export type HcKind = (typeof HC_KINDS)[number];
 
-/** The cluster-robust estimators (CR1 = Liang–Zeger with the Stata/statsmodels small-sample factor). */
+/**
+ * The cluster-robust estimators (CR1 = Liang–Zeger with the Stata/statsmodels small-sample factor).
+ *
+ * @example
+ * ```ts
+ * const v: Vcov = { type: "cluster", by: ["workspace_id"], kind: "CR1" };
+ * ```
+ */
 export const CLUSTER_KINDS = ["CR1"] as const;
 /** One of {@link CLUSTER_KINDS}. */
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
 
-/** Reference distribution for tests and intervals: Student t (with the estimator's df) or the normal. */
+/**
+ * Reference distribution for tests and intervals: Student t (with the estimator's df) or the normal.
+ *
+ * @example
+ * ```ts
+ * const v: Vcov = { type: "cluster", by: ["workspace_id"], dist: "normal" }; // z instead of t(G−1)
+ * ```
+ */
 export const DISTS = ["t", "normal"] as const;
 /** One of {@link DISTS}. */
 export type Dist = (typeof DISTS)[number];
 
-/** How absorbed fixed-effect parameters count in K of the cluster factor (N−1)/(N−K) (fixest `fixef.K`). */
+/**
+ * How absorbed fixed-effect parameters count in K of the cluster factor (N−1)/(N−K) (fixest `fixef.K`).
+ *
+ * @example
+ * ```ts
+ * const v: Vcov = { type: "cluster", by: ["workspace_id"], ssc: ssc({ fixefK: "full" }) };
+ * ```
+ */
 export const FIXEF_K = ["nested", "full", "none"] as const;
 /** One of {@link FIXEF_K}. */
 export type FixefK = (typeof FIXEF_K)[number];
@@ -65,7 +93,14 @@ export type Vcov =
       readonly ssc?: Ssc;
     };
 
-/** The type tags of {@link Vcov}. */
+/**
+ * The type tags of {@link Vcov}.
+ *
+ * @example
+ * ```ts
+ * VCOV_TYPES.includes("cluster"); // true
+ * ```
+ */
 export const VCOV_TYPES = ["iid", "hc", "cluster"] as const;
 
 /**

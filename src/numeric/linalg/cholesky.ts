@@ -29,7 +29,15 @@ export function cholesky(a: Float64Array, k: number): Float64Array | null {
   return l;
 }
 
-/** Solves (L Lᵀ) x = b given the lower Cholesky factor L (row-major k×k). */
+/**
+ * Solves (L Lᵀ) x = b given the lower Cholesky factor L (row-major k×k).
+ *
+ * @example
+ * ```ts
+ * const l = cholesky(Float64Array.of(4, 2, 2, 3), 2)!;
+ * choleskySolve(l, 2, Float64Array.of(6, 5)); // [1, 1]
+ * ```
+ */
 export function choleskySolve(l: Float64Array, k: number, b: Float64Array): Float64Array {
   const y = new Float64Array(k);
   for (let i = 0; i < k; i++) {
@@ -46,7 +54,15 @@ export function choleskySolve(l: Float64Array, k: number, b: Float64Array): Floa
   return x;
 }
 
-/** Inverse of a symmetric positive-definite matrix from its lower Cholesky factor (row-major, symmetric result). */
+/**
+ * Inverse of a symmetric positive-definite matrix from its lower Cholesky factor (row-major, symmetric result).
+ *
+ * @example
+ * ```ts
+ * const l = cholesky(Float64Array.of(2, 0, 0, 4), 2)!;
+ * choleskyInverse(l, 2); // [0.5, 0, 0, 0.25]
+ * ```
+ */
 export function choleskyInverse(l: Float64Array, k: number): Float64Array {
   const inv = new Float64Array(k * k);
   const e = new Float64Array(k);
@@ -66,7 +82,15 @@ export function choleskyInverse(l: Float64Array, k: number): Float64Array {
   return inv;
 }
 
-/** Inverse of a symmetric positive-definite matrix, or null when it is not positive definite. */
+/**
+ * Inverse of a symmetric positive-definite matrix, or null when it is not positive definite.
+ *
+ * @example
+ * ```ts
+ * spdInverse(Float64Array.of(2, 0, 0, 4), 2); // [0.5, 0, 0, 0.25]
+ * spdInverse(Float64Array.of(1, 2, 2, 1), 2); // null (indefinite)
+ * ```
+ */
 export function spdInverse(a: Float64Array, k: number): Float64Array | null {
   const l = cholesky(a, k);
   return l ? choleskyInverse(l, k) : null;

@@ -20,7 +20,14 @@ export function matMul(a: Float64Array, b: Float64Array, m: number, p: number, q
   return out;
 }
 
-/** A·B·A for symmetric k×k A and B, symmetrised to remove rounding asymmetry. */
+/**
+ * A·B·A for symmetric k×k A and B, symmetrised to remove rounding asymmetry.
+ *
+ * @example
+ * ```ts
+ * sandwich(Float64Array.of(1, 0, 0, 2), Float64Array.of(1, 1, 1, 1), 2); // [1, 2, 2, 4]
+ * ```
+ */
 export function sandwich(a: Float64Array, b: Float64Array, k: number): Float64Array {
   const out = matMul(matMul(a, b, k, k, k), a, k, k, k);
   for (let i = 0; i < k; i++) {
@@ -33,7 +40,14 @@ export function sandwich(a: Float64Array, b: Float64Array, k: number): Float64Ar
   return out;
 }
 
-/** Matrix–vector product (row-major m×p times p). */
+/**
+ * Matrix–vector product (row-major m×p times p).
+ *
+ * @example
+ * ```ts
+ * matVec(Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 1), 2, 2); // [3, 7]
+ * ```
+ */
 export function matVec(a: Float64Array, x: Float64Array, m: number, p: number): Float64Array {
   const out = new Float64Array(m);
   for (let i = 0; i < m; i++) {

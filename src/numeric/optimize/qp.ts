@@ -224,20 +224,12 @@ function checkConstraints(con: LinearConstraints | undefined, k: number, label: 
 }
 
 function unconstrained(h: Float64Array, c: Float64Array, k: number): QpSolution {
-  const l = cholesky(h, k)!;
   // x = −H⁻¹c
-  const y = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = -c[i];
-    for (let p = 0; p < i; p++) s -= l[i * k + p] * y[p];
-    y[i] = s / l[i * k + i];
-  }
-  const x = new Float64Array(k);
-  for (let i = k - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let p = i + 1; p < k; p++) s -= l[p * k + i] * x[p];
-    x[i] = s / l[i * k + i];
-  }
+  const x = choleskySolve(
+    cholesky(h, k)!,
+    k,
+    c.map((v) => -v),
+  );
   return {
     x,
     value: quadraticValue(h, c, x, k),
