@@ -2,7 +2,9 @@
 // Benchmark: the tutorial's clustered DiD regression (`task_completed ~ treated*post + C(engagement_tier)`,
 // CR1 by workspace_id, rows with signup_week < 30) on generated data, truelift vs statsmodels in one run.
 //
-//   npm run build && node bench/did-regression.mjs [--sizes 1000000,10000000] [--peer-sizes 1000000] [--repeat 3]
+//   npm run build && node bench/did-regression.mjs [--sizes 1000000,10000000] [--peer-sizes 1000000]
+//     [--parquet-sizes 10000000] [--repeat 3]
+// Every size is loaded from CSV; sizes in --parquet-sizes are also loaded from Parquet (truelift only).
 //
 // Each side runs in its own process (so peak RSS is its own); each size is timed `repeat` times and the median
 // reported. Results go to bench/results/did-regression.json. Needs Debian's python3-statsmodels for the peer.
@@ -20,6 +22,7 @@ const arg = (name, dflt) => {
 };
 const sizes = arg("sizes", "1000000,10000000").split(",").map(Number);
 const peerSizes = new Set(arg("peer-sizes", "1000000").split(",").map(Number));
+const parquetSizes = new Set(arg("parquet-sizes", "10000000").split(",").map(Number));
 const repeat = Number(arg("repeat", "3"));
 const python = "/usr/bin/python3";
 
@@ -39,8 +42,8 @@ function timed(cmd, args) {
 
 mkdirSync(join(here, "data"), { recursive: true });
 const results = [];
-for (const n of sizes) {
-  const file = join(here, "data", `saas_seed1_${n}.csv`);
+function ensureData(n, ext) {
+  const file = join(here, "data", `saas_seed1_${n}.${ext}`);
   if (!existsSync(file)) {
     const t = Date.now();
     execFileSync(
@@ -50,10 +53,18 @@ for (const n of sizes) {
         cwd: root,
       },
     );
-    console.error(`generated ${n} rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.error(`generated ${n} rows (${ext}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
+  return file;
+}
+
+for (const n of sizes) {
+  const file = ensureData(n, "csv");
   const truelift = timed("node", [join(here, "truelift-did.mjs"), file]);
   const row = { rows: n, truelift };
+  if (parquetSizes.has(n))
+    row.trueliftParquet = timed("node", [join(here, "truelift-did.mjs"), ensureData(n, "parquet")]);
+
   if (peerSizes.has(n) && existsSync(python)) {
     const peer = timed(python, [join(here, "python", "did_regression.py"), file]);
     row.statsmodels = peer;
@@ -69,7 +80,7 @@ for (const n of sizes) {
       seRelDiff: Math.abs(truelift.se - peer.se) / peer.se,
     };
   }
-  for (const side of ["truelift", "statsmodels"]) if (row[side]) delete row[side].runs;
+  for (const side of ["truelift", "trueliftParquet", "statsmodels"]) if (row[side]) delete row[side].runs;
   results.push(row);
   console.error(JSON.stringify(row));
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes docs/api.md: every name exported from src/index.ts, grouped by layer and file, with the first sentence
 // of its TSDoc. Run `node scripts/api-doc.mjs` after changing exports (the test suite checks it is current).
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";

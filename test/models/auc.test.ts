@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TrueliftError } from "../../src/core/errors.js";
 import { auc } from "../../src/models/auc.js";
 import { errorCode } from "../helpers/error-code.js";
 import { expectClose } from "../helpers/expect-close.js";

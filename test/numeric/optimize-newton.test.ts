@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { TrueliftError } from "../../src/core/errors.js";
 import { newtonMinimize } from "../../src/numeric/optimize/newton.js";
 import { errorCode } from "../helpers/error-code.js";
 import { expectClose } from "../helpers/expect-close.js";

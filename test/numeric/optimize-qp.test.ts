@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TrueliftError } from "../../src/core/errors.js";
 import { createRng } from "../../src/core/rng.js";
 import {
   boxLeastSquares,
