@@ -35,7 +35,7 @@ function timed(cmd, args) {
   const pick = (f) => median(runs.map(f));
   return {
     ...runs[0],
-    seconds: { load: pick((r) => r.seconds.load), fit: pick((r) => r.seconds.fit) },
+    seconds: Object.fromEntries(Object.keys(runs[0].seconds).map((k) => [k, pick((r) => r.seconds[k])])),
     runs,
   };
 }
