@@ -16,11 +16,11 @@ export interface GroupCodes {
 /**
  * A design column produced on demand, block by block (treatment dummies and interactions), so an n-row
  * design never allocates an n-length array per dummy. `fill` writes rows [start, start+len) to
- * `out[offset…]`.
+ * `out[offset…]`, minus `shift` when given (the same values as subtracting afterwards).
  */
 export interface VirtualColumn {
   readonly length: number;
-  fill(start: number, len: number, out: Float64Array, offset: number): void;
+  fill(start: number, len: number, out: Float64Array, offset: number, shift?: number): void;
 }
 
 /** A stored column (`Float64Array`, read-only) or a {@link VirtualColumn}. */
@@ -559,22 +559,40 @@ function designColumn(
     const lv = levelsOf(f.column);
     return { codes: lv.codes, code: lv.codeOf[part.level] };
   });
-  return {
-    length: n,
-    fill(start: number, len: number, out: Float64Array, offset: number): void {
-      for (let p = 0; p < parts.length; p++) {
-        const part = parts[p];
-        if ("values" in part) {
-          const v = part.values;
-          if (p === 0) for (let t = 0; t < len; t++) out[offset + t] = v[start + t];
-          else for (let t = 0; t < len; t++) out[offset + t] *= v[start + t];
-        } else {
-          const codes = part.codes;
-          const code = part.code;
-          if (p === 0) for (let t = 0; t < len; t++) out[offset + t] = codes[start + t] === code ? 1 : 0;
-          else for (let t = 0; t < len; t++) if (codes[start + t] !== code) out[offset + t] = 0;
-        }
+  return { length: n, fill: partsFill(parts) };
+}
+
+/** A fill for a product of parts: dedicated loops for one dummy and for a product of two numeric columns (the
+ * same values as the generic part-by-part loop, whose later dummy parts zero rows rather than multiply). */
+function partsFill(parts: readonly Part[]): VirtualColumn["fill"] {
+  const [a, b] = parts;
+  if (parts.length === 1 && "codes" in a) {
+    const { codes, code } = a;
+    return (start, len, out, offset, shift = 0) => {
+      for (let t = 0; t < len; t++) out[offset + t] = +(codes[start + t] === code) - shift;
+    };
+  }
+  if (parts.length === 2 && "values" in a && "values" in b) {
+    const v0 = a.values;
+    const v1 = b.values;
+    return (start, len, out, offset, shift = 0) => {
+      for (let t = 0; t < len; t++) out[offset + t] = v0[start + t] * v1[start + t] - shift;
+    };
+  }
+  return (start, len, out, offset, shift = 0) => {
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      if ("values" in part) {
+        const v = part.values;
+        if (p === 0) for (let t = 0; t < len; t++) out[offset + t] = v[start + t];
+        else for (let t = 0; t < len; t++) out[offset + t] *= v[start + t];
+      } else {
+        const codes = part.codes;
+        const code = part.code;
+        if (p === 0) for (let t = 0; t < len; t++) out[offset + t] = +(codes[start + t] === code);
+        else for (let t = 0; t < len; t++) if (codes[start + t] !== code) out[offset + t] = 0;
       }
-    },
+    }
+    if (shift !== 0) for (let t = 0; t < len; t++) out[offset + t] -= shift;
   };
 }

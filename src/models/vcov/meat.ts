@@ -77,8 +77,7 @@ export function fillBlock(
       else for (let t = 0; t < len; t++) buf[base + t] = c[start + t] - sh;
       continue;
     }
-    c.fill(start, len, buf, base);
-    if (sh !== 0) for (let t = 0; t < len; t++) buf[base + t] -= sh;
+    c.fill(start, len, buf, base, sh);
   }
 }
 
@@ -166,7 +165,10 @@ function accumulateTiles(
   acc: Float64Array,
 ): void {
   const kp = tiles * 4;
-  for (let a = 0; a < tiles; a++) for (let b = 0; b <= a; b++) tile4x4(wtd, raw, a * 4, b * 4, len, acc, kp);
+  for (let a = 0; a < tiles; a++) {
+    for (let b = 0; b < a; b++) tile4x4(wtd, raw, a * 4, b * 4, len, acc, kp);
+    tileLower4(wtd, raw, a * 4, len, acc, kp);
+  }
 }
 
 /** The symmetric k×k matrix from the lower triangle of a padded kp×kp accumulator. */
@@ -179,6 +181,65 @@ function unpad(acc: Float64Array, k: number, kp: number): Float64Array {
     }
   }
   return out;
+}
+
+/** The lower triangle (q ≤ p) of a diagonal tile: acc[(j+p)·kp + j+q] += Σₜ x[j+p][t]·y[j+q][t]. */
+function tileLower4(
+  x: Float64Array,
+  y: Float64Array,
+  j: number,
+  len: number,
+  acc: Float64Array,
+  kp: number,
+): void {
+  const p0 = j * BLOCK;
+  const p1 = p0 + BLOCK;
+  const p2 = p1 + BLOCK;
+  const p3 = p2 + BLOCK;
+  let s00 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s20 = 0;
+  let s21 = 0;
+  let s22 = 0;
+  let s30 = 0;
+  let s31 = 0;
+  let s32 = 0;
+  let s33 = 0;
+  for (let t = 0; t < len; t++) {
+    const x0 = x[p0 + t];
+    const x1 = x[p1 + t];
+    const x2 = x[p2 + t];
+    const x3 = x[p3 + t];
+    const y0 = y[p0 + t];
+    const y1 = y[p1 + t];
+    const y2 = y[p2 + t];
+    const y3 = y[p3 + t];
+    s00 += x0 * y0;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+    s20 += x2 * y0;
+    s21 += x2 * y1;
+    s22 += x2 * y2;
+    s30 += x3 * y0;
+    s31 += x3 * y1;
+    s32 += x3 * y2;
+    s33 += x3 * y3;
+  }
+  const r0 = j * kp + j;
+  const r1 = r0 + kp;
+  const r2 = r1 + kp;
+  const r3 = r2 + kp;
+  acc[r0] += s00;
+  acc[r1] += s10;
+  acc[r1 + 1] += s11;
+  acc[r2] += s20;
+  acc[r2 + 1] += s21;
+  acc[r2 + 2] += s22;
+  acc[r3] += s30;
+  acc[r3 + 1] += s31;
+  acc[r3 + 2] += s32;
+  acc[r3 + 3] += s33;
 }
 
 /** acc[(ja+p)·kp + lb+q] += Σₜ x[ja+p][t]·y[lb+q][t] for p, q < 4 (columns at offsets c·BLOCK). */
@@ -351,9 +412,14 @@ export function clusterMeat(
   const scores = groupings.map((g) => new Float64Array(g.count * kp));
   const buf = new Float64Array(kp * BLOCK);
   const e = new Float64Array(BLOCK);
+  const fused = tiles === 2 && groupings.length === 1;
   for (let start = 0; start < n; start += BLOCK) {
     const len = Math.min(BLOCK, n - start);
     fillBlock(cols, shifts, start, len, buf);
+    if (fused) {
+      scatterResiduals8(fit, groupings[0].codes, scores[0], buf, start, len);
+      continue;
+    }
     blockResiduals(fit, start, len, buf, e);
     if (weights) for (let t = 0; t < len; t++) e[t] *= weights[start + t];
     for (let q = 0; q < groupings.length; q++)
@@ -372,6 +438,10 @@ function scatterScores(
   tiles: number,
 ): void {
   const kp = tiles * 4;
+  if (tiles === 2) {
+    scatterScores8(codes, scores, buf, e, start, len);
+    return;
+  }
   for (let a = 0; a < tiles; a++) {
     const p0 = a * 4 * BLOCK;
     const p1 = p0 + BLOCK;
@@ -385,6 +455,81 @@ function scatterScores(
       scores[b + 2] += et * buf[p2 + t];
       scores[b + 3] += et * buf[p3 + t];
     }
+  }
+}
+
+/**
+ * {@link blockResiduals} (the same operations in the same order; padding columns are zero) weighted and
+ * scattered into one grouping's scores as {@link scatterScores8}, in one pass over a block of 8 (padded) columns.
+ */
+function scatterResiduals8(
+  fit: LinearFit,
+  codes: Int32Array,
+  scores: Float64Array,
+  buf: Float64Array,
+  start: number,
+  len: number,
+): void {
+  const { y, yShift, gamma, k, weights } = fit;
+  const g = new Float64Array(8);
+  g.set(gamma.subarray(0, k));
+  const g0 = g[0];
+  const g1 = g[1];
+  const g2 = g[2];
+  const g3 = g[3];
+  const g4 = g[4];
+  const g5 = g[5];
+  const g6 = g[6];
+  const g7 = g[7];
+  for (let t = 0; t < len; t++) {
+    const u0 = buf[t];
+    const u1 = buf[BLOCK + t];
+    const u2 = buf[2 * BLOCK + t];
+    const u3 = buf[3 * BLOCK + t];
+    const u4 = buf[4 * BLOCK + t];
+    const u5 = buf[5 * BLOCK + t];
+    const u6 = buf[6 * BLOCK + t];
+    const u7 = buf[7 * BLOCK + t];
+    let et =
+      y[start + t] -
+      yShift -
+      (g0 * u0 + g1 * u1) -
+      (g2 * u2 + g3 * u3) -
+      (g4 * u4 + g5 * u5) -
+      (g6 * u6 + g7 * u7);
+    if (weights) et *= weights[start + t];
+    const b = codes[start + t] * 8;
+    scores[b] += et * u0;
+    scores[b + 1] += et * u1;
+    scores[b + 2] += et * u2;
+    scores[b + 3] += et * u3;
+    scores[b + 4] += et * u4;
+    scores[b + 5] += et * u5;
+    scores[b + 6] += et * u6;
+    scores[b + 7] += et * u7;
+  }
+}
+
+/** {@link scatterScores} for 8 (padded) columns in one pass over the block. */
+function scatterScores8(
+  codes: Int32Array,
+  scores: Float64Array,
+  buf: Float64Array,
+  e: Float64Array,
+  start: number,
+  len: number,
+): void {
+  for (let t = 0; t < len; t++) {
+    const b = codes[start + t] * 8;
+    const et = e[t];
+    scores[b] += et * buf[t];
+    scores[b + 1] += et * buf[BLOCK + t];
+    scores[b + 2] += et * buf[2 * BLOCK + t];
+    scores[b + 3] += et * buf[3 * BLOCK + t];
+    scores[b + 4] += et * buf[4 * BLOCK + t];
+    scores[b + 5] += et * buf[5 * BLOCK + t];
+    scores[b + 6] += et * buf[6 * BLOCK + t];
+    scores[b + 7] += et * buf[7 * BLOCK + t];
   }
 }
 
