@@ -1,5 +1,6 @@
 import { TrueliftError } from "../core/errors.js";
 import type { Column, Frame } from "../core/frame.js";
+import { type Part, partsFill } from "./design-fill.js";
 import { type CodedColumn, codeTerms, type Factor, type FactorLevels, type TermSpec } from "./formula.js";
 
 /**
@@ -47,7 +48,8 @@ export function materializeColumn(c: DesignColumn): Float64Array {
 
 /** What {@link buildDesign} needs: the mean model plus every other column the fit touches. */
 export interface DesignRequest {
-  readonly outcome: string;
+  /** The outcome column, or null for a design without one (prediction on new data). */
+  readonly outcome: string | null;
   readonly terms: readonly TermSpec[];
   readonly intercept: boolean;
   readonly weights?: string;
@@ -60,6 +62,10 @@ export interface DesignRequest {
    * non-finite Gram matrix and rebuild with `"full"`). __Default value:__ `"full"`.
    */
   readonly scan?: "full" | "lazy";
+  /** Keep rows of weight 0 (else dropped as `zero_weight`). __Default value:__ `false`. */
+  readonly keepZeroWeights?: boolean;
+  /** Fixed levels of categorical columns (prediction with a fitted model's levels; another value → E_UNKNOWN_LEVEL). */
+  readonly levels?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -76,6 +82,7 @@ export interface DesignMatrix {
   readonly intercept: boolean;
   /** Non-intercept columns, in `names` order. */
   readonly columns: readonly DesignColumn[];
+  /** The outcome (length 0 when the request has none). */
   readonly y: Float64Array;
   readonly weights: Float64Array | null;
   readonly absorb: readonly GroupCodes[];
@@ -83,6 +90,8 @@ export interface DesignMatrix {
   readonly nTotal: number;
   readonly dropped: number;
   readonly droppedReasons: Readonly<Record<string, number>>;
+  /** Sorted levels (among used rows) of each categorical column. */
+  readonly levels: ReadonlyMap<string, readonly string[]>;
 }
 
 const FIRST_ROWS = 10;
@@ -113,9 +122,10 @@ const FIRST_ROWS = 10;
 export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
   const factors = uniqueFactorColumns(req.terms);
   // 1. Existence, then types.
-  const used = [req.outcome, ...factors.map((f) => f.column), ...(req.weights ? [req.weights] : [])];
+  const outcome = req.outcome === null ? [] : [req.outcome];
+  const used = [...outcome, ...factors.map((f) => f.column), ...(req.weights ? [req.weights] : [])];
   for (const name of [...used, ...req.absorb, ...req.clusterBy]) frame.column(name);
-  requireNumeric(frame, req.outcome, "the outcome");
+  for (const o of outcome) requireNumeric(frame, o, "the outcome");
   for (const f of factors) if (f.kind === "numeric") requireNumeric(frame, f.column, "a numeric term");
   if (req.weights) requireNumeric(frame, req.weights, "the weights");
 
@@ -129,7 +139,7 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
   };
   const reasons: Record<string, number> = {};
   const offenders: { column: string; rows: number[] }[] = [];
-  const numericCols = [req.outcome, ...factors.filter((f) => f.kind === "numeric").map((f) => f.column)];
+  const numericCols = [...outcome, ...factors.filter((f) => f.kind === "numeric").map((f) => f.column)];
   const scanOrder = [...new Set([...used, ...req.absorb, ...req.clusterBy])];
   const lazy = new Set(req.scan === "lazy" ? numericCols : []);
   for (const c of [req.weights, ...req.absorb, ...req.clusterBy]) lazy.delete(c as string);
@@ -142,7 +152,8 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
     const rowsMissing = scanMissing(col, keep(), name, reasons, numericCols.includes(name));
     if (rowsMissing.length > 0) offenders.push({ column: name, rows: rowsMissing });
   }
-  if (req.weights) scanWeights(frame.column(req.weights), keep(), req.weights, reasons);
+  if (req.weights)
+    scanWeights(frame.column(req.weights), keep(), req.weights, reasons, req.keepZeroWeights === true);
   if (req.missing === "error" && offenders.length > 0) throwMissing(offenders, req.clusterBy);
 
   let dropped = 0;
@@ -167,6 +178,8 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
     let lv = levelCache.get(f.column);
     if (!lv) {
       lv = categoricalLevels(frame.column(f.column), rows, n);
+      const fixed = req.levels?.get(f.column);
+      if (fixed) lv = withFixedLevels(lv, fixed, f.column);
       levelCache.set(f.column, lv);
     }
     let reference = 0;
@@ -204,7 +217,7 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
   const columns = codedCols
     .filter((c) => c.parts.length > 0)
     .map((c) => designColumn(c, coded.factors, numericOf, (col) => levelCache.get(col)!, n));
-  const y = numericOf(req.outcome);
+  const y = req.outcome === null ? new Float64Array(0) : numericOf(req.outcome);
   const weights = req.weights ? numericOf(req.weights) : null;
   const absorb = req.absorb.map((name) => groupCodes(frame, name, rows));
   const clusters = req.clusterBy.map((name) => groupCodes(frame, name, rows));
@@ -221,6 +234,7 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
     nTotal,
     dropped,
     droppedReasons: reasons,
+    levels: new Map([...levelCache].map(([c, lv]) => [c, lv.labels])),
   };
 }
 
@@ -423,7 +437,13 @@ function scanMissing(
   return first;
 }
 
-function scanWeights(col: Column, keep: Uint8Array, name: string, reasons: Record<string, number>): void {
+function scanWeights(
+  col: Column,
+  keep: Uint8Array,
+  name: string,
+  reasons: Record<string, number>,
+  keepZero: boolean,
+): void {
   if (col.kind === "str") return;
   const v = col.values;
   let zero = 0;
@@ -435,7 +455,7 @@ function scanWeights(col: Column, keep: Uint8Array, name: string, reasons: Recor
         details: { column: name, row: i, value: String(w) },
       });
     }
-    if (w === 0 && keep[i]) {
+    if (w === 0 && keep[i] && !keepZero) {
       keep[i] = 0;
       zero++;
     }
@@ -506,6 +526,22 @@ function categoricalLevels(col: Column, rows: Int32Array | null, n: number): Cat
   return { labels: sorted.map((v) => String(v)), codes: index, codeOf: Int32Array.from(sorted, (_, r) => r) };
 }
 
+/** Recodes levels found in the data to a fixed level list (codes of levels absent from the data never match). */
+function withFixedLevels(lv: CategoricalCodes, fixed: readonly string[], column: string): CategoricalCodes {
+  const found = new Map(lv.labels.map((l, i) => [l, i]));
+  const known = new Set(fixed);
+  const unseen = lv.labels.find((l) => !known.has(l));
+  if (unseen !== undefined) {
+    throw new TrueliftError(
+      "E_UNKNOWN_LEVEL",
+      `Column '${column}' holds level '${unseen}', which the model was not fitted on.`,
+      { details: { column, level: unseen }, hint: "Drop those rows or refit on data with it." },
+    );
+  }
+  const codeOf = Int32Array.from(fixed, (l) => (found.has(l) ? lv.codeOf[found.get(l)!] : -2));
+  return { labels: [...fixed], codes: lv.codes, codeOf };
+}
+
 function columnSum(v: Float64Array): number {
   let s0 = 0;
   let s1 = 0;
@@ -542,9 +578,6 @@ function gatherNumeric(col: Column, rows: Int32Array | null, n: number): Float64
   return out;
 }
 
-/** A product of numeric columns and level indicators, filled block by block. */
-type Part = { readonly values: Float64Array } | { readonly codes: Int32Array; readonly code: number };
-
 function designColumn(
   c: CodedColumn,
   factors: readonly Factor[],
@@ -560,39 +593,4 @@ function designColumn(
     return { codes: lv.codes, code: lv.codeOf[part.level] };
   });
   return { length: n, fill: partsFill(parts) };
-}
-
-/** A fill for a product of parts: dedicated loops for one dummy and for a product of two numeric columns (the
- * same values as the generic part-by-part loop, whose later dummy parts zero rows rather than multiply). */
-function partsFill(parts: readonly Part[]): VirtualColumn["fill"] {
-  const [a, b] = parts;
-  if (parts.length === 1 && "codes" in a) {
-    const { codes, code } = a;
-    return (start, len, out, offset, shift = 0) => {
-      for (let t = 0; t < len; t++) out[offset + t] = +(codes[start + t] === code) - shift;
-    };
-  }
-  if (parts.length === 2 && "values" in a && "values" in b) {
-    const v0 = a.values;
-    const v1 = b.values;
-    return (start, len, out, offset, shift = 0) => {
-      for (let t = 0; t < len; t++) out[offset + t] = v0[start + t] * v1[start + t] - shift;
-    };
-  }
-  return (start, len, out, offset, shift = 0) => {
-    for (let p = 0; p < parts.length; p++) {
-      const part = parts[p];
-      if ("values" in part) {
-        const v = part.values;
-        if (p === 0) for (let t = 0; t < len; t++) out[offset + t] = v[start + t];
-        else for (let t = 0; t < len; t++) out[offset + t] *= v[start + t];
-      } else {
-        const codes = part.codes;
-        const code = part.code;
-        if (p === 0) for (let t = 0; t < len; t++) out[offset + t] = +(codes[start + t] === code);
-        else for (let t = 0; t < len; t++) if (codes[start + t] !== code) out[offset + t] = 0;
-      }
-    }
-    if (shift !== 0) for (let t = 0; t < len; t++) out[offset + t] -= shift;
-  };
 }

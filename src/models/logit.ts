@@ -71,7 +71,8 @@ export interface LogitSpec {
   /** __Default value:__ `{ type: "none" }` (the maximum-likelihood estimate). */
   readonly penalty?: LogitPenalty;
   /**
-   * `"error"` throws `E_MISSING_VALUES` when a used column has NaN / ±Infinity / a missing category; `"drop"`
+   * `"error"` throws `E_MISSING_VALUES` when a used column has NaN / a missing category (±Infinity in the outcome
+   * or a numeric covariate is `E_NONFINITE_VALUES` under either policy); `"drop"`
    * fits on the complete rows and reports the count in `n.dropped` and `n.droppedReasons`.
    * __Default value:__ `"error"`.
    */
@@ -132,12 +133,12 @@ export interface LogitResult extends ResultBase {
  * equivalently iteratively reweighted least squares — to a gradient tolerance of 1e-10, so the estimates are the
  * exact optimum rather than wherever a looser solver stopped.
  *
- * Phases: validate spec → build design (missing values, 0/1 check, dummies) → rank check → Newton →
+ * Phases: validate spec → build design (`buildDesign`: missing values, dummies; then the 0/1 check) → rank check → Newton →
  * separation check → inference → freeze.
  *
  * Errors (all before fitting except separation): `E_INVALID_SPEC`, `E_COLUMN_MISSING`, `E_COLUMN_TYPE`,
  * `E_MISSING_VALUES` (with `missing: "error"`), `E_EMPTY_DATA`, `E_NOT_BINARY`, `E_CONSTANT_OUTCOME`,
- * `E_BAD_WEIGHTS`, `E_UNKNOWN_LEVEL`, `E_TOO_FEW_OBSERVATIONS`, `E_SINGULAR_DESIGN` (naming the collinear
+ * `E_NONFINITE_VALUES`, `E_BAD_WEIGHTS`, `E_UNKNOWN_LEVEL`, `E_TOO_FEW_OBSERVATIONS`, `E_SINGULAR_DESIGN` (naming the collinear
  * columns), and `E_PERFECT_SEPARATION` when, without a penalty, the likelihood has no maximum (complete or
  * quasi-complete separation: Newton's steps stay of order one while some fitted probabilities reach 0 or 1).
  *
@@ -345,11 +346,19 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
  * @see McCullagh & Nelder, Generalized Linear Models (2nd ed., 1989), §4.4.
  */
 export function predictLogit(result: LogitResult, frame: Frame): Float64Array {
-  const { columns, ok } = predictionColumns(frame, result.design.covariates, result.design.intercept);
+  const out = new Float64Array(frame.nrows).fill(Number.NaN);
+  if (frame.nrows === 0) return out;
+  let design: ReturnType<typeof predictionColumns>;
+  try {
+    design = predictionColumns(frame, result.design.covariates, result.design.intercept);
+  } catch (e) {
+    if (e instanceof TrueliftError && e.code === "E_EMPTY_DATA") return out; // every row has a missing value
+    throw e;
+  }
+  const { columns, n, rows } = design;
   const beta = Float64Array.from(result.terms, (t) => t.estimate);
-  const eta = linearPredictor(columns, beta, frame.nrows);
-  const out = new Float64Array(frame.nrows);
-  for (let i = 0; i < frame.nrows; i++) out[i] = ok[i] ? sigmoid(eta[i]) : Number.NaN;
+  const eta = linearPredictor(columns, beta, n);
+  for (let r = 0; r < n; r++) out[rows ? rows[r] : r] = sigmoid(eta[r]);
   return out;
 }
 

@@ -463,3 +463,17 @@ describe("logit errors and separation", () => {
     expect(fit.diagnostics.map((d) => d.code)).toContain("D_LOGIT_NEAR_SEPARATION");
   });
 });
+
+describe("logit and non-finite values", () => {
+  it("rejects ±Infinity in a covariate or the outcome with E_NONFINITE_VALUES under either missing policy", () => {
+    const f = Frame.fromObject({
+      y: [0, 1, 0, 1, 1, 0],
+      x: [0.1, Number.POSITIVE_INFINITY, 0.3, 0.2, 0.5, 0.4],
+    });
+    for (const missing of ["error", "drop"] as const) {
+      expect(errorCode(() => logit(f, { outcome: "y", covariates: ["x"], missing }))).toBe(
+        "E_NONFINITE_VALUES",
+      );
+    }
+  });
+});
