@@ -1,7 +1,6 @@
 """Golden values for truelift's auc(): sklearn.metrics.roc_auc_score on data with heavy ties, with and without
 sample weights. (File name keeps the logit_* prefix of this work package's golden scripts.)
 Run: /usr/bin/python3 test/golden/scripts/logit_auc_sklearn.py -> test/golden/logit/auc_sklearn.json
-Then: npx biome format --write test/golden/logit   (the repository lints JSON formatting)
 """
 import json, os
 import numpy as np

@@ -6,7 +6,6 @@ BCa's acceleration uses scipy's own jackknife of the data. The tests feed the sa
 same data (jackknifed by truelift) to truelift's functions.
 (File name keeps the logit_* prefix of this work package's golden scripts.)
 Run: /usr/bin/python3 test/golden/scripts/logit_bootstrap_scipy.py -> test/golden/logit/bootstrap_scipy.json
-Then: npx biome format --write test/golden/logit   (the repository lints JSON formatting)
 """
 import json, os
 import numpy as np

@@ -9,9 +9,8 @@ Also: weighted fit (GLM Binomial, freq_weights) on the first 2000 rows with weig
 
 Run:  /usr/bin/python3 test/golden/scripts/logit_fixture.py
 Writes test/golden/logit/fixture_opt_in.json and test/golden/logit/fixture_weighted.json
-Then: npx biome format --write test/golden/logit   (the repository lints JSON formatting)
 """
-import gzip, hashlib, json, os, warnings
+import json, os, warnings
 import numpy as np
 import pandas as pd
 import scipy
@@ -22,11 +21,10 @@ import statsmodels.formula.api as smf
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
+from ols_common import FIXTURE as REL, FIXTURE_SHA256 as sha, load_fixture
+
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
-REL = "test/fixtures/saas_llm_logs_seed42.csv.gz"
-raw = gzip.open(os.path.join(ROOT, REL), "rb").read()
-sha = hashlib.sha256(raw).hexdigest()
-df = pd.read_csv(os.path.join(ROOT, REL))
+df = load_fixture()  # checks the sha256 of the uncompressed CSV
 
 formula = "opt_in_agent_mode ~ query_confidence + C(engagement_tier, Treatment(reference='heavy'))"
 res = smf.logit(formula, data=df).fit(method="newton", tol=1e-14, maxiter=200, disp=0)

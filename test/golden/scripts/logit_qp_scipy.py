@@ -8,7 +8,6 @@ asserted here before writing:
   - box:     scipy.optimize.lsq_linear(A, b, bounds=(lo, hi), method='bvls', tol=1e-15)
   - simplex: scipy.optimize.minimize(SLSQP, ftol=1e-16, maxiter=1000) s.t. w >= 0, sum w = 1, then polished
 Run: /usr/bin/python3 test/golden/scripts/logit_qp_scipy.py  -> test/golden/logit/qp_scipy.json
-Then: npx biome format --write test/golden/logit   (the repository lints JSON formatting)
 """
 import json, os
 import numpy as np

@@ -30,6 +30,20 @@ def load_fixture():
     return pd.read_csv(path)
 
 
+DID_PREP = (
+    "df = pd.read_csv('test/fixtures/saas_llm_logs_seed42.csv.gz'); d = df[df.signup_week < 30].copy(); "
+    "d['post'] = (d.signup_week >= 20).astype(int); d['treated'] = (d.wave == 1).astype(int); "
+)
+
+
+def did_subset(df):
+    """The tutorial DiD sample: users who signed up before week 30, with post (week >= 20) and treated (wave 1)."""
+    d = df[df.signup_week < 30].copy()
+    d["post"] = (d.signup_week >= 20).astype(int)
+    d["treated"] = (d.wave == 1).astype(int)
+    return d
+
+
 def summarize(res, alpha=0.05):
     """The numbers a golden test compares: per-term table, vcov matrix, fit statistics."""
     names = list(res.model.exog_names)

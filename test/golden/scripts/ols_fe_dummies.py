@@ -11,13 +11,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
-from ols_common import fixture_data, load_fixture, summarize, write
+from ols_common import did_subset, fixture_data, load_fixture, summarize, write
 
 # --- fixture -----------------------------------------------------------------------------------------------
 df = load_fixture()
-d = df[df.signup_week < 30].copy()
-d["post"] = (d.signup_week >= 20).astype(int)
-d["treated"] = (d.wave == 1).astype(int)
+d = did_subset(df)
 groups = d["workspace_id"].values
 F1 = "task_completed ~ post + treated:post + C(engagement_tier) + C(workspace_id)"
 F2 = "task_completed ~ treated:post + C(engagement_tier) + C(workspace_id) + C(signup_week)"

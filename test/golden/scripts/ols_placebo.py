@@ -4,12 +4,10 @@ Run: /usr/bin/python3 test/golden/scripts/ols_placebo.py  → test/golden/ols/pl
 """
 import statsmodels.formula.api as smf
 
-from ols_common import fixture_data, load_fixture, summarize, write
+from ols_common import DID_PREP, did_subset, fixture_data, load_fixture, summarize, write
 
 df = load_fixture()
-d = df[df.signup_week < 30].copy()
-d["post"] = (d.signup_week >= 20).astype(int)
-d["treated"] = (d.wave == 1).astype(int)
+d = did_subset(df)
 pre = d[d.post == 0].copy()
 pre["weeks_since_start"] = pre.signup_week - 10
 FORMULA = "task_completed ~ treated*weeks_since_start + C(engagement_tier)"
@@ -28,9 +26,8 @@ fits = {
     ),
 }
 prep = (
-    "df = pd.read_csv('test/fixtures/saas_llm_logs_seed42.csv.gz'); d = df[df.signup_week < 30].copy(); "
-    "d['post'] = (d.signup_week >= 20).astype(int); d['treated'] = (d.wave == 1).astype(int); "
-    "pre = d[d.post == 0].copy(); pre['weeks_since_start'] = pre.signup_week - 10; "
+    DID_PREP
+    + "pre = d[d.post == 0].copy(); pre['weeks_since_start'] = pre.signup_week - 10; "
     f"model = smf.ols('{FORMULA}', data=pre)"
 )
 write(

@@ -4,12 +4,10 @@ Run: /usr/bin/python3 test/golden/scripts/ols_wls.py  → test/golden/ols/wls.js
 """
 import statsmodels.formula.api as smf
 
-from ols_common import fixture_data, load_fixture, summarize, write
+from ols_common import DID_PREP, did_subset, fixture_data, load_fixture, summarize, write
 
 df = load_fixture()
-d = df[df.signup_week < 30].copy()
-d["post"] = (d.signup_week >= 20).astype(int)
-d["treated"] = (d.wave == 1).astype(int)
+d = did_subset(df)
 FORMULA = "task_completed ~ treated*post + C(engagement_tier) + query_confidence"
 model = smf.wls(FORMULA, data=d, weights=d["session_minutes"])
 groups = d["workspace_id"].values
@@ -25,9 +23,8 @@ fits = {
     ),
 }
 prep = (
-    "df = pd.read_csv('test/fixtures/saas_llm_logs_seed42.csv.gz'); d = df[df.signup_week < 30].copy(); "
-    "d['post'] = (d.signup_week >= 20).astype(int); d['treated'] = (d.wave == 1).astype(int); "
-    f"model = smf.wls('{FORMULA}', data=d, weights=d['session_minutes'])"
+    DID_PREP
+    + f"model = smf.wls('{FORMULA}', data=d, weights=d['session_minutes'])"
 )
 write(
     "wls",
