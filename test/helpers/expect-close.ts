@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import type { Term } from "../../src/core/result.js";
 
 /** Named tolerances: `rtol` relative, `atol` absolute; a value passes when |a − e| ≤ atol + rtol·|e|. */
 export interface Tolerance {
@@ -63,4 +64,30 @@ export function expectClose(actual: unknown, expected: unknown, tol: Tolerance, 
     return;
   }
   expect(actual, path).toEqual(expected);
+}
+
+/** The per-coefficient quantities of a Term that golden tests compare. */
+const TERM_FIELDS = {
+  estimate: (t: Term) => t.estimate,
+  se: (t: Term) => t.se,
+  statistic: (t: Term) => t.statistic,
+  pValue: (t: Term) => t.pValue,
+  ci: (t: Term) => t.ci,
+  ciLower: (t: Term) => t.ci?.[0],
+  ciUpper: (t: Term) => t.ci?.[1],
+} as const;
+
+/**
+ * Compares one column of a coefficient table per field (estimate, se, statistic, pValue, ci, ciLower, ciUpper)
+ * with expected values, each at its own named tolerance: `{ se: [golden.bse, TOL.se], … }`.
+ */
+export function expectTermsClose(
+  terms: readonly Term[],
+  expected: Partial<Record<keyof typeof TERM_FIELDS, readonly [unknown, Tolerance]>>,
+): void {
+  for (const [field, spec] of Object.entries(expected)) {
+    if (!spec) continue;
+    const pick: (t: Term) => unknown = TERM_FIELDS[field as keyof typeof TERM_FIELDS];
+    expectClose(terms.map(pick), spec[0], spec[1], field);
+  }
 }

@@ -4,7 +4,7 @@ import { Frame } from "../../src/core/frame.js";
 import { createRng } from "../../src/core/rng.js";
 import { type LogitSpec, logit, predictLogit } from "../../src/models/logit.js";
 import { errorCode } from "../helpers/error-code.js";
-import { expectClose, TOL } from "../helpers/expect-close.js";
+import { expectClose, expectTermsClose, TOL } from "../helpers/expect-close.js";
 import { saasFixture } from "../helpers/fixture.js";
 import { loadGolden } from "../helpers/golden.js";
 
@@ -71,36 +71,14 @@ describe("logit vs statsmodels Logit on the tutorial fixture (golden)", () => {
       "C(engagement_tier, Treatment('heavy'))[T.medium]",
     ]);
     // Achieved: coefficients ~4e-15 absolute, SEs ~7e-14 relative.
-    expectClose(
-      fit.terms.map((t) => t.estimate),
-      g.coef,
-      { rtol: 1e-10 },
-    );
-    expectClose(
-      fit.terms.map((t) => t.se),
-      g.se,
-      { rtol: 1e-10 },
-    );
-    expectClose(
-      fit.terms.map((t) => t.statistic),
-      g.z,
-      { rtol: 1e-10 },
-    );
-    expectClose(
-      fit.terms.map((t) => t.pValue),
-      g.p,
-      { rtol: 1e-9, atol: 1e-300 },
-    );
-    expectClose(
-      fit.terms.map((t) => t.ci?.[0]),
-      g.ci_lower,
-      TOL.estimate,
-    );
-    expectClose(
-      fit.terms.map((t) => t.ci?.[1]),
-      g.ci_upper,
-      TOL.estimate,
-    );
+    expectTermsClose(fit.terms, {
+      estimate: [g.coef, { rtol: 1e-10 }],
+      se: [g.se, { rtol: 1e-10 }],
+      statistic: [g.z, { rtol: 1e-10 }],
+      pValue: [g.p, { rtol: 1e-9, atol: 1e-300 }],
+      ciLower: [g.ci_lower, TOL.estimate],
+      ciUpper: [g.ci_upper, TOL.estimate],
+    });
     expect(fit.terms.every((t) => t.df === null)).toBe(true);
   });
 
@@ -147,28 +125,14 @@ describe("weighted logit vs statsmodels GLM(freq_weights) and sklearn sample_wei
 
   it("matches coefficients, SEs, p-values, CIs, logLik and weighted AUC", () => {
     const fit = logit(frame, { ...OPT_IN, weights: "w" });
-    expectClose(
-      fit.terms.map((t) => t.estimate),
-      g.coef,
-      { rtol: 1e-10 },
-    );
     // statsmodels' GLM takes bse from the IRLS weights of the previous iterate (~8e-10 relative off the Hessian
     // at the optimum, which we use); the p-value of z = −24 amplifies that to ~5e-7 relative.
-    expectClose(
-      fit.terms.map((t) => t.se),
-      g.se,
-      { rtol: 1e-8 },
-    );
-    expectClose(
-      fit.terms.map((t) => t.pValue),
-      g.p,
-      { rtol: 1e-6 },
-    );
-    expectClose(
-      fit.terms.map((t) => t.ci?.[0]),
-      g.ci_lower,
-      TOL.estimate,
-    );
+    expectTermsClose(fit.terms, {
+      estimate: [g.coef, { rtol: 1e-10 }],
+      se: [g.se, { rtol: 1e-8 }],
+      pValue: [g.p, { rtol: 1e-6 }],
+      ciLower: [g.ci_lower, TOL.estimate],
+    });
     expectClose(fit.logLik, g.llf, { rtol: 1e-12 });
     expectClose(fit.auc, g.auc, { atol: 1e-12 });
     expect(fit.design.weights).toBe("w");

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import { Frame } from "../../src/core/frame.js";
 import type { DeepReadonly } from "../../src/core/result.js";
 import type { OlsResult } from "../../src/models/ols.js";
-import { expectClose, TOL } from "../helpers/expect-close.js";
+import { expectClose, expectTermsClose, TOL } from "../helpers/expect-close.js";
 import { saasFixture } from "../helpers/fixture.js";
 
 /** statsmodels numbers for one fit, as written by test/golden/scripts/ols_common.py `summarize`. */
@@ -74,36 +74,13 @@ export function expectMatchesStatsmodels(res: DeepReadonly<OlsResult>, sm: SmFit
     `names ${sm.names.join(", ")}`,
   ).toBe(true);
   const terms = idx.map((i) => res.terms[i]);
-  expectClose(
-    terms.map((t) => t.estimate),
-    sm.params,
-    TOL.estimate,
-    "estimate",
-  );
-  expectClose(
-    terms.map((t) => t.se),
-    sm.bse,
-    TOL.se,
-    "se",
-  );
-  expectClose(
-    terms.map((t) => t.statistic),
-    sm.statistic,
-    TOL.se,
-    "statistic",
-  );
-  expectClose(
-    terms.map((t) => t.pValue),
-    sm.pvalues,
-    TOL.pValue,
-    "pValue",
-  );
-  expectClose(
-    terms.map((t) => t.ci),
-    sm.ci,
-    CI_TOL,
-    "ci",
-  );
+  expectTermsClose(terms, {
+    estimate: [sm.params, TOL.estimate],
+    se: [sm.bse, TOL.se],
+    statistic: [sm.statistic, TOL.se],
+    pValue: [sm.pvalues, TOL.pValue],
+    ci: [sm.ci, CI_TOL],
+  });
   for (const t of terms) expect(t.df).toBe(sm.use_t ? sm.df : null);
   const cov = idx.map((i) => idx.map((j) => res.vcovMatrix![i][j]));
   expectClose(cov, sm.cov, COV_TOL, "vcov");
