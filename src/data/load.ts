@@ -1,10 +1,10 @@
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBPreparedStatement } from "@duckdb/node-api";
 import { TrueliftError } from "../core/errors.js";
 import { Frame } from "../core/frame.js";
+import { quoteIdent } from "../sql/quote.js";
 import { duckdbApi, duckdbMessage, withDuckDB } from "./duckdb-session.js";
 import { type ReadPlan, readColumns } from "./load-read.js";
 import { type InputFormat, type LoadSource, type ResolvedSource, resolveSource } from "./load-source.js";
-import { quoteIdent } from "./sql-quote.js";
 
 /** Options for {@link loadFrame}. */
 export interface LoadOptions {

@@ -1,7 +1,7 @@
 import { TrueliftError } from "../core/errors.js";
 import type { Column } from "../core/frame.js";
+import { quoteLiteral } from "../sql/quote.js";
 import { duckdbMessage, withDuckDB } from "./duckdb-session.js";
-import { quoteLiteral } from "./sql-quote.js";
 
 const SQL_TYPE: Record<Column["kind"], string> = { i32: "INTEGER", f64: "DOUBLE", str: "VARCHAR" };
 

@@ -1,10 +1,10 @@
 /**
- * Quoting for the few SQL fragments the loader has to splice into text (identifiers, and file paths in `COPY …
- * TO` targets, which DuckDB cannot take as bound parameters). Values are bound wherever DuckDB allows it.
+ * SQL identifier and literal quoting — the one place it lives (design.md §6). The loader uses it only for the
+ * fragments DuckDB cannot take as bound parameters (identifiers, and file paths in `COPY … TO` targets).
  *
  * @example
  * ```ts
- * import { quoteIdent, quoteLiteral } from "./sql-quote.js"; // internal to the data layer
+ * import { quoteIdent, quoteLiteral } from "../sql/quote.js";
  * quoteIdent('my "col"');  // "my ""col"""
  * quoteLiteral("it's.csv"); // 'it''s.csv'
  * ```
