@@ -49,3 +49,5 @@ export {
 export * from "./numeric/dist/index.js";
 export * from "./numeric/linalg/index.js";
 export * from "./numeric/optimize/index.js";
+export * from "./designs/did/index.js";
+export * from "./models/wald.js";

@@ -5,3 +5,4 @@ export * from "./messages.js";
 export * from "./moments.js";
 export * from "./result.js";
 export * from "./rng.js";
+export * from "./validate.js";

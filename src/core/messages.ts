@@ -88,6 +88,52 @@ export const ERROR_CATALOGUE = {
     category: "usage",
     hint: "Call withVcov on the result object returned by ols() in this process, or refit with the new vcov.",
   },
+  // Difference-in-differences.
+  E_TOO_FEW_PERIODS: {
+    category: "data",
+    hint: "Widen the window or check the treatment start: the design needs rows before and after it.",
+  },
+  E_UNBALANCED_PANEL: {
+    category: "data",
+    hint: "Keep only units observed once in every period (drop incomplete units or trim to the common periods), or use Callaway–Sant'Anna, which accepts unbalanced panels.",
+  },
+  E_TREATMENT_NOT_ABSORBING: {
+    category: "data",
+    hint: "The design needs staggered adoption: one first-treatment period per unit, treated from then on; drop units whose treatment switches off or recode them.",
+  },
+  // Callaway & Sant'Anna staggered DiD (src/designs/did/cs).
+  E_CS_TOO_FEW_PERIODS: {
+    category: "data",
+    hint: "The panel needs at least two periods (before the last treated group when no unit is never treated).",
+  },
+  E_CS_DUPLICATE_ROWS: {
+    category: "data",
+    hint: "Keep one row per unit and period (aggregate or deduplicate first).",
+  },
+  E_CS_GROUP_VARIES: {
+    category: "data",
+    hint: "The group column holds each unit's first treated period, so it must be the same in all of the unit's rows.",
+  },
+  E_CS_CLUSTER_VARIES: {
+    category: "data",
+    hint: "Cluster on a column that is constant within each unit (e.g. state of a county).",
+  },
+  E_CS_GROUP_NOT_PERIOD: {
+    category: "data",
+    hint: "Code the group as the first period in which the unit is treated (a value of the time column), or 0 / missing for never treated.",
+  },
+  E_CS_NO_NEVER_TREATED: {
+    category: "data",
+    hint: 'Use control: "notYet" to compare with units not yet treated, or add never-treated units.',
+  },
+  E_CS_FEW_NEVER_TREATED: {
+    category: "data",
+    hint: 'Use control: "notYet" to add not-yet-treated units to the comparison group, or drop covariates.',
+  },
+  E_CS_NO_GROUPS: {
+    category: "data",
+    hint: "Check the group column: it should hold the first treated period (0 for never treated), with treated groups starting after the first period.",
+  },
 } as const satisfies Record<string, { category: ErrorCategory; hint: string }>;
 
 /** Which CLI exit code an error maps to: usage 2, data 3, engine 4. */
@@ -128,6 +174,42 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_PERFECT_FIT:
     "The model fits the outcome exactly (zero residuals): standard errors are zero and tests undefined.",
   D_CONSTANT_OUTCOME: "The outcome does not vary in the rows used, so R² is undefined.",
+  // Difference-in-differences.
+  D_DID_WINDOW: "The analysis window stops before the comparison group is itself treated.",
+  D_DID_CONTAMINATED_CONTROL: "The window includes periods in which the comparison group is already treated.",
+  D_DID_PARALLEL_TRENDS: "Evidence on parallel pre-treatment trends (placebo slope and event-study leads).",
+  D_DID_ANTICIPATION: "Test for a change in the treated group's outcome just before the treatment start.",
+  D_DID_GROUP_IMBALANCE: "The treated and comparison groups differ greatly in size.",
+  D_DID_TIME_VARYING_COVARIATE:
+    "A covariate shifts differentially after treatment; it may be affected by the treatment (a bad control).",
+  D_DID_NO_CLUSTER: "No cluster column: standard errors assume independent rows.",
+  D_DID_STAGGERED_TWFE:
+    "Two-way fixed effects with staggered timing mixes in comparisons against already-treated units.",
+  D_DID_NOT_APPLICABLE: "This part of the analysis does not apply to this design.",
+  // Callaway & Sant'Anna staggered DiD.
+  D_CS_TREATED_AFTER_SAMPLE:
+    "Some units are first treated after the last period (plus anticipation); they are treated as never treated.",
+  D_CS_ALREADY_TREATED_DROPPED:
+    "Units already treated in the first period have no untreated period to compare with and were dropped.",
+  D_CS_UNBALANCED_DROPPED: "Units not observed in every period were dropped to balance the panel.",
+  D_CS_LAST_GROUP_AS_CONTROL:
+    "No unit is never treated: periods from the last treated group's start are dropped and that group serves only as a comparison.",
+  D_CS_SMALL_GROUP:
+    "Some groups have very few units; their ATT(g,t) are imprecise and the propensity model may fail.",
+  D_CS_CELL_DROPPED:
+    "Some ATT(g,t) could not be computed (no overlap or a singular regression) and are reported as null; aggregations leave them out.",
+  D_CS_PS_NOT_CONVERGED:
+    "The propensity-score fit did not converge in some cells; those estimates may be unstable.",
+  D_CS_LARGE_CRITICAL_VALUE:
+    "The simultaneous critical value is 7 or more: the band is unreliable (small groups or little outcome variation).",
+  D_CS_BAND_POINTWISE:
+    "The simultaneous band was undefined or narrower than the pointwise interval; pointwise intervals are reported instead.",
+  D_CS_AGGREGATION_EMPTY: "No ATT(g,t) entered this aggregation, so it is not reported.",
+  D_CS_PRETEST: "Wald pre-test that all pre-treatment ATT(g,t) are zero (parallel trends before treatment).",
+  D_CS_PRETEST_UNAVAILABLE:
+    "The pre-test of parallel trends is not available: no pre-treatment ATT(g,t) with a standard error, or their covariance is singular.",
+  D_BACON_FORBIDDEN:
+    "With effects that change over time these comparisons bias the TWFE coefficient, possibly past zero: estimate group-time effects with Callaway–Sant'Anna (never- or not-yet-treated controls) instead.",
 } as const;
 
 /** A stable diagnostic code (a key of {@link DIAGNOSTIC_CATALOGUE}). */

@@ -7,5 +7,4 @@ export * from "./generate/index.js";
 export * from "./hash.js";
 export * from "./load.js";
 export { formatFromPath, INPUT_FORMATS, type InputFormat, type LoadSource } from "./load-source.js";
-export * from "./validate.js";
 export * from "./write.js";

@@ -1,2 +1,5 @@
 export * from "./dataset.js";
 export * from "./dgp.js";
+export * from "./panel.js";
+export * from "./panel-options.js";
+export type { PanelCellTruth, PanelCohortTruth, PanelEventTruth, PanelTruth } from "./panel-truth.js";

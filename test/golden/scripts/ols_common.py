@@ -71,8 +71,9 @@ def summarize(res, alpha=0.05):
     }
 
 
-def write(name, call, data, expected):
-    os.makedirs(OUT, exist_ok=True)
+def write(name, call, data, expected, area="ols"):
+    out = os.path.join(ROOT, "test", "golden", area)
+    os.makedirs(out, exist_ok=True)
     doc = {
         "tool": "statsmodels",
         "version": statsmodels.__version__,
@@ -82,7 +83,7 @@ def write(name, call, data, expected):
         "data": data,
         "expected": expected,
     }
-    path = os.path.join(OUT, f"{name}.json")
+    path = os.path.join(out, f"{name}.json")
     with open(path, "w") as fh:
         json.dump(doc, fh, indent=1)
         fh.write("\n")

@@ -1,5 +1,5 @@
-import { TrueliftError } from "../core/errors.js";
-import type { Column, Frame } from "../core/frame.js";
+import { TrueliftError } from "./errors.js";
+import type { Column, Frame } from "./frame.js";
 
 /**
  * What an analysis needs from a column.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TrueliftError } from "../../src/core/errors.js";
 import { Frame } from "../../src/core/frame.js";
-import { type ColumnRequirement, validateColumns } from "../../src/data/validate.js";
+import { type ColumnRequirement, validateColumns } from "../../src/core/validate.js";
 
 function errorOf(frame: Frame, reqs: readonly ColumnRequirement[]): TrueliftError {
   try {

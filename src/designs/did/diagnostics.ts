@@ -1,0 +1,213 @@
+import { type Diagnostic, diagnostic, type Severity } from "../../core/diagnostics.js";
+import type { DeepReadonly, Term } from "../../core/result.js";
+import type { AnticipationCheck } from "./anticipation.js";
+import type { CovariateShift } from "./covariate-check.js";
+import type { EventStudy } from "./event-study.js";
+import { DID_COLUMNS, type DidLayout } from "./layout.js";
+import type { DidPlacebo } from "./placebo.js";
+
+/** Below this many clusters CR1 is anti-conservative (Cameron, Gelbach & Miller 2008). */
+export const FEW_CLUSTERS = 30;
+
+/** Significance levels of the pass / warn / fail verdicts of pre-trend checks. */
+const FAIL_P = 0.05;
+const WARN_P = 0.1;
+
+const fmt = (x: number, digits = 4): string => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
+const fmtP = (p: number | null): string => (p === null ? "n/a" : p < 0.001 ? "< 0.001" : p.toFixed(3));
+
+function verdict(p: number | null): Severity {
+  if (p === null) return "info";
+  return p < FAIL_P ? "fail" : p < WARN_P ? "warn" : "pass";
+}
+
+/**
+ * The parallel-trends verdict from the placebo slope and the event-study leads: fail when either rejects at
+ * 5 %, warn at 10 %, pass otherwise — with the evidence and a sentence.
+ *
+ * @example
+ * ```ts
+ * import { parallelTrendsDiagnostic } from "truelift";
+ * parallelTrendsDiagnostic(placebo, eventStudy, "signup_week").message;
+ * // "Pre-trend slope difference −0.0010 per signup_week (p = 0.447); … no evidence against parallel trends."
+ * ```
+ * @see Roth (2022), "Pretest with caution: event-study estimates after testing for parallel trends", AER:
+ *   Insights — a pass is not proof; low power is common.
+ */
+export function parallelTrendsDiagnostic(
+  placebo: DeepReadonly<DidPlacebo> | null,
+  events: DeepReadonly<EventStudy> | null,
+  timeName: string,
+): Diagnostic {
+  const slope = placebo?.slopeDifference ?? null;
+  const wald = events?.leadsTest ?? null;
+  const ps = [slope?.pValue ?? null, wald?.pValue ?? null].filter((p): p is number => p !== null);
+  const worst = ps.length === 0 ? null : Math.min(...ps);
+  const severity = verdict(worst);
+  const parts: string[] = [];
+  if (slope)
+    parts.push(
+      `pre-trend slope difference ${fmt(slope.estimate, 5)} per ${timeName} (p = ${fmtP(slope.pValue)})`,
+    );
+  if (wald && wald.pValue !== null) {
+    const ref = wald.df2 === null ? `χ²(${wald.df1})` : `F(${wald.df1}, ${wald.df2})`;
+    parts.push(`the ${wald.df1} event-study leads jointly p = ${fmtP(wald.pValue)} (${ref})`);
+  }
+  const conclusion =
+    severity === "pass"
+      ? "no evidence against parallel trends (a pass is not proof: the test may lack power)."
+      : severity === "warn"
+        ? "weak evidence of diverging pre-trends; inspect the event study."
+        : severity === "fail"
+          ? "the groups were already diverging before treatment, so the DiD estimate is not credible; consider synthetic control or conditioning on covariates."
+          : "no pre-period test was possible.";
+  const text = parts.length > 0 ? `${capitalize(parts.join("; "))}: ${conclusion}` : capitalize(conclusion);
+  return diagnostic(
+    "D_DID_PARALLEL_TRENDS",
+    severity,
+    {
+      slopeDifference: slope?.estimate ?? null,
+      slopePValue: slope?.pValue ?? null,
+      leadsStatistic: wald?.statistic ?? null,
+      leadsDf1: wald?.df1 ?? null,
+      leadsDf2: wald?.df2 ?? null,
+      leadsPValue: wald?.pValue ?? null,
+    },
+    text,
+  );
+}
+
+/**
+ * The anticipation verdict: warn when the treated group's last pre-periods already differ (p < 0.05).
+ *
+ * @example
+ * ```ts
+ * import { anticipationDiagnostic } from "truelift";
+ * anticipationDiagnostic(check).severity; // "pass" | "warn" | "info"
+ * ```
+ * @see Malani & Reif (2015), "Interpreting pre-trends as anticipation".
+ */
+export function anticipationDiagnostic(check: DeepReadonly<AnticipationCheck> | null): Diagnostic {
+  if (check === null) {
+    return diagnostic("D_DID_ANTICIPATION", "info", {}, "Too few pre-periods to test for anticipation.");
+  }
+  const p = check.term.pValue;
+  const bump = p !== null && p < FAIL_P;
+  return diagnostic(
+    "D_DID_ANTICIPATION",
+    bump ? "warn" : "pass",
+    { periods: check.periods, estimate: check.term.estimate, pValue: p },
+    bump
+      ? `In the last ${check.periods} periods before launch the treated group already moved by ${fmt(check.term.estimate)} (p = ${fmtP(p)}): anticipation. Re-run with anticipation: ${check.periods}.`
+      : `No anticipation bump in the last ${check.periods} pre-periods (${fmt(check.term.estimate)}, p = ${fmtP(p)}).`,
+  );
+}
+
+/**
+ * Design-shape diagnostics: too few clusters, no cluster column, group-size imbalance.
+ *
+ * @example
+ * ```ts
+ * import { designDiagnostics } from "truelift";
+ * designDiagnostics(layout, 50).map((d) => d.code);
+ * ```
+ * @see Cameron, Gelbach & Miller (2008), "Bootstrap-based improvements for inference with clustered errors".
+ */
+export function designDiagnostics(layout: DidLayout, clusters: number | null): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (layout.cluster === null) {
+    out.push(
+      diagnostic(
+        "D_DID_NO_CLUSTER",
+        "warn",
+        {},
+        "No cluster column was given, so standard errors treat every row as independent; if treatment was assigned to groups (workspaces, regions), pass that column as cluster.",
+      ),
+    );
+  } else if (clusters !== null && clusters < FEW_CLUSTERS) {
+    out.push(
+      diagnostic(
+        "D_FEW_CLUSTERS",
+        "warn",
+        { clusters, threshold: FEW_CLUSTERS },
+        `Only ${clusters} clusters of ${layout.cluster}: CR1 standard errors are anti-conservative with fewer than ${FEW_CLUSTERS}; confirm with the wild cluster bootstrap.`,
+      ),
+    );
+  } else if (clusters !== null) {
+    out.push(
+      diagnostic(
+        "D_FEW_CLUSTERS",
+        "pass",
+        { clusters, threshold: FEW_CLUSTERS },
+        `${clusters} clusters of ${layout.cluster}: enough for CR1 inference.`,
+      ),
+    );
+  }
+  const treated = layout.frame.numeric(DID_COLUMNS.treated);
+  let nt = 0;
+  for (const d of treated) nt += d;
+  const share = nt / treated.length;
+  const imbalanced = share < 0.1 || share > 0.9;
+  out.push(
+    diagnostic(
+      "D_DID_GROUP_IMBALANCE",
+      imbalanced ? "warn" : "pass",
+      { treatedRows: nt, comparisonRows: treated.length - nt, treatedShare: share },
+      imbalanced
+        ? `Only ${(100 * Math.min(share, 1 - share)).toFixed(1)}% of rows are in the ${share < 0.5 ? "treated" : "comparison"} group: its means are noisy and dominate the standard error.`
+        : `Treated ${nt.toLocaleString("en-US")} rows vs comparison ${(treated.length - nt).toLocaleString("en-US")} (${(100 * share).toFixed(1)}% treated).`,
+    ),
+  );
+  return out;
+}
+
+/**
+ * Warns about covariates that shift with treatment (their own DiD p < 0.05) or vary within units over time.
+ *
+ * @example
+ * ```ts
+ * import { covariateDiagnostic } from "truelift";
+ * covariateDiagnostic(shifts)?.severity;
+ * ```
+ */
+export function covariateDiagnostic(shifts: readonly DeepReadonly<CovariateShift>[]): Diagnostic | null {
+  if (shifts.length === 0) return null;
+  const bad = shifts.filter((s) => (s.pValue !== null && s.pValue < FAIL_P) || s.timeVarying === true);
+  const label = (s: DeepReadonly<CovariateShift>) =>
+    s.level === null ? s.covariate : `${s.covariate}=${s.level}`;
+  return diagnostic(
+    "D_DID_TIME_VARYING_COVARIATE",
+    bad.length > 0 ? "warn" : "pass",
+    { flagged: bad.map(label), tested: shifts.map(label), pValues: shifts.map((s) => s.pValue) },
+    bad.length > 0
+      ? `${bad.map(label).join(", ")} ${bad.length === 1 ? "shifts" : "shift"} with treatment or over time; controlling for an outcome of the treatment biases the DiD — use pre-treatment values instead.`
+      : "No covariate shifts differentially after treatment (each covariate's own DiD p ≥ 0.05).",
+  );
+}
+
+/**
+ * Warns that TWFE with staggered timing is a weighted average that includes already-treated units as controls.
+ *
+ * @example
+ * ```ts
+ * import { staggeredTwfeDiagnostic } from "truelift";
+ * staggeredTwfeDiagnostic(twfeTerm, 0.23).severity; // "warn"
+ * ```
+ * @see Goodman-Bacon (2021); Callaway & Sant'Anna (2021); de Chaisemartin & D'Haultfœuille (2020).
+ */
+export function staggeredTwfeDiagnostic(twfe: Term, forbiddenWeight: number | null): Diagnostic {
+  const w =
+    forbiddenWeight === null
+      ? ""
+      : ` ${(100 * forbiddenWeight).toFixed(1)}% of its weight comes from comparisons against already-treated units.`;
+  return diagnostic(
+    "D_DID_STAGGERED_TWFE",
+    "warn",
+    { twfe: twfe.estimate, forbiddenWeight },
+    `Treatment starts at different times, so the TWFE estimate (${fmt(twfe.estimate)}) is a weighted average of 2×2 comparisons;${w} With effects that change over time it can be biased, even in sign — rely on the Callaway–Sant'Anna estimates and see the Bacon decomposition.`,
+  );
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,179 @@
+import type { Diagnostic } from "../../core/diagnostics.js";
+import { diagnostic } from "../../core/diagnostics.js";
+import type { Frame } from "../../core/frame.js";
+import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
+import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
+import type { Vcov } from "../../models/vcov/types.js";
+import { type AnticipationCheck, anticipationCheck } from "./anticipation.js";
+import { type CovariateShift, covariateShifts } from "./covariate-check.js";
+import {
+  anticipationDiagnostic,
+  covariateDiagnostic,
+  designDiagnostics,
+  parallelTrendsDiagnostic,
+  staggeredTwfeDiagnostic,
+} from "./diagnostics.js";
+import { type EventStudy, eventStudy } from "./event-study.js";
+import { type DidFitContext, didVcov } from "./fit.js";
+import { type DidCohort, type DidLayout, layoutDid } from "./layout.js";
+import { type DidNaive, naiveContrasts } from "./naive.js";
+import { type DidPlacebo, placeboTrend } from "./placebo.js";
+import { type DidRegression, regressionDid, twfe } from "./regression.js";
+import { type DidSpec, parseDidSpec } from "./spec.js";
+import { type StaggeredDid, staggeredDid } from "./staggered.js";
+import { type TwoByTwo, twoByTwo } from "./two-by-two.js";
+
+/** Where the headline estimate comes from. */
+export type DidEstimateSource = "regression" | "callaway-santanna" | "twfe";
+
+/** Everything {@link did} returns: plain, frozen, JSON-serialisable data. */
+export interface DidResult {
+  readonly method: "did";
+  readonly design: DidLayout["kind"];
+  /** The headline causal estimate (see `estimateSource`). */
+  readonly estimate: Term;
+  readonly estimateSource: DidEstimateSource;
+  readonly twoByTwo: TwoByTwo | null;
+  readonly regression: DidRegression | null;
+  readonly twfe: DidRegression;
+  readonly placebo: DidPlacebo | null;
+  readonly eventStudy: EventStudy | null;
+  readonly anticipation: AnticipationCheck | null;
+  readonly covariateShifts: readonly CovariateShift[];
+  readonly staggered: StaggeredDid | null;
+  readonly naive: DidNaive;
+  readonly layout: {
+    readonly window: DidLayout["window"];
+    readonly start: DidLayout["start"];
+    readonly controlStart: number | null;
+    readonly anticipation: number;
+    readonly cohorts: readonly DidCohort[];
+    readonly periods: readonly number[];
+    readonly unit: string | null;
+    readonly cluster: string | null;
+  };
+  readonly vcov: Vcov;
+  readonly alpha: number;
+  readonly n: {
+    readonly obs: number;
+    readonly dropped: number;
+    readonly droppedReasons: Readonly<Record<string, number>>;
+    readonly clusters: number | null;
+  };
+  readonly diagnostics: readonly Diagnostic[];
+  readonly provenance: Provenance;
+}
+
+/**
+ * Difference-in-differences for staged rollouts, from a validated spec to every estimate and check:
+ *
+ * ```
+ * parseDidSpec → layoutDid (validate, cohorts, window, derived columns)
+ *   two-group: 2×2 table → regression DiD (headline) → TWFE → placebo trend → event study + leads Wald
+ *   staggered: TWFE (warned) → event study → Callaway–Sant'Anna (headline, needs a unit) → Bacon decomposition
+ *   → anticipation check → covariate shifts → naive contrasts → diagnostics
+ * ```
+ *
+ * Variances are CR1 by the cluster column (default: the unit) with t(G − 1) references, or HC1 without one.
+ *
+ * @example
+ * ```ts
+ * import { did, loadFrame } from "truelift";
+ * const frame = await loadFrame("saas_llm_logs_seed42.csv");
+ * const res = did(frame, {
+ *   outcome: "task_completed", time: "signup_week", treatment: { startColumn: "treatment_week" },
+ *   cluster: "workspace_id", covariates: ["engagement_tier"],
+ * });
+ * res.estimate;                 // treated:post +0.0541, SE 0.0109, t(49)
+ * res.twoByTwo?.term.estimate;  // +0.0527
+ * res.diagnostics.find((d) => d.code === "D_DID_PARALLEL_TRENDS")?.severity; // "pass"
+ * ```
+ * @see Angrist & Pischke (2009), ch. 5; Callaway & Sant'Anna (2021); Goodman-Bacon (2021).
+ */
+export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
+  const s = parseDidSpec(spec);
+  const layout = layoutDid(data, s);
+  const alpha = s.alpha ?? 0.05;
+  const ctx: DidFitContext = { vcov: didVcov(layout.cluster, s.inference ?? "t"), alpha };
+  const diagnostics: Diagnostic[] = [...layout.diagnostics];
+
+  const twoGroup = layout.kind === "two-group";
+  const table = twoGroup ? twoByTwo(layout, ctx) : null;
+  const regression = twoGroup ? regressionDid(layout, ctx) : null;
+  const fe = twfe(layout, ctx);
+  const placebo = placeboTrend(layout, ctx, s.placeboCenter);
+  const events = eventStudy(layout, ctx, s.eventStudy ?? {});
+  const staggered = twoGroup ? null : staggeredDid(data, s, layout, ctx);
+  const anticipation = anticipationCheck(layout, ctx);
+  const shifts = covariateShifts(layout, ctx);
+  const naive = naiveContrasts(layout, alpha);
+
+  diagnostics.push(parallelTrendsDiagnostic(placebo, events, layout.time));
+  diagnostics.push(anticipationDiagnostic(anticipation));
+  diagnostics.push(...designDiagnostics(layout, fe.n.clusters));
+  const cov = covariateDiagnostic(shifts);
+  if (cov) diagnostics.push(cov);
+  if (!twoGroup) {
+    diagnostics.push(staggeredTwfeDiagnostic(fe.effect, staggered?.bacon?.forbiddenWeight ?? null));
+    diagnostics.push(...(staggered?.diagnostics ?? []));
+  }
+  if (placebo === null && twoGroup) {
+    diagnostics.push(
+      diagnostic(
+        "D_DID_NOT_APPLICABLE",
+        "info",
+        { part: "placebo" },
+        "The placebo trend test needs at least two pre-treatment periods.",
+      ),
+    );
+  }
+
+  let estimate: Term;
+  let estimateSource: DidEstimateSource;
+  if (regression) {
+    estimate = regression.effect;
+    estimateSource = "regression";
+  } else if (staggered?.overall) {
+    estimate = staggered.overall;
+    estimateSource = "callaway-santanna";
+  } else {
+    estimate = fe.effect;
+    estimateSource = "twfe";
+  }
+  const result: DidResult = {
+    method: "did",
+    design: layout.kind,
+    estimate,
+    estimateSource,
+    twoByTwo: table,
+    regression,
+    twfe: fe,
+    placebo,
+    eventStudy: events,
+    anticipation,
+    covariateShifts: shifts,
+    staggered,
+    naive,
+    layout: {
+      window: layout.window,
+      start: layout.start,
+      controlStart: layout.controlStart,
+      anticipation: layout.anticipation,
+      cohorts: layout.cohorts,
+      periods: layout.periods,
+      unit: layout.unit,
+      cluster: layout.cluster,
+    },
+    vcov: ctx.vcov,
+    alpha,
+    n: {
+      obs: layout.frame.nrows,
+      dropped: layout.window.rowsOutside,
+      droppedReasons: layout.window.rowsOutside > 0 ? { outsideWindow: layout.window.rowsOutside } : {},
+      clusters: fe.n.clusters,
+    },
+    diagnostics,
+    provenance: { spec: s as unknown as Json, engine: "memory", version: LINEAR_MODEL_VERSION },
+  };
+  return deepFreeze(result);
+}

@@ -1,0 +1,15 @@
+// Difference-in-differences: the design's public API.
+export * from "./anticipation.js";
+export * from "./bacon.js";
+export * from "./covariate-check.js";
+export * from "./diagnostics.js";
+export * from "./did.js";
+export * from "./event-study.js";
+export * from "./fit.js";
+export * from "./layout.js";
+export * from "./naive.js";
+export * from "./placebo.js";
+export * from "./regression.js";
+export * from "./spec.js";
+export * from "./staggered.js";
+export * from "./two-by-two.js";
