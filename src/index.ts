@@ -1,6 +1,7 @@
 // Public API of truelift. Each layer re-exports its own public names.
 export * from "./core/index.js";
 export * from "./data/index.js";
+export * from "./designs/did/index.js";
 export { type AucOptions, auc } from "./models/auc.js";
 export {
   type BootstrapResult,
@@ -46,8 +47,7 @@ export {
   type StatisticFactory,
   type StatisticFn,
 } from "./models/resample.js";
+export * from "./models/wald.js";
 export * from "./numeric/dist/index.js";
 export * from "./numeric/linalg/index.js";
 export * from "./numeric/optimize/index.js";
-export * from "./designs/did/index.js";
-export * from "./models/wald.js";

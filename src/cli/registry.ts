@@ -23,6 +23,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/demo.js").then((m) => m.default),
   },
   {
+    name: "did",
+    summary:
+      "Difference-in-differences for staged rollouts: 2×2, regression, TWFE, event study, staggered (CS, Bacon)",
+    load: () => import("./commands/did.js").then((m) => m.default),
+  },
+  {
     name: "generate",
     summary: "Write the synthetic SaaS telemetry dataset (known ground truth) to CSV or Parquet",
     load: () => import("./commands/generate.js").then((m) => m.default),

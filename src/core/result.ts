@@ -4,13 +4,11 @@ import type { Diagnostic } from "./diagnostics.js";
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
 /** Deeply readonly view of a type (results are frozen plain data). */
-export type DeepReadonly<T> = T extends (infer U)[]
-  ? readonly DeepReadonly<U>[]
-  : T extends Float64Array | Int32Array
-    ? T
-    : T extends object
-      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-      : T;
+export type DeepReadonly<T> = T extends Float64Array | Int32Array
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /**
  * One estimated quantity, as statsmodels' `params / bse / tvalues / pvalues / conf_int` and fixest's `coeftable`

@@ -14,7 +14,9 @@ const FAIL_P = 0.05;
 const WARN_P = 0.1;
 
 const fmt = (x: number, digits = 4): string => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
-const fmtP = (p: number | null): string => (p === null ? "n/a" : p < 0.001 ? "< 0.001" : p.toFixed(3));
+/** "p = 0.447", or "p < 0.001". */
+const pText = (p: number | null): string =>
+  p === null ? "p n/a" : p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
 
 function verdict(p: number | null): Severity {
   if (p === null) return "info";
@@ -47,11 +49,11 @@ export function parallelTrendsDiagnostic(
   const parts: string[] = [];
   if (slope)
     parts.push(
-      `pre-trend slope difference ${fmt(slope.estimate, 5)} per ${timeName} (p = ${fmtP(slope.pValue)})`,
+      `pre-trend slope difference ${fmt(slope.estimate, 5)} per ${timeName} (${pText(slope.pValue)})`,
     );
   if (wald && wald.pValue !== null) {
     const ref = wald.df2 === null ? `χ²(${wald.df1})` : `F(${wald.df1}, ${wald.df2})`;
-    parts.push(`the ${wald.df1} event-study leads jointly p = ${fmtP(wald.pValue)} (${ref})`);
+    parts.push(`the ${wald.df1} event-study leads jointly ${pText(wald.pValue)} (${ref})`);
   }
   const conclusion =
     severity === "pass"
@@ -98,8 +100,8 @@ export function anticipationDiagnostic(check: DeepReadonly<AnticipationCheck> | 
     bump ? "warn" : "pass",
     { periods: check.periods, estimate: check.term.estimate, pValue: p },
     bump
-      ? `In the last ${check.periods} periods before launch the treated group already moved by ${fmt(check.term.estimate)} (p = ${fmtP(p)}): anticipation. Re-run with anticipation: ${check.periods}.`
-      : `No anticipation bump in the last ${check.periods} pre-periods (${fmt(check.term.estimate)}, p = ${fmtP(p)}).`,
+      ? `In the last ${check.periods} periods before launch the treated group already moved by ${fmt(check.term.estimate)} (${pText(p)}): anticipation. Re-run with anticipation: ${check.periods}.`
+      : `No anticipation bump in the last ${check.periods} pre-periods (${fmt(check.term.estimate)}, ${pText(p)}).`,
   );
 }
 

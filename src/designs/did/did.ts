@@ -30,6 +30,7 @@ export type DidEstimateSource = "regression" | "callaway-santanna" | "twfe";
 export interface DidResult {
   readonly method: "did";
   readonly design: DidLayout["kind"];
+  readonly outcome: string;
   /** The headline causal estimate (see `estimateSource`). */
   readonly estimate: Term;
   readonly estimateSource: DidEstimateSource;
@@ -103,7 +104,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
   const fe = twfe(layout, ctx);
   const placebo = placeboTrend(layout, ctx, s.placeboCenter);
   const events = eventStudy(layout, ctx, s.eventStudy ?? {});
-  const staggered = twoGroup ? null : staggeredDid(data, s, layout, ctx);
+  const staggered = twoGroup ? null : staggeredDid(s, layout);
   const anticipation = anticipationCheck(layout, ctx);
   const shifts = covariateShifts(layout, ctx);
   const naive = naiveContrasts(layout, alpha);
@@ -143,6 +144,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
   const result: DidResult = {
     method: "did",
     design: layout.kind,
+    outcome: layout.outcome,
     estimate,
     estimateSource,
     twoByTwo: table,

@@ -1,33 +1,127 @@
-import type { Diagnostic } from "../../core/diagnostics.js";
+import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
+import { isTrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import type { Term } from "../../core/result.js";
-import type { DidFitContext } from "./fit.js";
-import type { DidLayout } from "./layout.js";
+import { BACON_FORBIDDEN_TYPES, type BaconResult, baconDecomposition } from "./bacon.js";
+import { callawaySantAnna } from "./cs/callaway-santanna.js";
+import type { CsResult, CsSpec } from "./cs/types.js";
+import { DID_COLUMNS, type DidLayout } from "./layout.js";
 import type { ValidDidSpec } from "./spec.js";
 
-/** Staggered-adoption estimates: Callaway–Sant'Anna and the Bacon decomposition of TWFE. */
+/** Staggered-adoption estimates: Callaway–Sant'Anna and the Goodman-Bacon decomposition of TWFE. */
 export interface StaggeredDid {
-  /** The Callaway–Sant'Anna simple aggregation (overall ATT), or null without a unit column. */
+  /** The Callaway–Sant'Anna simple aggregation (overall ATT), or null when it could not be computed. */
   readonly overall: Term | null;
-  readonly bacon: { readonly forbiddenWeight: number } | null;
+  readonly callawaySantAnna: CsResult | null;
+  readonly bacon: {
+    readonly forbiddenWeight: number;
+    readonly comparisons: number;
+    readonly result: BaconResult;
+  } | null;
   readonly diagnostics: readonly Diagnostic[];
 }
 
 /**
- * Runs the staggered-adoption estimators on a staggered layout.
+ * Runs the staggered-adoption estimators on a staggered layout's rows (the analysis window applies): the
+ * Callaway–Sant'Anna ATT(g,t) with its aggregations (needs a unit × period panel and numeric covariates), and
+ * the Bacon decomposition of the TWFE coefficient (needs a balanced panel). A part that cannot run on these
+ * data is null with a diagnostic saying why.
  *
  * @example
  * ```ts
  * import { staggeredDid } from "truelift";
- * staggeredDid(frame, spec, layout, ctx).overall;
+ * staggeredDid(spec, layout).overall; // CS simple ATT
  * ```
  * @see Callaway & Sant'Anna (2021); Goodman-Bacon (2021).
  */
-export function staggeredDid(
-  _data: Frame,
-  _spec: ValidDidSpec,
-  _layout: DidLayout,
-  _ctx: DidFitContext,
-): StaggeredDid {
-  return { overall: null, bacon: null, diagnostics: [] };
+export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDid {
+  const diagnostics: Diagnostic[] = [];
+  if (layout.unit === null) {
+    diagnostics.push(
+      diagnostic(
+        "D_DID_NOT_APPLICABLE",
+        "warn",
+        { part: "callaway-santanna" },
+        "Callaway–Sant'Anna and the Bacon decomposition need unit × period panel data: pass the unit column (or aggregate the rows to a unit × period panel). Only TWFE and the event study are reported, and they may be biased with staggered timing.",
+      ),
+    );
+    return { overall: null, callawaySantAnna: null, bacon: null, diagnostics };
+  }
+  const unit = layout.unit;
+  const startColumn = "startColumn" in spec.treatment ? spec.treatment.startColumn : DID_COLUMNS.cohort;
+  const numeric = layout.covariates.filter((f) => f.kind === "numeric").map((f) => f.column);
+  if (numeric.length < layout.covariates.length) {
+    diagnostics.push(
+      diagnostic(
+        "D_DID_NOT_APPLICABLE",
+        "info",
+        { part: "callaway-santanna covariates" },
+        "Callaway–Sant'Anna uses numeric covariates only; text covariates were left out of its outcome and propensity models (encode them as 0/1 columns to include them).",
+      ),
+    );
+  }
+  const st = spec.staggered ?? {};
+  const hasNever = layout.cohorts.some((c) => c.start === null);
+  let cs: CsResult | null = null;
+  try {
+    cs = runCs(layout.frame, {
+      outcome: layout.outcome,
+      unit,
+      time: layout.time,
+      group: startColumn,
+      covariates: numeric,
+      control: st.control ?? (hasNever ? "never" : "notYet"),
+      anticipation: layout.anticipation,
+      estMethod: st.estMethod ?? "dr",
+      alpha: spec.alpha ?? 0.05,
+      bootstrap:
+        st.bootstrap === undefined || st.bootstrap === false
+          ? false
+          : {
+              reps: st.bootstrap.reps ?? 999,
+              seed: st.bootstrap.seed,
+              ...(layout.cluster !== null && layout.cluster !== unit ? { clusterBy: layout.cluster } : {}),
+            },
+    });
+    diagnostics.push(...cs.diagnostics);
+  } catch (e) {
+    if (!isTrueliftError(e)) throw e;
+    diagnostics.push(
+      diagnostic(
+        "D_DID_NOT_APPLICABLE",
+        "warn",
+        { part: "callaway-santanna", code: e.code },
+        `Callaway–Sant'Anna could not run on these data: ${e.message}`,
+      ),
+    );
+  }
+  let bacon: StaggeredDid["bacon"] = null;
+  try {
+    const b = baconDecomposition(layout.frame, {
+      outcome: layout.outcome,
+      unit,
+      time: layout.time,
+      treatStart: DID_COLUMNS.cohort,
+    });
+    bacon = {
+      forbiddenWeight: BACON_FORBIDDEN_TYPES.reduce((sum, t) => sum + b.byType[t].weight, 0),
+      comparisons: b.comparisons.length,
+      result: b as unknown as BaconResult,
+    };
+    diagnostics.push(...b.diagnostics);
+  } catch (e) {
+    if (!isTrueliftError(e)) throw e;
+    diagnostics.push(
+      diagnostic(
+        "D_DID_NOT_APPLICABLE",
+        "info",
+        { part: "bacon", code: e.code },
+        `The Bacon decomposition could not run on these data: ${e.message}`,
+      ),
+    );
+  }
+  return { overall: cs?.aggregations.simple?.overall ?? null, callawaySantAnna: cs, bacon, diagnostics };
 }
+
+/** The CS result as its plain (already frozen) type; the DeepReadonly view is too deep for the checker here. */
+const runCs = callawaySantAnna as unknown as (frame: Frame, spec: CsSpec) => CsResult;
