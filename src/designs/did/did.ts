@@ -21,6 +21,7 @@ import { type DidPlacebo, placeboTrend } from "./placebo.js";
 import { type DidRegression, regressionDid, twfe } from "./regression.js";
 import { type DidSpec, parseDidSpec } from "./spec.js";
 import { type StaggeredDid, staggeredDid } from "./staggered.js";
+import { type DidTrends, didTrends } from "./trends.js";
 import { type TwoByTwo, twoByTwo } from "./two-by-two.js";
 
 /** Where the headline estimate comes from. */
@@ -43,6 +44,8 @@ export interface DidResult {
   readonly covariateShifts: readonly CovariateShift[];
   readonly staggered: StaggeredDid | null;
   readonly naive: DidNaive;
+  /** Period means per group and the two-group counterfactual: the tidy rows behind the trend chart. */
+  readonly trends: DidTrends;
   readonly layout: {
     readonly window: DidLayout["window"];
     readonly start: DidLayout["start"];
@@ -156,6 +159,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
     covariateShifts: shifts,
     staggered,
     naive,
+    trends: didTrends(layout),
     layout: {
       window: layout.window,
       start: layout.start,

@@ -13,3 +13,4 @@ export * from "./regression.js";
 export * from "./spec.js";
 export * from "./staggered.js";
 export * from "./two-by-two.js";
+export * from "./trends.js";

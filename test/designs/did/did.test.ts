@@ -163,6 +163,25 @@ describe("did on the tutorial fixture (golden: statsmodels, test/golden/did/tuto
     expectClose(alt.estimate.se, res.estimate.se, TOL.identity);
   });
 
+  it("anticipation shifts the effective start and the window", () => {
+    const a = did(frame, { ...TUTORIAL, anticipation: 2 });
+    expect(a.layout.start).toEqual({ nominal: 20, effective: 18 });
+    expect(a.layout.window.to).toBe(27);
+    expect(a.twoByTwo!.cells[3].n).toBeGreaterThan(res.twoByTwo!.cells[3].n - 1000);
+  });
+
+  it("trend rows: one mean per group and period; counterfactual = comparison + pre-period gap", () => {
+    const rows = res.trends.rows;
+    expect(rows.filter((r) => r.group === "treated")).toHaveLength(30);
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBe(28839);
+    const cf = res.trends.counterfactual;
+    expect(cf.map((c) => c.period)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    const c = res.twoByTwo!.cells;
+    const gap = c[2].mean - c[0].mean;
+    const comp20 = rows.find((r) => r.group === "comparison" && r.period === 20)!;
+    expectClose(cf[0].mean, comp20.mean + gap, TOL.identity);
+  });
+
   it("result is frozen and JSON-serialisable", () => {
     expect(Object.isFrozen(res)).toBe(true);
     expect(JSON.parse(JSON.stringify(res)).estimate.estimate).toBe(res.estimate.estimate);
