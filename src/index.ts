@@ -2,6 +2,7 @@
 export * from "./core/index.js";
 export * from "./data/index.js";
 export * from "./designs/did/index.js";
+export * from "./designs/shared/charts/index.js";
 export { type AucOptions, auc } from "./models/auc.js";
 export {
   type BootstrapResult,
@@ -51,3 +52,6 @@ export * from "./models/wald.js";
 export * from "./numeric/dist/index.js";
 export * from "./numeric/linalg/index.js";
 export * from "./numeric/optimize/index.js";
+export * from "./report/did-summary.js";
+export * from "./report/format.js";
+export { type CompiledChart, compileChart, type RenderOptions, renderSvg } from "./report/vega.js";

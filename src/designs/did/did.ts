@@ -19,6 +19,7 @@ import { type DidCohort, type DidLayout, layoutDid } from "./layout.js";
 import { type DidNaive, naiveContrasts } from "./naive.js";
 import { type DidPlacebo, placeboTrend } from "./placebo.js";
 import { type DidRegression, regressionDid, twfe } from "./regression.js";
+import { type DidCharts, didCharts } from "./result-charts.js";
 import { type DidSpec, parseDidSpec } from "./spec.js";
 import { type StaggeredDid, staggeredDid } from "./staggered.js";
 import { type DidTrends, didTrends } from "./trends.js";
@@ -46,6 +47,8 @@ export interface DidResult {
   readonly naive: DidNaive;
   /** Period means per group and the two-group counterfactual: the tidy rows behind the trend chart. */
   readonly trends: DidTrends;
+  /** Vega-Lite specs: trend with counterfactual, event study, CS dynamic effects, Bacon scatter. */
+  readonly charts: DidCharts;
   readonly layout: {
     readonly window: DidLayout["window"];
     readonly start: DidLayout["start"];
@@ -111,6 +114,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
   const anticipation = anticipationCheck(layout, ctx);
   const shifts = covariateShifts(layout, ctx);
   const naive = naiveContrasts(layout, alpha);
+  const trends = didTrends(layout);
 
   diagnostics.push(parallelTrendsDiagnostic(placebo, events, layout.time));
   diagnostics.push(anticipationDiagnostic(anticipation));
@@ -159,7 +163,8 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
     covariateShifts: shifts,
     staggered,
     naive,
-    trends: didTrends(layout),
+    trends,
+    charts: didCharts(layout, trends, events as EventStudy | null, staggered, alpha),
     layout: {
       window: layout.window,
       start: layout.start,

@@ -1,7 +1,9 @@
 // Difference-in-differences: the design's public API.
 export * from "./anticipation.js";
 export * from "./bacon.js";
+export * from "./charts.js";
 export * from "./covariate-check.js";
+export * from "./cs/index.js";
 export * from "./diagnostics.js";
 export * from "./did.js";
 export * from "./event-study.js";
@@ -10,7 +12,8 @@ export * from "./layout.js";
 export * from "./naive.js";
 export * from "./placebo.js";
 export * from "./regression.js";
+export * from "./result-charts.js";
 export * from "./spec.js";
 export * from "./staggered.js";
-export * from "./two-by-two.js";
 export * from "./trends.js";
+export * from "./two-by-two.js";

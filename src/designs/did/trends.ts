@@ -1,3 +1,4 @@
+import { didCounterfactual } from "./charts.js";
 import { DID_COLUMNS, type DidLayout } from "./layout.js";
 
 /** Mean outcome of one group in one period (tidy rows for the trend chart). */
@@ -13,8 +14,8 @@ export interface DidTrends {
   readonly rows: readonly DidTrendRow[];
   /**
    * Two-group designs: the comparison group's mean plus the treated − comparison gap averaged over pre-period
-   * rows, for every period from the start on — the treated group's path had it not been treated (the parallel-
-   * trends counterfactual). Empty for staggered designs.
+   * rows, from the last pre-period on — the treated group's path had it not been treated (the parallel-trends
+   * counterfactual, {@link didCounterfactual}). Empty for staggered designs.
    */
   readonly counterfactual: readonly { readonly period: number; readonly mean: number }[];
 }
@@ -59,27 +60,13 @@ export function didTrends(layout: DidLayout): DidTrends {
   const rows = [...acc.values()]
     .map((a) => ({ period: a.period, group: a.group, mean: a.sum / a.n, n: a.n }))
     .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.period - b.period));
-  const counterfactual: { period: number; mean: number }[] = [];
-  if (twoGroup && layout.start !== null) {
-    const start = layout.start.effective;
-    let gapSum = 0;
-    let nT = 0;
-    let cSum = 0;
-    let nC = 0;
-    for (let i = 0; i < y.length; i++) {
-      if (t[i] >= start) continue;
-      if (d[i] === 1) {
-        gapSum += y[i];
-        nT++;
-      } else {
-        cSum += y[i];
-        nC++;
-      }
-    }
-    const gap = gapSum / nT - cSum / nC;
-    for (const r of rows)
-      if (r.group === "comparison" && r.period >= start)
-        counterfactual.push({ period: r.period, mean: r.mean + gap });
-  }
+  const counterfactual =
+    twoGroup && layout.start !== null
+      ? didCounterfactual(rows, {
+          treatmentStart: layout.start.effective,
+          treatedGroup: "treated",
+          controlGroup: "comparison",
+        })
+      : [];
   return { rows, counterfactual };
 }

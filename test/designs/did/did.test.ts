@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { did } from "../../../src/designs/did/did.js";
 import type { DidSpec } from "../../../src/designs/did/spec.js";
+import { compileChart, renderSvg } from "../../../src/report/vega.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { readFixture } from "../../helpers/fixture.js";
@@ -175,11 +176,21 @@ describe("did on the tutorial fixture (golden: statsmodels, test/golden/did/tuto
     expect(rows.filter((r) => r.group === "treated")).toHaveLength(30);
     expect(rows.reduce((s, r) => s + r.n, 0)).toBe(28839);
     const cf = res.trends.counterfactual;
-    expect(cf.map((c) => c.period)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    expect(cf.map((c) => c.period)).toEqual([19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]); // from the last pre-period
     const c = res.twoByTwo!.cells;
     const gap = c[2].mean - c[0].mean;
     const comp20 = rows.find((r) => r.group === "comparison" && r.period === 20)!;
-    expectClose(cf[0].mean, comp20.mean + gap, TOL.identity);
+    expectClose(cf[1].mean, comp20.mean + gap, TOL.identity);
+  });
+
+  it("charts: trend (with counterfactual) and event study compile without warnings and render", async () => {
+    expect(res.charts.csDynamic).toBeNull();
+    for (const spec of [res.charts.trend, res.charts.eventStudy!]) {
+      const compiled = await compileChart(spec);
+      expect(compiled.warnings).toEqual([]);
+    }
+    const svg = await renderSvg(res.charts.eventStudy!);
+    expect(svg).toMatch(/^<svg/);
   });
 
   it("result is frozen and JSON-serialisable", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generatePanel } from "../../../src/data/generate/panel.js";
 import { did } from "../../../src/designs/did/did.js";
+import { compileChart } from "../../../src/report/vega.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 
@@ -36,6 +37,12 @@ describe("did with staggered adoption (generated panels with known truth)", () =
     const bacon = res.staggered?.bacon?.result;
     expectClose(bacon?.weightedSum, twfe.estimate, { atol: 1e-10 });
     expectClose(bacon?.twfe, twfe.estimate, TOL.estimate);
+  });
+
+  it("charts: CS dynamic effects and the Bacon scatter compile without warnings", async () => {
+    for (const spec of [res.charts.trend, res.charts.eventStudy!, res.charts.csDynamic!, res.charts.bacon!]) {
+      expect((await compileChart(spec)).warnings).toEqual([]);
+    }
   });
 
   it("parallel trends pass here and fail on the violated scenario", () => {

@@ -2,7 +2,12 @@ import type { CsCell } from "./att-gt.js";
 import type { Param } from "./influence.js";
 import type { CsDynamicOptions } from "./types.js";
 
-/** An aggregation as parameters on the influence-function basis (see `IfBasis`). */
+/** An aggregation as parameters on the influence-function basis (see `IfBasis`). *
+ * @example
+ * ```ts
+ * aggregateGroup(ctx).rows.map((r) => r.param.estimate); // θ(g) per group
+ * ```
+ */
 export interface AggPlan {
   readonly type: "simple" | "dynamic" | "group" | "calendar";
   readonly overall: Param | null;
@@ -10,7 +15,12 @@ export interface AggPlan {
   readonly options?: CsDynamicOptions;
 }
 
-/** What the aggregations need to know about the cells and the basis. */
+/** What the aggregations need to know about the cells and the basis. *
+ * @example
+ * ```ts
+ * aggregateSimple({ cells, usable, glist, pg, K, J }).overall?.estimate;
+ * ```
+ */
 export interface AggContext {
   readonly cells: readonly CsCell[];
   /** Cells usable in aggregations (did's `na.rm = TRUE`: failed cells are left out). */

@@ -8,7 +8,12 @@ import {
   type TwoByTwoResult,
 } from "./two-by-two.js";
 
-/** One computed ATT(g,t) cell with its unit-level influence function (length n, zero outside the cell). */
+/** One computed ATT(g,t) cell with its unit-level influence function (length n, zero outside the cell). *
+ * @example
+ * ```ts
+ * computeAttGt(panel, spec).cells[0].estimate; // ATT(g,t) of the first group and period
+ * ```
+ */
 export interface CsCell {
   readonly group: number;
   readonly time: number;
@@ -25,7 +30,12 @@ export interface CsCell {
   readonly psNotConverged: boolean;
 }
 
-/** All cells, in did's order (by group, then time), and their influence functions. */
+/** All cells, in did's order (by group, then time), and their influence functions. *
+ * @example
+ * ```ts
+ * computeAttGt(panel, spec).inf[0].length === panel.n; // true
+ * ```
+ */
 export interface CsCells {
   readonly cells: readonly CsCell[];
   /** `inf[k]` is the influence function of cell k over all n units (did's `inffunc[, k]`). */

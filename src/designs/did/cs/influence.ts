@@ -6,6 +6,11 @@ import { normalQuantile } from "../../../numeric/dist/index.js";
  * columns 0..K−1 are the ATT(g,t) influence functions, then one indicator column 1{Gᵢ = g} per treated group
  * (the estimated group shares enter aggregations through these), then a column of ones. A parameter is
  * `{ estimate, coef }` with its influence function ψᵢ = Σⱼ coefⱼ Zᵢⱼ.
+ *
+ * @example
+ * ```ts
+ * const basis: IfBasis = { n, K: cells.length, J: cells.length + glist.length + 1, inf, groupIdx, nGroups: glist.length };
+ * ```
  */
 export interface IfBasis {
   /** Units. */
@@ -20,13 +25,23 @@ export interface IfBasis {
   readonly nGroups: number;
 }
 
-/** A reported parameter: its estimate and the coefficients of its influence function on the basis. */
+/** A reported parameter: its estimate and the coefficients of its influence function on the basis. *
+ * @example
+ * ```ts
+ * const cell0: Param = { estimate: 0.1, coef: Float64Array.from({ length: J }, (_, j) => (j === 0 ? 1 : 0)) };
+ * ```
+ */
 export interface Param {
   readonly estimate: number;
   readonly coef: Float64Array;
 }
 
-/** sqrt(eps) · 10: did's threshold below which a standard error is treated as zero (reported as null). */
+/** sqrt(eps) · 10: did's threshold below which a standard error is treated as zero (reported as null). *
+ * @example
+ * ```ts
+ * analyticSe(coef, gram, n) === null; // when the SE is below SE_ZERO
+ * ```
+ */
 export const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
 
 /**
@@ -70,7 +85,12 @@ export function basisGram(b: IfBasis): Float64Array {
   return gram;
 }
 
-/** Analytic SE sqrt(mean(ψ²) / n) = sqrt(coefᵀ G coef) / n, or null when it is (numerically) zero. */
+/** Analytic SE sqrt(mean(ψ²) / n) = sqrt(coefᵀ G coef) / n, or null when it is (numerically) zero. *
+ * @example
+ * ```ts
+ * analyticSe(Float64Array.of(1, 0), Float64Array.of(4, 0, 0, 1), 2); // 1 = sqrt(4) / 2
+ * ```
+ */
 export function analyticSe(coef: Float64Array, gram: Float64Array, n: number): number | null {
   const J = coef.length;
   let q = 0;
@@ -103,13 +123,23 @@ export function quantileType1(sorted: ArrayLike<number>, p: number): number {
 
 const IQR_NORMAL = normalQuantile(0.75) - normalQuantile(0.25);
 
-/** did's bootstrap scale: (q75 − q25) / (Φ⁻¹(.75) − Φ⁻¹(.25)) with type-1 quantiles. */
+/** did's bootstrap scale: (q75 − q25) / (Φ⁻¹(.75) − Φ⁻¹(.25)) with type-1 quantiles. *
+ * @example
+ * ```ts
+ * iqrScale(paramDraws(draws, coef)) / n; // did's bootstrap SE without clustering
+ * ```
+ */
 export function iqrScale(draws: Float64Array): number {
   const s = Float64Array.from(draws).sort();
   return (quantileType1(s, 0.75) - quantileType1(s, 0.25)) / IQR_NORMAL;
 }
 
-/** Multiplier-bootstrap draws of the basis: `draws[b * J + j] = Σ_c v_bc · Z̄_cj` with Rademacher v. */
+/** Multiplier-bootstrap draws of the basis: `draws[b * J + j] = Σ_c v_bc · Z̄_cj` with Rademacher v. *
+ * @example
+ * ```ts
+ * bootstrapBasis(basis, null, basis.n, 999, 42).draws.length; // 999 · J
+ * ```
+ */
 export interface BasisDraws {
   readonly reps: number;
   readonly J: number;
@@ -175,7 +205,12 @@ export function bootstrapBasis(
   return { reps, J, nc, draws };
 }
 
-/** Bootstrap draws Σ_c v_c ψ̄_c of one parameter. */
+/** Bootstrap draws Σ_c v_c ψ̄_c of one parameter. *
+ * @example
+ * ```ts
+ * paramDraws(bootstrapBasis(basis, null, basis.n, 999, 42), coef); // Float64Array(999)
+ * ```
+ */
 export function paramDraws(d: BasisDraws, coef: Float64Array): Float64Array {
   const out = new Float64Array(d.reps);
   const nz: number[] = [];
@@ -189,7 +224,12 @@ export function paramDraws(d: BasisDraws, coef: Float64Array): Float64Array {
   return out;
 }
 
-/** Bootstrap summary of one parameter: did's SE (IQR-based) and its scale for sup-t statistics. */
+/** Bootstrap summary of one parameter: did's SE (IQR-based) and its scale for sup-t statistics. *
+ * @example
+ * ```ts
+ * summarizeDraws(paramDraws(d, coef), d.nc, n).se; // bootstrap SE or null
+ * ```
+ */
 export interface BootSummary {
   readonly draws: Float64Array;
   /** IQR scale of the draws on did's `bres` scale (draws / √nc), or null when degenerate. */

@@ -8,6 +8,11 @@ import type { CsValidSpec } from "./spec.js";
 /**
  * A balanced panel in wide form, ready for the ATT(g,t) loop: units × periods, row-major.
  * Units are in order of first appearance in the frame.
+ *
+ * @example
+ * ```ts
+ * buildCsPanel(frame, validateCsSpec(spec)).y.length; // units × periods
+ * ```
  */
 export interface CsPanel {
   /** Number of units kept. */

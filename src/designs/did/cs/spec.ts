@@ -7,7 +7,12 @@ import {
   type CsSpec,
 } from "./types.js";
 
-/** A {@link CsSpec} with every default filled in. */
+/** A {@link CsSpec} with every default filled in. *
+ * @example
+ * ```ts
+ * validateCsSpec({ outcome: "y", unit: "id", time: "t", group: "g" }).bootstrap; // null
+ * ```
+ */
 export interface CsValidSpec {
   readonly outcome: string;
   readonly unit: string;

@@ -4,6 +4,11 @@ import { cholesky, choleskyInverse, choleskySolve } from "../../../numeric/linal
  * One 2×2 DiD cell on panel data: the units of group g (D = 1) and their comparison units (D = 0), the change in
  * outcome between the base and the current period, and the covariate matrix with a leading intercept column
  * (row-major n × k).
+ *
+ * @example
+ * ```ts
+ * const cell: TwoByTwoData = { n: 2, k: 1, dy: Float64Array.of(1, 0), d: Uint8Array.of(1, 0), x: Float64Array.of(1, 1) };
+ * ```
  */
 export interface TwoByTwoData {
   readonly n: number;
@@ -13,7 +18,13 @@ export interface TwoByTwoData {
   readonly x: Float64Array;
 }
 
-/** An estimate with its influence function (one value per unit of the cell, mean zero), or why it failed. */
+/** An estimate with its influence function (one value per unit of the cell, mean zero), or why it failed. *
+ * @example
+ * ```ts
+ * const r: TwoByTwoResult = regDidPanel(cell);
+ * if (r.ok) r.att;
+ * ```
+ */
 export type TwoByTwoResult =
   | {
       readonly ok: true;
@@ -25,7 +36,12 @@ export type TwoByTwoResult =
 
 const EPS = 2.220446049250313e-16;
 
-/** Reciprocal 1-norm condition number of a symmetric positive-definite matrix (as R's `rcond`), 0 if not PD. */
+/** Reciprocal 1-norm condition number of a symmetric positive-definite matrix (as R's `rcond`), 0 if not PD. *
+ * @example
+ * ```ts
+ * rcondSpd(Float64Array.of(2, 0, 0, 1), 2); // 0.5
+ * ```
+ */
 export function rcondSpd(a: Float64Array, k: number): number {
   const l = cholesky(a, k);
   if (!l) return 0;

@@ -39,7 +39,12 @@ export const CS_EST_METHODS = ["reg", "ipw", "dr"] as const;
  */
 export const CS_BASE_PERIODS = ["varying", "universal"] as const;
 
-/** Options of the event-time (dynamic) aggregation, as did's `aggte(type = "dynamic", min_e, max_e, balance_e)`. */
+/** Options of the event-time (dynamic) aggregation, as did's `aggte(type = "dynamic", min_e, max_e, balance_e)`. *
+ * @example
+ * ```ts
+ * const opts: CsDynamicOptions = { minE: -3, maxE: 3, balanceE: 2 };
+ * ```
+ */
 export interface CsDynamicOptions {
   /** Smallest event time reported. __Default value:__ −∞. */
   readonly minE?: number;
@@ -49,7 +54,12 @@ export interface CsDynamicOptions {
   readonly balanceE?: number;
 }
 
-/** Which aggregations of the ATT(g,t) to compute. __Default value:__ all four. */
+/** Which aggregations of the ATT(g,t) to compute. __Default value:__ all four. *
+ * @example
+ * ```ts
+ * const aggs: CsAggregationsSpec = { simple: true, dynamic: { maxE: 3 }, group: true, calendar: false };
+ * ```
+ */
 export interface CsAggregationsSpec {
   readonly simple?: boolean;
   readonly dynamic?: boolean | CsDynamicOptions;
@@ -57,7 +67,12 @@ export interface CsAggregationsSpec {
   readonly calendar?: boolean;
 }
 
-/** Multiplier-bootstrap settings (did's `mboot`): Rademacher multipliers, one per unit or per cluster. */
+/** Multiplier-bootstrap settings (did's `mboot`): Rademacher multipliers, one per unit or per cluster. *
+ * @example
+ * ```ts
+ * const boot: CsBootstrapSpec = { reps: 999, seed: 42, clusterBy: "state" };
+ * ```
+ */
 export interface CsBootstrapSpec {
   /** Number of bootstrap draws. __Default value:__ `999`. */
   readonly reps?: number;
@@ -81,6 +96,14 @@ export interface CsBootstrapSpec {
  * - `control` __Default value:__ `"never"`; `anticipation` __Default value:__ `0`; `basePeriod` __Default value:__
  *   `"varying"`; `estMethod` __Default value:__ `"dr"`; `alpha` __Default value:__ `0.05`;
  *   `bootstrap` __Default value:__ `false` (analytic influence-function SEs, no simultaneous bands).
+ *
+ * @example
+ * ```ts
+ * const spec: CsSpec = {
+ *   outcome: "lemp", unit: "countyreal", time: "year", group: "first.treat",
+ *   covariates: ["lpop"], control: "notYet", estMethod: "dr", bootstrap: { seed: 1 },
+ * };
+ * ```
  */
 export interface CsSpec {
   readonly outcome: string;
@@ -97,7 +120,12 @@ export interface CsSpec {
   readonly aggregations?: CsAggregationsSpec;
 }
 
-/** One group-time average treatment effect ATT(g,t). `estimate` is null when the cell could not be computed. */
+/** One group-time average treatment effect ATT(g,t). `estimate` is null when the cell could not be computed. *
+ * @example
+ * ```ts
+ * callawaySantAnna(frame, spec).attGt[0]; // { group: 2004, time: 2004, eventTime: 0, estimate: -0.0105, … }
+ * ```
+ */
 export interface CsAttGtRow {
   readonly group: number;
   readonly time: number;
@@ -120,7 +148,12 @@ export interface CsAttGtRow {
   readonly nControl: number;
 }
 
-/** One row of an aggregation: by event time, group, or calendar period (`key`). */
+/** One row of an aggregation: by event time, group, or calendar period (`key`). *
+ * @example
+ * ```ts
+ * callawaySantAnna(frame, spec).aggregations.dynamic?.rows[0]; // { key: -3, estimate: 0.0305, … }
+ * ```
+ */
 export interface CsAggregateRow {
   /** Event time e, group g, or calendar period t. */
   readonly key: number;
@@ -132,7 +165,12 @@ export interface CsAggregateRow {
   readonly bandHigh?: number | null;
 }
 
-/** One aggregation (did's `aggte`): the overall summary and, except for `simple`, its rows. */
+/** One aggregation (did's `aggte`): the overall summary and, except for `simple`, its rows. *
+ * @example
+ * ```ts
+ * callawaySantAnna(frame, spec).aggregations.group?.overall.estimate; // -0.0310 on mpdta (reg)
+ * ```
+ */
 export interface CsAggregation {
   readonly type: "simple" | "dynamic" | "group" | "calendar";
   readonly overall: Term;
@@ -144,7 +182,12 @@ export interface CsAggregation {
   readonly options?: CsDynamicOptions;
 }
 
-/** The Wald pre-test of parallel trends: all pre-treatment ATT(g,t) = 0 (did's `W`, `Wpval`). */
+/** The Wald pre-test of parallel trends: all pre-treatment ATT(g,t) = 0 (did's `W`, `Wpval`). *
+ * @example
+ * ```ts
+ * callawaySantAnna(frame, spec).preTest?.pValue; // 0.16812 on mpdta (reg)
+ * ```
+ */
 export interface CsPreTest {
   readonly statistic: number;
   readonly df: number;
@@ -153,7 +196,13 @@ export interface CsPreTest {
   readonly vcov: "analytic";
 }
 
-/** Result of {@link callawaySantAnna}: plain, deeply frozen, JSON-serialisable data. */
+/** Result of {@link callawaySantAnna}: plain, deeply frozen, JSON-serialisable data. *
+ * @example
+ * ```ts
+ * const res: DeepReadonly<CsResult> = callawaySantAnna(frame, spec);
+ * res.seSource; // "analytic" unless spec.bootstrap is set
+ * ```
+ */
 export interface CsResult {
   readonly method: "callaway-santanna";
   readonly estMethod: (typeof CS_EST_METHODS)[number];

@@ -1,0 +1,142 @@
+import type { TopLevelSpec } from "vega-lite";
+import type { Json } from "../../../core/result.js";
+import { deepFreeze } from "../../../core/result.js";
+import { ANNOTATION_COLOR, chartConfig, VEGA_LITE_SCHEMA } from "./theme.js";
+import type { ChartSpec, RuleAnnotation } from "./types.js";
+
+/**
+ * One layer of a layered Vega-Lite spec (a unit spec or a nested layer), as the `vega-lite` types define it.
+ * Builders are typed against these so a misspelt property fails `tsc`, not the renderer.
+ *
+ * @example
+ * ```ts
+ * const zero: LayerItem = { mark: "rule", encoding: { y: { datum: 0 } } };
+ * ```
+ */
+export type LayerItem = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
+
+/**
+ * A row of inline data (`data.values`): plain JSON values only.
+ *
+ * @example
+ * ```ts
+ * const row: DataRow = { x: 1, y: 2.5, series: "treated" };
+ * ```
+ */
+export type DataRow = Readonly<Record<string, Json>>;
+
+/**
+ * Labelled reference rules across the plot, as two layers with their own inline data (`at`, `label`): a dashed
+ * grey rule and its label. On `"x"` the rules are vertical (e.g. a treatment date) and the label sits at the top
+ * of the plot, left-aligned just right of the rule; on `"y"` they are horizontal (e.g. the TWFE estimate) and the
+ * label sits at the right end, just above the rule. `axisTitle` must equal the title the data layers give the
+ * same channel, so Vega-Lite keeps one axis title. Returns `[]` when there are no rules.
+ *
+ * @example
+ * ```ts
+ * const layers = annotationRuleLayers([{ at: 10, label: "Launch" }], "x", "Week", "treatment", 560);
+ * layers.length; // 2
+ * ```
+ */
+export function annotationRuleLayers(
+  rules: readonly RuleAnnotation[],
+  channel: "x" | "y",
+  axisTitle: string,
+  name: string,
+  plotWidth: number,
+): LayerItem[] {
+  if (rules.length === 0) return [];
+  const data = { values: rules.map((r) => ({ at: r.at, label: r.label })) };
+  const position = { field: "at", type: "quantitative", title: axisTitle } as const;
+  if (channel === "x") {
+    return [
+      {
+        name: `${name}_rule`,
+        data,
+        mark: { type: "rule", color: ANNOTATION_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 },
+        encoding: { x: position },
+      },
+      {
+        name: `${name}_label`,
+        data,
+        mark: { type: "text", align: "left", baseline: "top", dx: 4, dy: 4, color: ANNOTATION_COLOR },
+        encoding: { x: position, y: { value: 0 }, text: { field: "label", type: "nominal" } },
+      },
+    ];
+  }
+  return [
+    {
+      name: `${name}_rule`,
+      data,
+      mark: { type: "rule", color: ANNOTATION_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 },
+      encoding: { y: position },
+    },
+    {
+      name: `${name}_label`,
+      data,
+      mark: { type: "text", align: "right", baseline: "bottom", dy: -4, color: ANNOTATION_COLOR },
+      encoding: { y: position, x: { value: plotWidth }, text: { field: "label", type: "nominal" } },
+    },
+  ];
+}
+
+/**
+ * A solid grey rule at zero on the value axis (`"y"`: horizontal, `"x"`: vertical), with its own one-row data so
+ * exactly one rule is drawn whatever the chart's data.
+ *
+ * @example
+ * ```ts
+ * const zero = zeroRuleLayer("y", "Effect (USD)");
+ * ```
+ */
+export function zeroRuleLayer(channel: "x" | "y", axisTitle: string): LayerItem {
+  const position = { field: "at", type: "quantitative", title: axisTitle } as const;
+  return {
+    name: "zero_rule",
+    data: { values: [{ at: 0 }] },
+    mark: { type: "rule", color: ANNOTATION_COLOR, strokeWidth: 1 },
+    encoding: channel === "y" ? { y: position } : { x: position },
+  };
+}
+
+/**
+ * Axis settings for a quantitative position: integer ticks and labels when every value is an integer (periods,
+ * event time), otherwise the Vega-Lite defaults.
+ *
+ * @example
+ * ```ts
+ * integerAxis([-2, -1, 0, 1]); // { tickMinStep: 1, format: "d" }
+ * ```
+ */
+export function integerAxis(values: readonly number[]): { tickMinStep?: number; format?: string } {
+  return values.length > 0 && values.every(Number.isInteger) ? { tickMinStep: 1, format: "d" } : {};
+}
+
+/**
+ * Wraps layers into a top-level spec with the shared `$schema`, `config` (see `chartConfig`), title and
+ * subtitle, ARIA description (the title), plot size and optional shared inline data, then deep-freezes it.
+ *
+ * @example
+ * ```ts
+ * const spec = layeredSpec({ title: "Trend", width: 560, height: 320 }, [zeroRuleLayer("y", "Effect")]);
+ * spec.$schema; // VEGA_LITE_SCHEMA
+ * ```
+ */
+export function layeredSpec(
+  frame: { title: string; subtitle?: string; width: number; height: number },
+  layer: LayerItem[],
+  data?: readonly DataRow[],
+): ChartSpec {
+  const spec: TopLevelSpec = {
+    $schema: VEGA_LITE_SCHEMA,
+    description: frame.title,
+    title:
+      frame.subtitle === undefined ? { text: frame.title } : { text: frame.title, subtitle: frame.subtitle },
+    width: frame.width,
+    height: frame.height,
+    config: chartConfig(),
+    ...(data === undefined ? {} : { data: { values: data.map((r) => ({ ...r })) } }),
+    layer,
+  };
+  return deepFreeze(spec) as unknown as ChartSpec;
+}
