@@ -3,8 +3,8 @@ import type { Diagnostic } from "./diagnostics.js";
 /** A JSON value. */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
-/** Deeply readonly view of a type (results are frozen plain data). */
-export type DeepReadonly<T> = T extends Float64Array | Int32Array
+/** Deeply readonly view of a type (results are frozen plain data); `Json` values are readonly already. */
+export type DeepReadonly<T> = T extends Float64Array | Int32Array | Json
   ? T
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
