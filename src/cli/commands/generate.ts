@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { Json } from "../../core/result.js";
 import {
   DATASET_DECIMALS,
   generateChunks,
@@ -95,42 +96,7 @@ export default defineCommand({
       decimals: DATASET_DECIMALS,
     });
     const seconds = Math.round((performance.now() - started) / 10) / 100;
-    const data = {
-      command: "generate",
-      path: written.path,
-      format: written.format,
-      rows: written.rows,
-      columns: [...written.columns],
-      bytes: written.bytes,
-      sha256: written.sha256,
-      seconds,
-      seed,
-      users,
-      scenario,
-    };
-    return {
-      data,
-      text: () =>
-        `Wrote ${written.rows} rows × ${written.columns.length} columns to ${global.out} ` +
-        `(${written.format}, ${written.bytes} bytes, sha256 ${written.sha256}) in ${seconds.toFixed(2)} s.`,
-      markdown: () =>
-        markdownTable(
-          ["rows", "columns", "path", "format", "bytes", "sha256", "seconds", "seed", "scenario"],
-          [
-            [
-              written.rows,
-              written.columns.length,
-              global.out ?? "",
-              written.format,
-              written.bytes,
-              written.sha256,
-              seconds,
-              seed,
-              scenario,
-            ],
-          ],
-        ),
-    };
+    return writtenOutput(written, global.out ?? "", seconds, { seed, users, scenario });
   },
 });
 
@@ -162,6 +128,25 @@ async function runPanel(
   });
   const written: WriteSummary = await writeDataset(frame, path);
   const seconds = Math.round((performance.now() - started) / 10) / 100;
+  return writtenOutput(written, out, seconds, {
+    seed,
+    scenario,
+    units: truth.units,
+    periods: truth.periods,
+    clusters: truth.clusters,
+    cohorts: truth.cohorts.map((c) => ({ firstTreat: c.firstTreat, units: c.units })),
+    neverTreated: truth.neverTreated,
+    trueOverallAtt: truth.overall,
+  });
+}
+
+/** The command output for a written file: its summary plus the scenario's own fields (seed, scenario, truth…). */
+function writtenOutput(
+  written: WriteSummary,
+  out: string,
+  seconds: number,
+  extra: { readonly seed: number; readonly scenario: string } & Readonly<Record<string, Json>>,
+): CommandOutput {
   const data = {
     command: "generate",
     path: written.path,
@@ -171,15 +156,9 @@ async function runPanel(
     bytes: written.bytes,
     sha256: written.sha256,
     seconds,
-    seed,
-    scenario,
-    units: truth.units,
-    periods: truth.periods,
-    clusters: truth.clusters,
-    cohorts: truth.cohorts.map((c) => ({ firstTreat: c.firstTreat, units: c.units })),
-    neverTreated: truth.neverTreated,
-    trueOverallAtt: truth.overall,
+    ...extra,
   };
+  const truth = typeof extra.trueOverallAtt === "number" ? [extra.trueOverallAtt] : [];
   return {
     data,
     text: () =>
@@ -187,7 +166,18 @@ async function runPanel(
       `(${written.format}, ${written.bytes} bytes, sha256 ${written.sha256}) in ${seconds.toFixed(2)} s.`,
     markdown: () =>
       markdownTable(
-        ["rows", "columns", "path", "format", "bytes", "sha256", "seconds", "seed", "scenario", "true ATT"],
+        [
+          "rows",
+          "columns",
+          "path",
+          "format",
+          "bytes",
+          "sha256",
+          "seconds",
+          "seed",
+          "scenario",
+          ...(truth.length ? ["true ATT"] : []),
+        ],
         [
           [
             written.rows,
@@ -197,9 +187,9 @@ async function runPanel(
             written.bytes,
             written.sha256,
             seconds,
-            seed,
-            scenario,
-            truth.overall,
+            extra.seed,
+            extra.scenario,
+            ...truth,
           ],
         ],
       ),

@@ -253,23 +253,7 @@ export function stdIpwDidPanel(c: TwoByTwoData): TwoByTwoResult {
   const ps = pscore(c);
   if (ps === "overlap") return { ok: false, reason: "overlap" };
   if (ps === "singular") return { ok: false, reason: "singular-pscore" };
-  const wt = new Float64Array(n);
-  const wc = new Float64Array(n);
-  let swt = 0;
-  let swc = 0;
-  let at = 0;
-  let ac = 0;
-  for (let i = 0; i < n; i++) {
-    const p = ps.ps[i];
-    if (d[i]) wt[i] = 1;
-    else wc[i] = p < 0.995 ? p / (1 - p) : 0;
-    swt += wt[i];
-    swc += wc[i];
-    at += wt[i] * dy[i];
-    ac += wc[i] * dy[i];
-  }
-  const etaTreat = at / swt;
-  const etaCont = ac / swc;
+  const { wt, wc, swt, swc, etaTreat, etaCont } = hajekMeans(d, ps.ps, dy);
   const m2 = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     const f = (wc[i] * (dy[i] - etaCont)) / n;
@@ -308,24 +292,9 @@ export function drDidPanel(c: TwoByTwoData): TwoByTwoResult {
   const ols = controlOls(c);
   if (!ols) return { ok: false, reason: "singular-regression" };
   const od = ols.fitted;
-  const wt = new Float64Array(n);
-  const wc = new Float64Array(n);
-  let swt = 0;
-  let swc = 0;
-  let at = 0;
-  let ac = 0;
-  for (let i = 0; i < n; i++) {
-    const p = ps.ps[i];
-    if (d[i]) wt[i] = 1;
-    else wc[i] = p < 0.995 ? p / (1 - p) : 0;
-    const r = dy[i] - od[i];
-    swt += wt[i];
-    swc += wc[i];
-    at += wt[i] * r;
-    ac += wc[i] * r;
-  }
-  const etaTreat = at / swt;
-  const etaCont = ac / swc;
+  const resid = new Float64Array(n);
+  for (let i = 0; i < n; i++) resid[i] = dy[i] - od[i];
+  const { wt, wc, swt, swc, etaTreat, etaCont } = hajekMeans(d, ps.ps, resid);
   const m1 = new Float64Array(k);
   const m2 = new Float64Array(k);
   const m3 = new Float64Array(k);
@@ -355,4 +324,28 @@ export function drDidPanel(c: TwoByTwoData): TwoByTwoResult {
     inf[i] = (treat1 - treat2) / meanWt - (cont1 + cont2 - cont3) / meanWc;
   }
   return { ok: true, att: etaTreat - etaCont, inf, psNotConverged: !ps.converged };
+}
+
+/**
+ * Normalised (Hájek) weighted means of `v` for the treated (weight 1) and the comparison units (odds weights
+ * p / (1 − p), trimmed to 0 when p ≥ 0.995 as DRDID does), with the weights and their sums.
+ */
+function hajekMeans(d: ArrayLike<number>, ps: ArrayLike<number>, v: ArrayLike<number>) {
+  const n = v.length;
+  const wt = new Float64Array(n);
+  const wc = new Float64Array(n);
+  let swt = 0;
+  let swc = 0;
+  let at = 0;
+  let ac = 0;
+  for (let i = 0; i < n; i++) {
+    const p = ps[i];
+    if (d[i]) wt[i] = 1;
+    else wc[i] = p < 0.995 ? p / (1 - p) : 0;
+    swt += wt[i];
+    swc += wc[i];
+    at += wt[i] * v[i];
+    ac += wc[i] * v[i];
+  }
+  return { wt, wc, swt, swc, etaTreat: at / swt, etaCont: ac / swc };
 }
