@@ -1,6 +1,7 @@
 // Public API of truelift. Each layer re-exports its own public names.
 export * from "./core/index.js";
 export * from "./data/index.js";
+export * from "./designs/cluster/index.js";
 export * from "./designs/did/index.js";
 export * from "./designs/shared/charts/index.js";
 export { type AucOptions, auc } from "./models/auc.js";
@@ -33,6 +34,7 @@ export {
   logit,
   predictLogit,
 } from "./models/logit.js";
+export * from "./models/randomization.js";
 export {
   bootstrapResample,
   clusterPlan,
@@ -49,9 +51,11 @@ export {
   type StatisticFn,
 } from "./models/resample.js";
 export * from "./models/wald.js";
+export * from "./models/wild-bootstrap.js";
 export * from "./numeric/dist/index.js";
 export * from "./numeric/linalg/index.js";
 export * from "./numeric/optimize/index.js";
+export * from "./report/cluster-summary.js";
 export * from "./report/did-summary.js";
 export * from "./report/format.js";
 export { type CompiledChart, compileChart, type RenderOptions, renderSvg } from "./report/vega.js";

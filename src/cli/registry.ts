@@ -18,6 +18,18 @@ export interface CommandEntry {
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "assign",
+    summary:
+      "Seeded cluster randomization (complete, stratified, re-randomized) written as a registrable plan",
+    load: () => import("./commands/assign.js").then((m) => m.default),
+  },
+  {
+    name: "cluster",
+    summary:
+      "Cluster-randomized experiments: cluster-mean WLS, CR1/CR2/CR3, wild bootstrap and RI at small K, direct vs spillover",
+    load: () => import("./commands/cluster.js").then((m) => m.default),
+  },
+  {
     name: "demo",
     summary: "Run truelift on the generated tutorial dataset: naive vs truelift vs ground truth",
     load: () => import("./commands/demo.js").then((m) => m.default),
@@ -37,5 +49,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "inspect",
     summary: "Load a data file (or a SQL query) and summarise its columns",
     load: () => import("./commands/inspect.js").then((m) => m.default),
+  },
+  {
+    name: "power",
+    summary: "Power, minimum detectable effect or clusters needed for a cluster-randomized experiment",
+    load: () => import("./commands/power.js").then((m) => m.default),
   },
 ];

@@ -134,6 +134,87 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Check the group column: it should hold the first treated period (0 for never treated), with treated groups starting after the first period.",
   },
+  // Cluster-randomized experiments (src/designs/cluster).
+  E_CLUSTER_SINGLE: {
+    category: "data",
+    hint: "A cluster-randomized comparison needs several clusters in each arm; check the cluster column (or the filter).",
+  },
+  E_CLUSTER_ONE_ARM: {
+    category: "data",
+    hint: "Every cluster is in the same arm: check the treatment column (and treatedValues), or the filter that removed the other arm.",
+  },
+  E_TREATMENT_VARIES_IN_CLUSTER: {
+    category: "data",
+    hint: "Treatment was assigned to whole clusters, so it must be the same for every row of a cluster: check the cluster column, or analyse a user-randomized test with a user-level design instead.",
+  },
+  E_STRATUM_VARIES_IN_CLUSTER: {
+    category: "data",
+    hint: "Strata group whole clusters: give each cluster one stratum (the block it was randomized in).",
+  },
+  E_CLUSTER_EDGES: {
+    category: "data",
+    hint: "The edge list needs two columns of user ids (from, to) that match the user id column of the data.",
+  },
+  // Synthetic control (src/designs/synth).
+  E_SYNTH_NO_DONORS: {
+    category: "data",
+    hint: "List untreated units as donors (or leave donors out to use every unit that is not treated).",
+  },
+  E_SYNTH_UNKNOWN_UNIT: {
+    category: "data",
+    hint: 'Check the unit ids against the unit column (ids are compared as text, e.g. 7 and "7" match).',
+  },
+  E_SYNTH_TOO_FEW_PRE: {
+    category: "data",
+    hint: "Move the treatment start later or widen the window: the weights are fitted on at least 2 pre-treatment periods (ideally many more than donors).",
+  },
+  E_SYNTH_TREATED_NO_PRE: {
+    category: "data",
+    hint: "A treated unit needs rows before the treatment start; drop it from the treated units or widen the window.",
+  },
+  E_SYNTH_EMPTY_UNIT: {
+    category: "data",
+    hint: "Remove units without rows in the window from the treated units and donors, or widen the window.",
+  },
+  E_SYNTH_BAD_PREDICTOR: {
+    category: "data",
+    hint: "Drop the predictor, or choose periods in which every unit has data and the donors differ.",
+  },
+  // Cluster assignment and power (src/designs/cluster/assign*.ts, power*.ts).
+  E_ASSIGN_DUPLICATE_CLUSTER: {
+    category: "data",
+    hint: "The cluster table needs one row per cluster: aggregate user rows to cluster level (e.g. mean covariates) first.",
+  },
+  E_ASSIGN_BALANCE_UNREACHABLE: {
+    category: "data",
+    hint: "Loosen the re-randomization threshold, use fewer balance covariates, stratify on the worst one, or raise maxDraws.",
+  },
+  E_POWER_UNREACHABLE: {
+    category: "data",
+    hint: "The target cannot be reached with these inputs: lower the power, raise alpha, or allow more clusters (maxClusters). With a large ICC, adding users per cluster barely helps; add clusters.",
+  },
+  // Regression discontinuity (shared by src/designs/rdd).
+  E_RDD_CUTOFF_OUT_OF_RANGE: {
+    category: "data",
+    hint: "Pick a cutoff strictly between the smallest and largest value of the running variable (check its units).",
+  },
+  E_RDD_NO_OBS_SIDE: {
+    category: "data",
+    hint: "Widen the bandwidth or window: each side of the cutoff needs observations for the fit.",
+  },
+  E_RDD_TOO_FEW_OBS: {
+    category: "data",
+    hint: "Lower the polynomial order, widen the bandwidth, or use more data: each side needs more points than the fit has parameters.",
+  },
+  E_RDD_NO_FIRST_STAGE: {
+    category: "data",
+    hint: "Take-up does not jump at the cutoff, so the fuzzy (Wald) ratio is undefined; check the treatment column and the cutoff, or analyse the sharp reduced form.",
+  },
+  // Propensity scores (src/designs/propensity).
+  E_PS_NO_OVERLAP: {
+    category: "data",
+    hint: "Loosen the trimming bounds, drop the covariate that separates the groups, or restrict the question to the population where both groups occur.",
+  },
 } as const satisfies Record<string, { category: ErrorCategory; hint: string }>;
 
 /** Which CLI exit code an error maps to: usage 2, data 3, engine 4. */
@@ -208,8 +289,121 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_CS_PRETEST: "Wald pre-test that all pre-treatment ATT(g,t) are zero (parallel trends before treatment).",
   D_CS_PRETEST_UNAVAILABLE:
     "The pre-test of parallel trends is not available: no pre-treatment ATT(g,t) with a standard error, or their covariance is singular.",
+  // Regression discontinuity: density (manipulation) test, binned counts and RD plots.
+  D_RDD_DENSITY_TEST:
+    "Test for a jump in the density of the running variable at the cutoff (units sorting themselves to one side).",
+  D_RDD_DENSITY_FEW_EFFECTIVE:
+    "Fewer than 20 observations within the bandwidth on one side: the density test has little power and its p-value is unreliable.",
+  D_RDD_DENSITY_MASS_POINTS:
+    "The running variable has repeated values; the density estimates and standard errors were adjusted for them.",
+  D_RDD_DENSITY_UNDEFINED:
+    "The density test could not be computed (a singular local fit or a non-positive variance or density estimate).",
+  D_RDD_DENSITY_BW_RANGE: "The bandwidth on one side reaches past the range of the data on that side.",
+  D_RDPLOT_MASS_POINTS:
+    "The running variable has many repeated values; bin numbers were chosen with polynomial-regression variance estimates (rdplot's mass-point adjustment).",
+  D_RDPLOT_NO_VARIATION:
+    "The outcome does not vary on one side of the cutoff; that side is shown as a single bin.",
+  // Regression discontinuity: estimation and validity checks (src/designs/rdd).
+  D_RDD_BANDWIDTH: "How the bandwidth was chosen and how many observations it keeps on each side.",
+  D_RDD_FEW_EFFECTIVE:
+    "Few observations within the bandwidth on one side: the local fit and its interval are fragile.",
+  D_RDD_MASS_POINTS:
+    "The running variable has many repeated values; bandwidth selection was adjusted for mass points.",
+  D_RDD_MISSING_DROPPED: "Rows with a missing running variable, outcome, treatment or cluster were dropped.",
+  D_RDD_COMPLIANCE:
+    "Share of rows whose recorded treatment disagrees with their side of the cutoff (sharp versus fuzzy).",
+  D_RDD_WEAK_FIRST_STAGE:
+    "Strength of the jump in treatment take-up at the cutoff (the first stage of a fuzzy RD).",
+  D_RDD_COVARIATES: "Continuity of pre-determined covariates at the cutoff (no jump expected).",
+  D_RDD_PLACEBO_CUTOFFS: "Effects estimated at fake cutoffs, where no jump is expected.",
+  D_RDD_DONUT: "Stability of the effect when the observations closest to the cutoff are dropped.",
+  D_RDD_POLYNOMIAL: "Agreement of the linear and quadratic local fits at the same bandwidth.",
+  D_RDD_BOOTSTRAP_FAILED: "Some bootstrap replicates had a singular local fit and were dropped.",
+  D_RDD_CHECK_FAILED: "A validity re-estimate could not be computed (too few observations in its window).",
   D_BACON_FORBIDDEN:
     "With effects that change over time these comparisons bias the TWFE coefficient, possibly past zero: estimate group-time effects with Callaway–Sant'Anna (never- or not-yet-treated controls) instead.",
+  // Cluster-randomized experiments.
+  D_CLUSTER_UNEQUAL_SIZES:
+    "Cluster sizes differ a lot: the size-weighted estimate leans on the big clusters and CR1 is less reliable; CR2 with its Satterthwaite df is safer.",
+  D_CLUSTER_ICC:
+    "Intra-cluster correlation of the outcome and the design effect it implies for user-level standard errors.",
+  D_CLUSTER_SPILLOVER_PROVENANCE:
+    "Where the spillover exposure comes from: an observed collaboration graph, or a behavioural proxy that may be self-selected.",
+  D_CLUSTER_NO_SPILLOVER:
+    "No exposure flag or edge list was given, so direct and spillover effects are not separated.",
+  D_CLUSTER_NAIVE_SE:
+    "The naive user-level standard error ignores clustering and understates the uncertainty.",
+  D_CLUSTER_SMALL_K_INFERENCE:
+    "Small-K inference (wild cluster bootstrap, randomization inference) for the headline effect.",
+  // Synthetic control.
+  D_SYNTH_FILLED_CELLS:
+    "Some unit × period cells had no rows and were filled by linear interpolation or from the nearest period.",
+  D_SYNTH_CONVEX_HULL:
+    "Whether the treated series lies inside the range of the donors in the pre-period (a convex combination can only reach points inside their hull).",
+  D_SYNTH_WEIGHT_CONCENTRATION: "One donor carries most of the synthetic control's weight.",
+  D_SYNTH_OVERFIT:
+    "There are about as many donors as pre-treatment periods (or more): the weights can fit noise, and the pre-fit overstates the out-of-sample fit.",
+  D_SYNTH_PRE_FIT: "The pre-treatment fit (RMSPE) compared with the size of the estimated effect.",
+  D_SYNTH_DONOR_BREAK:
+    "A donor's level shifts after the treatment date much more than the other donors': an unrelated shock may contaminate the counterfactual.",
+  D_SYNTH_NAIVE: "What the naive before/after and treated-vs-donor comparisons would have reported.",
+  D_SYNTH_PLACEBO:
+    "In-space placebo inference: the share of donors whose placebo effect is as extreme as the observed one, with its floor 1/(J + 1).",
+  D_SYNTH_IN_TIME_PLACEBO:
+    "In-time placebo: the gap between the treated unit and its synthetic control after a fake treatment date inside the pre-period.",
+  D_SYNTH_LEAVE_ONE_OUT: "How much the estimate moves when each used donor is left out in turn.",
+  D_SYNTH_WEIGHTS_NOT_UNIQUE:
+    "The pre-period fit does not pin down unique donor weights (several combinations fit equally well); the reported weights are one of them.",
+  D_SYNTH_V_SEARCH: "How the predictor weights V of the nested ADH procedure were chosen.",
+  D_SYNTH_EXTENSION_FAILED:
+    "Synthetic DiD, augmented SC or conformal inference could not be computed on this panel; the classic synthetic control is unaffected.",
+  // Synthetic DiD, augmented SC and conformal inference (src/designs/synth/sdid*, augmented*, conformal*).
+  D_SDID_WEIGHTS_MAX_ITER:
+    "The Frank–Wolfe weight solver stopped at its iteration cap rather than on its decrease rule (R synthdid behaves the same way).",
+  D_SDID_SE_UNAVAILABLE:
+    "The requested standard error is undefined for this panel (e.g. the jackknife with one treated unit); no confidence interval is reported.",
+  D_SDID_PRE_FIT:
+    "How closely the synthetic comparison tracks the treated units before the change, after its level shift, next to the effect size.",
+  D_SDID_ESTIMATORS: "Synthetic DiD, synthetic control and plain DiD on the same panel, for contrast.",
+  D_ASCM_RIDGE:
+    "How much the ridge outcome model changed the synthetic control: the penalty λ, how it was chosen, and the pre-period fit before and after.",
+  D_ASCM_NEGATIVE_WEIGHTS:
+    "The augmented weights include negative weights: the counterfactual extrapolates outside the donors' convex hull.",
+  D_CONFORMAL_GRID:
+    "The conformal confidence set was found on a grid of hypothesised effects; its ends are accurate to the grid step, and it is open where it reaches the grid's edge.",
+  D_CONFORMAL_COARSE:
+    "Few distinct block permutations (one per period), so the conformal p-value cannot go below 1/T.",
+  // Cluster assignment and power.
+  D_ASSIGN_BALANCE:
+    "Balance of cluster covariates between the arms of the drawn assignment (standardized mean differences).",
+  D_ASSIGN_RERANDOMIZED:
+    "The assignment was re-randomized until covariate balance passed the rule; randomization inference must re-draw under the same rule.",
+  D_ASSIGN_ODD_BLOCKS:
+    "Some blocks cannot be split exactly at the treated share; their treated counts were rounded (halves up), so the realised share differs.",
+  D_POWER_FEW_CLUSTERS:
+    "Fewer than 30 clusters: the rule of thumb is about small-sample inference, not power — with few clusters use t(K − 2) critical values, the wild cluster bootstrap or randomization inference, and expect a larger MDE.",
+  D_POWER_ICC_SOURCE:
+    "Where the ICC used for power comes from: given, or estimated from data (one-way ANOVA).",
+  D_POWER_ICC_TRUNCATED: "The ANOVA estimate of the ICC was negative and was set to 0.",
+  D_POWER_UNEQUAL_SIZES:
+    "Cluster sizes vary; the design effect uses their coefficient of variation (Eldridge et al. 2006).",
+  // Propensity scores.
+  D_PS_OVERLAP:
+    "Overlap of the propensity scores between opt-in and comparison users (common support and extreme scores).",
+  D_PS_TRIMMED:
+    "Rows outside the trimming bounds were dropped and the propensity model refitted on the rest.",
+  D_PS_WEIGHTS:
+    "Spread of the inverse-probability weights: the largest weight and the effective sample size per group.",
+  D_PS_BALANCE:
+    "Covariate balance after weighting: every standardized mean difference should be below 0.1 in absolute value.",
+  D_PS_ESTIMATORS_DISAGREE:
+    "IPW, regression adjustment and AIPW disagree by more than their standard errors allow: one of the models is probably misspecified.",
+  D_PS_SELECTION:
+    "How much of the naive difference is selection: the naive gap against the adjusted estimate.",
+  D_PS_EVALUE: "How strong an unmeasured confounder would have to be to explain the estimate away (E-value).",
+  D_PS_CALIBRATION: "Calibration of the propensity model by decile of the predicted score (Hosmer–Lemeshow).",
+  D_PS_BOOTSTRAP_FAILED:
+    "Some bootstrap replicates could not refit the propensity model (separation or no convergence) and were dropped.",
 } as const;
 
 /** A stable diagnostic code (a key of {@link DIAGNOSTIC_CATALOGUE}). */

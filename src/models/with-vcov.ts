@@ -100,9 +100,9 @@ export function assembleResult(
     const code = n.code as keyof typeof DIAGNOSTIC_CATALOGUE;
     diagnostics.push(diagnostic(code, "warn", n.evidence, DIAGNOSTIC_CATALOGUE[code]));
   }
-  const crit = criticalValue(state.base.alpha, comp.df);
   let negative = 0;
   const terms: Term[] = names.map((name, j) => {
+    const df = comp.termDf ? (comp.termDf[j] ?? null) : comp.df;
     const estimate = coef[j];
     const variance = v[j * k + j];
     let se: number | null = null;
@@ -110,16 +110,16 @@ export function assembleResult(
       if (variance >= 0 && Number.isFinite(variance)) se = Math.sqrt(variance);
       else negative++;
     }
-    if (se === null || se === 0)
-      return { name, estimate, se, statistic: null, df: comp.df, pValue: null, ci: null };
+    if (se === null || se === 0) return { name, estimate, se, statistic: null, df, pValue: null, ci: null };
     const statistic = estimate / se;
+    const crit = criticalValue(state.base.alpha, df);
     return {
       name,
       estimate,
       se,
       statistic,
-      df: comp.df,
-      pValue: twoSidedP(statistic, comp.df),
+      df,
+      pValue: twoSidedP(statistic, df),
       ci: [estimate - crit * se, estimate + crit * se] as const,
     };
   });

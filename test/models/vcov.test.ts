@@ -169,7 +169,8 @@ describe("vcov specs", () => {
     [{ type: "hc", kind: "HC1", dist: "z" }],
     [{ type: "cluster", by: [] }],
     [{ type: "cluster", by: ["g", "g"] }],
-    [{ type: "cluster", by: ["g"], kind: "CR2" }],
+    [{ type: "cluster", by: ["g"], kind: "CR4" }],
+    [{ type: "cluster", by: ["g", "h"], kind: "CR2" }],
     [{ type: "cluster", by: ["g"], ssc: { fixefK: "some" } }],
   ])("rejects %j with E_INVALID_SPEC", (v) => {
     expect(() => normalizeVcov(v as unknown as Vcov)).toThrowError(err("E_INVALID_SPEC"));

@@ -1,3 +1,5 @@
+export * from "./cluster-edges.js";
+export * from "./cluster-few.js";
 export * from "./dataset.js";
 export * from "./dgp.js";
 export * from "./panel.js";

@@ -1,11 +1,13 @@
 import type { GroupCodes } from "../design-matrix.js";
 import { clusterVcov } from "./cluster.js";
+import { cr2Vcov } from "./cr2.js";
 import { hcVcov } from "./hc.js";
 import { iidVcov } from "./iid.js";
 import type { LinearFit, VcovComputation } from "./meat.js";
 import { ssc as makeSsc, type Vcov } from "./types.js";
 
 export { clusterK, clusterVcov, intersect } from "./cluster.js";
+export { type ClusterBlocks, clusterBlocks, cr2Vcov, symmetricEigen } from "./cr2.js";
 export { hcVcov } from "./hc.js";
 export { iidVcov } from "./iid.js";
 export * from "./meat.js";
@@ -23,7 +25,10 @@ const VCOV_REGISTRY: {
 } = {
   iid: (fit) => iidVcov(fit),
   hc: (fit, v) => hcVcov(fit, v.kind, v.dist ?? "t"),
-  cluster: (fit, v, clusters) => clusterVcov(fit, clusters, { dist: v.dist ?? "t", ssc: v.ssc ?? makeSsc() }),
+  cluster: (fit, v, clusters) =>
+    v.kind === "CR2" || v.kind === "CR3"
+      ? cr2Vcov(fit, clusters, v.kind, v.dist ?? "t")
+      : clusterVcov(fit, clusters, { dist: v.dist ?? "t", ssc: v.ssc ?? makeSsc() }),
 };
 
 /**

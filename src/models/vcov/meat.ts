@@ -556,6 +556,8 @@ function scoreCrossprod(scores: Float64Array, count: number, k: number, kp: numb
 export interface VcovComputation {
   readonly matrix: Float64Array;
   readonly df: number | null;
+  /** Per-coefficient degrees of freedom (reported order) when they differ by term (CR2's Satterthwaite df). */
+  readonly termDf?: readonly (number | null)[];
   readonly clusters?: readonly number[];
   readonly notes: readonly { code: string; evidence: Record<string, number | string | null> }[];
   readonly undefined?: boolean;

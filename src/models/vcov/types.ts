@@ -13,14 +13,16 @@ export const HC_KINDS = ["HC0", "HC1", "HC2", "HC3"] as const;
 export type HcKind = (typeof HC_KINDS)[number];
 
 /**
- * The cluster-robust estimators (CR1 = Liang–Zeger with the Stata/statsmodels small-sample factor).
+ * The cluster-robust estimators: CR1 = Liang–Zeger with the Stata/statsmodels small-sample factor; CR2 =
+ * Bell–McCaffrey bias-reduced, with per-coefficient Satterthwaite df (R estimatr `se_type = "CR2"`); CR3 = the
+ * cluster jackknife ((G−1)/G · Σ (β̂₍g₎ − β̂)(β̂₍g₎ − β̂)ᵀ, MacKinnon–Nielsen–Webb CV3). See `cr2Vcov`.
  *
  * @example
  * ```ts
- * const v: Vcov = { type: "cluster", by: ["workspace_id"], kind: "CR1" };
+ * const v: Vcov = { type: "cluster", by: ["workspace_id"], kind: "CR2" };
  * ```
  */
-export const CLUSTER_KINDS = ["CR1"] as const;
+export const CLUSTER_KINDS = ["CR1", "CR2", "CR3"] as const;
 /** One of {@link CLUSTER_KINDS}. */
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
 
@@ -71,6 +73,9 @@ export interface Ssc {
  * - `{ type: "hc", kind }` — White sandwich (X'WX)⁻¹ Σ ωᵢ xᵢxᵢ' (X'WX)⁻¹ with ωᵢ = (wᵢeᵢ)² times:
  *   HC0 1; HC1 N/(N−K); HC2 1/(1−hᵢ); HC3 1/(1−hᵢ)², hᵢ = wᵢxᵢ'(X'WX)⁻¹xᵢ the leverage. Inference t(N−K)
  *   (statsmodels with `use_t=True`); `dist: "normal"` gives z (statsmodels' default for robust covariances).
+ * - `{ type: "cluster", by, kind: "CR2" | "CR3", dist? }` — bias-reduced CR2 (Bell & McCaffrey, per-term
+ *   Satterthwaite df as estimatr) or the jackknife CR3 (t(G − 1)); one `by` column, no absorbed fixed effects,
+ *   and (CR2) no weights; `ssc` does not apply to them.
  * - `{ type: "cluster", by, kind?, dist?, ssc? }` — CR1, Liang & Zeger (1986): (X'WX)⁻¹ Σ_g s_g s_g' (X'WX)⁻¹
  *   with s_g the cluster score sums, times G/(G−1)·(N−1)/(N−K) (statsmodels `cov_type='cluster'`, Stata).
  *   Inference t(G−1) by default (statsmodels `use_t=True`, Stata); `dist: "normal"` gives z. With two or more
@@ -157,6 +162,7 @@ export function normalizeVcov(v: Vcov | undefined): Vcov {
       if (new Set(v.by).size !== v.by.length) invalid("vcov.by lists a column twice.");
       const kind = v.kind ?? "CR1";
       if (!CLUSTER_KINDS.includes(kind)) invalid(`vcov.kind must be one of ${CLUSTER_KINDS.join(", ")}.`);
+      if (kind !== "CR1" && v.by.length > 1) invalid(`vcov.kind ${kind} takes one cluster column.`);
       const dist = v.dist ?? "t";
       if (!DISTS.includes(dist)) invalid(`vcov.dist must be one of ${DISTS.join(", ")}.`);
       const s = ssc(v.ssc ?? {});

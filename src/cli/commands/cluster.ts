@@ -1,0 +1,243 @@
+import { resolve } from "node:path";
+import type { Frame } from "../../core/frame.js";
+import { hashFile, loadFrame } from "../../data/index.js";
+import {
+  type ClusterSpec,
+  cluster,
+  EXPOSURE_PROVENANCE,
+  EXPOSURE_RULES,
+  parseClusterSpec,
+  SMALL_K_MODES,
+} from "../../designs/cluster/index.js";
+import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
+import { clusterSummary } from "../../report/cluster-summary.js";
+import { summaryMarkdown, summaryText } from "../../report/did-summary.js";
+import { parseChoice, parseInteger, usage } from "../args.js";
+import { defineCommand } from "../command.js";
+
+/**
+ * `truelift cluster`: a cluster-randomized experiment on a user-level data file — cluster-mean WLS (headline),
+ * user-level OLS with CR1 / CR2 / CR3, the naive answer for contrast, the two-exposure model (direct and spillover,
+ * from a flag column or a collaboration edge list) with the projected total, small-K inference (wild cluster
+ * bootstrap, randomization inference) when clusters are few, and the pairs cluster bootstrap. `--join` merges a
+ * second file (e.g. the outcome) on a key column first.
+ *
+ * @example
+ * ```sh
+ * truelift cluster saas.csv --join cluster_outcome.csv --join-on user_id --outcome session_minutes_obs \
+ *   --treatment wave --treated-values 1 --cluster workspace_id --exposure opt_in_agent_mode --seed 7
+ * truelift cluster users.csv --outcome y --treatment arm --cluster team --edges edges.csv --user user_id
+ * ```
+ */
+export default defineCommand({
+  meta: {
+    name: "cluster",
+    description: "Cluster-randomized experiments: honest SEs at any K, direct vs spillover effects.",
+    examples: [
+      "truelift cluster saas.csv --join cluster_outcome.csv --join-on user_id --outcome session_minutes_obs --treatment wave --treated-values 1 --cluster workspace_id --exposure opt_in_agent_mode",
+      "truelift cluster users.csv --outcome y --treatment arm --cluster team --edges edges.csv --edge-from src --edge-to dst --user user_id --exposure-rule share",
+    ],
+  },
+  positionals: [
+    {
+      name: "file",
+      description: "user-level data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)",
+      required: true,
+    },
+  ],
+  options: {
+    outcome: { flags: "--outcome <column>", description: "outcome column (required)" },
+    treatment: {
+      flags: "--treatment <column>",
+      description: "cluster-level arm: 0/1, or see --treated-values",
+    },
+    treatedValues: {
+      flags: "--treated-values <values>",
+      description: "comma-separated values of --treatment that mean treated",
+    },
+    cluster: { flags: "--cluster <column>", description: "randomization unit (required)" },
+    exposure: {
+      flags: "--exposure <column>",
+      description: "0/1 spillover flag (untreated users with 1 are exposed)",
+    },
+    exposureProvenance: {
+      flags: "--exposure-provenance <p>",
+      description: `${EXPOSURE_PROVENANCE.join(" | ")} (default proxy: a behavioural flag, warned)`,
+    },
+    edges: { flags: "--edges <file>", description: "collaboration edge list (two user-id columns)" },
+    edgeFrom: { flags: "--edge-from <column>", description: "edge list's first user column (default from)" },
+    edgeTo: { flags: "--edge-to <column>", description: "edge list's second user column (default to)" },
+    user: {
+      flags: "--user <column>",
+      description: "user id column matching the edge list (default user_id)",
+    },
+    exposureRule: {
+      flags: "--exposure-rule <rule>",
+      description: `${EXPOSURE_RULES.join(" | ")} (default any)`,
+    },
+    directed: { flags: "--directed", description: "edges are directed: from is exposed to to" },
+    strata: { flags: "--strata <column>", description: "cluster-level block used in the randomization" },
+    rolloutShare: {
+      flags: "--rollout-share <s>",
+      description: "share of users spillover-exposed after rollout (default: observed)",
+    },
+    smallK: {
+      flags: "--small-k <mode>",
+      description: `${SMALL_K_MODES.join(" | ")}: wild bootstrap + RI (default auto: K < 30)`,
+    },
+    wildReps: { flags: "--wild-reps <n>", description: "wild cluster bootstrap replicates (default 9999)" },
+    wildWeights: {
+      flags: "--wild-weights <w>",
+      description: `${WILD_WEIGHTS.join(" | ")} (default rademacher)`,
+    },
+    riReps: {
+      flags: "--ri-reps <n>",
+      description: "randomization re-draws when not enumerating (default 9999)",
+    },
+    bootstrap: {
+      flags: "--bootstrap <reps>",
+      description: "pairs cluster bootstrap replicates; 0 skips (default 1999)",
+    },
+    join: {
+      flags: "--join <file>",
+      description: "another file whose columns are added by --join-on (left join)",
+    },
+    joinOn: { flags: "--join-on <column>", description: "key column present in both files" },
+    alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
+    printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
+  },
+  async run({ positionals, options, global, io }) {
+    const spec = buildSpec(options, global.seed);
+    if (options.printSpec === true) {
+      const canonical = parseClusterSpec(spec);
+      return {
+        data: canonical as never,
+        text: () => JSON.stringify(canonical, null, 2),
+        markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
+      };
+    }
+    const path = resolve(io.cwd, positionals[0] as string);
+    let frame = await loadFrame(path);
+    if (options.join !== undefined) {
+      const key = str(options.joinOn);
+      if (!key) throw usage("--join needs --join-on <column>.");
+      frame = leftJoin(frame, await loadFrame(resolve(io.cwd, String(options.join))), key);
+    }
+    const edges =
+      options.edges === undefined ? undefined : await loadFrame(resolve(io.cwd, String(options.edges)));
+    const result = cluster(frame, spec, { edges });
+    const sha256 = await hashFile(path);
+    const summary = clusterSummary(result);
+    return {
+      data: { command: "cluster", source: positionals[0] as string, sha256, result: result as never },
+      text: () => summaryText(summary),
+      markdown: () => summaryMarkdown(summary),
+    };
+  },
+});
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Adds the columns of `right` (except the key) to `left`, matching rows on `key`; unmatched rows get missing. */
+function leftJoin(left: Frame, right: Frame, key: string): Frame {
+  for (const [f, name] of [
+    [left, "data file"],
+    [right, "--join file"],
+  ] as const) {
+    if (!f.has(key)) throw usage(`--join-on column '${key}' is not in the ${name}.`);
+  }
+  const index = new Map<string, number>();
+  for (let i = 0; i < right.nrows; i++) index.set(String(right.value(key, i)), i);
+  const rows = Array.from({ length: left.nrows }, (_, i) => index.get(String(left.value(key, i))) ?? -1);
+  let out = left;
+  for (const name of right.names) {
+    if (name === key || left.has(name)) continue;
+    const col = right.column(name);
+    if (col.kind === "str") {
+      out = out.withColumn(
+        name,
+        rows.map((r) => (r < 0 ? null : (right.value(name, r) as string | null))),
+      );
+    } else {
+      const v = new Float64Array(left.nrows);
+      for (let i = 0; i < v.length; i++) v[i] = rows[i] < 0 ? Number.NaN : col.values[rows[i]];
+      out = out.withColumn(name, v);
+    }
+  }
+  return out;
+}
+
+function number(option: string, v: unknown): number {
+  const x = Number(v);
+  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
+    throw usage(`${option} must be a number, got '${String(v)}'.`);
+  return x;
+}
+
+function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefined): ClusterSpec {
+  const outcome = str(o.outcome);
+  const treatment = str(o.treatment);
+  const clusterColumn = str(o.cluster);
+  if (!outcome || !treatment || !clusterColumn) {
+    throw usage("cluster needs --outcome, --treatment and --cluster.", "Run `truelift cluster --help`.");
+  }
+  const spec: Record<string, unknown> = { outcome, cluster: clusterColumn };
+  spec.treatment =
+    o.treatedValues === undefined
+      ? treatment
+      : {
+          column: treatment,
+          treatedValues: String(o.treatedValues)
+            .split(",")
+            .map((v) => v.trim())
+            .filter((v) => v !== "")
+            .map((v) => (Number.isFinite(Number(v)) ? Number(v) : v)),
+        };
+  if (o.exposure !== undefined && o.edges !== undefined)
+    throw usage("Give either --exposure or --edges, not both.");
+  if (o.exposure !== undefined) {
+    spec.exposure = {
+      column: str(o.exposure),
+      ...(o.exposureProvenance !== undefined
+        ? { provenance: parseChoice("--exposure-provenance", o.exposureProvenance, EXPOSURE_PROVENANCE) }
+        : {}),
+    };
+  } else if (o.edges !== undefined) {
+    spec.exposure = {
+      edges: {
+        from: str(o.edgeFrom) ?? "from",
+        to: str(o.edgeTo) ?? "to",
+        ...(o.directed === true ? { directed: true } : {}),
+      },
+      user: str(o.user) ?? "user_id",
+      ...(o.exposureRule !== undefined
+        ? { rule: parseChoice("--exposure-rule", o.exposureRule, EXPOSURE_RULES) }
+        : {}),
+    };
+  }
+  if (o.strata !== undefined) spec.strata = str(o.strata);
+  if (o.rolloutShare !== undefined)
+    spec.rollout = { spilloverShare: number("--rollout-share", o.rolloutShare) };
+  const inference: Record<string, unknown> = {};
+  if (seed !== undefined) inference.seed = seed;
+  if (o.smallK !== undefined) inference.smallK = parseChoice("--small-k", o.smallK, SMALL_K_MODES);
+  if (o.wildReps !== undefined || o.wildWeights !== undefined) {
+    inference.wild = {
+      ...(o.wildReps !== undefined ? { reps: parseInteger("--wild-reps", o.wildReps, { min: 99 }) } : {}),
+      ...(o.wildWeights !== undefined
+        ? { weights: parseChoice("--wild-weights", o.wildWeights, WILD_WEIGHTS) }
+        : {}),
+    };
+  }
+  if (o.riReps !== undefined)
+    inference.randomization = { reps: parseInteger("--ri-reps", o.riReps, { min: 99 }) };
+  if (o.bootstrap !== undefined) {
+    const reps = parseInteger("--bootstrap", o.bootstrap, { min: 0 });
+    inference.pairs = reps === 0 ? false : { reps };
+  }
+  if (Object.keys(inference).length > 0) spec.inference = inference;
+  if (o.alpha !== undefined) spec.alpha = number("--alpha", o.alpha);
+  return spec as ClusterSpec;
+}

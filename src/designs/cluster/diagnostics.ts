@@ -1,0 +1,280 @@
+import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
+import type { DeepReadonly, Term } from "../../core/result.js";
+import type { ClusterExposure } from "./exposure.js";
+import type { ClusterLayout } from "./layout.js";
+import { designEffect } from "./power.js";
+import { SMALL_K_THRESHOLD, type SmallKInference } from "./small-k.js";
+
+/**
+ * Coefficient of variation of cluster sizes above which sizes count as unequal (Eldridge et al. 2006: 0.23).
+ *
+ * @example
+ * ```ts
+ * import { UNEQUAL_SIZE_CV } from "truelift";
+ * UNEQUAL_SIZE_CV; // 0.23
+ * ```
+ */
+export const UNEQUAL_SIZE_CV = 0.23;
+
+const fmt = (x: number, digits = 4): string => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
+const pText = (p: number | null): string =>
+  p === null ? "p n/a" : p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
+const int = (x: number): string => Math.round(x).toLocaleString("en-US");
+
+/**
+ * The K ≥ 30 rule as a diagnostic with its reason: warn below 30 clusters (and say which small-K methods were
+ * added), pass otherwise.
+ *
+ * @example
+ * ```ts
+ * import { fewClustersDiagnostic } from "truelift";
+ * fewClustersDiagnostic(8, "workspace_id", true).severity; // "warn"
+ * ```
+ * @see Cameron, Gelbach & Miller (2008); MacKinnon & Webb (2017), "Wild bootstrap inference for wildly
+ *   different cluster sizes", J. Applied Econometrics 32(2).
+ */
+export function fewClustersDiagnostic(clusters: number, column: string, smallKAdded: boolean): Diagnostic {
+  if (clusters < SMALL_K_THRESHOLD) {
+    return diagnostic(
+      "D_FEW_CLUSTERS",
+      "warn",
+      { clusters, threshold: SMALL_K_THRESHOLD, smallKAdded },
+      `Only ${clusters} clusters of ${column}: with fewer than ${SMALL_K_THRESHOLD}, cluster-robust t tests reject a true null too often (the SE is estimated from ${clusters} cluster totals). ${smallKAdded ? "The wild cluster bootstrap and randomization inference were added; trust them over CR1." : "Turn on the wild cluster bootstrap and randomization inference (inference.smallK)."}`,
+    );
+  }
+  return diagnostic(
+    "D_FEW_CLUSTERS",
+    "pass",
+    { clusters, threshold: SMALL_K_THRESHOLD, smallKAdded },
+    `${clusters} clusters of ${column}: enough for cluster-robust t inference (the rule of thumb is ${SMALL_K_THRESHOLD}; it is a guide, not a guarantee — very unequal cluster sizes need more).`,
+  );
+}
+
+/**
+ * Cluster-size spread: warn when the CV of sizes exceeds {@link UNEQUAL_SIZE_CV}.
+ *
+ * @example
+ * ```ts
+ * import { unequalSizesDiagnostic } from "truelift";
+ * unequalSizesDiagnostic(Float64Array.of(923, 1002, 1052)).severity; // "pass"
+ * ```
+ * @see Eldridge, Ashby & Kerry (2006), Int J Epidemiol 35(5); MacKinnon & Webb (2017).
+ */
+export function unequalSizesDiagnostic(sizes: Float64Array): Diagnostic {
+  const s = sizeStats(sizes);
+  const unequal = s.cv > UNEQUAL_SIZE_CV;
+  return diagnostic(
+    "D_CLUSTER_UNEQUAL_SIZES",
+    unequal ? "warn" : "pass",
+    { min: s.min, median: s.median, max: s.max, mean: s.mean, cv: s.cv, threshold: UNEQUAL_SIZE_CV },
+    unequal
+      ? `Cluster sizes range from ${int(s.min)} to ${int(s.max)} users (CV ${s.cv.toFixed(2)}): the big clusters dominate the estimate and CR1 is unreliable; read the CR2 (Bell–McCaffrey df) and wild-bootstrap results.`
+      : `Cluster sizes are similar: ${int(s.min)}–${int(s.max)} users (median ${int(s.median)}, CV ${s.cv.toFixed(2)}).`,
+  );
+}
+
+/** Min, median, max, mean and CV (population SD / mean) of cluster sizes. */
+function sizeStats(sizes: Float64Array) {
+  const sorted = Float64Array.from(sizes).sort();
+  const K = sorted.length;
+  let mean = 0;
+  for (const x of sorted) mean += x;
+  mean /= K;
+  let ss = 0;
+  for (const x of sorted) ss += (x - mean) * (x - mean);
+  const median = K % 2 ? sorted[(K - 1) / 2] : 0.5 * (sorted[K / 2 - 1] + sorted[K / 2]);
+  return { min: sorted[0], max: sorted[K - 1], median, mean, cv: Math.sqrt(ss / K) / mean };
+}
+
+/**
+ * The outcome's intra-cluster correlation — one-way ANOVA on outcomes centred at their arm's mean (so the
+ * treatment effect does not inflate it), n₀ = (N − Σ_arms Σ m²/N_arm)/(K − 2) — and the design effect
+ * 1 + ((cv² + 1)m̄ − 1)·ICC it implies, with the effective number of independent users.
+ *
+ * @example
+ * ```ts
+ * import { iccDiagnostic } from "truelift";
+ * iccDiagnostic(layout).evidence.icc;
+ * ```
+ * @see Donner & Koval (1980), Biometrics 36; Eldridge, Ashby & Kerry (2006).
+ */
+export function iccDiagnostic(layout: ClusterLayout): Diagnostic {
+  const { n, clusters: K, sizes, sums, treated, y, codes } = layout;
+  const armSum = [0, 0];
+  const armN = [0, 0];
+  const armSq = [0, 0];
+  for (let g = 0; g < K; g++) {
+    armSum[treated[g]] += sums[g];
+    armN[treated[g]] += sizes[g];
+    armSq[treated[g]] += sizes[g] * sizes[g];
+  }
+  const armMean = [armSum[0] / armN[0], armSum[1] / armN[1]];
+  let ssb = 0;
+  for (let g = 0; g < K; g++) {
+    const dev = sums[g] / sizes[g] - armMean[treated[g]];
+    ssb += sizes[g] * dev * dev;
+  }
+  let ssw = 0;
+  for (let i = 0; i < n; i++) {
+    const dev = y[i] - sums[codes[i]] / sizes[codes[i]];
+    ssw += dev * dev;
+  }
+  const dfb = K - 2;
+  const dfw = n - K;
+  if (dfb < 1 || dfw < 1) {
+    return diagnostic(
+      "D_CLUSTER_ICC",
+      "info",
+      { icc: null },
+      "Too few clusters or users to estimate the ICC.",
+    );
+  }
+  const msb = ssb / dfb;
+  const msw = ssw / dfw;
+  const n0 = (n - armSq[0] / armN[0] - armSq[1] / armN[1]) / dfb;
+  const raw = (msb - msw) / (msb + (n0 - 1) * msw);
+  const icc = Number.isFinite(raw) ? Math.max(0, raw) : 0;
+  const s = sizeStats(sizes);
+  const de = designEffect(s.mean, s.cv, icc);
+  return diagnostic(
+    "D_CLUSTER_ICC",
+    "info",
+    {
+      icc: Number.isFinite(raw) ? raw : null,
+      designEffect: de,
+      effectiveUsers: n / de,
+      meanSize: s.mean,
+      cv: s.cv,
+    },
+    `Users in the same cluster are alike (ICC ${Number.isFinite(raw) ? raw.toFixed(3) : "n/a"}): with ${int(s.mean)} users per cluster the design effect is ${de.toFixed(1)}, so the ${int(n)} users carry the information of about ${int(n / de)} independent ones.`,
+  );
+}
+
+/**
+ * How far the naive user-level SE understates the uncertainty: the ratio of the cluster-mean SE to it.
+ *
+ * @example
+ * ```ts
+ * import { naiveSeDiagnostic } from "truelift";
+ * naiveSeDiagnostic(estimators.naive, estimators.clusterMeans).evidence.ratio; // ≈ 19 on the tutorial data
+ * ```
+ * @see Moulton (1990), "An illustration of a pitfall in estimating the effects of aggregate variables on micro
+ *   units", REStat 72(2).
+ */
+export function naiveSeDiagnostic(naive: Term, honest: Term): Diagnostic {
+  if (naive.se === null || honest.se === null || !(naive.se > 0)) {
+    return diagnostic(
+      "D_CLUSTER_NAIVE_SE",
+      "info",
+      { naiveSe: naive.se, clusterSe: honest.se, ratio: null },
+      "The naive and cluster-level SEs could not both be computed.",
+    );
+  }
+  const ratio = honest.se / naive.se;
+  return diagnostic(
+    "D_CLUSTER_NAIVE_SE",
+    ratio > 1.5 ? "warn" : "pass",
+    { naiveSe: naive.se, clusterSe: honest.se, ratio },
+    ratio > 1.5
+      ? `The naive user-level SE (${naive.se.toFixed(4)}) is ${ratio.toFixed(1)}× too small: treatment was assigned to whole clusters, so users are not independent; report the cluster-level SE (${honest.se.toFixed(4)}).`
+      : `The naive user-level SE (${naive.se.toFixed(4)}) is close to the cluster-level one (${honest.se.toFixed(4)}): little clustering in this outcome.`,
+  );
+}
+
+/**
+ * Where the spillover exposure comes from: warn for a behavioural proxy flag (self-selected: in the tutorial,
+ * opting into agent mode), pass for an observed edge list or a flag declared observed; info when absent.
+ *
+ * @example
+ * ```ts
+ * import { spilloverDiagnostic } from "truelift";
+ * spilloverDiagnostic(exposure).severity; // "warn" for a proxy flag
+ * ```
+ * @see Aronow & Samii (2017); Eckles, Karrer & Ugander (2017), "Design and analysis of experiments in networks:
+ *   reducing bias from interference", J. Causal Inference 5(1).
+ */
+export function spilloverDiagnostic(exposure: ClusterExposure | null, skipped: string | null): Diagnostic {
+  if (exposure === null) {
+    return diagnostic(
+      "D_CLUSTER_NO_SPILLOVER",
+      "info",
+      {},
+      "No exposure flag or edge list was given, so the effect is the total effect of treating a cluster; direct and spillover effects are not separated.",
+    );
+  }
+  const c = exposure.counts;
+  const evidence = {
+    source: exposure.source,
+    provenance: exposure.provenance,
+    rule: exposure.rule,
+    treated: c.treated,
+    spillover: c.spillover,
+    pureControl: c.pureControl,
+    share: exposure.share,
+    edgesRead: exposure.edges?.read ?? null,
+    edgesUnknown: exposure.edges?.unknown ?? null,
+  };
+  const counts = `${int(c.treated)} treated, ${int(c.spillover)} spillover-exposed, ${int(c.pureControl)} pure control`;
+  if (skipped)
+    return diagnostic("D_CLUSTER_SPILLOVER_PROVENANCE", "warn", evidence, `${skipped} (${counts}).`);
+  if (exposure.provenance === "proxy") {
+    return diagnostic(
+      "D_CLUSTER_SPILLOVER_PROVENANCE",
+      "warn",
+      evidence,
+      `Spillover exposure comes from a behavioural flag ('${exposure.column}'), a proxy for contact with treated users (${counts}). Users who chose that behaviour may differ from those who did not, so the spillover estimate can mix exposure with self-selection; an observed collaboration graph (edge list) is the safer basis.`,
+    );
+  }
+  const edges = exposure.edges;
+  return diagnostic(
+    "D_CLUSTER_SPILLOVER_PROVENANCE",
+    edges && edges.unknown > 0 ? "warn" : "pass",
+    evidence,
+    exposure.source === "edges"
+      ? `Spillover exposure comes from an observed collaboration graph (${int(edges?.read ?? 0)} edges, rule '${exposure.rule}'${edges && edges.unknown > 0 ? `; ${int(edges.unknown)} edges name users not in the data and were skipped` : ""}): ${counts}.`
+      : `Spillover exposure comes from a flag declared as observed ('${exposure.column}'): ${counts}.`,
+  );
+}
+
+/**
+ * Summary of the small-K inference against the analytic CR1 p-value, so a reader sees whether they agree.
+ *
+ * @example
+ * ```ts
+ * import { smallKDiagnostic } from "truelift";
+ * smallKDiagnostic(smallK, estimators.cr1).message;
+ * ```
+ * @see Cameron, Gelbach & Miller (2008); Fisher (1935).
+ */
+export function smallKDiagnostic(s: DeepReadonly<SmallKInference>, cr1: Term): Diagnostic {
+  const w = s.wild?.treatment ?? null;
+  const r = s.randomization;
+  const parts: string[] = [];
+  if (w) {
+    parts.push(
+      `wild cluster bootstrap (${w.weights}, ${w.enumerated ? `all ${int(w.reps)} sign patterns` : `${int(w.reps)} reps`}) ${pText(w.pValue)}`,
+    );
+  }
+  if (r) {
+    parts.push(
+      `randomization inference (${r.exact ? `all ${int(r.assignments)} assignments` : `${int(r.reps)} re-draws`}) ${pText(r.pValue)}`,
+    );
+  }
+  parts.push(`CR1 ${pText(cr1.pValue)}`);
+  const coarse = r !== null && r.minPValue > 0.01;
+  return diagnostic(
+    "D_CLUSTER_SMALL_K_INFERENCE",
+    coarse ? "warn" : "info",
+    {
+      wildPValue: w?.pValue ?? null,
+      wildLower: w?.ci?.[0] ?? null,
+      wildUpper: w?.ci?.[1] ?? null,
+      riPValue: r?.pValue ?? null,
+      riLower: r?.ci?.[0] ?? null,
+      riUpper: r?.ci?.[1] ?? null,
+      riMinPValue: r?.minPValue ?? null,
+      cr1PValue: cr1.pValue,
+    },
+    `Small-K inference for the effect ${fmt(cr1.estimate)}: ${parts.join("; ")}.${coarse ? ` With only ${int(r?.assignments ?? 0)} possible assignments no randomization p-value can fall below ${(r?.minPValue ?? 0).toFixed(3)}.` : ""}`,
+  );
+}

@@ -1,0 +1,149 @@
+import type { Term } from "../../core/result.js";
+import type { ClusterEstimators } from "./estimators.js";
+import type { ClusterExposure } from "./exposure.js";
+import type { ClusterLayout } from "./layout.js";
+import type { PairsBootstrap } from "./pairs-bootstrap.js";
+import type { SmallKInference } from "./small-k.js";
+import type { TwoExposureModel } from "./two-exposure.js";
+
+/** One cluster: its label, arm, stratum, size and mean outcome (the rows of a cluster-means-by-arm chart). */
+export interface ClusterMeanRow {
+  readonly cluster: string | number;
+  readonly arm: "treated" | "control";
+  readonly stratum: string | number | null;
+  readonly size: number;
+  readonly mean: number;
+}
+
+/** One exposure group's users: count, mean and SD of the outcome (outcome distributions by group). */
+export interface ExposureGroupRow {
+  readonly group: "treated" | "spillover" | "pure control" | "control";
+  readonly n: number;
+  readonly mean: number;
+  readonly sd: number | null;
+}
+
+/** One estimate with its interval, for the side-by-side estimates chart. */
+export interface EstimateRow {
+  /** What is estimated: the effect of treating a cluster, or a two-exposure quantity. */
+  readonly quantity: "effect" | "direct" | "spillover" | "projected total";
+  /** How: the estimator or inference method. */
+  readonly method: string;
+  readonly estimate: number;
+  readonly se: number | null;
+  readonly lower: number | null;
+  readonly upper: number | null;
+}
+
+/** Tidy rows behind the cluster design's charts. */
+export interface ClusterTidy {
+  readonly clusters: readonly ClusterMeanRow[];
+  readonly exposureGroups: readonly ExposureGroupRow[];
+  readonly estimates: readonly EstimateRow[];
+}
+
+/**
+ * The tidy rows of a cluster analysis: cluster means by arm, outcome by exposure group, and every estimate with
+ * its interval (naive, cluster-mean WLS, CR1/CR2/CR3, two-exposure, projected, wild bootstrap, randomization
+ * inference, pairs bootstrap).
+ *
+ * @example
+ * ```ts
+ * import { cluster } from "truelift";
+ * cluster(frame, spec).tidy.estimates.map((r) => `${r.quantity} · ${r.method}`);
+ * ```
+ */
+export function clusterTidy(
+  layout: ClusterLayout,
+  exposure: ClusterExposure | null,
+  estimators: ClusterEstimators,
+  twoExposure: TwoExposureModel | null,
+  smallK: SmallKInference | null,
+  bootstrap: PairsBootstrap | null,
+): ClusterTidy {
+  const clusters: ClusterMeanRow[] = [];
+  for (let g = 0; g < layout.clusters; g++) {
+    clusters.push({
+      cluster: layout.labels[g],
+      arm: layout.treated[g] ? "treated" : "control",
+      stratum: layout.strata && layout.strataLabels ? layout.strataLabels[layout.strata[g]] : null,
+      size: layout.sizes[g],
+      mean: layout.sums[g] / layout.sizes[g],
+    });
+  }
+  const groupOf = (i: number): number => (layout.d[i] === 1 ? 0 : exposure && exposure.spill[i] > 0 ? 1 : 2);
+  const acc = [0, 1, 2].map(() => ({ n: 0, mean: 0, m2: 0 }));
+  for (let i = 0; i < layout.n; i++) {
+    const a = acc[groupOf(i)];
+    a.n++;
+    const delta = layout.y[i] - a.mean;
+    a.mean += delta / a.n;
+    a.m2 += delta * (layout.y[i] - a.mean);
+  }
+  const labels = exposure
+    ? (["treated", "spillover", "pure control"] as const)
+    : (["treated", "spillover", "control"] as const);
+  const exposureGroups: ExposureGroupRow[] = acc
+    .map((a, j) => ({
+      group: labels[j],
+      n: a.n,
+      mean: a.mean,
+      sd: a.n > 1 ? Math.sqrt(a.m2 / (a.n - 1)) : null,
+    }))
+    .filter((r) => r.n > 0);
+
+  const estimates: EstimateRow[] = [];
+  const add = (quantity: EstimateRow["quantity"], method: string, t: Term) =>
+    estimates.push({
+      quantity,
+      method,
+      estimate: t.estimate,
+      se: t.se,
+      lower: t.ci?.[0] ?? null,
+      upper: t.ci?.[1] ?? null,
+    });
+  add("effect", "naive user-level OLS", estimators.naive);
+  add("effect", "cluster-mean WLS", estimators.clusterMeans);
+  add("effect", "CR1", estimators.cr1);
+  add("effect", "CR2 (Bell–McCaffrey df)", estimators.cr2);
+  add("effect", "CR3 (jackknife)", estimators.cr3);
+  if (smallK?.wild) {
+    const w = smallK.wild.treatment;
+    estimates.push({
+      quantity: "effect",
+      method: "wild cluster bootstrap",
+      estimate: w.estimate,
+      se: null,
+      lower: w.ci?.[0] ?? null,
+      upper: w.ci?.[1] ?? null,
+    });
+  }
+  if (smallK?.randomization) {
+    const r = smallK.randomization;
+    estimates.push({
+      quantity: "effect",
+      method: "randomization inference",
+      estimate: r.estimate,
+      se: null,
+      lower: r.ci?.[0] ?? null,
+      upper: r.ci?.[1] ?? null,
+    });
+  }
+  if (twoExposure) {
+    add("direct", "two-exposure CR1", twoExposure.direct);
+    add("spillover", "two-exposure CR1", twoExposure.spillover);
+    add("projected total", "delta method", twoExposure.projected.term);
+  }
+  for (const b of bootstrap?.estimates ?? []) {
+    const quantity = (b.name === "effect" ? "effect" : b.name) as EstimateRow["quantity"];
+    estimates.push({
+      quantity,
+      method: "pairs cluster bootstrap",
+      estimate: b.estimate,
+      se: b.se,
+      lower: b.ci?.[0] ?? null,
+      upper: b.ci?.[1] ?? null,
+    });
+  }
+  return { clusters, exposureGroups, estimates };
+}

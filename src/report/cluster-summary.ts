@@ -1,0 +1,89 @@
+import type { DeepReadonly, Term } from "../core/result.js";
+import type { ClusterResult } from "../designs/cluster/cluster.js";
+import type { SummaryLine } from "./did-summary.js";
+import { fixed, intervalText, pValueText, signed } from "./format.js";
+
+/** The summary of a cluster-randomized analysis as labelled lines (the headline first) and its diagnostics. */
+export interface ClusterSummary {
+  readonly title: string;
+  readonly lines: readonly SummaryLine[];
+  readonly diagnostics: readonly {
+    readonly severity: string;
+    readonly code: string;
+    readonly message: string;
+  }[];
+}
+
+function termText(t: Term, level: number): string {
+  const ref = t.df === null ? "normal" : `t(${Math.round(t.df * 10) / 10})`;
+  return `${signed(t.estimate)}  SE ${fixed(t.se)}  ${level}% CI ${intervalText(t.ci)}  p ${pValueText(t.pValue)}  ${ref}`;
+}
+
+/**
+ * Tidy summary of a {@link ClusterResult}: the headline cluster-mean estimate, the same effect under CR1 / CR2 /
+ * CR3, the naive user-level answer for contrast, the two-exposure model and projected total with its assumption,
+ * the small-K inference and the pairs bootstrap, then every diagnostic — the lines the CLI prints.
+ *
+ * @example
+ * ```ts
+ * import { cluster, clusterSummary } from "truelift";
+ * clusterSummary(cluster(frame, spec)).lines[0];
+ * // { label: "Effect (cluster-mean WLS)", value: "+0.6723  SE 0.0652  95% CI [+0.5412, +0.8035]  p < 0.001  t(48)" }
+ * ```
+ */
+export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary {
+  const level = Math.round((1 - res.alpha) * 100);
+  const lines: SummaryLine[] = [];
+  const e = res.estimators;
+  lines.push({ label: "Effect (cluster-mean WLS)", value: termText(res.estimate, level) });
+  lines.push({
+    label: "Design",
+    value: `${res.n.obs.toLocaleString("en-US")} users in ${res.n.clusters} clusters (${res.n.treatedClusters} treated, ${res.n.controlClusters} control${res.n.strata ? `; ${res.n.strata} strata` : ""})`,
+  });
+  lines.push({ label: "User-level OLS, CR1", value: termText(e.cr1, level) });
+  lines.push({ label: "User-level OLS, CR2", value: termText(e.cr2, level) });
+  lines.push({ label: "User-level OLS, CR3", value: termText(e.cr3, level) });
+  lines.push({
+    label: "Naive user-level OLS",
+    value: `${signed(e.naive.estimate)}  SE ${fixed(e.naive.se)}${res.naive.seRatio ? `  (${res.naive.seRatio.toFixed(1)}× too small: users treated as independent)` : ""}`,
+  });
+  const c = res.exposureCounts;
+  if (res.twoExposure) {
+    const t = res.twoExposure;
+    lines.push({
+      label: "Exposure groups",
+      value: `${c.treated.toLocaleString("en-US")} treated / ${c.spillover.toLocaleString("en-US")} spillover / ${c.pureControl.toLocaleString("en-US")} pure control`,
+    });
+    lines.push({ label: "Direct effect (CR1)", value: termText(t.direct, level) });
+    lines.push({ label: "Spillover effect (CR1)", value: termText(t.spillover, level) });
+    lines.push({
+      label: "Projected total",
+      value: `${termText(t.projected.term, level)}  (spillover share ${t.projected.spilloverShare.toFixed(4)}, ${t.projected.shareSource})`,
+    });
+  }
+  const s = res.smallK;
+  if (s?.wild) {
+    const w = s.wild.treatment;
+    lines.push({
+      label: `Wild cluster bootstrap (${w.weights})`,
+      value: `p ${pValueText(w.pValue)}  ${level}% CI ${intervalText(w.ci)}  (${w.enumerated ? `all ${w.reps} sign patterns` : `${w.reps} reps`}, restricted, test inversion)`,
+    });
+  }
+  if (s?.randomization) {
+    const r = s.randomization;
+    lines.push({
+      label: "Randomization inference",
+      value: `p ${pValueText(r.pValue)}  ${level}% CI ${intervalText(r.ci)}  (${r.exact ? `all ${r.assignments.toLocaleString("en-US")} assignments` : `${r.reps} re-draws`})`,
+    });
+  }
+  if (res.bootstrap) {
+    const b = res.bootstrap;
+    const text = b.estimates.map((x) => `${x.name} ${intervalText(x.ci)}`).join("; ");
+    lines.push({ label: `Pairs cluster bootstrap (${b.reps} reps)`, value: text });
+  }
+  return {
+    title: `Cluster-randomized experiment on ${res.outcome}`,
+    lines,
+    diagnostics: res.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
+  };
+}
