@@ -16,6 +16,7 @@ import { type ClusterEstimators, clusterEstimators } from "./estimators.js";
 import { armCounts, type ClusterExposure, clusterExposure, type ExposureCounts } from "./exposure.js";
 import { layoutCluster } from "./layout.js";
 import { type PairsBootstrap, type PairsBootstrapModel, pairsClusterBootstrap } from "./pairs-bootstrap.js";
+import { type ClusterCharts, clusterCharts } from "./result-charts.js";
 import { CLUSTER_STREAMS, type SmallKInference, smallKInference, smallKReason } from "./small-k.js";
 import { type ClusterSpec, parseClusterSpec } from "./spec.js";
 import { clusterSuffStats } from "./suff-stats.js";
@@ -41,6 +42,8 @@ export interface ClusterResult {
   readonly bootstrap: PairsBootstrap | null;
   /** Tidy rows for charts: cluster means by arm, exposure groups, estimates side by side. */
   readonly tidy: ClusterTidy;
+  /** Vega-Lite specs: outcome by exposure group, cluster means by arm, estimates side by side. */
+  readonly charts: ClusterCharts;
   readonly alpha: number;
   readonly n: {
     readonly obs: number;
@@ -164,6 +167,14 @@ export function cluster(
     estimators.naive.se && estimators.clusterMeans.se
       ? estimators.clusterMeans.se / estimators.naive.se
       : null;
+  const tidy = clusterTidy(
+    layout,
+    exposure,
+    estimators,
+    twoExposure,
+    smallK as SmallKInference | null,
+    bootstrap,
+  );
   const result: ClusterResult = {
     method: "cluster",
     outcome: layout.outcome,
@@ -174,7 +185,8 @@ export function cluster(
     exposureCounts: exposure ? exposure.counts : armCounts(layout),
     smallK: smallK as SmallKInference | null,
     bootstrap,
-    tidy: clusterTidy(layout, exposure, estimators, twoExposure, smallK as SmallKInference | null, bootstrap),
+    tidy,
+    charts: clusterCharts(layout, exposure, tidy),
     alpha,
     n: {
       obs: layout.n,

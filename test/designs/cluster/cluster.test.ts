@@ -185,3 +185,14 @@ describe("cluster(): result shape, diagnostics, bootstrap, determinism", () => {
     expect(methods).toContain("spillover|pairs cluster bootstrap");
   });
 });
+
+describe("cluster charts in the result", () => {
+  it("outcome by exposure group, cluster means and estimates compile without warnings", async () => {
+    const { compileChart } = await import("../../../src/report/vega.js");
+    for (const spec of [res.charts.outcomeDistribution, res.charts.clusterMeans, res.charts.estimates]) {
+      expect((await compileChart(spec)).warnings).toEqual([]);
+    }
+    const clusterRows = JSON.stringify(res.charts.clusterMeans).match(/"cluster":/g) ?? [];
+    expect(clusterRows).toHaveLength(50); // one point per workspace
+  });
+});
