@@ -4,6 +4,7 @@ export * from "./data/index.js";
 export * from "./designs/cluster/index.js";
 export * from "./designs/did/index.js";
 export * from "./designs/shared/charts/index.js";
+export * from "./designs/synth/index.js";
 export { type AucOptions, auc } from "./models/auc.js";
 export {
   type BootstrapResult,
@@ -58,4 +59,5 @@ export * from "./numeric/optimize/index.js";
 export * from "./report/cluster-summary.js";
 export * from "./report/did-summary.js";
 export * from "./report/format.js";
+export * from "./report/synth-summary.js";
 export { type CompiledChart, compileChart, type RenderOptions, renderSvg } from "./report/vega.js";

@@ -55,4 +55,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Power, minimum detectable effect or clusters needed for a cluster-randomized experiment",
     load: () => import("./commands/power.js").then((m) => m.default),
   },
+  {
+    name: "synth",
+    summary:
+      "Synthetic control for global rollouts: exact donor weights, ADH predictors, placebos, leave-one-out, bootstrap",
+    load: () => import("./commands/synth.js").then((m) => m.default),
+  },
 ];

@@ -5,3 +5,4 @@ export * from "./dgp.js";
 export * from "./panel.js";
 export * from "./panel-options.js";
 export type { PanelCellTruth, PanelCohortTruth, PanelEventTruth, PanelTruth } from "./panel-truth.js";
+export * from "./synth-scenarios.js";
