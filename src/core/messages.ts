@@ -215,6 +215,15 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Loosen the trimming bounds, drop the covariate that separates the groups, or restrict the question to the population where both groups occur.",
   },
+  // The demo (src/cli/commands/demo.ts).
+  E_DEMO_CLUSTER_OUTCOME: {
+    category: "data",
+    hint: "Pass the cluster tutorial's outcome file with --cluster-outcome FILE (columns user_id, session_minutes_obs), or run `truelift demo` without --data to generate everything.",
+  },
+  E_DEMO_JOIN: {
+    category: "data",
+    hint: "The --cluster-outcome file must have exactly one session_minutes_obs row per user_id of the --data file.",
+  },
 } as const satisfies Record<string, { category: ErrorCategory; hint: string }>;
 
 /** Which CLI exit code an error maps to: usage 2, data 3, engine 4. */
@@ -267,6 +276,8 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_DID_STAGGERED_TWFE:
     "Two-way fixed effects with staggered timing mixes in comparisons against already-treated units.",
   D_DID_NOT_APPLICABLE: "This part of the analysis does not apply to this design.",
+  D_DID_COVARIATE_ABSORBED:
+    "A covariate is constant within the absorbed groups; the fixed effects absorb it.",
   // Callaway & Sant'Anna staggered DiD.
   D_CS_TREATED_AFTER_SAMPLE:
     "Some units are first treated after the last period (plus anticipation); they are treated as never treated.",

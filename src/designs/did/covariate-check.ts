@@ -33,12 +33,12 @@ export function covariateShifts(
   ctx: DidFitContext,
 ): readonly DeepReadonly<CovariateShift>[] {
   const out: CovariateShift[] = [];
-  const terms = [
-    numericTerm(DID_COLUMNS.treated),
-    numericTerm(DID_COLUMNS.post),
-    numericTerm(DID_COLUMNS.treated, DID_COLUMNS.post),
-  ];
-  const term = `${DID_COLUMNS.treated}:${DID_COLUMNS.post}`;
+  // Two groups: the covariate's own treated × post interaction. Staggered: `post` is already D_it (zero for
+  // units not yet or never treated), so its coefficient next to the ever-treated dummy is the covariate's DiD.
+  const staggered = layout.kind === "staggered";
+  const base = [numericTerm(DID_COLUMNS.treated), numericTerm(DID_COLUMNS.post)];
+  const terms = staggered ? base : [...base, numericTerm(DID_COLUMNS.treated, DID_COLUMNS.post)];
+  const term = staggered ? DID_COLUMNS.post : `${DID_COLUMNS.treated}:${DID_COLUMNS.post}`;
   for (const f of layout.covariates) {
     const col = layout.frame.column(f.column);
     const timeVarying = layout.unit === null ? null : variesWithinUnit(layout, f.column);

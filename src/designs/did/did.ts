@@ -4,6 +4,7 @@ import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { Vcov } from "../../models/vcov/types.js";
+import { withoutAbsorbedCovariates } from "./absorbed.js";
 import { type AnticipationCheck, anticipationCheck } from "./anticipation.js";
 import { type CovariateShift, covariateShifts } from "./covariate-check.js";
 import {
@@ -107,11 +108,13 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
   const twoGroup = layout.kind === "two-group";
   const table = twoGroup ? twoByTwo(layout, ctx) : null;
   const regression = twoGroup ? regressionDid(layout, ctx) : null;
-  const fe = twfe(layout, ctx);
+  const absorbed = withoutAbsorbedCovariates(layout);
+  if (absorbed.diagnostic) diagnostics.push(absorbed.diagnostic);
+  const fe = twfe(absorbed.layout, ctx);
   const placebo = placeboTrend(layout, ctx, s.placeboCenter);
-  const events = eventStudy(layout, ctx, s.eventStudy ?? {});
+  const events = eventStudy(absorbed.layout, ctx, s.eventStudy ?? {});
   const staggered = twoGroup ? null : staggeredDid(s, layout);
-  const anticipation = anticipationCheck(layout, ctx);
+  const anticipation = anticipationCheck(absorbed.layout, ctx);
   const shifts = covariateShifts(layout, ctx);
   const naive = naiveContrasts(layout, alpha);
   const trends = didTrends(layout);

@@ -5,9 +5,11 @@ import { DID_COLUMNS, type DidLayout } from "./layout.js";
 import { groupEffect } from "./regression.js";
 
 /**
- * Default end points of the event study: five leads (the joint pre-trend test then has four restrictions —
- * cluster-robust Wald tests over-reject when the number of restrictions is a sizeable share of the clusters)
- * and ten lags; relative periods beyond them are binned into the end points.
+ * Default end points of the event study: five leads (earlier periods binned into −5; the joint pre-trend test
+ * then has four restrictions — cluster-robust Wald tests over-reject when the number of restrictions is a sizeable
+ * share of the clusters) and every lag (no binning: when effects keep growing, a binned last lag pools unequal
+ * effects and leaks them into the leads as a spurious pre-trend — bench/did-coverage.mjs measured 5–6 SE leads on
+ * a 50-period panel with lags binned at +10).
  *
  * @example
  * ```ts
@@ -15,7 +17,7 @@ import { groupEffect } from "./regression.js";
  * EVENT_STUDY_DEFAULTS.leads; // 5
  * ```
  */
-export const EVENT_STUDY_DEFAULTS = { leads: 5, lags: 10 } as const;
+export const EVENT_STUDY_DEFAULTS = { leads: 5, lags: Number.POSITIVE_INFINITY } as const;
 const DEFAULT_LEADS = EVENT_STUDY_DEFAULTS.leads;
 const DEFAULT_LAGS = EVENT_STUDY_DEFAULTS.lags;
 

@@ -1,4 +1,6 @@
 // Difference-in-differences: the design's public API.
+
+export * from "./absorbed.js";
 export * from "./anticipation.js";
 export * from "./bacon.js";
 export * from "./charts.js";

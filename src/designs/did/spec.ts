@@ -115,7 +115,7 @@ export const DID_SPEC_SCHEMA = z.strictObject({
  *   not-yet-treated control group the window ends before that group's own (anticipation-shifted) start.
  * - `anticipation`: k ≥ 0 — treatment effectively starts k periods early. __Default value:__ 0.
  * - `eventStudy`: relative-time dummies from −`leads` to +`lags`; the end points bin everything beyond them.
- *   __Default value:__ 5 leads and 10 lags (`EVENT_STUDY_DEFAULTS`), capped by the relative periods present.
+ *   __Default value:__ 5 leads and every lag (`EVENT_STUDY_DEFAULTS`), capped by the relative periods present.
  * - `placeboCenter`: the period subtracted from time in the pre-period trend test. __Default value:__ the
  *   midpoint of the pre-period, rounded up (the tutorial's week 10 for weeks 0–19).
  * - `inference`: reference distribution of cluster-robust tests. __Default value:__ `"t"` (t(G − 1)).

@@ -53,6 +53,14 @@ describe("did with staggered adoption (generated panels with known truth)", () =
     expect(r2.diagnostics.find((d) => d.code === "D_CS_PRETEST")?.severity).toBe("warn");
   });
 
+  it("a time-invariant covariate is absorbed by the unit effects in TWFE, and used by CS", () => {
+    const r = did(frame, { ...SPEC, covariates: ["x"] });
+    const d = r.diagnostics.find((x) => x.code === "D_DID_COVARIATE_ABSORBED");
+    expect(d?.evidence.covariates).toEqual(["x"]);
+    expect(r.twfe.effect.estimate).toBeCloseTo(res.twfe.effect.estimate, 10);
+    expect(Math.abs(r.estimate.estimate - truth.overall)).toBeLessThan(3 * (r.estimate.se as number));
+  });
+
   it("without a unit column CS is not applicable: TWFE is the headline, with a warning", () => {
     const r = did(frame, { ...SPEC, unit: undefined, cluster: "cluster" });
     expect(r.estimateSource).toBe("twfe");
