@@ -72,7 +72,10 @@ export default defineCommand({
       description: "treatment effectively starts k periods early (default 0)",
     },
     leads: { flags: "--leads <n>", description: "event-study leads; earlier periods are binned (default 5)" },
-    lags: { flags: "--lags <n>", description: "event-study lags; later periods are binned (default: all, no binning)" },
+    lags: {
+      flags: "--lags <n>",
+      description: "event-study lags; later periods are binned (default: all, no binning)",
+    },
     inference: {
       flags: "--inference <dist>",
       description: `reference distribution: ${DID_INFERENCE.join(" | ")} (default t)`,
