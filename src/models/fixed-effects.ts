@@ -25,6 +25,11 @@ export interface FixedEffectContext {
   readonly weights: Float64Array | null;
   /** 1 / Σ w over each level, per fixed effect. */
   readonly invWeight: readonly Float64Array[];
+  /**
+   * Two unweighted fixed effects whose every combination occurs equally often (a balanced panel): the projection
+   * is then exact in closed form, x − x̄_a − x̄_b + x̄, with no iterations.
+   */
+  readonly balancedTwoWay: boolean;
 }
 
 /**
@@ -50,7 +55,23 @@ export function fixedEffectContext(
     for (let g = 0; g < s.length; g++) s[g] = s[g] > 0 ? 1 / s[g] : 0;
     return s;
   });
-  return { fes, weights, invWeight };
+  return { fes, weights, invWeight, balancedTwoWay: weights === null && isBalancedGrid(fes) };
+}
+
+/** True when two fixed effects cross in a complete grid with the same count in every cell. */
+function isBalancedGrid(fes: readonly GroupCodes[]): boolean {
+  if (fes.length !== 2) return false;
+  const [a, b] = fes;
+  const n = a.codes.length;
+  const cells = a.count * b.count;
+  if (cells === 0 || cells > n || n % cells !== 0) return false;
+  const per = n / cells;
+  const count = new Int32Array(cells);
+  for (let i = 0; i < n; i++) {
+    const c = a.codes[i] * b.count + b.codes[i];
+    if (++count[c] > per) return false;
+  }
+  return true;
 }
 
 /**
@@ -97,6 +118,7 @@ export function demean(
     }
     return { out, report: { iterations: 1, converged: true } };
   }
+  if (ctx.balancedTwoWay) return { out: demeanBalanced(x, ctx), report: { iterations: 1, converged: true } };
   const tol = options.tol ?? 1e-12;
   const maxIter = options.maxIter ?? 10_000;
   let ss = 0;
@@ -272,4 +294,34 @@ function connectedComponents(a: GroupCodes, b: GroupCodes): number {
     }
   }
   return components;
+}
+
+/**
+ * Closed-form two-way demeaning of a balanced grid: x − x̄_a − x̄_b + x̄, applied twice (the second pass removes
+ * the rounding left by the first, as the one-way path does).
+ */
+function demeanBalanced(x: Float64Array, ctx: FixedEffectContext): Float64Array {
+  const [a, b] = ctx.fes;
+  const [invA, invB] = ctx.invWeight;
+  const n = x.length;
+  const out = new Float64Array(n);
+  const ma = new Float64Array(a.count);
+  const mb = new Float64Array(b.count);
+  for (let pass = 0; pass < 2; pass++) {
+    const src = pass === 0 ? x : out;
+    ma.fill(0);
+    mb.fill(0);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      ma[a.codes[i]] += v;
+      mb[b.codes[i]] += v;
+      total += v;
+    }
+    for (let g = 0; g < ma.length; g++) ma[g] *= invA[g];
+    for (let g = 0; g < mb.length; g++) mb[g] *= invB[g];
+    const mean = total / n;
+    for (let i = 0; i < n; i++) out[i] = src[i] - ma[a.codes[i]] - mb[b.codes[i]] + mean;
+  }
+  return out;
 }

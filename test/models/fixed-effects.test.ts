@@ -197,3 +197,32 @@ describe("fixed-effect helpers", () => {
     expect(isNested(g([0, 0, 1, 1], 2), g([0, 1, 1, 1], 2))).toBe(false);
   });
 });
+
+describe("balanced two-way fast path", () => {
+  it("equals alternating projections on a balanced panel and is used only there", () => {
+    const units = 7;
+    const periods = 5;
+    const a = Int32Array.from({ length: units * periods }, (_, i) => Math.floor(i / periods));
+    const b = Int32Array.from({ length: units * periods }, (_, i) => i % periods);
+    const x = Float64Array.from({ length: units * periods }, (_, i) => Math.sin(i * 1.7) * 3 + (i % 4));
+    const A = { column: "a", codes: a, count: units, missing: 0 };
+    const B = { column: "b", codes: b, count: periods, missing: 0 };
+    const fast = fixedEffectContext([A, B], null);
+    expect(fast.balancedTwoWay).toBe(true);
+    const slow = { ...fast, balancedTwoWay: false };
+    const d1 = demean(x, fast).out;
+    const d2 = demean(x, slow, { tol: 1e-15 }).out;
+    for (let i = 0; i < x.length; i++) expect(Math.abs(d1[i] - d2[i])).toBeLessThan(1e-12);
+    // drop one row: unbalanced, so the iterative path is used
+    const cut = (c: Int32Array) => c.slice(1);
+    const ub = fixedEffectContext(
+      [
+        { ...A, codes: cut(a) },
+        { ...B, codes: cut(b) },
+      ],
+      null,
+    );
+    expect(ub.balancedTwoWay).toBe(false);
+    expect(fixedEffectContext([A, B], new Float64Array(units * periods).fill(1)).balancedTwoWay).toBe(false);
+  });
+});
