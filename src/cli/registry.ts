@@ -31,7 +31,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "demo",
-    summary: "Run truelift on the generated tutorial dataset: naive vs truelift vs ground truth",
+    summary:
+      "Run all five designs on the tutorial dataset: naive vs truelift vs ground truth, and an HTML report",
     load: () => import("./commands/demo.js").then((m) => m.default),
   },
   {
@@ -54,6 +55,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "power",
     summary: "Power, minimum detectable effect or clusters needed for a cluster-randomized experiment",
     load: () => import("./commands/power.js").then((m) => m.default),
+  },
+  {
+    name: "rdd",
+    summary:
+      "Regression discontinuity: rdrobust local polynomial, robust bias-corrected CIs, bandwidth selectors, fuzzy RD, validity checks",
+    load: () => import("./commands/rdd.js").then((m) => m.default),
   },
   {
     name: "synth",

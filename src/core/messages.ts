@@ -224,6 +224,15 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "The --cluster-outcome file must have exactly one session_minutes_obs row per user_id of the --data file.",
   },
+  // Run specs (src/cli/run-spec.ts, `truelift run`).
+  E_RUN_UNKNOWN_DESIGN: {
+    category: "usage",
+    hint: "Set `design` to one of did, propensity, rdd, synth, cluster (see docs/spec.schema.json).",
+  },
+  E_RUN_UNKNOWN_DATA: {
+    category: "usage",
+    hint: "Declare the source under `data` (e.g. `data: { logs: { path: logs.csv } }`) and refer to it by that name.",
+  },
 } as const satisfies Record<string, { category: ErrorCategory; hint: string }>;
 
 /** Which CLI exit code an error maps to: usage 2, data 3, engine 4. */

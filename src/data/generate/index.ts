@@ -5,4 +5,6 @@ export * from "./dgp.js";
 export * from "./panel.js";
 export * from "./panel-options.js";
 export type { PanelCellTruth, PanelCohortTruth, PanelEventTruth, PanelTruth } from "./panel-truth.js";
+export * from "./rdd-generate.js";
+export * from "./rdd-scenarios.js";
 export * from "./synth-scenarios.js";

@@ -1,0 +1,289 @@
+import { TrueliftError } from "../../core/errors.js";
+import { spdInverse } from "../../numeric/linalg/cholesky.js";
+import { kernelWeight, type RddKernel, type RddSupport } from "./kernel.js";
+import { nnResiduals, type RddCluster } from "./nn-residuals.js";
+import type { RddSideData } from "./side.js";
+
+/**
+ * Variance estimators of the local-polynomial fit (rdrobust's `vce`): nearest-neighbour residuals (`nn`, the
+ * default, with `nnmatch` neighbours) or the heteroskedasticity-robust HC0–HC3 plug-in residuals. With a cluster
+ * column the scores are summed by cluster (CR1 factor `(n − 1)/(n − k)·G/(G − 1)`, per side).
+ *
+ * @example
+ * ```ts
+ * import { RDD_VCE } from "truelift";
+ * RDD_VCE; // ["nn", "hc0", "hc1", "hc2", "hc3"]
+ * ```
+ */
+export const RDD_VCE = ["nn", "hc0", "hc1", "hc2", "hc3"] as const;
+/** One of {@link RDD_VCE}. */
+export type RddVce = (typeof RDD_VCE)[number];
+
+/** How the local fits of one side are weighted and their variance estimated. */
+export interface LocalOptions {
+  readonly c: number;
+  readonly kernel: RddKernel;
+  readonly support: RddSupport;
+  readonly vce: RddVce;
+  readonly nnmatch: number;
+}
+
+/** A kernel-weighted polynomial fit of degree `k − 1` in (x − c) on the rows of one side with positive weight. */
+export interface LocalFit {
+  /** Row positions (into the side arrays) with positive weight, ascending. */
+  readonly rows: Int32Array;
+  /** Kernel weights of those rows. */
+  readonly w: Float64Array;
+  /** Basis R (m × k, row-major): 1, (x − c), …, (x − c)^(k−1). */
+  readonly basis: Float64Array;
+  readonly k: number;
+  /** (Rᵀ W R)⁻¹, k × k. */
+  readonly invG: Float64Array;
+  /** Coefficients per response column (outcome, then take-up when fuzzy). */
+  readonly beta: readonly Float64Array[];
+}
+
+/** Rows of a side with positive kernel weight at bandwidth h (the side is sorted, so they are contiguous). */
+export function kernelRows(
+  side: RddSideData,
+  h: number,
+  o: LocalOptions,
+): { rows: Int32Array; w: Float64Array; wAll: (i: number) => number } {
+  const idx: number[] = [];
+  const ws: number[] = [];
+  for (let i = 0; i < side.x.length; i++) {
+    const w = kernelWeight(side.x[i], o.c, h, o.kernel, o.support);
+    if (w > 0) {
+      idx.push(i);
+      ws.push(w);
+    }
+  }
+  return {
+    rows: Int32Array.from(idx),
+    w: Float64Array.from(ws),
+    wAll: (i) => kernelWeight(side.x[i], o.c, h, o.kernel, o.support),
+  };
+}
+
+/** Polynomial basis rows for the given side rows. */
+export function polyBasis(side: RddSideData, rows: Int32Array, c: number, k: number): Float64Array {
+  const m = rows.length;
+  const r = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    const u = side.x[rows[i]] - c;
+    let v = 1;
+    for (let j = 0; j < k; j++) {
+      r[i * k + j] = v;
+      v *= u;
+    }
+  }
+  return r;
+}
+
+/** The response columns of a side: outcome, then take-up when the design is fuzzy. */
+export function responses(side: RddSideData): Float64Array[] {
+  return side.t ? [side.y, side.t] : [side.y];
+}
+
+/**
+ * Weighted least squares of each response on the basis with weights w (rows given), by the normal equations
+ * (rdrobust's `qrXXinv`: the inverse of the Cholesky-factored Gram matrix).
+ */
+export function weightedFit(
+  side: RddSideData,
+  rows: Int32Array,
+  w: Float64Array,
+  c: number,
+  k: number,
+  what: string,
+): LocalFit {
+  const m = rows.length;
+  if (m < k) {
+    throw new TrueliftError(
+      "E_RDD_TOO_FEW_OBS",
+      `Only ${m} observation${m === 1 ? "" : "s"} with positive kernel weight on one side for ${what}; a polynomial of order ${k - 1} needs at least ${k}.`,
+      { details: { observations: m, parameters: k, fit: what } },
+    );
+  }
+  const basis = polyBasis(side, rows, c, k);
+  const g = new Float64Array(k * k);
+  for (let i = 0; i < m; i++) {
+    const wi = w[i];
+    const off = i * k;
+    for (let a = 0; a < k; a++) {
+      const ra = basis[off + a] * wi;
+      for (let b = 0; b <= a; b++) g[a * k + b] += ra * basis[off + b];
+    }
+  }
+  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) g[a * k + b] = g[b * k + a];
+  const invG = spdInverse(g, k);
+  if (!invG) {
+    throw new TrueliftError(
+      "E_RDD_TOO_FEW_OBS",
+      `The local polynomial of order ${k - 1} for ${what} is singular on one side: too few distinct values of the running variable with positive kernel weight.`,
+      { details: { observations: m, parameters: k, fit: what } },
+    );
+  }
+  const beta = responses(side).map((v) => {
+    const rhs = new Float64Array(k);
+    for (let i = 0; i < m; i++) {
+      const wy = w[i] * v[rows[i]];
+      for (let a = 0; a < k; a++) rhs[a] += basis[i * k + a] * wy;
+    }
+    return symMatVec(invG, rhs, k);
+  });
+  return { rows, w, basis, k, invG, beta };
+}
+
+/** y = A x for a k × k row-major A. */
+export function symMatVec(a: Float64Array, x: Float64Array, k: number): Float64Array {
+  const y = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) s += a[i * k + j] * x[j];
+    y[i] = s;
+  }
+  return y;
+}
+
+/** Leverages h_ii = r_iᵀ (RᵀWR)⁻¹ r_i · w_i of a fit (rdrobust's `hii`). */
+export function leverages(fit: LocalFit): Float64Array {
+  const { basis, invG, k, w } = fit;
+  const m = fit.rows.length;
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let a = 0; a < k; a++) {
+      let t = 0;
+      for (let b = 0; b < k; b++) t += basis[i * k + b] * invG[b * k + a];
+      s += t * basis[i * k + a];
+    }
+    out[i] = s * w[i];
+  }
+  return out;
+}
+
+/**
+ * Residual columns for the variance of a fit (rdrobust's `rdrobust_res`): nearest-neighbour residuals, or
+ * `y − ŷ` scaled by 1 (HC0), sqrt(m/(m − d)) (HC1; 1 with clusters), 1/sqrt(1 − h) (HC2), 1/(1 − h) (HC3).
+ * `predict` gives the fitted values of each response column at each row; `hii` the leverages (HC2/HC3).
+ */
+export function varianceResiduals(
+  side: RddSideData,
+  rows: Int32Array,
+  o: LocalOptions,
+  predict: readonly Float64Array[] | null,
+  hii: Float64Array | null,
+  d: number,
+): Float64Array[] {
+  const cols = responses(side);
+  const m = rows.length;
+  const sub = cols.map((v) => {
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) out[i] = v[rows[i]];
+    return out;
+  });
+  if (o.vce === "nn") {
+    const x = new Float64Array(m);
+    const dups = new Int32Array(m);
+    const dupsid = new Int32Array(m);
+    for (let i = 0; i < m; i++) {
+      x[i] = side.x[rows[i]];
+      dups[i] = side.dups[rows[i]];
+      dupsid[i] = side.dupsid[rows[i]];
+    }
+    return nnResiduals(x, sub, dups, dupsid, o.nnmatch);
+  }
+  if (!predict) throw new Error("varianceResiduals: fitted values are required for HC residuals");
+  return sub.map((v, c) => {
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      let f = 1;
+      if (o.vce === "hc1") f = side.cluster ? 1 : Math.sqrt(m / (m - d));
+      else if (o.vce === "hc2") f = Math.sqrt(1 / Math.max(1 - (hii?.[i] ?? 0), 1e-8));
+      else if (o.vce === "hc3") f = 1 / Math.max(1 - (hii?.[i] ?? 0), 1e-8);
+      out[i] = f * (v[i] - predict[c][i]);
+    }
+    return out;
+  });
+}
+
+/** Fitted values R β of each response column. */
+export function fitted(
+  basis: Float64Array,
+  beta: readonly Float64Array[],
+  m: number,
+  k: number,
+): Float64Array[] {
+  return beta.map((b) => {
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += basis[i * k + j] * b[j];
+      out[i] = s;
+    }
+    return out;
+  });
+}
+
+/**
+ * The meat Σ (Σ_l s_l e_il)² x_i x_iᵀ of a sandwich (rdrobust's `rdrobust_vce`), with the score rows `xs`
+ * (m × k, row-major), the residual columns combined by `s`, and cluster sums with the CR1 factor when the side
+ * has clusters (`rows` maps score rows to side positions).
+ */
+export function meat(
+  xs: Float64Array,
+  k: number,
+  res: readonly Float64Array[],
+  s: readonly number[],
+  cluster: RddCluster | null,
+  rows: Int32Array,
+): Float64Array {
+  const m = rows.length;
+  const out = new Float64Array(k * k);
+  const e = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let v = 0;
+    for (let l = 0; l < res.length; l++) v += s[l] * res[l][i];
+    e[i] = v;
+  }
+  if (!cluster) {
+    for (let i = 0; i < m; i++) {
+      const e2 = e[i] * e[i];
+      for (let a = 0; a < k; a++) {
+        const xa = xs[i * k + a] * e2;
+        for (let b = 0; b <= a; b++) out[a * k + b] += xa * xs[i * k + b];
+      }
+    }
+  } else {
+    const sums = new Map<number, Float64Array>();
+    for (let i = 0; i < m; i++) {
+      const g = cluster.codes[rows[i]];
+      let sv = sums.get(g);
+      if (!sv) {
+        sv = new Float64Array(k);
+        sums.set(g, sv);
+      }
+      for (let a = 0; a < k; a++) sv[a] += xs[i * k + a] * e[i];
+    }
+    const groups = sums.size;
+    for (const sv of sums.values()) {
+      for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) out[a * k + b] += sv[a] * sv[b];
+    }
+    const f = ((m - 1) / (m - k)) * (groups / (groups - 1));
+    for (let a = 0; a < k * k; a++) out[a] *= f;
+  }
+  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) out[a * k + b] = out[b * k + a];
+  return out;
+}
+
+/** Element (j, j) of A M A for symmetric k × k A and M. */
+export function sandwichDiag(a: Float64Array, m: Float64Array, k: number, j: number): number {
+  let s = 0;
+  for (let p = 0; p < k; p++) {
+    const ap = a[j * k + p];
+    if (ap === 0) continue;
+    for (let q = 0; q < k; q++) s += ap * m[p * k + q] * a[q * k + j];
+  }
+  return s;
+}

@@ -1,0 +1,127 @@
+import { tQuantile } from "../../numeric/dist/index.js";
+import type { RdPlotBin } from "./rdplot.js";
+
+/**
+ * R's `seq(from, to, by)`: from + (0…n)·by with n = ⌊(to − from)/by + 1e-10⌋, capped at `to` — rdplot's
+ * evenly-spaced bin edges.
+ *
+ * @example
+ * ```ts
+ * import { rdplotEvenEdges } from "truelift";
+ * rdplotEvenEdges(0, 1, 0.25); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
+export function rdplotEvenEdges(from: number, to: number, by: number): number[] {
+  const n = Math.floor((to - from) / by + 1e-10);
+  const out: number[] = [];
+  for (let i = 0; i <= n; i++) out.push(Math.min(from + i * by, to));
+  return out;
+}
+
+/**
+ * Type-7 sample quantiles of x at probabilities 0, 1/J, …, 1 (R's `quantile(x, seq(0, 1, 1/J))`, with R's
+ * interpolation (1 − h)·x[lo] + h·x[hi]) — rdplot's quantile-spaced bin edges.
+ *
+ * @example
+ * ```ts
+ * import { rdplotQuantileEdges } from "truelift";
+ * rdplotQuantileEdges(Float64Array.of(1, 2, 3, 4, 5), 2); // [1, 3, 5]
+ * ```
+ */
+export function rdplotQuantileEdges(x: Float64Array, j: number): number[] {
+  const s = Float64Array.from(x).sort();
+  const n = s.length;
+  const probs = rdplotEvenEdges(0, 1, 1 / j);
+  return probs.map((pr) => {
+    const index = (n - 1) * pr; // 0-based; R: 1 + (n − 1)·p
+    const lo = Math.floor(index);
+    const hi = Math.min(Math.ceil(index), n - 1);
+    const a = s[lo];
+    const b = s[hi];
+    const h = index - lo;
+    return index > lo && b !== a ? (1 - h) * a + h * b : a;
+  });
+}
+
+/** R's `findInterval(v, edges, rightmost.closed = TRUE)`: 1-based interval index, 0 below, length above. */
+function findInterval(v: number, edges: number[]): number {
+  const m = edges.length;
+  if (v < edges[0]) return 0;
+  if (v >= edges[m - 1]) return v === edges[m - 1] ? m - 1 : m;
+  let lo = 0;
+  let hi = m - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (edges[mid] <= v) lo = mid;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+/**
+ * Groups one side's observations into rdplot's bins (R's `findInterval(x, edges, rightmost.closed = TRUE)`, ids
+ * −J … −1 on the left and 1 … J on the right) and summarises each non-empty bin: edges, midpoint, mean x, mean
+ * y, n, sd(y)/√n and the t interval.
+ *
+ * @example
+ * ```ts
+ * import { rdplotBinSide } from "truelift";
+ * rdplotBinSide("right", x, y, [0, 0.5, 1], 2, 0.05); // up to two rows, bins 1 and 2
+ * ```
+ */
+export function rdplotBinSide(
+  side: "left" | "right",
+  x: Float64Array,
+  y: Float64Array,
+  edges: number[],
+  j: number,
+  alpha: number,
+): RdPlotBin[] {
+  const groups = new Map<number, { n: number; sx: number; sy: number; ys: number[] }>();
+  for (let i = 0; i < x.length; i++) {
+    const idx = findInterval(x[i], edges);
+    const bin = side === "left" ? idx - j - 1 : idx;
+    let g = groups.get(bin);
+    if (g === undefined) {
+      g = { n: 0, sx: 0, sy: 0, ys: [] };
+      groups.set(bin, g);
+    }
+    g.n++;
+    g.sx += x[i];
+    g.sy += y[i];
+    g.ys.push(y[i]);
+  }
+  const out: RdPlotBin[] = [];
+  const quantiles = new Map<number, number>();
+  for (const bin of [...groups.keys()].sort((a, b) => a - b)) {
+    const g = groups.get(bin) as { n: number; sx: number; sy: number; ys: number[] };
+    const k = side === "left" ? bin + j : bin - 1; // 0-based edge index of the bin's lower edge
+    const lower = edges[k] ?? Number.NaN;
+    const upper = edges[k + 1] ?? Number.NaN;
+    const meanY = g.sy / g.n;
+    let ss = 0;
+    for (const v of g.ys) ss += (v - meanY) ** 2;
+    const sd = g.n > 1 ? Math.sqrt(ss / (g.n - 1)) : 0;
+    const se = sd / Math.sqrt(g.n);
+    const df = Math.max(g.n - 1, 1);
+    let q = quantiles.get(df);
+    if (q === undefined) {
+      q = tQuantile(1 - alpha / 2, df);
+      quantiles.set(df, q);
+    }
+    out.push({
+      side,
+      bin,
+      lower,
+      upper,
+      mid: (lower + upper) / 2,
+      meanX: g.sx / g.n,
+      meanY,
+      n: g.n,
+      se,
+      ciLower: meanY - q * se,
+      ciUpper: meanY + q * se,
+    });
+  }
+  return out;
+}
