@@ -1,8 +1,13 @@
 // Public API of truelift. Each layer re-exports its own public names.
+
+export * from "./cli/run-spec.js";
+export * from "./cli/run-spec-designs.js";
+export * from "./cli/run-spec-execute.js";
 export * from "./core/index.js";
 export * from "./data/index.js";
 export * from "./designs/cluster/index.js";
 export * from "./designs/did/index.js";
+export * from "./designs/propensity/index.js";
 export * from "./designs/rdd/index.js";
 export * from "./designs/shared/charts/index.js";
 export * from "./designs/synth/index.js";
@@ -59,7 +64,18 @@ export * from "./numeric/linalg/index.js";
 export * from "./numeric/optimize/index.js";
 export * from "./report/cluster-summary.js";
 export * from "./report/did-summary.js";
+export * from "./report/escape.js";
 export * from "./report/format.js";
+export * from "./report/next-steps.js";
+export * from "./report/propensity-report-chart.js";
+export * from "./report/propensity-summary.js";
 export * from "./report/rdd-summary.js";
+export * from "./report/report.js";
+export * from "./report/report-analysis.js";
+export * from "./report/report-html.js";
+export * from "./report/report-json.js";
+export * from "./report/report-markdown.js";
+export * from "./report/report-types.js";
+export * from "./report/report-view.js";
 export * from "./report/synth-summary.js";
 export { type CompiledChart, compileChart, type RenderOptions, renderSvg } from "./report/vega.js";

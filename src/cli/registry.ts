@@ -18,6 +18,11 @@ export interface CommandEntry {
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "advise",
+    summary: "Design advisor: how was the feature rolled out? → the design, columns, assumptions and command",
+    load: () => import("./commands/advise.js").then((m) => m.default),
+  },
+  {
     name: "assign",
     summary:
       "Seeded cluster randomization (complete, stratified, re-randomized) written as a registrable plan",
@@ -57,10 +62,27 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/power.js").then((m) => m.default),
   },
   {
+    name: "propensity",
+    summary:
+      "Propensity scores for opt-in features: IPW (sandwich / refitting bootstrap), AIPW, overlap, trimming, balance, E-value",
+    load: () => import("./commands/propensity.js").then((m) => m.default),
+  },
+  {
+    name: "psm",
+    summary: "Alias of `propensity`",
+    load: () => import("./commands/propensity.js").then((m) => m.default),
+  },
+  {
     name: "rdd",
     summary:
       "Regression discontinuity: rdrobust local polynomial, robust bias-corrected CIs, bandwidth selectors, fuzzy RD, validity checks",
     load: () => import("./commands/rdd.js").then((m) => m.default),
+  },
+  {
+    name: "run",
+    summary:
+      "Run a declarative analysis spec (JSON/YAML, several designs and data sources) and write the HTML/Markdown/JSON report",
+    load: () => import("./commands/run.js").then((m) => m.default),
   },
   {
     name: "synth",

@@ -1,41 +1,223 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { frameHash } from "../../src/cli/demo/data.js";
+import { Frame } from "../../src/core/frame.js";
+import { fixturePath } from "../helpers/fixture.js";
 import { runCli } from "./run-cli.js";
 
-describe("truelift demo", () => {
-  it("runs the analyses on generated data, prints JSON and writes results.json", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
-    const run = await runCli(
-      ["demo", "--users", "20000", "--seed", "5", "--format", "json", "--out", "rep"],
-      { cwd },
-    );
+interface Row {
+  design: string;
+  naive: number;
+  estimate: number;
+  se: number | null;
+  ci: [number, number] | null;
+  truth: number;
+  ciCoversTruth: boolean | null;
+  keyCheck: { code: string; severity: string | null };
+}
+interface Section {
+  id: string;
+  design: string;
+  estimate: { estimate: number; se: number | null; ci: [number, number] | null; pValue: number | null };
+  naive: { estimate: number } | null;
+  truth: number | null;
+  // biome-ignore lint/suspicious/noExplicitAny: the design results are checked field by field below
+  result: any;
+}
+
+const r4 = (x: number | null | undefined) => (x == null ? null : x.toFixed(4));
+
+describe("truelift demo on the tutorial fixture (../shared/fixtures/README.md numbers)", async () => {
+  const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
+  const run = await runCli(
+    [
+      "demo",
+      "--data",
+      fixturePath("saas_llm_logs_seed42.csv.gz"),
+      "--cluster-outcome",
+      fixturePath("cluster_outcome_seed42.csv.gz"),
+      "--quick",
+      "--format",
+      "json",
+      "--out",
+      "rep",
+    ],
+    { cwd, env: { NO_COLOR: "1", SOURCE_DATE_EPOCH: "1800000000" } },
+  );
+  const printed = run.code === 0 ? (JSON.parse(run.stdout) as { rows: Row[]; replicates: number }) : null;
+  const report = existsSync(join(cwd, "rep", "results.json"))
+    ? (JSON.parse(readFileSync(join(cwd, "rep", "results.json"), "utf8")) as {
+        meta: { generatedAt: string };
+        analyses: Section[];
+      })
+    : null;
+  const section = (design: string) => report?.analyses.find((a) => a.design === design) as Section;
+
+  it("exits 0 quietly and writes index.html, report.md, results.json", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const printed = JSON.parse(run.stdout);
-    const written = JSON.parse(readFileSync(join(cwd, "rep", "results.json"), "utf8"));
-    expect(written).toEqual(printed);
-    expect(printed.analyses.map((a: { rollout: string }) => a.rollout)).toEqual([
-      "staged waves",
-      "opt-in toggle",
-      "shared workspaces",
-    ]);
-    for (const a of printed.analyses) {
-      // every analysis reports an interval, and truelift's interval is the one that should hold the truth
-      expect(a.ci[0]).toBeLessThan(a.ci[1]);
-      expect(Number.isFinite(a.naive)).toBe(true);
-    }
-    const optIn = printed.analyses[1];
-    expect(optIn.naive - optIn.truth).toBeGreaterThan(0.08); // selection: volunteers are power users
-    expect(Math.abs(optIn.estimate - optIn.truth)).toBeLessThan(4 * optIn.se);
+    for (const f of ["index.html", "report.md", "results.json"])
+      expect(existsSync(join(cwd, "rep", f))).toBe(true);
+    expect(printed?.replicates).toBe(50);
+    expect(printed?.rows.map((r) => r.design)).toEqual(["did", "propensity", "rdd", "synth", "cluster"]);
+    expect(report?.analyses.map((a) => a.design)).toEqual(["did", "propensity", "rdd", "synth", "cluster"]);
+    expect(report?.meta.generatedAt).toBe("2027-01-15T08:00:00.000Z");
   });
 
+  it("DiD: 2×2 +0.0527, regression +0.0541 (SE 0.0109), naive wave-1 change +0.0515", () => {
+    const s = section("did");
+    expect(r4(s.estimate.estimate)).toBe("0.0541");
+    expect(r4(s.estimate.se)).toBe("0.0109");
+    expect(r4(s.result.twoByTwo.term.estimate)).toBe("0.0527");
+    expect(r4(s.naive?.estimate)).toBe("0.0515");
+    expect(s.result.twoByTwo.cells.map((c: { n: number }) => c.n)).toEqual([9590, 4878, 9633, 4738]);
+    expect(s.truth).toBe(0.05);
+  });
+
+  it("propensity: naive +0.2106, AUC 0.744, IPW ATE +0.0848 / ATT +0.0767", () => {
+    const s = section("propensity");
+    expect(r4(s.naive?.estimate)).toBe("0.2106");
+    expect(s.result.model.auc.toFixed(3)).toBe("0.744");
+    expect(r4(s.estimate.estimate)).toBe("0.0848");
+    expect(r4(s.result.ipw.att.estimate)).toBe("0.0767");
+    expect(s.result.ipw.bootstrap.reps).toBe(50);
+  });
+
+  it("RD: +0.0548 (SE 0.0131, n 21,689), sweep, quadratic +0.0569, naive +0.0632", () => {
+    const s = section("rdd");
+    expect(r4(s.estimate.estimate)).toBe("0.0548");
+    expect(r4(s.estimate.se)).toBe("0.0131");
+    expect(s.result.fit.nEffective.below + s.result.fit.nEffective.above).toBe(21689);
+    expect(
+      s.result.sweep.map((r: { conventional: { estimate: number } }) => r4(r.conventional.estimate)),
+    ).toEqual(["0.0635", "0.0548", "0.0618", "0.0614"]);
+    const quad = s.result.checks.polynomial.find((r: { value: number }) => r.value === 2);
+    expect(r4(quad.conventional.estimate)).toBe("0.0569");
+    expect(r4(s.naive?.estimate)).toBe("0.0632");
+  });
+
+  it("synthetic control: gap +0.0829, pre-RMSE 0.0374, 12 donors, pseudo p 1/26, LOO [+0.0739, +0.0945]", () => {
+    const s = section("synth");
+    expect(r4(s.estimate.estimate)).toBe("0.0829");
+    expect(r4(s.result.fit.preRmspe)).toBe("0.0374");
+    expect(s.result.usedDonors).toBe(12);
+    expect(s.estimate.pValue).toBe(1 / 26);
+    expect(s.result.leaveOneOut.gapRange.map(r4)).toEqual(["0.0739", "0.0945"]);
+  });
+
+  it("cluster: WLS +0.6723 (SE 0.0652), naive SE 0.0034, direct +0.7284 (0.0647), spillover +0.2083 (0.0038)", () => {
+    const s = section("cluster");
+    expect(r4(s.result.estimate.estimate)).toBe("0.6723");
+    expect(r4(s.result.estimate.se)).toBe("0.0652");
+    expect(s.result.estimate.ci.map(r4)).toEqual(["0.5412", "0.8035"]);
+    expect(r4(s.naive?.estimate)).toBe("0.6723");
+    expect(r4(s.result.naive.userLevel.se)).toBe("0.0034");
+    expect(r4(s.estimate.estimate)).toBe("0.7284");
+    expect(r4(s.estimate.se)).toBe("0.0647");
+    expect(r4(s.result.twoExposure.spillover.estimate)).toBe("0.2083");
+    expect(r4(s.result.twoExposure.spillover.se)).toBe("0.0038");
+    expect(s.result.exposureCounts).toMatchObject({ treated: 24937, spillover: 6744, pureControl: 18319 });
+  });
+
+  it("the summary rows agree with the report, and the Markdown report prints the same numbers", () => {
+    const md = readFileSync(join(cwd, "rep", "report.md"), "utf8");
+    for (const row of printed?.rows ?? []) {
+      const s = section(row.design);
+      expect(row.estimate).toBe(s.estimate.estimate);
+      expect(row.truth).toBe(s.truth);
+      expect(row.keyCheck.severity).not.toBeNull();
+    }
+    for (const text of ["+0.0541", "+0.0848", "+0.0548", "+0.0829", "+0.7284", "+0.2106", "+0.0515"]) {
+      expect(md).toContain(text);
+    }
+    const html = readFileSync(join(cwd, "rep", "index.html"), "utf8");
+    expect(html).not.toMatch(/<script/i);
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("the text summary fits one screen and shows every design", async () => {
+    const text = await runCli(
+      [
+        "demo",
+        "--data",
+        fixturePath("saas_llm_logs_seed42.csv.gz"),
+        "--cluster-outcome",
+        fixturePath("cluster_outcome_seed42.csv.gz"),
+        "--reps",
+        "5",
+        "--out",
+        "rep-text",
+      ],
+      { cwd },
+    );
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const d of ["DiD", "propensity", "RD", "synth control", "cluster"]) expect(text.stdout).toContain(d);
+    expect(text.stdout).toContain("+0.0541");
+  }, 120_000);
+});
+
+describe("truelift demo: inputs and errors", () => {
   it("a --data path that does not exist exits 3 and writes nothing", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
     const run = await runCli(["demo", "--data", "nope.csv", "--out", "rep"], { cwd });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error\[E_FILE_NOT_FOUND\]/);
     expect(existsSync(join(cwd, "rep", "results.json"))).toBe(false);
+  });
+
+  it("--data without the cluster outcome column asks for --cluster-outcome (exit 3, nothing written)", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
+    const run = await runCli(["demo", "--data", fixturePath("saas_llm_logs_seed42.csv.gz"), "--out", "rep"], {
+      cwd,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^error\[E_DEMO_CLUSTER_OUTCOME\].*--cluster-outcome/);
+    expect(existsSync(join(cwd, "rep"))).toBe(false);
+  });
+
+  it("a cluster outcome file missing users is a coded join error", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
+    writeFileSync(join(cwd, "outcome.csv"), "user_id,session_minutes_obs\n0,5.1\n1,4.9\n");
+    const run = await runCli(
+      ["demo", "--data", fixturePath("saas_llm_logs_seed42.csv.gz"), "--cluster-outcome", "outcome.csv"],
+      { cwd },
+    );
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^error\[E_DEMO_JOIN\].*49,998 users/);
+  });
+
+  it("--cluster-outcome without --data and bad --reps are usage errors", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
+    const a = await runCli(["demo", "--cluster-outcome", "x.csv"], { cwd });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^error\[E_INVALID_ARGUMENT\]/);
+    const b = await runCli(["demo", "--reps", "1"], { cwd });
+    expect(b.code).toBe(2);
+  });
+
+  it("generated data: seeded, reproducible numbers from run to run", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
+    const args = ["demo", "--users", "10000", "--seed", "5", "--reps", "10", "--format", "json"];
+    const a = await runCli([...args, "--out", "a"], { cwd });
+    const b = await runCli([...args, "--out", "b"], { cwd });
+    expect(a.code).toBe(0);
+    const ja = JSON.parse(a.stdout);
+    const jb = JSON.parse(b.stdout);
+    expect(ja.rows).toEqual(jb.rows);
+    expect(ja.inputHash).toBe(jb.inputHash);
+    expect(ja.source).toBe("generated (seed 5, 10,000 users)");
+    const optIn = ja.rows[1];
+    expect(optIn.naive - optIn.truth).toBeGreaterThan(0.05); // selection: volunteers are power users
+  }, 120_000);
+
+  it("frameHash: same content, same hash; int and float columns of equal values agree", () => {
+    const a = Frame.fromObject({ x: new Int32Array([1, 2]), t: ["a", null] });
+    const b = Frame.fromObject({ x: [1, 2], t: ["a", null] });
+    expect(frameHash(a)).toBe(frameHash(b));
+    expect(frameHash(a)).not.toBe(frameHash(Frame.fromObject({ x: [1, 3], t: ["a", null] })));
   });
 });

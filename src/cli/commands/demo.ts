@@ -1,193 +1,142 @@
-import { join, resolve } from "node:path";
-import type { Frame } from "../../core/frame.js";
-import type { Term } from "../../core/result.js";
-import { generateDataset, loadFrame, writeTextAtomic } from "../../data/index.js";
-import { parseFormula } from "../../models/formula.js";
-import { logit } from "../../models/logit.js";
-import { ols } from "../../models/ols.js";
-import type { Vcov } from "../../models/vcov/types.js";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { renderReport, writeReport } from "../../report/report.js";
+import type { ReportMeta } from "../../report/report-types.js";
 import { parseInteger } from "../args.js";
 import { defineCommand } from "../command.js";
-import { markdownTable } from "../output.js";
+import { demoData } from "../demo/data.js";
+import { demoProgress } from "../demo/progress.js";
+import { runDemo } from "../demo/run.js";
+import { demoSummaryMarkdown, demoSummaryText } from "../demo/summary.js";
+import { DEMO_REPLICATES, demoSpecs } from "../demo/tutorial.js";
 
-/** One line of the demo's summary: the naive number, truelift's number with its interval, and the truth. */
-interface DemoRow {
-  readonly rollout: string;
-  readonly method: string;
-  readonly naive: number;
-  readonly estimate: number;
-  readonly se: number | null;
-  readonly ci: readonly [number, number] | null;
-  readonly truth: number;
-  readonly note: string;
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
 }
 
-const indicator = (values: Float64Array, test: (v: number) => boolean) =>
-  Float64Array.from(values, (v) => (test(v) ? 1 : 0));
-
-function coefficient(data: Frame, formula: string, name: string, vcov: Vcov): Term {
-  const fit = ols(data, { ...parseFormula(formula), vcov });
-  const term = fit.terms.find((t) => t.name === name);
-  if (!term) throw new Error(`demo: term ${name} missing from ${formula}`);
-  return term;
+/** The report timestamp: now, or `SOURCE_DATE_EPOCH` (seconds) for reproducible builds. */
+function generatedAt(env: Readonly<Record<string, string | undefined>>): string {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  return new Date().toISOString();
 }
 
-function row(rollout: string, method: string, naive: Term, t: Term, truth: number, note: string): DemoRow {
-  return { rollout, method, naive: naive.estimate, estimate: t.estimate, se: t.se, ci: t.ci, truth, note };
-}
-
-/** The staged rollout: wave 1's naive before/after vs the clustered regression DiD (weeks < 30). */
-function stagedRollout(data: Frame): DemoRow {
-  const early = data.filter(indicator(data.numeric("signup_week"), (w) => w < 30));
-  const a = early
-    .withColumn(
-      "post",
-      indicator(early.numeric("signup_week"), (w) => w >= 20),
-    )
-    .withColumn(
-      "treated",
-      indicator(early.numeric("wave"), (w) => w === 1),
-    );
-  const wave1 = a.filter(a.numeric("treated"));
-  const naive = coefficient(wave1, "task_completed ~ post", "post", { type: "iid" });
-  const did = coefficient(a, "task_completed ~ treated*post + C(engagement_tier)", "treated:post", {
-    type: "cluster",
-    by: ["workspace_id"],
-  });
-  return row(
-    "staged waves",
-    "regression DiD, CR1 by workspace, t(G−1)",
-    naive,
-    did,
-    0.05,
-    "wave 1 before/after",
-  );
-}
-
-/** The opt-in toggle: naive opted-in − not vs covariate-adjusted OLS; the propensity model's AUC in the note. */
-function optIn(data: Frame): DemoRow {
-  const naive = coefficient(data, "task_completed ~ opt_in_agent_mode", "opt_in_agent_mode", { type: "iid" });
-  const adjusted = coefficient(
-    data,
-    "task_completed ~ opt_in_agent_mode + C(engagement_tier) + query_confidence",
-    "opt_in_agent_mode",
-    { type: "hc", kind: "HC1" },
-  );
-  const ps = logit(data, {
-    outcome: "opt_in_agent_mode",
-    covariates: ["query_confidence", { kind: "categorical", column: "engagement_tier", reference: "heavy" }],
-  });
-  return row(
-    "opt-in toggle",
-    "regression adjustment (tier, confidence), HC1",
-    naive,
-    adjusted,
-    0.08,
-    `propensity AUC ${ps.auc.toFixed(3)}`,
-  );
-}
-
-/** The collaborative feature: user-level OLS with iid SE vs the two-exposure model clustered by workspace. */
-function collaborative(data: Frame): DemoRow {
-  const ws = data.numeric("workspace_id");
-  const optedIn = data.numeric("opt_in_agent_mode");
-  const c = data
-    .withColumn(
-      "treated_workspace",
-      indicator(ws, (w) => w < 25),
-    )
-    .withColumn(
-      "spillover_exposed",
-      Float64Array.from(ws, (w, i) => (w >= 25 && optedIn[i] === 1 ? 1 : 0)),
-    );
-  const naive = coefficient(c, "session_minutes_obs ~ treated_workspace", "treated_workspace", {
-    type: "iid",
-  });
-  const direct = coefficient(
-    c,
-    "session_minutes_obs ~ treated_workspace + spillover_exposed",
-    "treated_workspace",
-    { type: "cluster", by: ["workspace_id"] },
-  );
-  const naiveSe = naive.se === null ? "n/a" : naive.se.toFixed(4);
-  return row(
-    "shared workspaces",
-    "two-exposure OLS, CR1 by workspace, t(G−1)",
-    naive,
-    direct,
-    0.8,
-    `naive SE ${naiveSe} ignores clustering`,
-  );
-}
-
-const fmt = (x: number | null, d = 4) => (x === null ? "n/a" : `${x >= 0 ? "+" : ""}${x.toFixed(d)}`);
-const ciText = (ci: readonly [number, number] | null) => (ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : "n/a");
+const INTRO =
+  "Five AI features, five rollouts that were not clean A/B tests, one synthetic SaaS dataset with known ground " +
+  "truth. For each: the number a naive comparison gives, the number truelift gives with an honest interval, " +
+  "and the evidence for each assumption that number rests on.";
 
 /**
- * `truelift demo`: generates the tutorial dataset (or loads `--data`), runs the analyses the foundation supports
- * on three of the five rollout shapes, and prints naive vs truelift vs ground truth; writes `results.json` to
- * `--out` (default `truelift-report/`). The full five-design report is tracked in issue 8.
+ * `truelift demo`: generates the tutorial dataset (seeded; 50,000 users by default, with the cluster scenario's
+ * `session_minutes_obs`) or loads `--data` (plus `--cluster-outcome` joined on user_id), runs the five designs
+ * with the tutorials' specifications (500 bootstrap replicates; `--quick` 50), prints a one-screen summary —
+ * naive vs truelift vs ground truth with the key check of each design — and writes the report (`index.html`,
+ * `report.md`, `results.json`) to `--out` (default `truelift-report/`). A progress bar shows on a terminal.
  *
  * @example
  * ```sh
- * truelift demo --seed 42 --users 50000
+ * truelift demo
+ * truelift demo --quick --out /tmp/report
+ * truelift demo --data test/fixtures/saas_llm_logs_seed42.csv.gz --cluster-outcome test/fixtures/cluster_outcome_seed42.csv.gz
  * ```
  */
 export default defineCommand({
   meta: {
     name: "demo",
-    description: "Run truelift on the generated tutorial dataset: naive vs truelift vs ground truth.",
-    examples: ["truelift demo", "truelift demo --users 200000 --seed 7 --format json"],
+    description:
+      "Run all five designs on the tutorial dataset: naive vs truelift vs ground truth, and an HTML report.",
+    examples: [
+      "truelift demo",
+      "truelift demo --quick --out /tmp/truelift-report",
+      "truelift demo --users 200000 --seed 7 --format json",
+      "truelift demo --data saas_llm_logs_seed42.csv --cluster-outcome cluster_outcome_seed42.csv",
+    ],
   },
   options: {
-    users: { flags: "--users <n>", description: "users to generate", default: "50000" },
-    data: { flags: "--data <path>", description: "use this dataset (with session_minutes_obs) instead" },
+    users: { flags: "--users <n>", description: "users to generate (default 50000)", default: "50000" },
+    data: { flags: "--data <path>", description: "use this dataset (the tutorial's 16 columns) instead" },
+    clusterOutcome: {
+      flags: "--cluster-outcome <path>",
+      description: "user_id, session_minutes_obs file joined to --data on user_id",
+    },
+    quick: {
+      flags: "--quick",
+      description: `${DEMO_REPLICATES.quick} bootstrap replicates instead of ${DEMO_REPLICATES.full}`,
+    },
+    reps: { flags: "--reps <n>", description: "bootstrap replicates (overrides --quick)" },
   },
   async run({ options, global, io }) {
+    const t0 = performance.now();
     const seed = global.seed ?? 42;
     const users = parseInteger("--users", options.users ?? "50000", { min: 1000, max: 2147483647 });
-    const data =
-      typeof options.data === "string"
-        ? await loadFrame(resolve(io.cwd, options.data))
-        : generateDataset({ seed, users, scenario: "cluster" });
-    const rows = [stagedRollout(data), optIn(data), collaborative(data)];
+    const reps =
+      options.reps !== undefined
+        ? parseInteger("--reps", options.reps, { min: 2, max: 100000 })
+        : options.quick === true
+          ? DEMO_REPLICATES.quick
+          : DEMO_REPLICATES.full;
     const outDir = resolve(io.cwd, global.out ?? "truelift-report");
-    const { mkdirSync } = await import("node:fs");
-    mkdirSync(outDir, { recursive: true });
-    const results = {
+    const progress = demoProgress(7, io.stderrIsTTY && io.env.CI === undefined);
+    await progress.step("loading data");
+    let run: Awaited<ReturnType<typeof runDemo>>;
+    let source: string;
+    let inputHash: string;
+    let nrows: number;
+    const version = packageVersion();
+    try {
+      const data = await demoData({
+        cwd: io.cwd,
+        seed,
+        users,
+        data: typeof options.data === "string" ? options.data : undefined,
+        clusterOutcome: typeof options.clusterOutcome === "string" ? options.clusterOutcome : undefined,
+      });
+      source = data.source;
+      inputHash = data.inputHash;
+      nrows = data.frame.nrows;
+      run = await runDemo(data.frame, demoSpecs(reps, seed), { seed, inputHash, progress });
+      await progress.step("rendering the report");
+      const meta: ReportMeta = {
+        title: "truelift demo: five rollouts, five designs",
+        generatedAt: generatedAt(io.env),
+        version,
+        source: `truelift demo — ${source}, seed ${seed}, ${reps} bootstrap replicates`,
+        intro: INTRO,
+      };
+      await writeReport(outDir, await renderReport(run.analyses, meta));
+    } finally {
+      progress.done();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const data = {
       command: "demo",
+      version,
       seed,
-      users: data.nrows,
-      data: typeof options.data === "string" ? options.data : "generated",
-      analyses: rows.map((r) => ({ ...r, ci: r.ci ? [...r.ci] : null })),
+      replicates: reps,
+      source,
+      inputHash,
+      users: nrows,
+      report: { dir: outDir, files: ["index.html", "report.md", "results.json"] },
+      rows: run.rows.map((r) => ({ ...r, ci: r.ci ? [...r.ci] : null })),
+      seconds: { total: seconds, ...run.seconds },
     };
-    writeTextAtomic(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    const header = ["rollout", "naive", "truelift", "95% CI", "truth", "method", "note"];
-    const cells = rows.map((r) => [
-      r.rollout,
-      fmt(r.naive),
-      fmt(r.estimate),
-      ciText(r.ci),
-      fmt(r.truth, 2),
-      r.method,
-      r.note,
-    ]);
     return {
-      data: results,
-      text: () => {
-        const widths = header.map((h, j) => Math.max(h.length, ...cells.map((c) => String(c[j]).length)));
-        const line = (c: readonly string[]) => c.map((v, j) => v.padEnd(widths[j])).join("  ");
-        return [
-          `truelift demo — ${data.nrows} users, seed ${seed}`,
-          "",
-          line(header),
-          ...cells.map(line),
-          "",
-          `Wrote ${join(outDir, "results.json")}.`,
-          "Threshold routing (RD) and the global rollout (synthetic control) arrive with their designs.",
-        ].join("\n");
-      },
-      markdown: () => markdownTable(header, cells),
+      data,
+      text: () =>
+        demoSummaryText(run.rows, {
+          source,
+          replicates: reps,
+          outDir: global.out ?? "truelift-report",
+          seconds,
+        }),
+      markdown: () => demoSummaryMarkdown(run.rows),
     };
   },
 });

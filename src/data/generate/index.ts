@@ -5,6 +5,7 @@ export * from "./dgp.js";
 export * from "./panel.js";
 export * from "./panel-options.js";
 export type { PanelCellTruth, PanelCohortTruth, PanelEventTruth, PanelTruth } from "./panel-truth.js";
+export * from "./propensity-scenario.js";
 export * from "./rdd-generate.js";
 export * from "./rdd-scenarios.js";
 export * from "./synth-scenarios.js";

@@ -1,0 +1,177 @@
+import { resolve } from "node:path";
+import { hashFile, loadFrame } from "../../data/index.js";
+import {
+  type PropensityCovariate,
+  type PropensitySpec,
+  PS_ESTIMANDS,
+  PS_ESTIMATORS,
+  PS_MISSPECIFY,
+  PS_SMD_DENOMINATORS,
+  parsePropensitySpec,
+  propensity,
+  propensityParallel,
+} from "../../designs/propensity/index.js";
+import { summaryMarkdown, summaryText } from "../../report/did-summary.js";
+import { propensitySummary } from "../../report/propensity-summary.js";
+import { parseChoice, parseInteger, parseList, usage } from "../args.js";
+import { defineCommand } from "../command.js";
+
+/**
+ * `truelift propensity` (alias `psm`): propensity scores for an opt-in feature — logistic propensity model, overlap
+ * and trimming, Hájek IPW ATE/ATT with sandwich SEs (and an optional refitting bootstrap), balance, regression
+ * adjustment and AIPW, E-value. Prints the estimate, the naive contrast and every diagnostic; `--format json`
+ * returns the full result; `--print-spec` prints the canonical spec it ran.
+ *
+ * @example
+ * ```sh
+ * truelift propensity saas.csv --treatment opt_in_agent_mode --outcome task_completed \
+ *   --covariates engagement_tier,query_confidence
+ * truelift psm saas.csv --treatment opt_in_agent_mode --outcome task_completed \
+ *   --covariates engagement_tier,query_confidence --estimand ATT --bootstrap 500 --seed 7
+ * ```
+ */
+export default defineCommand({
+  meta: {
+    name: "propensity",
+    description:
+      "Propensity scores for opt-in features: IPW, regression adjustment, AIPW, overlap, balance, E-value.",
+    examples: [
+      "truelift propensity saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence",
+      "truelift psm saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence --estimator ipw --bootstrap 500 --seed 7",
+      "truelift propensity data.csv --treatment d --outcome y --covariates tier,usage,tier:usage --trim crump",
+    ],
+  },
+  positionals: [
+    { name: "file", description: "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)", required: true },
+  ],
+  options: {
+    treatment: { flags: "--treatment <column>", description: "0/1 opt-in column (required)" },
+    outcome: { flags: "--outcome <column>", description: "outcome column (required)" },
+    covariates: {
+      flags: "--covariates <terms>",
+      description: "comma-separated propensity terms (text columns become dummies; a:b is an interaction)",
+    },
+    outcomeCovariates: {
+      flags: "--outcome-covariates <terms>",
+      description: "terms of the outcome regressions (default: --covariates)",
+    },
+    estimand: { flags: "--estimand <e>", description: `${PS_ESTIMANDS.join(" | ")} (default ATE)` },
+    estimator: {
+      flags: "--estimator <m>",
+      description: `headline estimator: ${PS_ESTIMATORS.join(" | ")} (default aipw)`,
+    },
+    trim: {
+      flags: "--trim <rule>",
+      description: "none | crump | lower:upper (e.g. 0.05:0.95); the model is refitted on the rows kept",
+    },
+    penaltyC: {
+      flags: "--penalty-c <C>",
+      description: "L2-penalised propensity model with scikit-learn's C",
+    },
+    bootstrap: {
+      flags: "--bootstrap <reps>",
+      description: "refitting bootstrap of the IPW estimates (uses --seed)",
+    },
+    misspecify: {
+      flags: "--misspecify <model>",
+      description: `double-robustness demonstration: ${PS_MISSPECIFY.join(" | ")}`,
+    },
+    smdDenominator: {
+      flags: "--smd-denominator <d>",
+      description: `SMD denominator: ${PS_SMD_DENOMINATORS.join(" | ")} (default pooled)`,
+    },
+    balanceThreshold: {
+      flags: "--balance-threshold <x>",
+      description: "|SMD| below which a covariate is balanced (default 0.1)",
+    },
+    alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
+    threads: {
+      flags: "--threads <n>",
+      description: "worker threads for --bootstrap (default 1; results are identical for any n)",
+    },
+    printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
+  },
+  async run({ positionals, options, global, io }) {
+    const spec = buildSpec(options, global.seed);
+    if (options.printSpec === true) {
+      const canonical = parsePropensitySpec(spec);
+      return {
+        data: canonical as never,
+        text: () => JSON.stringify(canonical, null, 2),
+        markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
+      };
+    }
+    const path = resolve(io.cwd, positionals[0] as string);
+    const frame = await loadFrame(path);
+    const threads =
+      options.threads === undefined ? 1 : parseInteger("--threads", options.threads, { min: 1, max: 64 });
+    const result = threads > 1 ? await propensityParallel(frame, spec, { threads }) : propensity(frame, spec);
+    const sha256 = await hashFile(path);
+    const summary = propensitySummary(result);
+    return {
+      data: { command: "propensity", source: positionals[0] as string, sha256, result: result as never },
+      text: () => summaryText(summary),
+      markdown: () => summaryMarkdown(summary),
+    };
+  },
+});
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+function number(option: string, v: unknown): number {
+  const x = Number(v);
+  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
+    throw usage(`${option} must be a number, got '${String(v)}'.`);
+  return x;
+}
+
+function terms(v: unknown): PropensityCovariate[] {
+  return parseList(v).map((t) => {
+    const parts = t.split(":").map((s) => s.trim());
+    if (parts.length === 1) return t;
+    if (parts.length !== 2 || parts.some((p) => p === "")) {
+      throw usage(`Interaction '${t}' must name two columns, as a:b.`);
+    }
+    return { interaction: [parts[0], parts[1]] as [string, string] };
+  });
+}
+
+function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefined): PropensitySpec {
+  const treatment = str(o.treatment);
+  const outcome = str(o.outcome);
+  if (!treatment || !outcome || o.covariates === undefined) {
+    throw usage(
+      "propensity needs --treatment <column>, --outcome <column> and --covariates <terms>.",
+      "Run `truelift propensity --help`.",
+    );
+  }
+  const spec: Record<string, unknown> = { treatment, outcome, covariates: terms(o.covariates) };
+  if (o.outcomeCovariates !== undefined) spec.outcomeCovariates = terms(o.outcomeCovariates);
+  if (o.estimand !== undefined) spec.estimand = parseChoice("--estimand", o.estimand, PS_ESTIMANDS);
+  if (o.estimator !== undefined) spec.estimator = parseChoice("--estimator", o.estimator, PS_ESTIMATORS);
+  if (o.trim !== undefined) {
+    const t = String(o.trim).trim();
+    if (t === "none" || t === "crump") spec.trim = { rule: t };
+    else {
+      const m = /^([\d.]+)\s*:\s*([\d.]+)$/.exec(t);
+      if (!m) throw usage(`--trim must be none, crump or lower:upper (e.g. 0.05:0.95), got '${t}'.`);
+      spec.trim = { rule: "bounds", lower: Number(m[1]), upper: Number(m[2]) };
+    }
+  }
+  if (o.penaltyC !== undefined)
+    spec.model = { penalty: { type: "l2", C: number("--penalty-c", o.penaltyC) } };
+  if (o.bootstrap !== undefined) {
+    if (seed === undefined) throw usage("--bootstrap needs --seed <n> so the result can be reproduced.");
+    spec.bootstrap = { reps: parseInteger("--bootstrap", o.bootstrap, { min: 2 }), seed };
+  }
+  if (o.misspecify !== undefined) spec.misspecify = parseChoice("--misspecify", o.misspecify, PS_MISSPECIFY);
+  const balance: Record<string, unknown> = {};
+  if (o.smdDenominator !== undefined)
+    balance.denominator = parseChoice("--smd-denominator", o.smdDenominator, PS_SMD_DENOMINATORS);
+  if (o.balanceThreshold !== undefined) balance.threshold = number("--balance-threshold", o.balanceThreshold);
+  if (Object.keys(balance).length > 0) spec.balance = balance;
+  if (o.alpha !== undefined) spec.alpha = number("--alpha", o.alpha);
+  return spec as PropensitySpec;
+}

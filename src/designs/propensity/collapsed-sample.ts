@@ -1,0 +1,185 @@
+import { createRng, type Rng } from "../../core/rng.js";
+import type { CollapsedRefit } from "./model.js";
+
+/** Rows collapsed to distinct covariate rows, sorted by cell (2·pattern + treatment). */
+export interface CollapsedSample {
+  readonly n: number;
+  /** Distinct covariate rows. */
+  readonly g: number;
+  /** The pattern columns (one value per pattern). */
+  readonly patterns: readonly Float64Array[];
+  /** Rows per pattern. */
+  readonly rows: Float64Array;
+  /** Cell of the row at each sorted position, and its outcome. */
+  readonly cellAt: Int32Array;
+  readonly yAt: Float64Array;
+}
+
+/**
+ * Collapses rows to their distinct covariate rows and sorts them by cell (2·pattern + treatment, ties by
+ * row index, counting sort): the state every bootstrap replicate (in this thread or a worker) starts from.
+ *
+ * @example
+ * ```ts
+ * import { prepareCollapsed } from "truelift";
+ * prepareCollapsed(Float64Array.of(1, 0, 1), Float64Array.of(1, 0, 0), [Float64Array.of(2, 2, 3)]).g; // 2
+ * ```
+ * @internal
+ */
+export function prepareCollapsed(
+  t: Float64Array,
+  y: Float64Array,
+  columns: readonly Float64Array[],
+): CollapsedSample {
+  const n = t.length;
+  const patternOf = new Int32Array(n);
+  const ids = new Map<string, number>();
+  const first: number[] = [];
+  const parts = new Array<number>(columns.length);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < columns.length; j++) parts[j] = columns[j][i];
+    const key = parts.join(",");
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = first.length;
+      ids.set(key, id);
+      first.push(i);
+    }
+    patternOf[i] = id;
+  }
+  const g = first.length;
+  const patterns = columns.map((c) => Float64Array.from(first, (i) => c[i]));
+  const cellOf = Int32Array.from(patternOf, (q, i) => 2 * q + (t[i] === 1 ? 1 : 0));
+  const start = new Int32Array(2 * g + 1);
+  for (let i = 0; i < n; i++) start[cellOf[i] + 1]++;
+  for (let c = 0; c < 2 * g; c++) start[c + 1] += start[c];
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[start[cellOf[i]]++] = i;
+  const rows = new Float64Array(g);
+  for (let i = 0; i < n; i++) rows[patternOf[i]]++;
+  return {
+    n,
+    g,
+    patterns,
+    rows,
+    cellAt: Int32Array.from(order, (i) => cellOf[i]),
+    yAt: Float64Array.from(order, (i) => y[i]),
+  };
+}
+
+/**
+ * Runs replicates `from` … `to − 1` on a collapsed sample: replicate r draws n sorted positions
+ * uniformly with replacement from `createRng(seed, r + 1)` (Lemire's unbiased multiply-shift for n ≤ 2²¹, else
+ * `rng.int`), counts them per cell, refits, and writes (ATE, ATT) at `out[2(r − from)]` (NaN when the refit
+ * fails). The same code runs in worker threads, so results do not depend on the number of threads.
+ *
+ * @example
+ * ```ts
+ * import { prepareCollapsed, runCollapsed } from "truelift";
+ * const out = new Float64Array(2 * 10);
+ * runCollapsed(prepareCollapsed(t, y, cols), refit, 7, 0, 10, out);
+ * ```
+ * @internal
+ */
+export function runCollapsed(
+  prep: CollapsedSample,
+  refit: CollapsedRefit,
+  seed: number,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
+  const { n, g, cellAt, yAt } = prep;
+  const c1 = new Float64Array(g);
+  const c0 = new Float64Array(g);
+  const s1 = new Float64Array(g);
+  const s0 = new Float64Array(g);
+  const drawn = new Uint8Array(n);
+  const wide = new Int32Array(n);
+  const fast = n <= 2097152;
+  const reject = 4294967296 % n;
+  const draw = (rng: Rng) => (fast ? lemire(rng, n, reject) : rng.int(n));
+  for (let r = from; r < to; r++) {
+    const o = 2 * (r - from);
+    out[o] = Number.NaN;
+    out[o + 1] = Number.NaN;
+    const rng = createRng(seed, r + 1);
+    drawn.fill(0);
+    let overflow = false;
+    if (fast) {
+      for (let d = 0; d < n; d++) {
+        // Lemire's multiply-shift, inlined: x = u·n < 2⁵³ is exact; reject low words below 2³² mod n.
+        let x = rng.nextUint32() * n;
+        let hi = Math.floor(x * 2.3283064365386963e-10);
+        while (x - hi * 4294967296 < reject) {
+          x = rng.nextUint32() * n;
+          hi = Math.floor(x * 2.3283064365386963e-10);
+        }
+        if (++drawn[hi] === 255) overflow = true;
+      }
+    } else {
+      for (let d = 0; d < n; d++) if (++drawn[rng.int(n)] === 255) overflow = true;
+    }
+    if (overflow) {
+      // A position drawn 255+ times (tiny samples only): recount without the byte limit.
+      wide.fill(0);
+      const again = createRng(seed, r + 1);
+      for (let d = 0; d < n; d++) wide[draw(again)]++;
+    }
+    const counts = overflow ? wide : drawn;
+    c1.fill(0);
+    c0.fill(0);
+    s1.fill(0);
+    s0.fill(0);
+    for (let j = 0; j < n; j++) {
+      const m = counts[j];
+      if (m === 0) continue;
+      const c = cellAt[j];
+      const q = c >> 1;
+      if (c & 1) {
+        c1[q] += m;
+        s1[q] += m * yAt[j];
+      } else {
+        c0[q] += m;
+        s0[q] += m * yAt[j];
+      }
+    }
+    const p = refit(c1, c0);
+    if (!p) continue;
+    let a1 = 0;
+    let b1 = 0;
+    let a0 = 0;
+    let b0 = 0;
+    let m1 = 0;
+    let sm1 = 0;
+    let ra = 0;
+    let rb = 0;
+    for (let q = 0; q < g; q++) {
+      const pq = p[q];
+      const inv = 1 / (pq * (1 - pq)); // one division: 1/p = (1 − p)·inv, 1/(1 − p) = p·inv
+      const w1 = (1 - pq) * inv;
+      const w0 = pq * inv;
+      const odds = pq * w0;
+      a1 += s1[q] * w1;
+      b1 += c1[q] * w1;
+      m1 += c1[q];
+      sm1 += s1[q];
+      a0 += s0[q] * w0;
+      b0 += c0[q] * w0;
+      ra += s0[q] * odds;
+      rb += c0[q] * odds;
+    }
+    if (!(b1 > 0 && b0 > 0 && m1 > 0 && rb > 0)) continue;
+    out[o] = a1 / b1 - a0 / b0;
+    out[o + 1] = sm1 / m1 - ra / rb;
+  }
+}
+
+/** Uniform index in 0..n−1 (n ≤ 2²¹) from 32-bit words by Lemire's method, exactly unbiased. */
+function lemire(rng: Rng, n: number, reject: number): number {
+  for (;;) {
+    const x = rng.nextUint32() * n; // < 2⁵³: exact
+    const hi = Math.floor(x * 2.3283064365386963e-10); // x / 2³²
+    if (x - hi * 4294967296 >= reject) return hi;
+  }
+}

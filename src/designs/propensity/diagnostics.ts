@@ -1,0 +1,215 @@
+import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
+import type { Term } from "../../core/result.js";
+import type { BalanceTable } from "./balance.js";
+import type { EValueResult } from "./evalue.js";
+import type { PropensityModelFit } from "./model.js";
+import type { OverlapSummary, WeightSummary } from "./overlap.js";
+
+const pct = (x: number) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
+const num = (x: number, d = 3) => Number(x.toFixed(d));
+
+/**
+ * The overlap verdict: `fail` when more than 10% of either group sits outside the common support or has a score
+ * beyond [0.01, 0.99]; `warn` when any row has an extreme score or more than 1% is outside the support; else
+ * `pass`.
+ *
+ * @example
+ * ```ts
+ * import { overlapDiagnostic } from "truelift";
+ * overlapDiagnostic(result.overlap).severity; // "pass" on the tutorial data
+ * ```
+ */
+export function overlapDiagnostic(o: OverlapSummary): Diagnostic {
+  const outT = o.outsideSupport.treated / o.treated.n;
+  const outC = o.outsideSupport.control / o.control.n;
+  const exT = o.extreme.treated / o.treated.n;
+  const exC = o.extreme.control / o.control.n;
+  const worst = Math.max(outT, outC, exT, exC);
+  const severity = worst > 0.1 ? "fail" : exT + exC > 0 || Math.max(outT, outC) > 0.01 ? "warn" : "pass";
+  const range = `${o.commonSupport[0].toFixed(3)}–${o.commonSupport[1].toFixed(3)}`;
+  const message =
+    severity === "pass"
+      ? `Opt-in and comparison users overlap well: both groups have propensity scores across ${range}, and no user has a score below 0.01 or above 0.99.`
+      : `Limited overlap: ${pct(outT)} of opt-in and ${pct(outC)} of comparison users fall outside the common range ${range}, and ${o.extreme.treated + o.extreme.control} have scores beyond [0.01, 0.99]. Estimates there rest on extrapolation; consider trimming (e.g. the Crump rule).`;
+  return diagnostic(
+    "D_PS_OVERLAP",
+    severity,
+    {
+      commonSupportLower: num(o.commonSupport[0], 4),
+      commonSupportUpper: num(o.commonSupport[1], 4),
+      outsideTreated: o.outsideSupport.treated,
+      outsideControl: o.outsideSupport.control,
+      extremeTreated: o.extreme.treated,
+      extremeControl: o.extreme.control,
+    },
+    message,
+  );
+}
+
+/**
+ * The weight verdict for the headline estimand: `fail` when an arm's Kish effective sample size is below 10% of
+ * its rows, `warn` below 50% or when one weight exceeds 5% of its arm's total, else `pass`.
+ *
+ * @example
+ * ```ts
+ * import { weightsDiagnostic } from "truelift";
+ * weightsDiagnostic(result.weights, "ATE").evidence.essControl;
+ * ```
+ */
+export function weightsDiagnostic(w: WeightSummary, estimand: "ATE" | "ATT"): Diagnostic {
+  const arms = w[estimand];
+  const shareT = arms.treated.ess / arms.treated.n;
+  const shareC = arms.control.ess / arms.control.n;
+  const topT = arms.treated.max / arms.treated.sum;
+  const topC = arms.control.max / arms.control.sum;
+  const low = Math.min(shareT, shareC);
+  const severity = low < 0.1 ? "fail" : low < 0.5 || Math.max(topT, topC) > 0.05 ? "warn" : "pass";
+  const message =
+    severity === "pass"
+      ? `The ${estimand} weights are well behaved: they keep ${pct(shareT)} of the opt-in and ${pct(shareC)} of the comparison users' information (effective sample sizes ${Math.round(arms.treated.ess).toLocaleString("en-US")} and ${Math.round(arms.control.ess).toLocaleString("en-US")}); the largest weight is ${arms.treated.max >= arms.control.max ? arms.treated.max.toFixed(1) : arms.control.max.toFixed(1)}.`
+      : `A few users carry much of the ${estimand} weight: effective sample sizes are ${Math.round(arms.treated.ess).toLocaleString("en-US")} of ${arms.treated.n.toLocaleString("en-US")} opt-in and ${Math.round(arms.control.ess).toLocaleString("en-US")} of ${arms.control.n.toLocaleString("en-US")} comparison users; the estimate is noisier than the row count suggests and sensitive to those users.`;
+  return diagnostic(
+    "D_PS_WEIGHTS",
+    severity,
+    {
+      estimand,
+      essTreated: num(arms.treated.ess, 1),
+      essControl: num(arms.control.ess, 1),
+      nTreated: arms.treated.n,
+      nControl: arms.control.n,
+      maxWeightTreated: num(arms.treated.max, 4),
+      maxWeightControl: num(arms.control.max, 4),
+    },
+    message,
+  );
+}
+
+/**
+ * The balance verdict: `pass` when every weighted |SMD| is below the threshold, else `fail`, naming the worst
+ * covariates.
+ *
+ * @example
+ * ```ts
+ * import { balanceDiagnostic } from "truelift";
+ * balanceDiagnostic(result.balance).severity; // "pass" on the tutorial data
+ * ```
+ */
+export function balanceDiagnostic(b: BalanceTable): Diagnostic {
+  const key = b.estimand === "ATE" ? "smdAte" : "smdAtt";
+  const worst = [...b.rows].sort((x, y) => Math.abs(y[key] ?? 0) - Math.abs(x[key] ?? 0))[0];
+  const evidence = {
+    threshold: b.threshold,
+    denominator: b.denominator,
+    maxAbsSmdRaw: num(b.maxAbsSmdRaw, 4),
+    maxAbsSmdWeighted: num(b.maxAbsSmdWeighted, 4),
+    failing: b.failing.slice(0, 20),
+  };
+  if (b.failing.length === 0) {
+    return diagnostic(
+      "D_PS_BALANCE",
+      "pass",
+      evidence,
+      `After weighting, the groups look alike on every measured covariate: the largest standardized difference is ${b.maxAbsSmdWeighted.toFixed(3)} (was ${b.maxAbsSmdRaw.toFixed(3)}), below ${b.threshold}.`,
+    );
+  }
+  return diagnostic(
+    "D_PS_BALANCE",
+    "fail",
+    evidence,
+    `After weighting, ${b.failing.length} covariate column${b.failing.length === 1 ? "" : "s"} still differ between the groups (worst: ${worst.covariate}, standardized difference ${(worst[key] ?? 0).toFixed(3)}; threshold ${b.threshold}). The propensity model misses part of how users select in — add the missing terms (e.g. interactions) or rely on the doubly robust estimate.`,
+  );
+}
+
+/**
+ * Warns when IPW and AIPW for the headline estimand differ by more than twice the larger standard error (one of
+ * the two models is probably wrong); passes otherwise.
+ *
+ * @example
+ * ```ts
+ * import { agreementDiagnostic } from "truelift";
+ * agreementDiagnostic(ipwAte, raAte, aipwAte).severity;
+ * ```
+ */
+export function agreementDiagnostic(ipw: Term, ra: Term, aipw: Term): Diagnostic {
+  const se = Math.max(ipw.se ?? 0, aipw.se ?? 0);
+  const gap = Math.abs(ipw.estimate - aipw.estimate);
+  const ok = se > 0 && gap <= 2 * se;
+  return diagnostic(
+    "D_PS_ESTIMATORS_DISAGREE",
+    ok ? "pass" : "warn",
+    { ipw: num(ipw.estimate, 5), ra: num(ra.estimate, 5), aipw: num(aipw.estimate, 5), maxSe: num(se, 5) },
+    ok
+      ? `Weighting (${ipw.estimate.toFixed(4)}), outcome regression (${ra.estimate.toFixed(4)}) and the doubly robust estimate (${aipw.estimate.toFixed(4)}) agree.`
+      : `Weighting gives ${ipw.estimate.toFixed(4)} but the doubly robust estimate is ${aipw.estimate.toFixed(4)} (outcome regression ${ra.estimate.toFixed(4)}): at least one model is misspecified, so trust the doubly robust number only if the outcome model is right.`,
+  );
+}
+
+/**
+ * Informational: how much of the naive difference the adjustment attributes to selection.
+ *
+ * @example
+ * ```ts
+ * import { selectionDiagnostic } from "truelift";
+ * selectionDiagnostic(0.2106, 0.0847, "ATE").message; // "… about 60% of the naive gap is selection …"
+ * ```
+ */
+export function selectionDiagnostic(naive: number, adjusted: number, estimand: string): Diagnostic {
+  const share = naive !== 0 ? (naive - adjusted) / naive : null;
+  return diagnostic(
+    "D_PS_SELECTION",
+    "info",
+    {
+      naive: num(naive, 5),
+      adjusted: num(adjusted, 5),
+      selectionShare: share === null ? null : num(share, 4),
+    },
+    share === null
+      ? `The naive difference is zero; the adjusted ${estimand} is ${adjusted.toFixed(4)}.`
+      : `Opt-in users differ from the rest before any effect: the naive gap is ${naive.toFixed(4)}, the adjusted ${estimand} ${adjusted.toFixed(4)} — about ${Math.round(100 * share)}% of the naive gap is who opts in, not what the feature does.`,
+  );
+}
+
+/**
+ * Informational: the E-value of the headline estimate and of its confidence limit.
+ *
+ * @example
+ * ```ts
+ * import { eValueDiagnostic } from "truelift";
+ * eValueDiagnostic(result.sensitivity.eValue).evidence.point;
+ * ```
+ */
+export function eValueDiagnostic(e: EValueResult): Diagnostic {
+  return diagnostic(
+    "D_PS_EVALUE",
+    "info",
+    {
+      scale: e.scale,
+      riskRatio: num(e.riskRatio, 4),
+      point: num(e.point, 3),
+      ciBound: e.ciBound === null ? null : num(e.ciBound, 3),
+    },
+    `To explain the effect away, an unmeasured confounder would need a risk ratio of at least ${e.point.toFixed(2)} with both opting in and the outcome, beyond the covariates measured${e.ciBound === null ? "" : e.ciBound === 1 ? "; the confidence interval already includes no effect" : `; to move the confidence interval to include no effect, ${e.ciBound.toFixed(2)}`}.`,
+  );
+}
+
+/**
+ * Calibration verdict of the propensity model: warn when the Hosmer–Lemeshow p-value is below 0.01.
+ *
+ * @example
+ * ```ts
+ * import { calibrationDiagnostic } from "truelift";
+ * calibrationDiagnostic(fit).severity; // "pass" on the tutorial data
+ * ```
+ */
+export function calibrationDiagnostic(fit: PropensityModelFit): Diagnostic {
+  const c = fit.calibration;
+  const ok = c.pValue >= 0.01;
+  return diagnostic(
+    "D_PS_CALIBRATION",
+    ok ? "pass" : "warn",
+    { hosmerLemeshow: num(c.hosmerLemeshow, 3), pValue: num(c.pValue, 4), auc: num(fit.auc, 4) },
+    ok
+      ? `The propensity model is well calibrated: within each tenth of predicted scores the share who opted in matches the prediction (Hosmer–Lemeshow p = ${c.pValue.toFixed(3)}); it separates the groups with AUC ${fit.auc.toFixed(3)}.`
+      : `The propensity model's predictions miss the observed opt-in rates in some score deciles (Hosmer–Lemeshow p = ${c.pValue < 0.001 ? "< 0.001" : c.pValue.toFixed(3)}): the model form is probably wrong (missing interactions or non-linear terms).`,
+  );
+}

@@ -1,0 +1,16 @@
+// Worker-thread entry of ipwBootstrapParallel (see ipw-bootstrap.ts): rebuilds the collapsed sample and the
+// logit refitter from the data it is given, runs its range of replicates with the same code as the calling
+// thread, and posts the (ATE, ATT) pairs back.
+import { parentPort, workerData } from "node:worker_threads";
+import { prepareCollapsed, runCollapsed } from "./collapsed-sample.js";
+import type { IpwBootstrapWorkerData } from "./ipw-bootstrap.js";
+import { collapsedLogitRefitter } from "./logit-refit.js";
+
+if (parentPort) {
+  const init = workerData as IpwBootstrapWorkerData;
+  const prep = prepareCollapsed(init.t, init.y, init.columns);
+  const refit = collapsedLogitRefitter(prep.patterns, init.start, init.lambda, 50, prep.rows);
+  const out = new Float64Array(2 * (init.to - init.from));
+  runCollapsed(prep, refit, init.seed, init.from, init.to, out);
+  parentPort.postMessage(out, [out.buffer as ArrayBuffer]);
+}

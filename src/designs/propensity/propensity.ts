@@ -1,0 +1,354 @@
+import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
+import { TrueliftError } from "../../core/errors.js";
+import type { Frame } from "../../core/frame.js";
+import { DIAGNOSTIC_CATALOGUE } from "../../core/messages.js";
+import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
+import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
+import { type BalanceTable, balanceTable } from "./balance.js";
+import {
+  agreementDiagnostic,
+  balanceDiagnostic,
+  calibrationDiagnostic,
+  eValueDiagnostic,
+  overlapDiagnostic,
+  selectionDiagnostic,
+  weightsDiagnostic,
+} from "./diagnostics.js";
+import {
+  type DoublyRobust,
+  doublyRobust,
+  fitOutcomeModels,
+  type RobustnessDemo,
+  robustnessDemo,
+} from "./doubly-robust.js";
+import { type EValueResult, eValueFor } from "./evalue.js";
+import { hajekIpw, type IpwResult, ipwWeights } from "./ipw.js";
+import {
+  type IpwBootstrap,
+  type IpwBootstrapInput,
+  ipwBootstrap,
+  ipwBootstrapParallel,
+} from "./ipw-bootstrap.js";
+import { layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
+import { LOGIT_PROPENSITY, type PropensityModel, type PropensityModelFit } from "./model.js";
+import { naiveDifference, type PropensityNaive } from "./naive.js";
+import {
+  crumpThreshold,
+  type OverlapSummary,
+  overlapSummary,
+  type WeightSummary,
+  weightSummary,
+} from "./overlap.js";
+import { type PropensitySpec, parsePropensitySpec, type ValidPropensitySpec } from "./spec.js";
+
+/** The fitted propensity model as reported. */
+export interface PropensityModelSummary {
+  readonly family: string;
+  readonly penalty: PropensityModelFit["penalty"];
+  readonly coefficients: readonly Term[];
+  readonly auc: number;
+  readonly logLik: number;
+  readonly pseudoR2: number;
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly calibration: PropensityModelFit["calibration"];
+}
+
+/** What trimming did. */
+export interface PropensityTrim {
+  readonly rule: "bounds" | "crump";
+  /** Rows with a score in [lower, upper] were kept. */
+  readonly lower: number;
+  readonly upper: number;
+  readonly dropped: { readonly treated: number; readonly control: number };
+}
+
+/** Everything {@link propensity} returns: plain, frozen, JSON-serialisable data. */
+export interface PropensityResult {
+  readonly method: "propensity";
+  readonly treatment: string;
+  readonly outcome: string;
+  readonly estimand: "ATE" | "ATT";
+  readonly estimator: "ipw" | "ra" | "aipw";
+  /** The headline estimate (estimator × estimand). */
+  readonly estimate: Term;
+  readonly model: PropensityModelSummary;
+  readonly trim: PropensityTrim | null;
+  /** Score distributions by group (before trimming, so the chart can show the bounds). */
+  readonly overlap: OverlapSummary;
+  /** Weight diagnostics on the analysis sample. */
+  readonly weights: WeightSummary;
+  readonly ipw: IpwResult & { readonly bootstrap: IpwBootstrap | null };
+  readonly balance: BalanceTable;
+  readonly doublyRobust: DoublyRobust;
+  readonly demonstration: RobustnessDemo | null;
+  readonly sensitivity: { readonly eValue: EValueResult | null };
+  readonly naive: PropensityNaive;
+  readonly alpha: number;
+  readonly n: {
+    readonly obs: number;
+    readonly treated: number;
+    readonly control: number;
+    readonly dropped: number;
+    readonly droppedReasons: Readonly<Record<string, number>>;
+  };
+  readonly diagnostics: readonly Diagnostic[];
+  readonly provenance: Provenance;
+  /** Propensity scores aligned with the input rows (NaN for trimmed rows). Non-enumerable. */
+  readonly scores: Float64Array;
+}
+
+const FAMILIES: Readonly<Record<string, PropensityModel>> = { logit: LOGIT_PROPENSITY };
+
+/**
+ * Propensity-score analysis of an opt-in feature, from a validated spec to every estimate and check:
+ *
+ * ```
+ * parsePropensitySpec → layoutPropensity (validate, expand covariates, single-covariate separation)
+ *   → propensity model (logit; AUC, calibration) → trimming (bounds or Crump) and refit → overlap, weights
+ *   → Hájek IPW ATE/ATT with M-estimation sandwich SEs (+ refitting bootstrap) → balance (SMDs, variance ratios)
+ *   → regression adjustment and AIPW (influence-function SEs) → demonstration → naive → E-value → diagnostics
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { propensity, loadFrame } from "truelift";
+ * const frame = await loadFrame("saas_llm_logs_seed42.csv");
+ * const res = propensity(frame, {
+ *   treatment: "opt_in_agent_mode", outcome: "task_completed",
+ *   covariates: ["engagement_tier", "query_confidence"],
+ * });
+ * res.naive.difference.estimate; // +0.2106
+ * res.ipw.ate.estimate;          // +0.0848
+ * res.estimate.estimate;         // AIPW ATE ≈ +0.0847
+ * ```
+ * @see Rosenbaum & Rubin (1983), Biometrika 70, 41–55; Lunceford & Davidian (2004), Statistics in Medicine 23,
+ *   2937–2960; Crump, Hotz, Imbens & Mitnik (2009), Biometrika 96, 187–199; Austin & Stuart (2015), "Moving
+ *   towards best practice when using inverse probability of treatment weighting", Statistics in Medicine 34,
+ *   3661–3679.
+ */
+export function propensity(frame: Frame, spec: PropensitySpec): DeepReadonly<PropensityResult> {
+  const run = staged(frame, spec);
+  return run.finish(run.bootstrapInput ? ipwBootstrap(run.bootstrapInput) : null);
+}
+
+/**
+ * {@link propensity} with the refitting bootstrap on worker threads (`threads`, default 2): identical results,
+ * since every replicate draws from its own stream; falls back to this thread where workers are not available.
+ *
+ * @example
+ * ```ts
+ * import { propensityParallel } from "truelift";
+ * const res = await propensityParallel(frame, { ...spec, bootstrap: { reps: 500, seed: 7 } }, { threads: 2 });
+ * res.ipw.bootstrap?.ate.ci; // same interval as propensity(frame, spec)
+ * ```
+ * @see Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 6.
+ */
+export async function propensityParallel(
+  frame: Frame,
+  spec: PropensitySpec,
+  options: { readonly threads?: number } = {},
+): Promise<DeepReadonly<PropensityResult>> {
+  const run = staged(frame, spec);
+  if (!run.bootstrapInput) return run.finish(null);
+  const { threads: _, ...boot } = await ipwBootstrapParallel(run.bootstrapInput, {
+    threads: options.threads ?? 2,
+  });
+  return run.finish(boot);
+}
+
+/** Everything but the bootstrap, then a `finish` that adds it and freezes the result. */
+function staged(
+  frame: Frame,
+  spec: PropensitySpec,
+): {
+  bootstrapInput: IpwBootstrapInput | null;
+  finish: (bootstrap: IpwBootstrap | null) => DeepReadonly<PropensityResult>;
+} {
+  const s = parsePropensitySpec(spec);
+  const alpha = s.alpha ?? 0.05;
+  const estimand = s.estimand ?? "ATE";
+  const estimator = s.estimator ?? "aipw";
+  const family = FAMILIES[s.model?.family ?? "logit"];
+  const fitOptions = {
+    penalty: s.model?.penalty ?? { type: "none" as const },
+    ...(s.model?.maxIter !== undefined ? { maxIter: s.model.maxIter } : {}),
+  };
+  const full = layoutPropensity(frame, s);
+  const fitOn = (l: PropensityLayout) =>
+    family.fit({ treatment: l.treatment, t: l.t, columns: l.ps }, fitOptions);
+  const firstFit = fitOn(full);
+  const overlap = overlapSummary(firstFit.scores, full.t, s.overlapBins ?? 20);
+  const diagnostics: Diagnostic[] = [...firstFit.diagnostics];
+
+  // Trimming: drop rows outside the bounds and refit on the rest.
+  let layout = full;
+  let fit = firstFit;
+  let trim: PropensityTrim | null = null;
+  const rule = s.trim?.rule ?? "none";
+  if (s.trim && s.trim.rule !== "none") {
+    const [lower, upper] = trimBounds(s.trim, firstFit.scores);
+    const keep: number[] = [];
+    let dt = 0;
+    let dc = 0;
+    for (let i = 0; i < full.n; i++) {
+      const p = firstFit.scores[i];
+      if (p >= lower && p <= upper) keep.push(i);
+      else if (full.t[i] === 1) dt++;
+      else dc++;
+    }
+    trim = { rule: s.trim.rule, lower, upper, dropped: { treated: dt, control: dc } };
+    const k = full.ps.length + 1;
+    if (full.n1 - dt <= 1 || full.n0 - dc <= 1 || keep.length <= k + 1) {
+      throw new TrueliftError(
+        "E_PS_NO_OVERLAP",
+        `No overlap left after trimming to propensity scores in [${lower.toFixed(4)}, ${upper.toFixed(4)}]: ${full.n1 - dt} opt-in and ${full.n0 - dc} comparison rows remain.`,
+        { details: { rule, lower, upper, treatedLeft: full.n1 - dt, controlLeft: full.n0 - dc } },
+      );
+    }
+    if (dt + dc > 0) {
+      layout = subsetLayout(full, Int32Array.from(keep));
+      fit = fitOn(layout);
+      diagnostics.push(...fit.diagnostics);
+    }
+    diagnostics.push(
+      diagnostic(
+        "D_PS_TRIMMED",
+        "info",
+        {
+          rule,
+          lower: Number(lower.toFixed(6)),
+          upper: Number(upper.toFixed(6)),
+          droppedTreated: dt,
+          droppedControl: dc,
+        },
+        dt + dc > 0
+          ? `Trimming (${rule === "crump" ? "Crump et al. rule" : "user bounds"}) kept users with propensity scores in [${lower.toFixed(3)}, ${upper.toFixed(3)}], dropping ${dt} opt-in and ${dc} comparison users; the estimates describe the users who remain.`
+          : `Trimming (${rule === "crump" ? "Crump et al. rule" : "user bounds"}) to [${lower.toFixed(3)}, ${upper.toFixed(3)}] dropped nobody.`,
+      ),
+    );
+  }
+  const { t, y } = layout;
+  const p = fit.scores;
+  const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20);
+  const weights = weightSummary(p, t);
+  const ipw = hajekIpw(t, y, p, fit.equations, alpha);
+  const bootstrapInput: IpwBootstrapInput | null =
+    s.bootstrap && s.bootstrap !== undefined
+      ? {
+          treatment: layout.treatment,
+          t,
+          y,
+          columns: layout.ps,
+          fit,
+          model: family,
+          reps: s.bootstrap.reps ?? 500,
+          seed: s.bootstrap.seed,
+          alpha,
+        }
+      : null;
+  const balance = balanceTable(layout.balance, t, ipwWeights(p, t, "ATE"), ipwWeights(p, t, "ATT"), {
+    threshold: s.balance?.threshold ?? 0.1,
+    estimand,
+    denominator: s.balance?.denominator ?? "pooled",
+  });
+  const dr = doublyRobust(t, y, p, fitOutcomeModels(layout.om, t, y), layout.om, alpha);
+  const misspecify = s.misspecify ?? "none";
+  const demonstration = misspecify === "none" ? null : robustnessDemo(misspecify, t, y, p, layout.om, alpha);
+  const naive = naiveDifference(t, y, alpha);
+
+  const pick = { ipw: ipw, ra: dr.ra, aipw: dr.aipw }[estimator];
+  const estimate = estimand === "ATE" ? pick.ate : pick.att;
+  const baseline = estimand === "ATE" ? ipw.means.controlAte : ipw.means.controlAtt;
+  const eValue = layout.binaryOutcome
+    ? eValueFor(estimate, { scale: "risk", baseline })
+    : eValueFor(estimate, { scale: "smd", sd: sampleSd(y) });
+
+  diagnostics.push(overlapDiagnostic(analysisOverlap));
+  diagnostics.push(weightsDiagnostic(weights, estimand));
+  diagnostics.push(balanceDiagnostic(balance));
+  diagnostics.push(calibrationDiagnostic(fit));
+  diagnostics.push(
+    estimand === "ATE"
+      ? agreementDiagnostic(ipw.ate, dr.ra.ate, dr.aipw.ate)
+      : agreementDiagnostic(ipw.att, dr.ra.att, dr.aipw.att),
+  );
+  diagnostics.push(selectionDiagnostic(naive.difference.estimate, estimate.estimate, estimand));
+  if (eValue) diagnostics.push(eValueDiagnostic(eValue));
+  const scores = new Float64Array(frame.nrows).fill(Number.NaN);
+  for (let i = 0; i < layout.n; i++) scores[layout.rows[i]] = p[i];
+  const dropped = full.n - layout.n;
+  const finish = (bootstrap: IpwBootstrap | null): DeepReadonly<PropensityResult> => {
+    const all = [...diagnostics];
+    if (bootstrap && bootstrap.failed > 0) {
+      all.push(
+        diagnostic(
+          "D_PS_BOOTSTRAP_FAILED",
+          "warn",
+          { failed: bootstrap.failed, reps: bootstrap.reps },
+          `${bootstrap.failed} of ${bootstrap.reps} bootstrap replicates could not refit the propensity model and were dropped. ${DIAGNOSTIC_CATALOGUE.D_PS_BOOTSTRAP_FAILED}`,
+        ),
+      );
+    }
+
+    const result: Omit<PropensityResult, "scores"> = {
+      method: "propensity",
+      treatment: layout.treatment,
+      outcome: layout.outcome,
+      estimand,
+      estimator,
+      estimate,
+      model: {
+        family: fit.family,
+        penalty: fit.penalty,
+        coefficients: fit.coefficients,
+        auc: fit.auc,
+        logLik: fit.logLik,
+        pseudoR2: fit.pseudoR2,
+        converged: fit.converged,
+        iterations: fit.iterations,
+        calibration: fit.calibration,
+      },
+      trim,
+      overlap,
+      weights,
+      ipw: { ...ipw, bootstrap },
+      balance,
+      doublyRobust: dr,
+      demonstration,
+      sensitivity: { eValue },
+      naive,
+      alpha,
+      n: {
+        obs: layout.n,
+        treated: layout.n1,
+        control: layout.n0,
+        dropped,
+        droppedReasons: dropped > 0 ? { trimmed: dropped } : {},
+      },
+      diagnostics: all,
+      provenance: { spec: s as unknown as Json, engine: "memory", version: LINEAR_MODEL_VERSION },
+    };
+    Object.defineProperty(result, "scores", { value: scores, enumerable: false });
+    return deepFreeze(result as PropensityResult);
+  };
+  return { bootstrapInput, finish };
+}
+
+function trimBounds(
+  trim: Exclude<ValidPropensitySpec["trim"], undefined>,
+  p: Float64Array,
+): [number, number] {
+  if (trim.rule === "bounds") return [trim.lower, trim.upper];
+  const a = crumpThreshold(p);
+  return [a, 1 - a];
+}
+
+function sampleSd(y: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < y.length; i++) m += y[i];
+  m /= y.length;
+  let ss = 0;
+  for (let i = 0; i < y.length; i++) ss += (y[i] - m) ** 2;
+  return Math.sqrt(ss / (y.length - 1));
+}

@@ -1,0 +1,54 @@
+import type { ReportMeta } from "./report-types.js";
+import type { ReportView } from "./report-view.js";
+
+/** JSON.stringify replacer: typed arrays become plain arrays (results may hold Float64Array scores). */
+function plain(_key: string, value: unknown): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number>);
+  }
+  return value;
+}
+
+/**
+ * Renders results.json from the same section views as the HTML and Markdown: the report metadata, then per
+ * analysis the headline numbers (exact values with the display text), the verdict, checks, next steps, chart
+ * specs, provenance and the full design result. Non-finite numbers serialise as null; typed arrays as arrays.
+ *
+ * @example
+ * ```ts
+ * import { renderJson, reportView } from "truelift";
+ * JSON.parse(renderJson([reportView(analysis)], meta)).analyses[0].numbers;
+ * ```
+ */
+export function renderJson(views: readonly ReportView[], meta: ReportMeta): string {
+  const doc = {
+    format: "truelift-report",
+    formatVersion: 1,
+    meta,
+    analyses: views.map((v) => {
+      const a = v.analysis;
+      return {
+        id: a.id,
+        title: a.title,
+        design: a.design,
+        question: a.question,
+        sentence: v.sentence,
+        estimate: a.estimate,
+        naive: a.naive,
+        truth: a.truth ?? null,
+        ciCoversTruth: v.ciCoversTruth,
+        numbers: v.numbers,
+        verdict: v.verdict,
+        counts: v.counts,
+        diagnostics: a.diagnostics,
+        nextSteps: v.nextSteps,
+        lines: a.lines,
+        charts: a.charts,
+        provenance: a.provenance,
+        alpha: a.alpha,
+        result: a.result,
+      };
+    }),
+  };
+  return `${JSON.stringify(doc, plain, 2)}\n`;
+}

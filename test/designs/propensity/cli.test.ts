@@ -1,0 +1,91 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../cli/run-cli.js";
+import { fixturePath } from "../../helpers/fixture.js";
+
+const cwd = mkdtempSync(join(tmpdir(), "truelift-psm-"));
+const FIXTURE = fixturePath("saas_llm_logs_seed42.csv.gz");
+const ARGS = [
+  FIXTURE,
+  "--treatment",
+  "opt_in_agent_mode",
+  "--outcome",
+  "task_completed",
+  "--covariates",
+  "engagement_tier,query_confidence",
+];
+
+describe("truelift propensity / psm", () => {
+  it("prints the headline, the IPW estimates, the naive contrast and the diagnostics", async () => {
+    const run = await runCli(["propensity", ...ARGS], { cwd });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Effect \(AIPW, ATE\)\s+\+0\.0847 {2}SE 0\.0057/);
+    expect(run.stdout).toMatch(/IPW ATE \(sandwich\)\s+\+0\.0848/);
+    expect(run.stdout).toMatch(/IPW ATT \(sandwich\)\s+\+0\.0767/);
+    expect(run.stdout).toMatch(/Naive difference\s+\+0\.2106/);
+    expect(run.stdout).toMatch(/AUC 0\.744/);
+    expect(run.stdout).toMatch(/\[pass\] After weighting, the groups look alike/);
+    expect(run.stdout.trimEnd().split("\n").length).toBeLessThanOrEqual(32);
+  });
+
+  it("alias psm, JSON output and --print-spec", async () => {
+    const json = await runCli(
+      ["psm", ...ARGS, "--estimand", "ATT", "--estimator", "ipw", "--format", "json"],
+      {
+        cwd,
+      },
+    );
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    const result = out.data?.result ?? out.result;
+    expect(result.estimate.estimate.toFixed(4)).toBe("0.0767");
+    const spec = await runCli(
+      [
+        "psm",
+        ...ARGS,
+        "--trim",
+        "0.05:0.95",
+        "--penalty-c",
+        "1",
+        "--covariates",
+        "engagement_tier,a:b",
+        "--print-spec",
+        "--format",
+        "json",
+      ],
+      { cwd },
+    );
+    expect(spec.code).toBe(0);
+    const canonical = JSON.parse(spec.stdout);
+    const s = canonical.data ?? canonical;
+    expect(s.trim).toEqual({ rule: "bounds", lower: 0.05, upper: 0.95 });
+    expect(s.model).toEqual({ penalty: { type: "l2", C: 1 } });
+    expect(s.covariates).toEqual(["engagement_tier", { interaction: ["a", "b"] }]);
+  });
+
+  it("usage errors", async () => {
+    const noSeed = await runCli(["propensity", ...ARGS, "--bootstrap", "10"], { cwd });
+    expect(noSeed.code).toBe(2);
+    expect(noSeed.stderr).toMatch(/--seed/);
+    const missing = await runCli(["propensity", FIXTURE, "--treatment", "opt_in_agent_mode"], { cwd });
+    expect(missing.code).toBe(2);
+    const notBinary = await runCli(
+      [
+        "propensity",
+        FIXTURE,
+        "--treatment",
+        "signup_week",
+        "--outcome",
+        "task_completed",
+        "--covariates",
+        "engagement_tier",
+      ],
+      { cwd },
+    );
+    expect(notBinary.code).toBe(3);
+    expect(notBinary.stderr).toMatch(/0\/1/);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, test } from "vitest";
+import { z } from "zod";
+import { TrueliftError } from "../../../src/core/errors.js";
+import { Frame } from "../../../src/core/frame.js";
+import {
+  PROPENSITY_SPEC_SCHEMA,
+  parsePropensitySpec,
+  propensity,
+} from "../../../src/designs/propensity/index.js";
+import { errorCode } from "../../helpers/error-code.js";
+
+function frame(overrides: Record<string, (number | string | null)[]> = {}): Frame {
+  const n = 40;
+  const d = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  return Frame.fromObject({
+    d,
+    y: Array.from({ length: n }, (_, i) => (i * 7) % 5),
+    x: Array.from({ length: n }, (_, i) => ((i * 13) % 17) / 17),
+    tier: Array.from({ length: n }, (_, i) => ["a", "b", "c"][Math.floor(i / 3) % 3]),
+    ...overrides,
+  });
+}
+const spec = { treatment: "d", outcome: "y", covariates: ["x", "tier"] };
+
+function thrown(f: () => unknown): TrueliftError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof TrueliftError) return e;
+    throw e;
+  }
+  throw new Error("did not throw");
+}
+
+describe("propensity errors by code", () => {
+  test("a valid small frame runs", () => {
+    expect(propensity(frame(), spec).n.obs).toBe(40);
+  });
+  test("treatment not 0/1", () => {
+    const e = thrown(() => propensity(frame({ d: Array.from({ length: 40 }, (_, i) => i % 3) }), spec));
+    expect(e.code).toBe("E_NOT_BINARY");
+    expect(e.message).toContain("'d'");
+  });
+  test("one arm empty", () => {
+    const e = thrown(() => propensity(frame({ d: new Array(40).fill(0) }), spec));
+    expect(e.code).toBe("E_CONSTANT_TREATMENT");
+    expect(e.message).toContain("no opt-in");
+  });
+  test("perfect separation names the covariate", () => {
+    const d = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const tier = d.map((v, i) => (v === 1 && i % 2 === 0 ? "vip" : ["a", "b", "c"][Math.floor(i / 3) % 3]));
+    const e = thrown(() => propensity(frame({ d, tier }), spec));
+    expect(e.code).toBe("E_PERFECT_SEPARATION");
+    expect(e.message).toContain("'tier'");
+    expect(e.details.level).toBe("vip");
+    const x = d.map((v, i) => (v === 1 ? 10 + i : i / 40));
+    const e2 = thrown(() => propensity(frame({ x }), spec));
+    expect(e2.code).toBe("E_PERFECT_SEPARATION");
+    expect(e2.details.covariate).toBe("x");
+  });
+  test("no overlap after trimming", () => {
+    const e = thrown(() =>
+      propensity(frame(), { ...spec, trim: { rule: "bounds", lower: 0.45, upper: 0.55 } }),
+    );
+    expect(e.code).toBe("E_PS_NO_OVERLAP");
+    expect(e.hint).toMatch(/Loosen/);
+  });
+  test("the spec schema publishes as JSON Schema", () => {
+    const schema = z.toJSONSchema(PROPENSITY_SPEC_SCHEMA) as { required?: string[] };
+    expect(schema.required).toEqual(["treatment", "outcome", "covariates"]);
+  });
+  test("spec, columns and values", () => {
+    expect(errorCode(() => parsePropensitySpec({ treatment: "d", outcome: "y", covariates: [] }))).toBe(
+      "E_INVALID_SPEC",
+    );
+    expect(
+      thrown(() => parsePropensitySpec({ ...spec, trim: { rule: "bounds", lower: 0.7, upper: 0.9 } }))
+        .message,
+    ).toContain("spec.trim");
+    expect(errorCode(() => propensity(frame(), { ...spec, covariates: ["nope"] }))).toBe("E_COLUMN_MISSING");
+    expect(errorCode(() => propensity(frame({ y: new Array(40).fill("a") }), spec))).toBe("E_COLUMN_TYPE");
+    const yMissing: (number | null)[] = Array.from({ length: 40 }, (_, i) => i % 2);
+    yMissing[3] = null;
+    expect(errorCode(() => propensity(frame({ y: yMissing }), spec))).toBe("E_MISSING_VALUES");
+    expect(
+      errorCode(() =>
+        propensity(frame(), {
+          ...spec,
+          covariates: [{ column: "tier", kind: "categorical", reference: "zz" }],
+        }),
+      ),
+    ).toBe("E_UNKNOWN_LEVEL");
+  });
+});

@@ -1,0 +1,234 @@
+import { describe, expect, test } from "vitest";
+import { propensity } from "../../../src/designs/propensity/index.js";
+import { expectClose, TOL } from "../../helpers/expect-close.js";
+import { saasFixture } from "../../helpers/fixture.js";
+import { loadGolden } from "../../helpers/golden.js";
+import { LALONDE_COVARIATES, lalondeFrame } from "./lalonde.js";
+
+const SPEC = {
+  treatment: "opt_in_agent_mode",
+  outcome: "task_completed",
+  covariates: ["engagement_tier", "query_confidence"],
+};
+
+interface BalanceGolden {
+  covariate: string;
+  smdRaw: number;
+  smdAte: number;
+  smdAtt: number;
+  varianceRatioRaw: number | null;
+  varianceRatioAte: number | null;
+  varianceRatioAtt: number | null;
+}
+interface PythonGolden {
+  names: string[];
+  coefficients: number[];
+  auc: number;
+  ipwAteWls: number;
+  ipwAttWls: number;
+  ipwAte: number;
+  ipwAteSe: number;
+  ipwAtt: number;
+  ipwAttSe: number;
+  naive: number;
+  raAte: number;
+  raAteSe: number;
+  raAtt: number;
+  raAttSe: number;
+  aipwAte: number;
+  aipwAteSe: number;
+  aipwAtt: number;
+  aipwAttSe: number;
+  balancePooled: BalanceGolden[];
+  balanceTreated: BalanceGolden[];
+  crumpAlpha: number;
+  eValueAteRisk: number;
+  essAte: { treated: number; control: number };
+  essAtt: { control: number };
+  l2?: PythonGolden;
+}
+
+/** SEs from the finite-difference sandwich of the golden script: agreement to ~1e-8 relative. */
+const SANDWICH = { rtol: 1e-6, atol: 0 };
+/** The unpenalised MLE from two Newton solvers: the acceptance asks for 1e-6. */
+const COEF = { rtol: 1e-8, atol: 1e-9 };
+
+describe("propensity on the tutorial fixture (acceptance numbers)", () => {
+  const res = propensity(saasFixture(), SPEC);
+  const g = loadGolden<PythonGolden>("propensity", "fixture").expected;
+
+  test("printed acceptance values", () => {
+    expect(res.naive.difference.estimate.toFixed(4)).toBe("0.2106");
+    expect(res.model.auc.toFixed(3)).toBe("0.744");
+    expect(res.ipw.ate.estimate.toFixed(4)).toBe("0.0848");
+    expect(res.ipw.att.estimate.toFixed(4)).toBe("0.0767");
+    expect(res.doublyRobust.aipw.ate.estimate.toFixed(4)).toBe("0.0847");
+    const heavy = res.balance.rows.find((r) => r.covariate === "engagement_tier[heavy]");
+    const qc = res.balance.rows.find((r) => r.covariate === "query_confidence");
+    expect(heavy?.smdRaw?.toFixed(3)).toBe("0.742");
+    expect(qc?.smdRaw?.toFixed(3)).toBe("-0.032");
+    expect(Math.abs(heavy?.smdAte ?? 1)).toBeLessThan(0.01);
+    expect(res.estimand).toBe("ATE");
+    expect(res.estimator).toBe("aipw");
+    expect(res.estimate).toEqual(res.doublyRobust.aipw.ate);
+  });
+
+  test("coefficients and AUC against statsmodels / numpy", () => {
+    expect(res.model.coefficients.map((c) => c.name)).toEqual(g.names);
+    expectClose(
+      res.model.coefficients.map((c) => c.estimate),
+      [0.747054, -2.598069, -1.21044, -0.198849],
+      { atol: 1e-6 },
+    );
+    expectClose(
+      res.model.coefficients.map((c) => c.estimate),
+      g.coefficients,
+      COEF,
+    );
+    expectClose(res.model.auc, g.auc, TOL.estimate);
+  });
+
+  test("IPW equals the weighted-regression slope; sandwich SEs match the stacked M-estimator", () => {
+    expectClose(res.ipw.ate.estimate, g.ipwAteWls, TOL.estimate);
+    expectClose(res.ipw.att.estimate, g.ipwAttWls, TOL.estimate);
+    expectClose(res.ipw.ate.se, g.ipwAteSe, SANDWICH);
+    expectClose(res.ipw.att.se, g.ipwAttSe, SANDWICH);
+    expectClose(res.naive.difference.estimate, g.naive, TOL.estimate);
+  });
+
+  test("regression adjustment and AIPW against numpy / statsmodels", () => {
+    const dr = res.doublyRobust;
+    expectClose(dr.ra.ate.estimate, g.raAte, TOL.estimate);
+    expectClose(dr.ra.att.estimate, g.raAtt, TOL.estimate);
+    expectClose(dr.aipw.ate.estimate, g.aipwAte, TOL.estimate);
+    expectClose(dr.aipw.att.estimate, g.aipwAtt, TOL.estimate);
+    expectClose(dr.ra.ate.se, g.raAteSe, SANDWICH);
+    expectClose(dr.ra.att.se, g.raAttSe, SANDWICH);
+    expectClose(dr.aipw.ate.se, g.aipwAteSe, TOL.se);
+    expectClose(dr.aipw.att.se, g.aipwAttSe, TOL.se);
+  });
+
+  test("balance table (cobalt conventions) and weights", () => {
+    expect(res.balance.denominator).toBe("pooled");
+    expect(res.balance.rows.map((r) => r.covariate)).toEqual(g.balancePooled.map((r) => r.covariate));
+    for (const [i, row] of g.balancePooled.entries()) {
+      const { covariate: _, ...nums } = row;
+      expectClose(res.balance.rows[i], nums, TOL.estimate, row.covariate);
+    }
+    expectClose(res.weights.ATE.treated.ess, g.essAte.treated, TOL.estimate);
+    expectClose(res.weights.ATE.control.ess, g.essAte.control, TOL.estimate);
+    expectClose(res.weights.ATT.control.ess, g.essAtt.control, TOL.estimate);
+    expect(res.diagnostics.find((d) => d.code === "D_PS_BALANCE")?.severity).toBe("pass");
+    expect(res.diagnostics.find((d) => d.code === "D_PS_OVERLAP")?.severity).toBe("pass");
+  });
+
+  test("L2 (C = 1) option: +0.0849 / +0.0768", () => {
+    const l2 = propensity(saasFixture(), { ...SPEC, model: { penalty: { type: "l2", C: 1 } } });
+    const gl = g.l2 as PythonGolden;
+    expect(l2.ipw.ate.estimate.toFixed(4)).toBe("0.0849");
+    expect(l2.ipw.att.estimate.toFixed(4)).toBe("0.0768");
+    expectClose(
+      l2.model.coefficients.map((c) => c.estimate),
+      gl.coefficients,
+      COEF,
+    );
+    expectClose(l2.ipw.ate.estimate, gl.ipwAteWls, TOL.estimate);
+    expectClose(l2.ipw.ate.se, gl.ipwAteSe, SANDWICH);
+    expectClose(l2.ipw.att.se, gl.ipwAttSe, SANDWICH);
+  });
+
+  test("E-value of the IPW ATE on the risk-ratio scale", () => {
+    const ipw = propensity(saasFixture(), { ...SPEC, estimator: "ipw" });
+    expectClose(ipw.sensitivity.eValue?.point, g.eValueAteRisk, TOL.estimate);
+    expect(ipw.sensitivity.eValue?.ciBound).toBeGreaterThan(1);
+    expect(ipw.sensitivity.eValue?.ciBound).toBeLessThan(ipw.sensitivity.eValue?.point as number);
+  });
+
+  test("result is frozen, JSON-serialisable, with scores aligned to rows", () => {
+    expect(Object.isFrozen(res)).toBe(true);
+    expect(Object.isFrozen(res.balance.rows[0])).toBe(true);
+    const json = JSON.parse(JSON.stringify(res));
+    expect(json.scores).toBeUndefined();
+    expect(res.scores.length).toBe(50_000);
+    expect(res.provenance.engine).toBe("memory");
+    expect(res.overlap.bins.length).toBe(40);
+    expect(res.model.calibration.bins.length).toBe(10);
+    expect(JSON.stringify(res)).not.toContain("NaN");
+  });
+});
+
+describe("propensity on MatchIt's lalonde", () => {
+  const frame = lalondeFrame();
+  const spec = { treatment: "treat", outcome: "re78", covariates: LALONDE_COVARIATES };
+  const res = propensity(frame, spec);
+  const g = loadGolden<PythonGolden>("propensity", "lalonde_python").expected;
+  const r = loadGolden<{
+    coefficients: Record<string, number>;
+    balanceAtt: { covariate: string[]; smd: number[]; varianceRatio: (number | null)[] };
+    balanceAte: { covariate: string[]; smd: number[]; varianceRatio: (number | null)[] };
+    ipwAte: number;
+    ipwAtt: number;
+  }>("propensity", "lalonde_matchit").expected;
+
+  test("propensity coefficients against R glm", () => {
+    const rName = (n: string) =>
+      n === "Intercept" ? "(Intercept)" : n.startsWith("C(race)[T.") ? `race${n.slice(10, -1)}` : n;
+    for (const c of res.model.coefficients) {
+      expectClose(c.estimate, r.coefficients[rName(c.name)], { rtol: 1e-6, atol: 1e-12 }, c.name);
+    }
+    expectClose(
+      res.model.coefficients.map((c) => c.estimate),
+      g.coefficients,
+      COEF,
+    );
+  });
+
+  test("IPW ATE / ATT against R lm(weights) and the sandwich against numpy", () => {
+    expectClose(res.ipw.ate.estimate, r.ipwAte, { rtol: 1e-6 });
+    expectClose(res.ipw.att.estimate, r.ipwAtt, { rtol: 1e-6 });
+    expectClose(res.ipw.ate.estimate, g.ipwAteWls, TOL.estimate);
+    expectClose(res.ipw.ate.se, g.ipwAteSe, SANDWICH);
+    expectClose(res.ipw.att.se, g.ipwAttSe, SANDWICH);
+    expectClose(res.doublyRobust.ra.ate.se, g.raAteSe, SANDWICH);
+    expectClose(res.doublyRobust.ra.att.se, g.raAttSe, SANDWICH);
+    expectClose(res.doublyRobust.aipw.ate.estimate, g.aipwAte, TOL.estimate);
+    expectClose(res.doublyRobust.aipw.att.se, g.aipwAttSe, TOL.se);
+  });
+
+  test("SMDs against MatchIt (ATT: treated SD; ATE: pooled SD) and variance ratios", () => {
+    const att = propensity(frame, { ...spec, estimand: "ATT", balance: { denominator: "treated" } });
+    const name = (c: string) => c.replace(/^race\[(.*)\]$/, "race$1");
+    for (const [table, golden] of [
+      [att.balance, r.balanceAtt],
+      [res.balance, r.balanceAte],
+    ] as const) {
+      for (const row of table.rows) {
+        const j = golden.covariate.indexOf(name(row.covariate));
+        expect(j, row.covariate).toBeGreaterThanOrEqual(0);
+        expectClose(row.smdRaw, golden.smd[j], { rtol: 1e-8, atol: 1e-12 }, row.covariate);
+        if (!row.binary)
+          expectClose(row.varianceRatioRaw, golden.varianceRatio[j], { rtol: 1e-8 }, row.covariate);
+      }
+    }
+    for (const [i, row] of g.balanceTreated.entries()) {
+      const { covariate: _, ...nums } = row;
+      expectClose(att.balance.rows[i], nums, TOL.estimate, row.covariate);
+    }
+    expect(res.diagnostics.find((d) => d.code === "D_PS_OVERLAP")?.severity).not.toBe("pass");
+  });
+
+  test("Crump trimming threshold and refit", () => {
+    const trimmed = propensity(frame, { ...spec, trim: { rule: "crump" } });
+    expectClose(trimmed.trim?.lower, g.crumpAlpha, TOL.estimate);
+    expectClose(trimmed.trim?.upper, 1 - g.crumpAlpha, TOL.estimate);
+    const dropped = (trimmed.trim?.dropped.treated ?? 0) + (trimmed.trim?.dropped.control ?? 0);
+    expect(dropped).toBeGreaterThan(0);
+    expect(trimmed.n.obs + dropped).toBe(frame.nrows);
+    expect(trimmed.n.droppedReasons).toEqual({ trimmed: dropped });
+    expect(trimmed.diagnostics.some((d) => d.code === "D_PS_TRIMMED")).toBe(true);
+    expect(Number.isNaN(trimmed.scores[trimmed.scores.findIndex((v) => Number.isNaN(v))])).toBe(true);
+    const bounds = propensity(frame, { ...spec, trim: { rule: "bounds", lower: 0.05, upper: 0.95 } });
+    expect(bounds.trim?.lower).toBe(0.05);
+    expect(bounds.n.obs).toBeLessThan(frame.nrows);
+  });
+});
