@@ -146,7 +146,10 @@ function parts<D extends ReportDesign>(design: D, result: ReportDesignResults[D]
         outcome: r.outcome,
         lines: s.lines,
         naive: { label: "Treated minus untreated (raw difference)", estimate: r.naive.difference.estimate },
-        charts: { estimates: propensityEstimatesChart(r) },
+        charts: {
+          ...(r.charts as unknown as Record<string, ChartSpec | null>),
+          estimates: propensityEstimatesChart(r),
+        },
       };
     }
     default:
@@ -158,7 +161,7 @@ function parts<D extends ReportDesign>(design: D, result: ReportDesignResults[D]
  * Turns a design result into a report section ({@link ReportAnalysis}): the headline estimate, the design's
  * summary lines, the naive contrast (DiD: treated before/after; cluster: user-level comparison; synth: treated
  * before/after; RD: treated vs untreated rows; propensity: raw difference), every diagnostic, the result's
- * charts (titled from their specs; propensity: `propensityEstimatesChart`), and provenance. `nextSteps` is left for the renderers to derive.
+ * charts (titled from their specs; propensity adds `propensityEstimatesChart`), and provenance. `nextSteps` is left for the renderers to derive.
  *
  * @example
  * ```ts

@@ -1,5 +1,6 @@
 // Propensity scores for opt-in features: the design's public API.
 export * from "./balance.js";
+export * from "./charts.js";
 export * from "./collapsed-sample.js";
 export * from "./covariates.js";
 export * from "./diagnostics.js";

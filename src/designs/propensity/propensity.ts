@@ -6,6 +6,12 @@ import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } 
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import { type BalanceTable, balanceTable } from "./balance.js";
 import {
+  type PropensityCharts,
+  propensityLovePlot,
+  propensityOverlapChart,
+  propensityWeightChart,
+} from "./charts.js";
+import {
   agreementDiagnostic,
   balanceDiagnostic,
   calibrationDiagnostic,
@@ -84,6 +90,8 @@ export interface PropensityResult {
   readonly demonstration: RobustnessDemo | null;
   readonly sensitivity: { readonly eValue: EValueResult | null };
   readonly naive: PropensityNaive;
+  /** Vega-Lite specs: overlap histogram with trimming bounds, love plot, weight distribution. */
+  readonly charts: PropensityCharts;
   readonly alpha: number;
   readonly n: {
     readonly obs: number;
@@ -318,6 +326,11 @@ function staged(
       demonstration,
       sensitivity: { eValue },
       naive,
+      charts: {
+        overlap: propensityOverlapChart(overlap, { trim }),
+        love: propensityLovePlot(balance),
+        weights: propensityWeightChart(weights, estimand),
+      },
       alpha,
       n: {
         obs: layout.n,
