@@ -18,7 +18,10 @@ import { runCli } from "../cli/run-cli.js";
 const CHROMIUM = process.env.TRUELIFT_CHROMIUM ?? "/usr/bin/chromium";
 const SKIP = process.env.TRUELIFT_SKIP_BROWSER === "1";
 const here = dirname(fileURLToPath(import.meta.url));
-const SCREENSHOTS = join(here, "..", "..", "docs", "screenshots");
+// README screenshots are refreshed only on request (TRUELIFT_SCREENSHOTS=1), so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.TRUELIFT_SCREENSHOTS
+  ? join(here, "..", "..", "docs", "screenshots")
+  : mkdtempSync(join(tmpdir(), "truelift-screenshots-"));
 const PAYLOAD = "<img src=x onerror=alert(1)>";
 
 interface Watched {
@@ -134,7 +137,7 @@ describe.skipIf(SKIP)("the demo report in headless Chromium", () => {
     await w.page.close();
   });
 
-  it("saves small screenshots for the README under docs/screenshots/", async () => {
+  it("saves small screenshots (docs/screenshots/ with TRUELIFT_SCREENSHOTS=1)", async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const w = await open(reportUrl);
     const top = join(SCREENSHOTS, "demo-report.png");
