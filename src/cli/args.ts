@@ -141,3 +141,45 @@ export function parseList(value: unknown): string[] {
 export function usage(message: string, hint?: string): TrueliftError {
   return new TrueliftError("E_USAGE", message, hint === undefined ? {} : { hint });
 }
+
+/**
+ * A string option's value, or undefined when the flag was not given (or given without a value).
+ *
+ * @example
+ * ```ts
+ * optionString("task_completed"); // "task_completed"
+ * optionString(true);             // undefined
+ * ```
+ */
+export function optionString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * A number option, with a usage error naming the flag when the text is not a finite number.
+ *
+ * @example
+ * ```ts
+ * optionNumber("--cutoff", "0.85"); // 0.85
+ * optionNumber("--cutoff", "abc");  // throws E_USAGE
+ * ```
+ */
+export function optionNumber(option: string, value: unknown): number {
+  const x = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(x)) {
+    throw usage(`${option} must be a number, got '${String(value)}'.`);
+  }
+  return x;
+}
+
+/**
+ * {@link optionNumber} for an optional flag: undefined when it was not given.
+ *
+ * @example
+ * ```ts
+ * optionalNumber("--alpha", undefined); // undefined
+ * ```
+ */
+export function optionalNumber(option: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : optionNumber(option, value);
+}

@@ -1,5 +1,3 @@
-import { resolve } from "node:path";
-import { hashFile, loadFrame } from "../../data/index.js";
 import {
   DID_CONTROL_GROUPS,
   DID_EST_METHODS,
@@ -8,9 +6,17 @@ import {
   did,
   parseDidSpec,
 } from "../../designs/did/index.js";
-import { didSummary, summaryMarkdown, summaryText } from "../../report/did-summary.js";
-import { parseChoice, parseInteger, parseList, usage } from "../args.js";
+import { didSummary } from "../../report/did-summary.js";
+import {
+  optionalNumber as number,
+  parseChoice,
+  parseInteger,
+  parseList,
+  optionString as str,
+  usage,
+} from "../args.js";
 import { defineCommand } from "../command.js";
+import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
 
 /**
  * `truelift did`: difference-in-differences on a data file — 2×2 table, regression DiD with CR1 SEs, TWFE,
@@ -93,42 +99,14 @@ export default defineCommand({
       flags: "--bootstrap <reps>",
       description: "staggered: multiplier-bootstrap replicates (uses --seed)",
     },
-    printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
+    printSpec: PRINT_SPEC_ARG,
   },
   async run({ positionals, options, global, io }) {
     const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) {
-      const canonical = parseDidSpec(spec);
-      return {
-        data: canonical as never,
-        text: () => JSON.stringify(canonical, null, 2),
-        markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
-      };
-    }
-    const path = resolve(io.cwd, positionals[0] as string);
-    const frame = await loadFrame(path);
-    const result = did(frame, spec);
-    const sha256 = await hashFile(path);
-    const summary = didSummary(result);
-    return {
-      data: { command: "did", source: positionals[0] as string, sha256, result: result as never },
-      text: () => summaryText(summary),
-      markdown: () => summaryMarkdown(summary),
-    };
+    if (options.printSpec === true) return specOutput(parseDidSpec(spec));
+    return analyzeFile("did", positionals[0] as string, io.cwd, (frame) => did(frame, spec), didSummary);
   },
 });
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-function number(option: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
-    throw usage(`${option} must be a number, got '${String(v)}'.`);
-  return x;
-}
 
 function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefined): DidSpec {
   const outcome = str(o.outcome);

@@ -1,5 +1,3 @@
-import { resolve } from "node:path";
-import { hashFile, loadFrame } from "../../data/index.js";
 import {
   type PropensityCovariate,
   type PropensitySpec,
@@ -11,10 +9,17 @@ import {
   propensity,
   propensityParallel,
 } from "../../designs/propensity/index.js";
-import { summaryMarkdown, summaryText } from "../../report/did-summary.js";
 import { propensitySummary } from "../../report/propensity-summary.js";
-import { parseChoice, parseInteger, parseList, usage } from "../args.js";
+import {
+  optionNumber as number,
+  parseChoice,
+  parseInteger,
+  parseList,
+  optionString as str,
+  usage,
+} from "../args.js";
 import { defineCommand } from "../command.js";
+import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
 
 /**
  * `truelift propensity` (alias `psm`): propensity scores for an opt-in feature — logistic propensity model, overlap
@@ -89,43 +94,22 @@ export default defineCommand({
       flags: "--threads <n>",
       description: "worker threads for --bootstrap (default 1; results are identical for any n)",
     },
-    printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
+    printSpec: PRINT_SPEC_ARG,
   },
   async run({ positionals, options, global, io }) {
     const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) {
-      const canonical = parsePropensitySpec(spec);
-      return {
-        data: canonical as never,
-        text: () => JSON.stringify(canonical, null, 2),
-        markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
-      };
-    }
-    const path = resolve(io.cwd, positionals[0] as string);
-    const frame = await loadFrame(path);
+    if (options.printSpec === true) return specOutput(parsePropensitySpec(spec));
     const threads =
       options.threads === undefined ? 1 : parseInteger("--threads", options.threads, { min: 1, max: 64 });
-    const result = threads > 1 ? await propensityParallel(frame, spec, { threads }) : propensity(frame, spec);
-    const sha256 = await hashFile(path);
-    const summary = propensitySummary(result);
-    return {
-      data: { command: "propensity", source: positionals[0] as string, sha256, result: result as never },
-      text: () => summaryText(summary),
-      markdown: () => summaryMarkdown(summary),
-    };
+    return analyzeFile(
+      "propensity",
+      positionals[0] as string,
+      io.cwd,
+      (frame) => (threads > 1 ? propensityParallel(frame, spec, { threads }) : propensity(frame, spec)),
+      propensitySummary,
+    );
   },
 });
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-function number(option: string, v: unknown): number {
-  const x = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
-    throw usage(`${option} must be a number, got '${String(v)}'.`);
-  return x;
-}
 
 function terms(v: unknown): PropensityCovariate[] {
   return parseList(v).map((t) => {

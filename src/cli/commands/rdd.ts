@@ -1,14 +1,19 @@
-import { resolve } from "node:path";
-import { hashFile, loadFrame } from "../../data/index.js";
 import { RDD_BWSELECT } from "../../designs/rdd/bwselect.js";
 import { RDD_KERNELS, RDD_SUPPORTS } from "../../designs/rdd/kernel.js";
 import { RDD_VCE } from "../../designs/rdd/lpoly.js";
 import { rdd } from "../../designs/rdd/rdd.js";
 import { parseRddSpec, RDD_TREATED_SIDES, type RddSpec } from "../../designs/rdd/spec.js";
-import { summaryMarkdown, summaryText } from "../../report/did-summary.js";
 import { rddSummary } from "../../report/rdd-summary.js";
-import { parseChoice, parseInteger, parseList, usage } from "../args.js";
+import {
+  optionNumber as number,
+  parseChoice,
+  parseInteger,
+  parseList,
+  optionString as str,
+  usage,
+} from "../args.js";
 import { defineCommand } from "../command.js";
+import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
 
 /**
  * `truelift rdd`: regression discontinuity at a threshold — rdrobust's local-polynomial estimate with robust
@@ -75,41 +80,14 @@ export default defineCommand({
     density: { flags: "--no-density", description: "skip the manipulation (density) test" },
     bootstrap: { flags: "--bootstrap <reps>", description: "percentile bootstrap replicates (uses --seed)" },
     alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
-    printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
+    printSpec: PRINT_SPEC_ARG,
   },
   async run({ positionals, options, global, io }) {
     const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) {
-      const canonical = parseRddSpec(spec);
-      return {
-        data: canonical as never,
-        text: () => JSON.stringify(canonical, null, 2),
-        markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
-      };
-    }
-    const path = resolve(io.cwd, positionals[0] as string);
-    const frame = await loadFrame(path);
-    const result = rdd(frame, spec);
-    const sha256 = await hashFile(path);
-    const summary = rddSummary(result);
-    return {
-      data: { command: "rdd", source: positionals[0] as string, sha256, result: result as never },
-      text: () => summaryText(summary),
-      markdown: () => summaryMarkdown(summary),
-    };
+    if (options.printSpec === true) return specOutput(parseRddSpec(spec));
+    return analyzeFile("rdd", positionals[0] as string, io.cwd, (frame) => rdd(frame, spec), rddSummary);
   },
 });
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-function number(option: string, v: unknown): number {
-  const x = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
-    throw usage(`${option} must be a number, got '${String(v)}'.`);
-  return x;
-}
 
 function numbers(option: string, v: unknown): number[] {
   return parseList(v).map((s) => number(option, s));

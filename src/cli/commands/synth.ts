@@ -1,10 +1,8 @@
-import { resolve } from "node:path";
-import { hashFile, loadFrame } from "../../data/index.js";
 import { parseSynthSpec, type SynthSpec, synth } from "../../designs/synth/index.js";
-import { summaryMarkdown, summaryText } from "../../report/did-summary.js";
 import { synthSummary } from "../../report/synth-summary.js";
-import { parseInteger, parseList, usage } from "../args.js";
+import { optionalNumber as number, parseInteger, parseList, optionString as str, usage } from "../args.js";
 import { defineCommand } from "../command.js";
+import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
 
 /**
  * `truelift synth`: synthetic control for a global rollout on a data file — unit × period panel from user-level
@@ -62,42 +60,20 @@ export default defineCommand({
     },
     bootstrap: { flags: "--bootstrap <reps>", description: "user-level bootstrap replicates (uses --seed)" },
     alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
-    printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
+    printSpec: PRINT_SPEC_ARG,
   },
   async run({ positionals, options, global, io }) {
     const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) {
-      const canonical = parseSynthSpec(spec);
-      return {
-        data: canonical as never,
-        text: () => JSON.stringify(canonical, null, 2),
-        markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
-      };
-    }
-    const path = resolve(io.cwd, positionals[0] as string);
-    const frame = await loadFrame(path);
-    const result = synth(frame, spec);
-    const sha256 = await hashFile(path);
-    const summary = synthSummary(result);
-    return {
-      data: { command: "synth", source: positionals[0] as string, sha256, result: result as never },
-      text: () => summaryText(summary),
-      markdown: () => summaryMarkdown(summary),
-    };
+    if (options.printSpec === true) return specOutput(parseSynthSpec(spec));
+    return analyzeFile(
+      "synth",
+      positionals[0] as string,
+      io.cwd,
+      (frame) => synth(frame, spec),
+      synthSummary,
+    );
   },
 });
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-function number(option: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
-    throw usage(`${option} must be a number, got '${String(v)}'.`);
-  return x;
-}
 
 /**
  * Unit ids from a comma list with integer ranges: "0-24" → 0…24, "3,7,10-12", "CA,NY". Numeric ids become
