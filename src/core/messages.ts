@@ -215,6 +215,10 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Loosen the trimming bounds, drop the covariate that separates the groups, or restrict the question to the population where both groups occur.",
   },
+  E_PS_NO_MATCH: {
+    category: "data",
+    hint: "No treated unit has a control within the caliper: widen the caliper (in SDs of the distance) or drop it.",
+  },
   // The demo (src/cli/commands/demo.ts).
   E_DEMO_CLUSTER_OUTCOME: {
     category: "data",

@@ -1,0 +1,52 @@
+import { describe, expect, test } from "vitest";
+import { pairDifferences, rosenbaumBounds } from "../../../src/designs/propensity/rosenbaum.js";
+import { errorCode } from "../../helpers/error-code.js";
+import { expectClose, TOL } from "../../helpers/expect-close.js";
+import { loadGolden } from "../../helpers/golden.js";
+
+interface RosenbaumGolden {
+  statistic: number;
+  pairs: number;
+  zeros: number;
+  rows: { gamma: number; upper: number; lower: number }[];
+  gammaCritical: number | null;
+  scipyWilcoxonP: number;
+  differences: number[];
+}
+
+describe("rosenbaumBounds (numpy / scipy golden, rbounds::psens formulas)", () => {
+  const g = loadGolden<RosenbaumGolden>("propensity", "match-rosenbaum").expected;
+  const b = rosenbaumBounds(g.differences);
+
+  test("statistic, pairs and zeros", () => {
+    expect(b.statistic).toBe(g.statistic);
+    expect(b.pairs).toBe(g.pairs);
+    expect(b.zeros).toBe(g.zeros);
+  });
+
+  test("upper and lower p-value bounds over Γ = 1, 1.1, …, 2", () => {
+    expect(b.rows.map((r) => r.gamma)).toEqual(g.rows.map((r) => r.gamma));
+    expectClose(b.rows, g.rows, TOL.pValue);
+  });
+
+  test("Γ = 1 is scipy's tie-corrected one-sided Wilcoxon signed-rank p-value", () => {
+    expectClose(b.rows[0].upper, g.scipyWilcoxonP, TOL.pValue);
+    expectClose(b.rows[0].lower, g.scipyWilcoxonP, TOL.pValue);
+  });
+
+  test("critical Γ (bisection vs brentq) and the sweep crossing", () => {
+    expectClose(b.gammaCritical, g.gammaCritical, { rtol: 1e-9 });
+    const first = g.rows.find((r) => r.upper >= 0.05)?.gamma ?? null;
+    expect(b.gammaCrossing).toBe(first);
+    for (let i = 1; i < b.rows.length; i++)
+      expect(b.rows[i].upper).toBeGreaterThanOrEqual(b.rows[i - 1].upper);
+  });
+
+  test("pairDifferences and errors by code", () => {
+    expect(pairDifferences([3, 5], [1, 6])).toEqual([2, -1]);
+    expect(errorCode(() => rosenbaumBounds([0, 0]))).toBe("E_TOO_FEW_OBSERVATIONS");
+    expect(errorCode(() => rosenbaumBounds([1, 2], [0.5]))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => rosenbaumBounds([1, Number.NaN]))).toBe("E_NONFINITE_VALUES");
+    expect(errorCode(() => pairDifferences([1], [1, 2]))).toBe("E_LENGTH_MISMATCH");
+  });
+});
