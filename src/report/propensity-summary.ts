@@ -45,6 +45,10 @@ export function propensitySummary(res: DeepReadonly<PropensityResult>): Propensi
   }
   lines.push({ label: "Regression adjustment ATE", value: termText(res.doublyRobust.ra.ate, level) });
   lines.push({ label: "Regression adjustment ATT", value: termText(res.doublyRobust.ra.att, level) });
+  lines.push({
+    label: "1-NN matching ATT (all ties)",
+    value: `${signed(res.matching.estimate)}  SE ${fixed(res.matching.se)}  ${level}% CI ${intervalText(res.matching.ci)}  (${res.matching.distinctControlsUsed.toLocaleString("en-US")} controls used)`,
+  });
   lines.push({ label: "AIPW ATE", value: termText(res.doublyRobust.aipw.ate, level) });
   lines.push({ label: "AIPW ATT", value: termText(res.doublyRobust.aipw.att, level) });
   const m = res.model;

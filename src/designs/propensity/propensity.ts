@@ -36,6 +36,7 @@ import {
   ipwBootstrapParallel,
 } from "./ipw-bootstrap.js";
 import { layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
+import { type MatchResult, nearestNeighbourMatch } from "./match.js";
 import { LOGIT_PROPENSITY, type PropensityModel, type PropensityModelFit } from "./model.js";
 import { naiveDifference, type PropensityNaive } from "./naive.js";
 import {
@@ -89,6 +90,12 @@ export interface PropensityResult {
   readonly doublyRobust: DoublyRobust;
   readonly demonstration: RobustnessDemo | null;
   readonly sensitivity: { readonly eValue: EValueResult | null };
+  /**
+   * 1-nearest-neighbour matching on the propensity, with replacement, ATT, every control tied at the nearest
+   * distance used and weighted equally ({@link nearestNeighbourMatch}; Abadie–Imbens SE). The per-row weights are
+   * left out of the result (call the function for them).
+   */
+  readonly matching: Omit<MatchResult, "weights">;
   readonly naive: PropensityNaive;
   /** Vega-Lite specs: overlap histogram with trimming bounds, love plot, weight distribution. */
   readonly charts: PropensityCharts;
@@ -241,6 +248,10 @@ function staged(
   const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20);
   const weights = weightSummary(p, t);
   const ipw = hajekIpw(t, y, p, fit.equations, alpha);
+  const { weights: _matchWeights, ...matching } = nearestNeighbourMatch(p, Uint8Array.from(t), y, {
+    estimand: "ATT",
+    level: 1 - alpha,
+  });
   const bootstrapInput: IpwBootstrapInput | null =
     s.bootstrap && s.bootstrap !== undefined
       ? {
@@ -325,6 +336,7 @@ function staged(
       doublyRobust: dr,
       demonstration,
       sensitivity: { eValue },
+      matching,
       naive,
       charts: {
         overlap: propensityOverlapChart(overlap, { trim }),

@@ -63,6 +63,9 @@ describe("propensity on the tutorial fixture (acceptance numbers)", () => {
     expect(res.ipw.ate.estimate.toFixed(4)).toBe("0.0848");
     expect(res.ipw.att.estimate.toFixed(4)).toBe("0.0767");
     expect(res.doublyRobust.aipw.ate.estimate.toFixed(4)).toBe("0.0847");
+    // 1-NN with replacement, all tied controls weighted equally (fixtures README; golden: match-fixture.json)
+    expect(res.matching.estimate.toFixed(4)).toBe("0.0797");
+    expect(res.matching.options.ties).toBe("all");
     const heavy = res.balance.rows.find((r) => r.covariate === "engagement_tier[heavy]");
     const qc = res.balance.rows.find((r) => r.covariate === "query_confidence");
     expect(heavy?.smdRaw?.toFixed(3)).toBe("0.742");
