@@ -12,7 +12,7 @@ import {
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
 import { clusterSummary } from "../../report/cluster-summary.js";
 import { summaryMarkdown, summaryText } from "../../report/did-summary.js";
-import { parseChoice, parseInteger, usage } from "../args.js";
+import { optionNumber as number, parseChoice, parseInteger, optionString as str, usage } from "../args.js";
 import { defineCommand } from "../command.js";
 
 /**
@@ -136,10 +136,6 @@ export default defineCommand({
   },
 });
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
 /** Adds the columns of `right` (except the key) to `left`, matching rows on `key`; unmatched rows get missing. */
 function leftJoin(left: Frame, right: Frame, key: string): Frame {
   for (const [f, name] of [
@@ -167,13 +163,6 @@ function leftJoin(left: Frame, right: Frame, key: string): Frame {
     }
   }
   return out;
-}
-
-function number(option: string, v: unknown): number {
-  const x = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
-    throw usage(`${option} must be a number, got '${String(v)}'.`);
-  return x;
 }
 
 function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefined): ClusterSpec {

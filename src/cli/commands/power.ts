@@ -8,7 +8,7 @@ import {
   type PowerSpec,
   parsePowerSpec,
 } from "../../designs/cluster/power-spec.js";
-import { parseChoice, parseInteger, parseList, usage } from "../args.js";
+import { optionNumber as num, parseChoice, parseInteger, parseList, usage } from "../args.js";
 import { defineCommand } from "../command.js";
 
 /**
@@ -89,13 +89,6 @@ export default defineCommand({
     };
   },
 });
-
-function num(option: string, v: unknown): number {
-  const x = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x))
-    throw usage(`${option} must be a number, got '${String(v)}'.`);
-  return x;
-}
 
 function buildSpec(o: Readonly<Record<string, unknown>>): PowerSpec {
   const spec: Record<string, unknown> = {};

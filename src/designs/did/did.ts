@@ -167,7 +167,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
     staggered,
     naive,
     trends,
-    charts: didCharts(layout, trends, events as EventStudy | null, staggered, alpha),
+    charts: didCharts(layout, trends, events, staggered, alpha),
     layout: {
       window: layout.window,
       start: layout.start,

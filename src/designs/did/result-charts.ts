@@ -1,3 +1,4 @@
+import type { DeepReadonly } from "../../core/result.js";
 import type { ChartSpec } from "../shared/charts/types.js";
 import { baconChart, csDynamicChart, didTrendChart, eventStudyChart } from "./charts.js";
 import type { EventStudy } from "./event-study.js";
@@ -27,7 +28,7 @@ export interface DidCharts {
 export function didCharts(
   layout: DidLayout,
   trends: DidTrends,
-  events: EventStudy | null,
+  events: DeepReadonly<EventStudy> | null,
   staggered: StaggeredDid | null,
   alpha: number,
 ): DidCharts {

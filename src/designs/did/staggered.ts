@@ -1,10 +1,9 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { isTrueliftError } from "../../core/errors.js";
-import type { Frame } from "../../core/frame.js";
-import type { Term } from "../../core/result.js";
+import type { DeepReadonly, Term } from "../../core/result.js";
 import { BACON_FORBIDDEN_TYPES, type BaconResult, baconDecomposition } from "./bacon.js";
 import { callawaySantAnna } from "./cs/callaway-santanna.js";
-import type { CsResult, CsSpec } from "./cs/types.js";
+import type { CsResult } from "./cs/types.js";
 import { DID_COLUMNS, type DidLayout } from "./layout.js";
 import type { ValidDidSpec } from "./spec.js";
 
@@ -12,11 +11,11 @@ import type { ValidDidSpec } from "./spec.js";
 export interface StaggeredDid {
   /** The Callaway–Sant'Anna simple aggregation (overall ATT), or null when it could not be computed. */
   readonly overall: Term | null;
-  readonly callawaySantAnna: CsResult | null;
+  readonly callawaySantAnna: DeepReadonly<CsResult> | null;
   readonly bacon: {
     readonly forbiddenWeight: number;
     readonly comparisons: number;
-    readonly result: BaconResult;
+    readonly result: DeepReadonly<BaconResult>;
   } | null;
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -62,9 +61,9 @@ export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDi
   }
   const st = spec.staggered ?? {};
   const hasNever = layout.cohorts.some((c) => c.start === null);
-  let cs: CsResult | null = null;
+  let cs: DeepReadonly<CsResult> | null = null;
   try {
-    cs = runCs(layout.frame, {
+    cs = callawaySantAnna(layout.frame, {
       outcome: layout.outcome,
       unit,
       time: layout.time,
@@ -106,7 +105,7 @@ export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDi
     bacon = {
       forbiddenWeight: BACON_FORBIDDEN_TYPES.reduce((sum, t) => sum + b.byType[t].weight, 0),
       comparisons: b.comparisons.length,
-      result: b as unknown as BaconResult,
+      result: b,
     };
     diagnostics.push(...b.diagnostics);
   } catch (e) {
@@ -122,6 +121,3 @@ export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDi
   }
   return { overall: cs?.aggregations.simple?.overall ?? null, callawaySantAnna: cs, bacon, diagnostics };
 }
-
-/** The CS result as its plain (already frozen) type; the DeepReadonly view is too deep for the checker here. */
-const runCs = callawaySantAnna as unknown as (frame: Frame, spec: CsSpec) => CsResult;

@@ -141,13 +141,7 @@ export function synthGapChart(
         ],
       },
     },
-    ...annotationRuleLayers(
-      [{ at: o.treatmentStart, label: o.treatmentLabel }],
-      "x",
-      o.periodLabel,
-      "treatment",
-      frame.width,
-    ),
+    ...treatmentRule(o, frame.width),
   ];
   return layeredSpec(frame, layer, data);
 }
@@ -246,13 +240,7 @@ export function placeboSpaghettiChart(
         ],
       },
     },
-    ...annotationRuleLayers(
-      [{ at: o.treatmentStart, label: o.treatmentLabel }],
-      "x",
-      o.periodLabel,
-      "treatment",
-      frame.width,
-    ),
+    ...treatmentRule(o, frame.width),
   ];
   return layeredSpec(frame, layer, data);
 }
@@ -363,13 +351,7 @@ export function leaveOneOutChart(rows: readonly LeaveOneOutPoint[], opts: SynthT
         },
       },
     },
-    ...annotationRuleLayers(
-      [{ at: o.treatmentStart, label: o.treatmentLabel }],
-      "x",
-      o.periodLabel,
-      "treatment",
-      frame.width,
-    ),
+    ...treatmentRule(o, frame.width),
   ];
   return layeredSpec(frame, layer, lines);
 }
@@ -467,4 +449,18 @@ export function donorWeightsChart(
     },
   ];
   return layeredSpec(frame, layer, kept);
+}
+
+/** The labelled vertical rule at the treatment date that every synthetic-control time chart carries. */
+function treatmentRule(
+  o: { readonly treatmentStart: number; readonly treatmentLabel: string; readonly periodLabel: string },
+  width: number,
+): LayerItem[] {
+  return annotationRuleLayers(
+    [{ at: o.treatmentStart, label: o.treatmentLabel }],
+    "x",
+    o.periodLabel,
+    "treatment",
+    width,
+  );
 }
