@@ -13,10 +13,24 @@ function termText(t: Term, level: number): string {
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 
+function rosenbaumText(res: DeepReadonly<PropensityResult>): string {
+  const r = res.sensitivity.rosenbaum;
+  if (r === null) return "not computed: fewer than two matched differences are non-zero";
+  const level = `${Number((100 * r.alpha).toPrecision(6))}%`;
+  const what = r.direction === "increase" ? "" : " (decrease)";
+  const counts = `${count(r.pairs)} non-zero differences, ${count(r.zeros)} zero`;
+  if (r.gammaCritical !== null)
+    return `significance at ${level}${what} lost at Γ = ${fixed(r.gammaCritical, 2)} (${counts})`;
+  if (r.pValue >= r.alpha)
+    return `not significant at ${level}${what} even at Γ = 1 (p ${pValueText(r.pValue)}; ${counts})`;
+  return `significant at ${level}${what} at every Γ up to 10⁸ (${counts})`;
+}
+
 /**
  * Tidy summary of a {@link PropensityResult}: the headline estimate, IPW / regression adjustment / AIPW for the
  * ATE and ATT, the bootstrap interval, the naive difference, the propensity model, overlap, weights, balance,
- * trimming, the E-value and the double-robustness demonstration — the rows the CLI prints and reports render.
+ * trimming, matched balance, the Rosenbaum bounds, the E-value and the double-robustness demonstration — the
+ * rows the CLI prints and reports render.
  *
  * @example
  * ```ts
@@ -76,6 +90,13 @@ export function propensitySummary(res: DeepReadonly<PropensityResult>): Propensi
     label: `Balance (|SMD| < ${res.balance.threshold}, ${res.balance.denominator} SD)`,
     value: `max |SMD| ${fixed(res.balance.maxAbsSmdRaw, 3)} raw → ${fixed(res.balance.maxAbsSmdWeighted, 3)} weighted${res.balance.failing.length > 0 ? `; failing: ${res.balance.failing.join(", ")}` : ""}`,
   });
+  if (res.balance.maxAbsSmdMatched !== null) {
+    lines.push({
+      label: `Matched balance (1-NN, ${res.balance.denominator} SD)`,
+      value: `max |SMD| ${fixed(res.balance.maxAbsSmdRaw, 3)} raw → ${fixed(res.balance.maxAbsSmdMatched, 3)} matched`,
+    });
+  }
+  lines.push({ label: "Rosenbaum bounds (1-NN matched sets)", value: rosenbaumText(res) });
   const e = res.sensitivity.eValue;
   if (e) {
     lines.push({

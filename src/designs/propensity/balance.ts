@@ -1,3 +1,4 @@
+import { TrueliftError } from "../../core/errors.js";
 import type { CovariateColumn } from "./covariates.js";
 
 /** Balance of one covariate column (or dummy level): the tidy rows behind the love plot. */
@@ -21,6 +22,15 @@ export interface BalanceRow {
   readonly varianceRatioRaw: number | null;
   readonly varianceRatioAte: number | null;
   readonly varianceRatioAtt: number | null;
+  /**
+   * Matched sample (the `matched` weights of {@link balanceTable}; all null when none were given): the
+   * matching-weighted treated and control means, the SMD over the same unmatched-sample denominator `sd`, and the
+   * treated / control ratio of matching-weighted variances (null for 0/1 columns).
+   */
+  readonly meanTreatedMatched: number | null;
+  readonly meanControlMatched: number | null;
+  readonly smdMatched: number | null;
+  readonly varianceRatioMatched: number | null;
   /** |SMD| under the headline estimand's weights below the threshold. */
   readonly pass: boolean;
 }
@@ -38,6 +48,8 @@ export interface BalanceTable {
   /** Largest |SMD| before weighting and after (headline estimand). */
   readonly maxAbsSmdRaw: number;
   readonly maxAbsSmdWeighted: number;
+  /** Largest |SMD| in the matched sample; null when no matching weights were given. */
+  readonly maxAbsSmdMatched: number | null;
   readonly failing: readonly string[];
 }
 
@@ -64,6 +76,7 @@ function moments(
     sx += wi * x[i];
   }
   const mean = sx / sw;
+  if (!(sw > 0)) return { mean: Number.NaN, variance: Number.NaN };
   if (binary) return { mean, variance: mean * (1 - mean) };
   let ss = 0;
   for (let i = 0; i < x.length; i++) {
@@ -81,11 +94,21 @@ function moments(
  * have no variance ratio, weighted variances use the reliability-weights correction. A row passes when the
  * headline estimand's weighted |SMD| is below `threshold`.
  *
+ * Matched-sample balance: pass the matching weights (`matchWeights`) as `options.matched` and every row also
+ * gets `meanTreatedMatched`, `meanControlMatched`, `smdMatched` and `varianceRatioMatched` (both arms weighted by
+ * the matching weights, unmatched rows weight 0), with the same denominator from the unmatched sample as cobalt
+ * and MatchIt's `summary(m, standardize = TRUE)` — so matching changes only the numerator. `pass` and `failing`
+ * stay about the weighting estimand; the matched columns are reported beside them.
+ *
  * @example
  * ```ts
  * import { balanceTable } from "truelift";
  * const b = balanceTable(layout.balance, t, wAte, wAtt, { threshold: 0.1, estimand: "ATE", denominator: "pooled" });
  * b.rows.find((r) => r.level === "heavy")?.smdRaw; // +0.742 on the tutorial data
+ * const m = balanceTable(layout.balance, t, wAte, wAtt, {
+ *   threshold: 0.1, estimand: "ATT", denominator: "treated", matched: matchWeights(nearestNeighbourMatch(ps, treated, y)),
+ * });
+ * m.maxAbsSmdMatched; // largest |SMD| after 1-NN matching
  * ```
  * @see Austin (2009), "Balance diagnostics for comparing the distribution of baseline covariates between treatment
  *   groups in propensity-score matched samples", Statistics in Medicine 28, 3083–3107.
@@ -96,8 +119,22 @@ export function balanceTable(
   t: Float64Array,
   wAte: Float64Array,
   wAtt: Float64Array,
-  options: { threshold: number; estimand: "ATE" | "ATT"; denominator: "pooled" | "treated" },
+  options: {
+    threshold: number;
+    estimand: "ATE" | "ATT";
+    denominator: "pooled" | "treated";
+    /** Matching weights per row (0 = unmatched), e.g. `matchWeights`; adds the matched columns. */
+    matched?: Float64Array | null;
+  },
 ): BalanceTable {
+  const mw = options.matched ?? null;
+  if (mw && mw.length !== t.length) {
+    throw new TrueliftError(
+      "E_LENGTH_MISMATCH",
+      `The matching weights have ${mw.length} entries for ${t.length} rows.`,
+      { details: { weights: mw.length, rows: t.length } },
+    );
+  }
   const rows: BalanceRow[] = columns.map((c) => {
     const bin = c.binary;
     const r1 = moments(c.values, t, 1, null, bin);
@@ -105,11 +142,14 @@ export function balanceTable(
     const a1 = moments(c.values, t, 1, wAte, bin);
     const a0 = moments(c.values, t, 0, wAte, bin);
     const t0 = moments(c.values, t, 0, wAtt, bin);
+    const m1 = mw ? moments(c.values, t, 1, mw, bin) : null;
+    const m0 = mw ? moments(c.values, t, 0, mw, bin) : null;
     const sdv =
       options.denominator === "pooled" ? Math.sqrt((r1.variance + r0.variance) / 2) : Math.sqrt(r1.variance);
     const sd = sdv > 0 && Number.isFinite(sdv) ? sdv : null;
-    const smd = (d: number) => (sd === null ? null : d / sd);
-    const vr = (v1: number, v0: number) => (bin || !(v0 > 0) ? null : v1 / v0);
+    const smd = (d: number) => (sd === null || !Number.isFinite(d) ? null : d / sd);
+    const vr = (v1: number, v0: number) => (bin || !(v0 > 0) || !Number.isFinite(v1) ? null : v1 / v0);
+    const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
     const smdAte = smd(a1.mean - a0.mean);
     const smdAtt = smd(r1.mean - t0.mean);
     const head = options.estimand === "ATE" ? smdAte : smdAtt;
@@ -130,6 +170,10 @@ export function balanceTable(
       varianceRatioRaw: vr(r1.variance, r0.variance),
       varianceRatioAte: vr(a1.variance, a0.variance),
       varianceRatioAtt: vr(r1.variance, t0.variance),
+      meanTreatedMatched: finite(m1?.mean),
+      meanControlMatched: finite(m0?.mean),
+      smdMatched: m1 && m0 ? smd(m1.mean - m0.mean) : null,
+      varianceRatioMatched: m1 && m0 ? vr(m1.variance, m0.variance) : null,
       pass: head === null || Math.abs(head) < options.threshold,
     };
   });
@@ -142,6 +186,7 @@ export function balanceTable(
     rows,
     maxAbsSmdRaw: maxAbs((r) => r.smdRaw),
     maxAbsSmdWeighted: maxAbs((r) => (options.estimand === "ATE" ? r.smdAte : r.smdAtt)),
+    maxAbsSmdMatched: mw ? maxAbs((r) => r.smdMatched) : null,
     failing: rows.filter((r) => !r.pass).map((r) => r.covariate),
   };
 }

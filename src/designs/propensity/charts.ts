@@ -9,6 +9,7 @@ import type { OverlapSummary, WeightSummary } from "./overlap.js";
 const GROUPS = ["Opt-in (treated)", "Comparison (control)"];
 const groupScale = { domain: [...GROUPS], range: [OKABE_ITO[0], OKABE_ITO[1]] as string[] };
 const groupLabel = (g: "treated" | "control") => (g === "treated" ? GROUPS[0] : GROUPS[1]);
+const MATCHED_STAGE = "Matched (1-NN)";
 
 /** The three propensity charts, as Vega-Lite specs. */
 export interface PropensityCharts {
@@ -82,7 +83,8 @@ export function propensityOverlapChart(
 
 /**
  * Love plot: the absolute standardized mean difference of every covariate column before and after weighting
- * (the headline estimand's weights), with the balance threshold as a dashed rule.
+ * (the headline estimand's weights) and, when the table has matched columns (`smdMatched`), after 1-NN matching —
+ * legend order raw, weighted, matched — with the balance threshold as a dashed rule.
  *
  * @example
  * ```ts
@@ -94,14 +96,25 @@ export function propensityLovePlot(
   balance: DeepReadonly<BalanceTable>,
   options: ChartFrameOptions = {},
 ): ChartSpec {
-  const frame = frameOptions(options, "Covariate balance before and after weighting", "propensityLovePlot");
+  const hasMatched = balance.rows.some((r) => r.smdMatched !== null);
+  const frame = frameOptions(
+    options,
+    hasMatched
+      ? "Covariate balance before and after weighting and matching"
+      : "Covariate balance before and after weighting",
+    "propensityLovePlot",
+  );
   const after = `After weighting (${balance.estimand})`;
+  const stages = ["Before weighting", after, ...(hasMatched ? [MATCHED_STAGE] : [])];
+  const colours = [OKABE_ITO[5], OKABE_ITO[2], OKABE_ITO[0]].slice(0, stages.length) as string[];
   const data: DataRow[] = [];
   for (const r of balance.rows) {
     const w = balance.estimand === "ATE" ? r.smdAte : r.smdAtt;
     if (r.smdRaw !== null)
       data.push({ covariate: r.covariate, stage: "Before weighting", smd: Math.abs(r.smdRaw) });
     if (w !== null) data.push({ covariate: r.covariate, stage: after, smd: Math.abs(w) });
+    if (r.smdMatched !== null)
+      data.push({ covariate: r.covariate, stage: MATCHED_STAGE, smd: Math.abs(r.smdMatched) });
   }
   const xTitle = `|Standardized mean difference| (${balance.denominator} SD)`;
   const layer: LayerItem[] = [
@@ -115,9 +128,9 @@ export function propensityLovePlot(
           field: "stage",
           type: "nominal",
           title: "",
-          scale: { domain: ["Before weighting", after], range: [OKABE_ITO[5], OKABE_ITO[2]] as string[] },
+          scale: { domain: [...stages], range: colours },
         },
-        shape: { field: "stage", type: "nominal", title: "", scale: { domain: ["Before weighting", after] } },
+        shape: { field: "stage", type: "nominal", title: "", scale: { domain: [...stages] } },
         tooltip: [
           { field: "covariate", type: "nominal", title: "Covariate" },
           { field: "stage", type: "nominal", title: "Stage" },

@@ -18,6 +18,8 @@ export interface CollapsedSample {
 /**
  * Collapses rows to their distinct covariate rows and sorts them by cell (2·pattern + treatment, ties by
  * row index, counting sort): the state every bootstrap replicate (in this thread or a worker) starts from.
+ * Patterns are numbered by their values on the 0/1 columns (dummies) first, then by first appearance, so each
+ * combination of dummies is one run of patterns (what {@link collapsedLogitRefitter} sums per block).
  *
  * @example
  * ```ts
@@ -32,7 +34,7 @@ export function prepareCollapsed(
   columns: readonly Float64Array[],
 ): CollapsedSample {
   const n = t.length;
-  const patternOf = new Int32Array(n);
+  const firstId = new Int32Array(n);
   const ids = new Map<string, number>();
   const first: number[] = [];
   const parts = new Array<number>(columns.length);
@@ -45,10 +47,20 @@ export function prepareCollapsed(
       ids.set(key, id);
       first.push(i);
     }
-    patternOf[i] = id;
+    firstId[i] = id;
   }
   const g = first.length;
-  const patterns = columns.map((c) => Float64Array.from(first, (i) => c[i]));
+  const dummies = columns.filter((c) => c.every((v) => v === 0 || v === 1));
+  const byDummies = Array.from({ length: g }, (_, q) => q).sort((a, b) => {
+    for (const c of dummies) if (c[first[a]] !== c[first[b]]) return c[first[a]] - c[first[b]];
+    return a - b;
+  });
+  const renumber = new Int32Array(g);
+  byDummies.forEach((q, rank) => {
+    renumber[q] = rank;
+  });
+  const patternOf = Int32Array.from(firstId, (q) => renumber[q]);
+  const patterns = columns.map((c) => Float64Array.from(byDummies, (q) => c[first[q]]));
   const cellOf = Int32Array.from(patternOf, (q, i) => 2 * q + (t[i] === 1 ? 1 : 0));
   const start = new Int32Array(2 * g + 1);
   for (let i = 0; i < n; i++) start[cellOf[i] + 1]++;
@@ -90,10 +102,9 @@ export function runCollapsed(
   out: Float64Array,
 ): void {
   const { n, g, cellAt, yAt } = prep;
-  const c1 = new Float64Array(g);
-  const c0 = new Float64Array(g);
-  const s1 = new Float64Array(g);
-  const s0 = new Float64Array(g);
+  // per cell (2·pattern + treatment): drawn rows and their outcome sum
+  const cells = new Float64Array(2 * g);
+  const sums = new Float64Array(2 * g);
   const drawn = new Uint8Array(n);
   const wide = new Int32Array(n);
   const fast = n <= 2097152;
@@ -126,25 +137,17 @@ export function runCollapsed(
       const again = createRng(seed, r + 1);
       for (let d = 0; d < n; d++) wide[draw(again)]++;
     }
-    const counts = overflow ? wide : drawn;
-    c1.fill(0);
-    c0.fill(0);
-    s1.fill(0);
-    s0.fill(0);
+    const drawnAt = overflow ? wide : drawn;
+    cells.fill(0);
+    sums.fill(0);
     for (let j = 0; j < n; j++) {
-      const m = counts[j];
-      if (m === 0) continue;
+      // positions are sorted by cell: sequential, branch-free accumulation
+      const m = drawnAt[j];
       const c = cellAt[j];
-      const q = c >> 1;
-      if (c & 1) {
-        c1[q] += m;
-        s1[q] += m * yAt[j];
-      } else {
-        c0[q] += m;
-        s0[q] += m * yAt[j];
-      }
+      cells[c] += m;
+      sums[c] += m * yAt[j];
     }
-    const p = refit(c1, c0);
+    const p = refit(cells);
     if (!p) continue;
     let a1 = 0;
     let b1 = 0;
@@ -160,14 +163,18 @@ export function runCollapsed(
       const w1 = (1 - pq) * inv;
       const w0 = pq * inv;
       const odds = pq * w0;
-      a1 += s1[q] * w1;
-      b1 += c1[q] * w1;
-      m1 += c1[q];
-      sm1 += s1[q];
-      a0 += s0[q] * w0;
-      b0 += c0[q] * w0;
-      ra += s0[q] * odds;
-      rb += c0[q] * odds;
+      const c0 = cells[2 * q];
+      const c1 = cells[2 * q + 1];
+      const s0 = sums[2 * q];
+      const s1 = sums[2 * q + 1];
+      a1 += s1 * w1;
+      b1 += c1 * w1;
+      m1 += c1;
+      sm1 += s1;
+      a0 += s0 * w0;
+      b0 += c0 * w0;
+      ra += s0 * odds;
+      rb += c0 * odds;
     }
     if (!(b1 > 0 && b0 > 0 && m1 > 0 && rb > 0)) continue;
     out[o] = a1 / b1 - a0 / b0;

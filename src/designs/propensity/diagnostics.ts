@@ -4,6 +4,7 @@ import type { BalanceTable } from "./balance.js";
 import type { EValueResult } from "./evalue.js";
 import type { PropensityModelFit } from "./model.js";
 import type { OverlapSummary, WeightSummary } from "./overlap.js";
+import type { MatchedRosenbaum } from "./rosenbaum.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
 const num = (x: number, d = 3) => Number(x.toFixed(d));
@@ -67,7 +68,7 @@ export function weightsDiagnostic(w: WeightSummary, estimand: "ATE" | "ATT"): Di
   const message =
     severity === "pass"
       ? `The ${estimand} weights are well behaved: they keep ${pct(shareT)} of the opt-in and ${pct(shareC)} of the comparison users' information (effective sample sizes ${Math.round(arms.treated.ess).toLocaleString("en-US")} and ${Math.round(arms.control.ess).toLocaleString("en-US")}); the largest weight is ${arms.treated.max >= arms.control.max ? arms.treated.max.toFixed(1) : arms.control.max.toFixed(1)}.`
-      : `A few users carry much of the ${estimand} weight: effective sample sizes are ${Math.round(arms.treated.ess).toLocaleString("en-US")} of ${arms.treated.n.toLocaleString("en-US")} opt-in and ${Math.round(arms.control.ess).toLocaleString("en-US")} of ${arms.control.n.toLocaleString("en-US")} comparison users; the estimate is noisier than the row count suggests and sensitive to those users.`;
+      : `A few users carry much of the ${estimand} weight: effective sample sizes are ${Math.round(arms.treated.ess).toLocaleString("en-US")} of ${arms.treated.n.toLocaleString("en-US")} opt-in and ${Math.round(arms.control.ess).toLocaleString("en-US")} of ${arms.control.n.toLocaleString("en-US")} comparison users; the estimate is noisier than the row count suggests and sensitive to those users, and the weighting estimate's confidence interval can be too narrow (its sampling distribution is skewed by the heavy weights). The doubly robust estimate is steadier; trimming also helps.`;
   return diagnostic(
     "D_PS_WEIGHTS",
     severity,
@@ -212,4 +213,48 @@ export function calibrationDiagnostic(fit: PropensityModelFit): Diagnostic {
       ? `The propensity model is well calibrated: within each tenth of predicted scores the share who opted in matches the prediction (Hosmer–Lemeshow p = ${c.pValue.toFixed(3)}); it separates the groups with AUC ${fit.auc.toFixed(3)}.`
       : `The propensity model's predictions miss the observed opt-in rates in some score deciles (Hosmer–Lemeshow p = ${c.pValue < 0.001 ? "< 0.001" : c.pValue.toFixed(3)}): the model form is probably wrong (missing interactions or non-linear terms).`,
   );
+}
+
+/**
+ * Informational: the Rosenbaum bounds of the 1-NN matched effect as one sentence — the hidden bias Γ (the factor by
+ * which an unmeasured trait changes the odds of opting in within matched sets) at which the one-sided signed-rank
+ * test of the matched differences stops being significant at `alpha`; or that the matched effect is not
+ * significant even at Γ = 1; or that it stays significant at every Γ; or that the bounds could not be computed
+ * (`bounds` null: fewer than two non-zero matched differences, `sets` matched treated units).
+ *
+ * @example
+ * ```ts
+ * import { rosenbaumDiagnostic } from "truelift";
+ * rosenbaumDiagnostic(result.sensitivity.rosenbaum, result.matching.treatedMatched).evidence.gammaCritical;
+ * ```
+ * @see Rosenbaum (2002), Observational Studies, 2nd ed., Springer, §4.3.
+ */
+export function rosenbaumDiagnostic(bounds: MatchedRosenbaum | null, sets: number): Diagnostic {
+  if (bounds === null) {
+    return diagnostic(
+      "D_PS_ROSENBAUM",
+      "info",
+      { gammaCritical: null, pairs: 0, matchedSets: sets },
+      `Rosenbaum bounds were not computed: fewer than two of the ${sets.toLocaleString("en-US")} matched opt-in users differ in outcome from their matched comparison users.`,
+    );
+  }
+  const level = `${Number((100 * bounds.alpha).toPrecision(6))} %`;
+  const effect = bounds.direction === "increase" ? "the matched effect" : "the matched decrease";
+  const evidence = {
+    gammaCritical: bounds.gammaCritical === null ? null : num(bounds.gammaCritical, 4),
+    pairs: bounds.pairs,
+    zeros: bounds.zeros,
+    pValue: Number(bounds.pValue.toPrecision(4)),
+    direction: bounds.direction,
+  };
+  const g = bounds.gammaCritical;
+  let message: string;
+  if (g !== null) {
+    message = `An unmeasured trait would have to change the odds of opting in by a factor of Γ = ${g.toFixed(2)} within matched pairs before ${effect} stops being significant at ${level}.`;
+  } else if (bounds.pValue >= bounds.alpha) {
+    message = `${effect.charAt(0).toUpperCase()}${effect.slice(1)} is not significant at ${level} even without hidden bias (Γ = 1, one-sided signed-rank p = ${bounds.pValue.toFixed(3)}), so there is no significance for an unmeasured trait to explain away.`;
+  } else {
+    message = `${effect.charAt(0).toUpperCase()}${effect.slice(1)} stays significant at ${level} however strongly an unmeasured trait changes the odds of opting in within matched pairs (checked up to Γ = 10⁸).`;
+  }
+  return diagnostic("D_PS_ROSENBAUM", "info", evidence, message);
 }

@@ -37,12 +37,31 @@ export interface MatchOptions {
 }
 
 /**
+ * One matched set of {@link nearestNeighbourMatch}: a row and the rows of the other arm it was matched to (all of
+ * them under `ties: "all"`, so possibly more than k), weighted equally.
+ *
+ * @example
+ * ```ts
+ * const set: MatchedSet = nearestNeighbourMatch(ps, treated, y).sets[0];
+ * set.matches.length; // 1 unless controls tie at the nearest distance
+ * ```
+ * @see Ho, Imai, King & Stuart (2011), Journal of Statistical Software 42(8) (MatchIt's `match.matrix`).
+ */
+export interface MatchedSet {
+  /** The matched row (a treated row; under the ATE also control rows, matched to treated ones). */
+  readonly row: number;
+  readonly treated: boolean;
+  /** Its matches in the other arm, ascending row index. */
+  readonly matches: readonly number[];
+}
+
+/**
  * A nearest-neighbour matching estimate with its Abadie–Imbens standard error.
  *
  * @example
  * ```ts
  * const m: MatchResult = nearestNeighbourMatch(ps, treated, y);
-m.treatedUnmatched; // 0 without a caliper
+ * m.treatedUnmatched; // 0 without a caliper
  * ```
  * @see Abadie & Imbens (2006), Econometrica 74, 235–267.
  */
@@ -77,6 +96,8 @@ export interface MatchResult {
    * Unmatched rows have 0.
    */
   readonly weights: readonly number[];
+  /** Every matched set, by ascending `row` (treated rows' sets and, under the ATE, control rows' sets). */
+  readonly sets: readonly MatchedSet[];
 }
 
 function validate(n: number, ps: Float64Array, treated: Uint8Array, y: Float64Array, o: MatchOptions): void {
@@ -297,6 +318,9 @@ export function nearestNeighbourMatch(
     weights[i] = (effects.has(i) ? 1 : 0) + (estimand === "ATT" && treated[i] === 1 ? 0 : K[i]);
   let distinct = 0;
   for (const i of rows0) distinct += used[i];
+  const sets = [...m1, ...m0]
+    .map(([row, js]) => ({ row, treated: treated[row] === 1, matches: [...js].sort((a, b) => a - b) }))
+    .sort((a, b) => a.row - b.row);
   return deepFreeze({
     estimand,
     estimate: tau,
@@ -311,24 +335,58 @@ export function nearestNeighbourMatch(
     caliperWidth,
     options: { distance, k, replace, caliper: options.caliper ?? null, ties, varianceNeighbours: J },
     weights,
+    sets,
   }) as MatchResult;
 }
 
 /**
  * The matching weights of a {@link MatchResult} as a Float64Array, for matched-sample balance: pass it as the
- * `wAte` argument of {@link balanceTable} (the slot that weights both arms) and read `smdAte` / `varianceRatioAte`
- * as the matched SMDs and variance ratios (unmatched rows have weight 0).
+ * `matched` option of `balanceTable` and read `smdMatched` / `varianceRatioMatched` (unmatched rows have weight 0).
  *
  * @example
  * ```ts
  * import { balanceTable, matchWeights, nearestNeighbourMatch } from "truelift";
  * const w = matchWeights(nearestNeighbourMatch(ps, treated, y));
- * const b = balanceTable(columns, t, w, w, { threshold: 0.1, estimand: "ATE", denominator: "treated" });
- * b.rows.map((r) => r.smdAte); // matched-sample SMDs
+ * const b = balanceTable(columns, t, wAte, wAtt, { threshold: 0.1, estimand: "ATT", denominator: "treated", matched: w });
+ * b.rows.map((r) => r.smdMatched); // matched-sample SMDs
  * ```
  * @see Stuart (2010), "Matching methods for causal inference: a review and a look forward", Statistical Science
  *   25, 1–21.
  */
 export function matchWeights(result: MatchResult): Float64Array {
   return Float64Array.from(result.weights);
+}
+
+/**
+ * Matched-set differences for a sensitivity analysis: for every matched treated row, in ascending row order,
+ * dᵢ = yᵢ − (mean outcome of its matched controls). With 1:1 matching these are the pair differences; with k > 1
+ * or tied controls (`ties: "all"`) the treated outcome is compared with the equally weighted mean of its whole
+ * matched set. The Wilcoxon signed-rank test behind `rosenbaumBounds` is defined for pairs; using the matched-set
+ * mean as the "control" of the pair is this function's convention (it keeps one difference per treated unit, and
+ * under ATT matching the mean of the dᵢ is the matching estimate), not Rosenbaum's exact treatment of matched sets
+ * with several controls. Under ATE matching only the treated rows' sets are used.
+ *
+ * @example
+ * ```ts
+ * import { matchedDifferences, nearestNeighbourMatch, rosenbaumBounds } from "truelift";
+ * const m = nearestNeighbourMatch(ps, treated, y);
+ * rosenbaumBounds(matchedDifferences(m, y)).gammaCritical;
+ * ```
+ * @see Rosenbaum (2002), Observational Studies, 2nd ed., Springer, §4.3.
+ */
+export function matchedDifferences(result: MatchResult, y: ArrayLike<number>): Float64Array {
+  if (y.length !== result.weights.length) {
+    throw new TrueliftError(
+      "E_LENGTH_MISMATCH",
+      `y has ${y.length} entries but the match was made on ${result.weights.length} rows.`,
+    );
+  }
+  const out: number[] = [];
+  for (const s of result.sets) {
+    if (!s.treated) continue;
+    let m = 0;
+    for (const j of s.matches) m += y[j];
+    out.push(y[s.row] - m / s.matches.length);
+  }
+  return Float64Array.from(out);
 }

@@ -30,11 +30,12 @@ export interface PropensityEstimatingEquations {
 }
 
 /**
- * Refits the propensity model on collapsed data: distinct covariate rows ("patterns") with treated and control
- * frequency counts (bootstrap resamples), warm-started at the full-sample fit. Returns the pattern scores, or null
- * when the fit fails (separation or no convergence).
+ * Refits the propensity model on collapsed data: distinct covariate rows ("patterns") with control and treated
+ * frequency counts (bootstrap resamples) interleaved per pattern (`counts[2q]` control, `counts[2q + 1]`
+ * treated), warm-started at the full-sample fit. Returns the pattern scores, or null when the fit fails
+ * (separation or no convergence).
  */
-export type CollapsedRefit = (treated: Float64Array, control: Float64Array) => Float64Array | null;
+export type CollapsedRefit = (counts: Float64Array) => Float64Array | null;
 
 /** One decile of predicted scores: count, mean predicted score, share actually treated. */
 export interface CalibrationBin {

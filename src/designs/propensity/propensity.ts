@@ -17,6 +17,7 @@ import {
   calibrationDiagnostic,
   eValueDiagnostic,
   overlapDiagnostic,
+  rosenbaumDiagnostic,
   selectionDiagnostic,
   weightsDiagnostic,
 } from "./diagnostics.js";
@@ -36,7 +37,7 @@ import {
   ipwBootstrapParallel,
 } from "./ipw-bootstrap.js";
 import { layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
-import { type MatchResult, nearestNeighbourMatch } from "./match.js";
+import { type MatchResult, matchedDifferences, matchWeights, nearestNeighbourMatch } from "./match.js";
 import { LOGIT_PROPENSITY, type PropensityModel, type PropensityModelFit } from "./model.js";
 import { naiveDifference, type PropensityNaive } from "./naive.js";
 import {
@@ -46,6 +47,7 @@ import {
   type WeightSummary,
   weightSummary,
 } from "./overlap.js";
+import { type MatchedRosenbaum, matchedRosenbaum } from "./rosenbaum.js";
 import { type PropensitySpec, parsePropensitySpec, type ValidPropensitySpec } from "./spec.js";
 
 /** The fitted propensity model as reported. */
@@ -86,16 +88,28 @@ export interface PropensityResult {
   /** Weight diagnostics on the analysis sample. */
   readonly weights: WeightSummary;
   readonly ipw: IpwResult & { readonly bootstrap: IpwBootstrap | null };
+  /** Balance raw, weighted (IPW) and in the 1-NN matched sample (`smdMatched`, `maxAbsSmdMatched`). */
   readonly balance: BalanceTable;
   readonly doublyRobust: DoublyRobust;
   readonly demonstration: RobustnessDemo | null;
-  readonly sensitivity: { readonly eValue: EValueResult | null };
+  readonly sensitivity: {
+    readonly eValue: EValueResult | null;
+    /**
+     * Rosenbaum bounds (Wilcoxon signed-rank, Γ sweep `spec.sensitivity.gammas`, one-sided level `alpha`) on the
+     * 1-NN matched sets of `matching`: dᵢ = yᵢ − mean outcome of its matched controls for every matched opt-in user
+     * (`matchedDifferences`: with tied controls the matched-set mean stands in for the pair's control — the
+     * signed-rank test is defined for pairs, this is the documented convention), oriented in the direction of the
+     * matched effect. Null when fewer than two differences are non-zero.
+     */
+    readonly rosenbaum: MatchedRosenbaum | null;
+  };
   /**
    * 1-nearest-neighbour matching on the propensity, with replacement, ATT, every control tied at the nearest
-   * distance used and weighted equally ({@link nearestNeighbourMatch}; Abadie–Imbens SE). The per-row weights are
-   * left out of the result (call the function for them).
+   * distance used and weighted equally ({@link nearestNeighbourMatch}; Abadie–Imbens SE). The per-row weights and
+   * the matched sets are left out of the result (call the function for them); the matched-sample balance is in
+   * `balance`, the sensitivity analysis in `sensitivity.rosenbaum`.
    */
-  readonly matching: Omit<MatchResult, "weights">;
+  readonly matching: Omit<MatchResult, "weights" | "sets">;
   readonly naive: PropensityNaive;
   /** Vega-Lite specs: overlap histogram with trimming bounds, love plot, weight distribution. */
   readonly charts: PropensityCharts;
@@ -121,8 +135,9 @@ const FAMILIES: Readonly<Record<string, PropensityModel>> = { logit: LOGIT_PROPE
  * ```
  * parsePropensitySpec → layoutPropensity (validate, expand covariates, single-covariate separation)
  *   → propensity model (logit; AUC, calibration) → trimming (bounds or Crump) and refit → overlap, weights
- *   → Hájek IPW ATE/ATT with M-estimation sandwich SEs (+ refitting bootstrap) → balance (SMDs, variance ratios)
- *   → regression adjustment and AIPW (influence-function SEs) → demonstration → naive → E-value → diagnostics
+ *   → Hájek IPW ATE/ATT with M-estimation sandwich SEs (+ refitting bootstrap) → 1-NN matching (ATT, all ties)
+ *   → balance (SMDs, variance ratios: raw, weighted, matched) → regression adjustment and AIPW
+ *   (influence-function SEs) → demonstration → naive → E-value and Rosenbaum bounds → diagnostics
  * ```
  *
  * @example
@@ -136,6 +151,8 @@ const FAMILIES: Readonly<Record<string, PropensityModel>> = { logit: LOGIT_PROPE
  * res.naive.difference.estimate; // +0.2106
  * res.ipw.ate.estimate;          // +0.0848
  * res.estimate.estimate;         // AIPW ATE ≈ +0.0847
+ * res.balance.maxAbsSmdMatched;  // largest |SMD| after 1-NN matching
+ * res.sensitivity.rosenbaum?.gammaCritical; // hidden bias Γ at which the matched effect loses significance
  * ```
  * @see Rosenbaum & Rubin (1983), Biometrika 70, 41–55; Lunceford & Davidian (2004), Statistics in Medicine 23,
  *   2937–2960; Crump, Hotz, Imbens & Mitnik (2009), Biometrika 96, 187–199; Austin & Stuart (2015), "Moving
@@ -248,10 +265,9 @@ function staged(
   const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20);
   const weights = weightSummary(p, t);
   const ipw = hajekIpw(t, y, p, fit.equations, alpha);
-  const { weights: _matchWeights, ...matching } = nearestNeighbourMatch(p, Uint8Array.from(t), y, {
-    estimand: "ATT",
-    level: 1 - alpha,
-  });
+  const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, { estimand: "ATT", level: 1 - alpha });
+  const { weights: _weights, sets: _sets, ...matching } = match;
+  const rosenbaum = matchedRosenbaum(matchedDifferences(match, y), s.sensitivity?.gammas, { alpha });
   const bootstrapInput: IpwBootstrapInput | null =
     s.bootstrap && s.bootstrap !== undefined
       ? {
@@ -270,6 +286,7 @@ function staged(
     threshold: s.balance?.threshold ?? 0.1,
     estimand,
     denominator: s.balance?.denominator ?? "pooled",
+    matched: matchWeights(match),
   });
   const dr = doublyRobust(t, y, p, fitOutcomeModels(layout.om, t, y), layout.om, alpha);
   const misspecify = s.misspecify ?? "none";
@@ -294,6 +311,7 @@ function staged(
   );
   diagnostics.push(selectionDiagnostic(naive.difference.estimate, estimate.estimate, estimand));
   if (eValue) diagnostics.push(eValueDiagnostic(eValue));
+  diagnostics.push(rosenbaumDiagnostic(rosenbaum, match.treatedMatched));
   const scores = new Float64Array(frame.nrows).fill(Number.NaN);
   for (let i = 0; i < layout.n; i++) scores[layout.rows[i]] = p[i];
   const dropped = full.n - layout.n;
@@ -335,7 +353,7 @@ function staged(
       balance,
       doublyRobust: dr,
       demonstration,
-      sensitivity: { eValue },
+      sensitivity: { eValue, rosenbaum },
       matching,
       naive,
       charts: {

@@ -113,6 +113,12 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
       z.strictObject({ reps: z.number().int().min(2).optional(), seed: z.number().int() }),
     ])
     .optional(),
+  sensitivity: z
+    .strictObject({
+      // z.number() already rejects ±Infinity and NaN.
+      gammas: z.array(z.number().min(1)).min(1).optional(),
+    })
+    .optional(),
   overlapBins: z.number().int().min(2).max(200).optional(),
   alpha: z.number().gt(0).lt(1).optional(),
 });
@@ -135,6 +141,8 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
  * - `misspecify`: double-robustness demonstration. __Default value:__ `"none"`.
  * - `bootstrap`: `{reps, seed}` refits the propensity model in every replicate (__Default value:__ `false`;
  *   `reps` defaults to 500).
+ * - `sensitivity`: `gammas`, the Γ sweep of the Rosenbaum bounds on the 1-NN matched sets (finite, ≥ 1, at least
+ *   one). __Default value:__ `[1, 1.1, …, 2]`.
  * - `overlapBins`: histogram bins of the overlap rows. __Default value:__ 20.
  * - `alpha`: __Default value:__ 0.05.
  */

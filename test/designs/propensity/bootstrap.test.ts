@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import type { Frame } from "../../../src/core/frame.js";
 import {
   collapsedLogitRefitter,
   crumpThreshold,
@@ -49,39 +50,61 @@ describe("refitting bootstrap", () => {
     expect(b.estimate).toEqual(a.estimate);
   }, 60_000);
 
-  test("collapsed refit = full refit of the resample (exact MLE)", () => {
-    const frame = lalondeFrame();
-    const spec = parsePropensitySpec({ treatment: "treat", outcome: "re78", covariates: LALONDE_COVARIATES });
-    const layout = layoutPropensity(frame, spec);
-    const fit = LOGIT_PROPENSITY.fit({ treatment: "treat", t: layout.t, columns: layout.ps }, {});
-    // resample counts: every third row twice, every fifth row dropped
+  /**
+   * Refits the resample "every third row twice, every fifth row dropped" with the collapsed refitter (rows as
+   * patterns, optionally in reverse order) and by a full logit fit on the expanded rows; returns the largest
+   * score difference.
+   */
+  const refitGap = (frame: Frame, spec: Parameters<typeof parsePropensitySpec>[0], reverse: boolean) => {
+    const layout = layoutPropensity(frame, parsePropensitySpec(spec));
+    const fit = LOGIT_PROPENSITY.fit({ treatment: layout.treatment, t: layout.t, columns: layout.ps }, {});
     const n = layout.n;
+    const order = Int32Array.from({ length: n }, (_, i) => (reverse ? n - 1 - i : i));
     const counts = Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : i % 3 === 0 ? 2 : 1));
     const refit = collapsedLogitRefitter(
-      layout.ps.map((c) => c.values),
+      layout.ps.map((c) => Float64Array.from(order, (i) => c.values[i])),
       Float64Array.from(fit.coefficients, (c) => c.estimate),
       0,
       50,
-      new Float64Array(layout.n).fill(1),
+      new Float64Array(n).fill(1),
     );
-    const c1 = Float64Array.from(counts, (m, i) => (layout.t[i] === 1 ? m : 0));
-    const c0 = Float64Array.from(counts, (m, i) => (layout.t[i] === 0 ? m : 0));
-    const scores = Float64Array.from(refit(c1, c0) as Float64Array);
+    const cells = new Float64Array(2 * n);
+    order.forEach((i, q) => {
+      cells[2 * q + layout.t[i]] = counts[i];
+    });
+    const scores = Float64Array.from(refit(cells) as Float64Array);
     const idx: number[] = [];
     counts.forEach((m, i) => {
       for (let r = 0; r < m; r++) idx.push(i);
     });
     const full = LOGIT_PROPENSITY.fit(
       {
-        treatment: "treat",
+        treatment: layout.treatment,
         t: Float64Array.from(idx, (i) => layout.t[i]),
         columns: layout.ps.map((c) => ({ ...c, values: Float64Array.from(idx, (i) => c.values[i]) })),
       },
       {},
     );
-    idx.forEach((i, j) => {
-      expect(Math.abs(scores[i] - full.scores[j])).toBeLessThan(1e-8);
+    const position = new Int32Array(n);
+    order.forEach((i, q) => {
+      position[i] = q;
     });
+    let gap = 0;
+    idx.forEach((i, j) => {
+      gap = Math.max(gap, Math.abs(scores[position[i]] - full.scores[j]));
+    });
+    return gap;
+  };
+
+  test("collapsed refit = full refit of the resample (exact MLE), in any pattern order", () => {
+    // lalonde: dummies and several numeric columns (general path); fixture rows: tier dummies and one numeric
+    // column (the one-column fast path), patterns in data order and reversed (one block per row vs runs)
+    const lalonde = { treatment: "treat", outcome: "re78", covariates: LALONDE_COVARIATES };
+    const rows = saasFixture().take(Int32Array.from({ length: 3000 }, (_, i) => i));
+    for (const reverse of [false, true]) {
+      expect(refitGap(lalondeFrame(), lalonde, reverse)).toBeLessThan(1e-8);
+      expect(refitGap(rows, SPEC, reverse)).toBeLessThan(1e-8);
+    }
   });
 
   test("families without a collapsed refit fall back to full refits", () => {

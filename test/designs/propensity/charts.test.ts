@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { propensity } from "../../../src/designs/propensity/index.js";
+import { propensity, propensityLovePlot } from "../../../src/designs/propensity/index.js";
 import { compileChart, renderSvg } from "../../../src/report/vega.js";
 import { LALONDE_COVARIATES, lalondeFrame } from "./lalonde.js";
 
@@ -24,8 +24,37 @@ describe("propensity charts", () => {
     const overlap = JSON.stringify(res.charts.overlap);
     expect(overlap).toContain(`trim ${res.trim?.lower.toFixed(3)}`);
     const love = res.charts.love as unknown as { data: { values: { stage: string }[] } };
-    expect(love.data.values.length).toBe(2 * res.balance.rows.length);
+    expect(love.data.values.length).toBe(3 * res.balance.rows.length);
     const weights = res.charts.weights as unknown as { data: { values: { group: string; max: number }[] } };
     expect(weights.data.values.map((r) => r.group)).toEqual(["Opt-in (treated)", "Comparison (control)"]);
   });
+
+  test("love plot: raw / weighted / matched (1-NN) series in that legend order, threshold rule; two without matching", async () => {
+    type Love = {
+      data: { values: { covariate: string; stage: string; smd: number }[] };
+      layer: {
+        encoding?: { color?: { scale?: { domain?: string[] } }; shape?: { scale?: { domain?: string[] } } };
+      }[];
+    };
+    const love = res.charts.love as unknown as Love;
+    const stages = ["Before weighting", "After weighting (ATE)", "Matched (1-NN)"];
+    const points = love.layer.find((l) => l.encoding?.color?.scale?.domain);
+    expect(points?.encoding?.color?.scale?.domain).toEqual(stages);
+    expect(points?.encoding?.shape?.scale?.domain).toEqual(stages);
+    for (const row of res.balance.rows) {
+      const m = love.data.values.find((v) => v.covariate === row.covariate && v.stage === "Matched (1-NN)");
+      expect(m?.smd).toBe(Math.abs(row.smdMatched as number));
+    }
+    expect(JSON.stringify(love)).toContain(`"${res.balance.threshold}"`);
+    const unmatched = propensityLovePlot({
+      ...res.balance,
+      maxAbsSmdMatched: null,
+      rows: res.balance.rows.map((r) => ({ ...r, smdMatched: null })),
+    }) as unknown as Love;
+    expect(unmatched.data.values.length).toBe(2 * res.balance.rows.length);
+    expect(
+      unmatched.layer.find((l) => l.encoding?.color?.scale?.domain)?.encoding?.color?.scale?.domain,
+    ).toEqual(stages.slice(0, 2));
+    await compileChart(unmatched as never);
+  }, 60_000);
 });

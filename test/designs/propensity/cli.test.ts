@@ -28,6 +28,15 @@ describe("truelift propensity / psm", () => {
     expect(run.stdout).toMatch(/Naive difference\s+\+0\.2106/);
     expect(run.stdout).toMatch(/AUC 0\.744/);
     expect(run.stdout).toMatch(/\[pass\] After weighting, the groups look alike/);
+    expect(run.stdout).toMatch(
+      /Matched balance \(1-NN, pooled SD\)\s+max \|SMD\| 0\.918 raw → 0\.000 matched/,
+    );
+    expect(run.stdout).toMatch(
+      /Rosenbaum bounds \(1-NN matched sets\)\s+significance at 5% lost at Γ = 1\.46/,
+    );
+    expect(run.stdout).toMatch(
+      /\[info\] An unmeasured trait would have to change the odds of opting in by a factor of Γ = 1\.46/,
+    );
     expect(run.stdout.trimEnd().split("\n").length).toBeLessThanOrEqual(32);
   });
 

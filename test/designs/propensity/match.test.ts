@@ -1,6 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { Frame } from "../../../src/core/frame.js";
-import { matchWeights, nearestNeighbourMatch } from "../../../src/designs/propensity/match.js";
+import {
+  matchedDifferences,
+  matchWeights,
+  nearestNeighbourMatch,
+} from "../../../src/designs/propensity/match.js";
 import { nearestInPool, neighbourPool } from "../../../src/designs/propensity/match-neighbours.js";
 import { logit } from "../../../src/models/logit.js";
 import { errorCode } from "../../helpers/error-code.js";
@@ -138,6 +142,48 @@ describe("nearestNeighbourMatch on small data", () => {
     expect(
       nearestInPool(pool, 0.5, 2, "first", Number.POSITIVE_INFINITY, 2).map((p) => pool.rows[p]),
     ).toEqual([1, 0]);
+  });
+
+  test("matched sets: rows, arms and matches agree with the weights", () => {
+    const att = nearestNeighbourMatch(ps, t, y);
+    expect(att.sets.map((s) => s.row)).toEqual([0, 1]);
+    expect(att.sets.every((s) => s.treated)).toBe(true);
+    const w = new Array<number>(ps.length).fill(0);
+    for (const s of att.sets) {
+      w[s.row] += 1;
+      for (const j of s.matches) w[j] += 1 / s.matches.length;
+    }
+    expectClose(att.weights, w, TOL.identity);
+    const ate = nearestNeighbourMatch(ps, t, y, { estimand: "ATE" });
+    expect(ate.sets.map((s) => s.row)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(ate.sets.filter((s) => !s.treated).every((s) => s.matches.every((j) => t[j] === 1))).toBe(true);
+  });
+
+  test("matchedDifferences: brute force over a small frame (every nearest control, ties included)", () => {
+    // Treated row 1 (0.45) has two controls with identical scores (rows 2 and 3, 0.4) at the nearest distance.
+    const p = Float64Array.of(0.3, 0.45, 0.4, 0.4, 0.7, 0.6, 0.21, 0.35);
+    const tt = Uint8Array.of(1, 1, 0, 0, 1, 0, 0, 0);
+    const yy = Float64Array.of(5, 3, 1, 4, 2, 2, 7, 0);
+    for (const ties of ["all", "first"] as const) {
+      const m = nearestNeighbourMatch(p, tt, yy, { ties });
+      expect(m.sets.find((x) => x.row === 1)?.matches).toEqual(ties === "all" ? [2, 3] : [2]);
+      const expected: number[] = [];
+      for (let i = 0; i < p.length; i++) {
+        if (tt[i] !== 1) continue;
+        let best = Number.POSITIVE_INFINITY;
+        for (let j = 0; j < p.length; j++) if (tt[j] === 0) best = Math.min(best, Math.abs(p[i] - p[j]));
+        const near: number[] = [];
+        for (let j = 0; j < p.length; j++) if (tt[j] === 0 && Math.abs(p[i] - p[j]) === best) near.push(j);
+        const used = ties === "all" ? near : near.slice(0, 1);
+        expected.push(yy[i] - used.reduce((a, j) => a + yy[j], 0) / used.length);
+      }
+      expectClose(matchedDifferences(m, yy), expected, TOL.identity, ties);
+      const mean = expected.reduce((a, b) => a + b, 0) / expected.length;
+      expectClose(m.estimate, mean, TOL.identity, `${ties}: ATT = mean difference`);
+    }
+    expect(errorCode(() => matchedDifferences(nearestNeighbourMatch(p, tt, yy), [1, 2]))).toBe(
+      "E_LENGTH_MISMATCH",
+    );
   });
 
   test("errors by code", () => {

@@ -1,5 +1,16 @@
 import { describe, expect, test } from "vitest";
-import { propensity } from "../../../src/designs/propensity/index.js";
+import {
+  balanceTable,
+  layoutPropensity,
+  matchedDifferences,
+  matchWeights,
+  nearestNeighbourMatch,
+  parsePropensitySpec,
+  propensity,
+  rosenbaumBounds,
+  rosenbaumDiagnostic,
+} from "../../../src/designs/propensity/index.js";
+import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { saasFixture } from "../../helpers/fixture.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -233,5 +244,182 @@ describe("propensity on MatchIt's lalonde", () => {
     const bounds = propensity(frame, { ...spec, trim: { rule: "bounds", lower: 0.05, upper: 0.95 } });
     expect(bounds.trim?.lower).toBe(0.05);
     expect(bounds.n.obs).toBeLessThan(frame.nrows);
+  });
+});
+
+interface MatchedGolden {
+  covariate: string[];
+  meanTreated: number[];
+  meanControl: number[];
+  smd: number[];
+  varianceRatio: (number | null)[];
+  weights: number[];
+  matchedControl: number[];
+  notNearest: number;
+  tiedTreated: number;
+  att: number;
+  smdPooled?: number[];
+  dropped?: number[];
+}
+
+/** Matched SMDs, means and variance ratios: same matched set, same formulas — agreement to rounding. */
+const MATCHED = { rtol: 1e-8, atol: 1e-12 };
+
+describe("matched-sample balance against MatchIt on lalonde (1-NN with replacement, ATT, treated SD)", () => {
+  const frame = lalondeFrame();
+  const spec = { treatment: "treat", outcome: "re78", covariates: LALONDE_COVARIATES };
+  const g = loadGolden<Record<"glm" | "distmat" | "noTies", MatchedGolden>>(
+    "propensity",
+    "lalonde_matchit_matched",
+  ).expected;
+  const layout = layoutPropensity(frame, parsePropensitySpec(spec));
+  const t = layout.t;
+  const ones = new Float64Array(t.length).fill(1);
+  const options = { threshold: 0.1, estimand: "ATT", denominator: "treated" } as const;
+  const name = (c: string) => c.replace(/^race\[(.*)\]$/, "race$1");
+  const compare = (table: ReturnType<typeof balanceTable>, e: MatchedGolden, smd = e.smd) => {
+    expect(table.rows.length).toBe(e.covariate.length);
+    for (const row of table.rows) {
+      const j = e.covariate.indexOf(name(row.covariate));
+      expect(j, row.covariate).toBeGreaterThanOrEqual(0);
+      expectClose(row.smdMatched, smd[j], MATCHED, `${row.covariate} smd`);
+      expectClose(row.meanTreatedMatched, e.meanTreated[j], MATCHED, `${row.covariate} treated mean`);
+      expectClose(row.meanControlMatched, e.meanControl[j], MATCHED, `${row.covariate} control mean`);
+      expectClose(row.varianceRatioMatched, row.binary ? null : e.varianceRatio[j], MATCHED, row.covariate);
+    }
+    expectClose(table.maxAbsSmdMatched, Math.max(...smd.map(Math.abs)), MATCHED, "max |SMD|");
+  };
+
+  test("balanceTable with MatchIt's own weights reproduces summary(m, standardize = TRUE)", () => {
+    // distance = "glm": this MatchIt 4.5.1 build always takes the control to the left in score order (see the
+    // golden script), so its matched set is not the nearest-neighbour one — the balance formulas are still checked.
+    expect(g.glm.notNearest).toBeGreaterThan(0);
+    compare(
+      balanceTable(layout.balance, t, ones, ones, { ...options, matched: Float64Array.from(g.glm.weights) }),
+      g.glm,
+    );
+  });
+
+  test("1-NN ties: 'first' gives MatchIt's nearest-neighbour matched set (distance matrix), its SMDs and ATT", () => {
+    const p = propensity(frame, spec).scores;
+    const m = nearestNeighbourMatch(p, Uint8Array.from(t), layout.y, { ties: "first" });
+    expect(m.sets.map((s) => s.matches[0])).toEqual(g.distmat.matchedControl);
+    expectClose(m.estimate, g.distmat.att, MATCHED, "ATT");
+    compare(balanceTable(layout.balance, t, ones, ones, { ...options, matched: matchWeights(m) }), g.distmat);
+    // truelift's default pools the tied controls instead: exactly the treated units MatchIt saw ties for.
+    const all = nearestNeighbourMatch(p, Uint8Array.from(t), layout.y);
+    expect(all.sets.filter((s) => s.matches.length > 1).length).toBe(g.distmat.tiedTreated);
+  });
+
+  test("propensity() end to end on lalonde without duplicate controls (no ties: 'all' = MatchIt's set)", () => {
+    expect(g.noTies.tiedTreated).toBe(0);
+    const keep = new Uint8Array(frame.nrows).fill(1);
+    for (const r of g.noTies.dropped ?? []) keep[r] = 0;
+    const sub = frame.filter(keep);
+    const att = propensity(sub, { ...spec, estimand: "ATT", balance: { denominator: "treated" } });
+    expect(att.balance.denominator).toBe("treated");
+    compare(att.balance, g.noTies);
+    expectClose(att.matching.estimate, g.noTies.att, MATCHED, "ATT");
+    // The pooled denominator (cobalt's default for the table) from the same matched means.
+    const pooled = propensity(sub, spec);
+    compare(pooled.balance, g.noTies, g.noTies.smdPooled);
+  });
+
+  test("no matching weights: matched columns null; wrong length: error by code", () => {
+    const b = balanceTable(layout.balance, t, ones, ones, options);
+    expect(b.maxAbsSmdMatched).toBeNull();
+    expect(b.rows.every((r) => r.smdMatched === null && r.meanControlMatched === null)).toBe(true);
+    expect(
+      errorCode(() =>
+        balanceTable(layout.balance, t, ones, ones, { ...options, matched: new Float64Array(3) }),
+      ),
+    ).toBe("E_LENGTH_MISMATCH");
+  });
+});
+
+describe("Rosenbaum bounds on the 1-NN matched sets", () => {
+  const frame = saasFixture();
+  const res = propensity(frame, SPEC);
+
+  test("fixture: the bounds are those of the matched-set differences, re-derived from the matched sets", () => {
+    const t = Uint8Array.from(frame.numeric("opt_in_agent_mode"));
+    const y = frame.numeric("task_completed");
+    const m = nearestNeighbourMatch(res.scores, t, y, { level: 0.95 });
+    expect(m.estimate).toBe(res.matching.estimate);
+    const d: number[] = [];
+    for (const s of m.sets) {
+      if (t[s.row] !== 1) continue;
+      let c = 0;
+      for (const j of s.matches) c += y[j];
+      d.push(y[s.row] - c / s.matches.length);
+    }
+    expect(d.length).toBe(res.matching.treatedMatched);
+    expectClose(matchedDifferences(m, y), d, TOL.identity);
+    expectClose(d.reduce((a, b) => a + b, 0) / d.length, res.matching.estimate, TOL.identity);
+    const b = rosenbaumBounds(d);
+    const r = res.sensitivity.rosenbaum;
+    expect(r?.direction).toBe("increase");
+    expect(r?.statistic).toBe(b.statistic);
+    expect(r?.pairs).toBe(b.pairs);
+    expect((r?.pairs ?? 0) + (r?.zeros ?? 0)).toBe(res.matching.treatedMatched);
+    expectClose(r?.rows, b.rows, TOL.identity);
+    expectClose(r?.gammaCritical, b.gammaCritical, TOL.identity);
+    expect(r?.gammaCritical?.toFixed(2)).toBe("1.46");
+    expect(r?.rows.map((x) => x.gamma)).toEqual([1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2]);
+    const diag = res.diagnostics.find((x) => x.code === "D_PS_ROSENBAUM");
+    expect(diag?.severity).toBe("info");
+    expect(diag?.evidence.gammaCritical).toBe(Number(b.gammaCritical?.toFixed(4)));
+    expect(diag?.evidence.pairs).toBe(b.pairs);
+    expect(diag?.message).toBe(
+      "An unmeasured trait would have to change the odds of opting in by a factor of Γ = 1.46 within matched pairs before the matched effect stops being significant at 5 %.",
+    );
+  });
+
+  test("matched balance on the fixture: tiers match exactly, the result stays small and frozen", () => {
+    expect(res.balance.maxAbsSmdMatched).toBeLessThan(0.01);
+    expect(Object.isFrozen(res.sensitivity.rosenbaum)).toBe(true);
+    expect("sets" in res.matching || "weights" in res.matching).toBe(false);
+    expect(JSON.stringify(res.sensitivity).length).toBeLessThan(5_000);
+    const love = res.charts.love as unknown as { data: { values: { stage: string }[] } };
+    expect(new Set(love.data.values.map((v) => v.stage)).has("Matched (1-NN)")).toBe(true);
+  });
+
+  test("spec: custom Γ sweep, validation errors by code", () => {
+    const small = propensity(lalondeFrame(), {
+      treatment: "treat",
+      outcome: "re78",
+      covariates: LALONDE_COVARIATES,
+      sensitivity: { gammas: [1, 1.25, 3] },
+    });
+    expect(small.sensitivity.rosenbaum?.rows.map((r) => r.gamma)).toEqual([1, 1.25, 3]);
+    for (const gammas of [[], [0.5], [1, Number.POSITIVE_INFINITY], [Number.NaN]]) {
+      expect(
+        errorCode(() => propensity(frame, { ...SPEC, sensitivity: { gammas } })),
+        String(gammas),
+      ).toBe("E_INVALID_SPEC");
+    }
+    expect(() => propensity(frame, { ...SPEC, sensitivity: { gammas: [0.9] } })).toThrow(
+      /spec\.sensitivity\.gammas/,
+    );
+    expect(errorCode(() => propensity(frame, { ...SPEC, sensitivity: { gamma: [1] } } as never))).toBe(
+      "E_INVALID_SPEC",
+    );
+  });
+
+  test("diagnostic sentences: not significant at Γ = 1, significant at every Γ, decrease, not computed", () => {
+    const flat = rosenbaumBounds([1, -1, 2, -2, 3, -3, 0.5]);
+    const notSig = rosenbaumDiagnostic({ ...flat, direction: "increase" }, 7);
+    expect(notSig.message).toMatch(
+      /^The matched effect is not significant at 5 % even without hidden bias \(Γ = 1/,
+    );
+    expect(notSig.evidence.gammaCritical).toBeNull();
+    const always = rosenbaumDiagnostic(
+      { ...flat, pValue: 1e-6, gammaCritical: null, direction: "decrease" },
+      7,
+    );
+    expect(always.message).toMatch(/^The matched decrease stays significant at 5 % however strongly/);
+    const none = rosenbaumDiagnostic(null, 12);
+    expect(none.severity).toBe("info");
+    expect(none.message).toMatch(/not computed: fewer than two of the 12 matched/);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { pairDifferences, rosenbaumBounds } from "../../../src/designs/propensity/rosenbaum.js";
+import {
+  matchedRosenbaum,
+  pairDifferences,
+  rosenbaumBounds,
+} from "../../../src/designs/propensity/rosenbaum.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -40,6 +44,26 @@ describe("rosenbaumBounds (numpy / scipy golden, rbounds::psens formulas)", () =
     expect(b.gammaCrossing).toBe(first);
     for (let i = 1; i < b.rows.length; i++)
       expect(b.rows[i].upper).toBeGreaterThanOrEqual(b.rows[i - 1].upper);
+  });
+
+  test("pValue is the Γ = 1 bound, whatever the sweep", () => {
+    expectClose(rosenbaumBounds(g.differences, [1.5, 2]).pValue, g.rows[0].upper, TOL.pValue);
+  });
+
+  test("matchedRosenbaum: oriented in the direction of the effect; null with fewer than two non-zero differences", () => {
+    const up = matchedRosenbaum(g.differences);
+    expect(up?.direction).toBe("increase");
+    expect(up?.statistic).toBe(b.statistic);
+    const down = matchedRosenbaum(
+      g.differences.map((d) => -d),
+      [1, 1.5],
+    );
+    expect(down?.direction).toBe("decrease");
+    expect(down?.statistic).toBe(b.statistic);
+    expectClose(down?.rows, rosenbaumBounds(g.differences, [1, 1.5]).rows, TOL.identity);
+    expect(matchedRosenbaum([0, 0, 3])).toBeNull();
+    expect(matchedRosenbaum([])).toBeNull();
+    expect(matchedRosenbaum([0, 1, -2])?.pairs).toBe(2);
   });
 
   test("pairDifferences and errors by code", () => {
