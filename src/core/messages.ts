@@ -428,8 +428,10 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_PS_CALIBRATION: "Calibration of the propensity model by decile of the predicted score (Hosmer–Lemeshow).",
   D_PS_BOOTSTRAP_FAILED:
     "Some bootstrap replicates could not refit the propensity model (separation or no convergence) and were dropped.",
+  D_PS_MATCHING:
+    "The nearest-neighbour matching: opt-in users left without a match inside the caliper, and covariate balance in the matched sample.",
   D_PS_ROSENBAUM:
-    "Rosenbaum bounds on the 1-NN matched sets: how strongly hidden bias would have to change the odds of opting in within matched sets before the matched effect stops being significant.",
+    "Rosenbaum bounds on the nearest-neighbour matched sets: how strongly hidden bias would have to change the odds of opting in within matched sets before the matched effect stops being significant.",
 } as const;
 
 /** A stable diagnostic code (a key of {@link DIAGNOSTIC_CATALOGUE}). */

@@ -59,9 +59,11 @@ export function propensitySummary(res: DeepReadonly<PropensityResult>): Propensi
   }
   lines.push({ label: "Regression adjustment ATE", value: termText(res.doublyRobust.ra.ate, level) });
   lines.push({ label: "Regression adjustment ATT", value: termText(res.doublyRobust.ra.att, level) });
+  const mo = res.matching.options;
+  const nn = `${mo.k}-NN`;
   lines.push({
-    label: "1-NN matching ATT (all ties)",
-    value: `${signed(res.matching.estimate)}  SE ${fixed(res.matching.se)}  ${level}% CI ${intervalText(res.matching.ci)}  (${res.matching.distinctControlsUsed.toLocaleString("en-US")} controls used)`,
+    label: `${nn} matching ATT (${[mo.distance === "logit" ? "logit" : "", `${mo.ties} ties`, mo.replace ? "" : "no replacement", mo.caliper !== null ? `caliper ${mo.caliper} SD` : ""].filter((x) => x !== "").join(", ")})`,
+    value: `${signed(res.matching.estimate)}  SE ${fixed(res.matching.se)}  ${level}% CI ${intervalText(res.matching.ci)}  (${res.matching.distinctControlsUsed.toLocaleString("en-US")} controls used${res.matching.treatedUnmatched > 0 ? `; ${res.matching.treatedUnmatched.toLocaleString("en-US")} opt-in users without a match within the caliper` : ""})`,
   });
   lines.push({ label: "AIPW ATE", value: termText(res.doublyRobust.aipw.ate, level) });
   lines.push({ label: "AIPW ATT", value: termText(res.doublyRobust.aipw.att, level) });
@@ -92,11 +94,11 @@ export function propensitySummary(res: DeepReadonly<PropensityResult>): Propensi
   });
   if (res.balance.maxAbsSmdMatched !== null) {
     lines.push({
-      label: `Matched balance (1-NN, ${res.balance.denominator} SD)`,
+      label: `Matched balance (${nn}, ${res.balance.denominator} SD)`,
       value: `max |SMD| ${fixed(res.balance.maxAbsSmdRaw, 3)} raw → ${fixed(res.balance.maxAbsSmdMatched, 3)} matched`,
     });
   }
-  lines.push({ label: "Rosenbaum bounds (1-NN matched sets)", value: rosenbaumText(res) });
+  lines.push({ label: `Rosenbaum bounds (${nn} matched sets)`, value: rosenbaumText(res) });
   const e = res.sensitivity.eValue;
   if (e) {
     lines.push({

@@ -39,7 +39,7 @@ export default defineCommand({
   meta: {
     name: "propensity",
     description:
-      "Propensity scores for opt-in features: IPW, regression adjustment, AIPW, overlap, balance, E-value.",
+      "Propensity scores for opt-in features: IPW, matching, regression adjustment, AIPW, overlap, balance, E-value, Rosenbaum bounds.",
     examples: [
       "truelift propensity saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence",
       "truelift psm saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence --estimator ipw --bootstrap 500 --seed 7",
@@ -54,7 +54,8 @@ export default defineCommand({
     outcome: { flags: "--outcome <column>", description: "outcome column (required)" },
     covariates: {
       flags: "--covariates <terms>",
-      description: "comma-separated propensity terms (text columns become dummies; a:b is an interaction)",
+      description:
+        "comma-separated propensity terms (text columns become dummies; a:b is an interaction; ns(x, 3) / bs(x, 4) are splines)",
     },
     outcomeCovariates: {
       flags: "--outcome-covariates <terms>",
@@ -80,6 +81,27 @@ export default defineCommand({
     misspecify: {
       flags: "--misspecify <model>",
       description: `double-robustness demonstration: ${PS_MISSPECIFY.join(" | ")}`,
+    },
+    matchK: { flags: "--match-k <k>", description: "neighbours per opt-in user in the matching (default 1)" },
+    matchDistance: {
+      flags: "--match-distance <d>",
+      description: "match on the propensity score or its logit: ps | logit (default ps)",
+    },
+    matchCaliper: {
+      flags: "--match-caliper <sd>",
+      description: "caliper in SDs of the matching distance (default none)",
+    },
+    matchTies: {
+      flags: "--match-ties <rule>",
+      description: "all (every tied control, weighted equally; default) | first (lowest row)",
+    },
+    matchReplace: {
+      flags: "--match-replace <yes|no>",
+      description: "match with replacement (default yes); no = greedy, highest score first",
+    },
+    gammas: {
+      flags: "--gammas <list>",
+      description: "Rosenbaum Γ values to sweep, comma-separated (default 1,1.1,…,2)",
     },
     smdDenominator: {
       flags: "--smd-denominator <d>",
@@ -111,8 +133,35 @@ export default defineCommand({
   },
 });
 
+/** Splits a term list on the commas outside parentheses (`tier,ns(usage, 4)` → `tier`, `ns(usage, 4)`). */
+function splitTerms(v: unknown): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of String(v)) {
+    if (ch === "(") depth++;
+    if (ch === ")") depth--;
+    if (ch === "," && depth === 0) {
+      out.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  out.push(current.trim());
+  return out.filter((t) => t !== "");
+}
+
 function terms(v: unknown): PropensityCovariate[] {
-  return parseList(v).map((t) => {
+  return splitTerms(v).map((t) => {
+    const spline = /^(ns|bs)\(\s*([^,()]+?)\s*(?:,\s*(?:df\s*=\s*)?(\d+)\s*)?\)$/.exec(t);
+    if (spline) {
+      return {
+        spline: spline[2],
+        type: spline[1] === "ns" ? ("natural" as const) : ("b" as const),
+        ...(spline[3] !== undefined ? { df: Number(spline[3]) } : {}),
+      };
+    }
+    if (t.includes("("))
+      throw usage(`Term '${t}' is not understood: splines are written ns(x), ns(x, 4) or bs(x, 5).`);
     const parts = t.split(":").map((s) => s.trim());
     if (parts.length === 1) return t;
     if (parts.length !== 2 || parts.some((p) => p === "")) {
@@ -151,6 +200,18 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
     spec.bootstrap = { reps: parseInteger("--bootstrap", o.bootstrap, { min: 2 }), seed };
   }
   if (o.misspecify !== undefined) spec.misspecify = parseChoice("--misspecify", o.misspecify, PS_MISSPECIFY);
+  const matching: Record<string, unknown> = {};
+  if (o.matchK !== undefined) matching.k = parseInteger("--match-k", o.matchK, { min: 1 });
+  if (o.matchDistance !== undefined)
+    matching.distance = parseChoice("--match-distance", o.matchDistance, ["ps", "logit"] as const);
+  if (o.matchCaliper !== undefined) matching.caliper = number("--match-caliper", o.matchCaliper);
+  if (o.matchTies !== undefined)
+    matching.ties = parseChoice("--match-ties", o.matchTies, ["all", "first"] as const);
+  if (o.matchReplace !== undefined)
+    matching.replace = parseChoice("--match-replace", o.matchReplace, ["yes", "no"] as const) === "yes";
+  if (Object.keys(matching).length > 0) spec.matching = matching;
+  if (o.gammas !== undefined)
+    spec.sensitivity = { gammas: parseList(o.gammas).map((g) => number("--gammas", g)) };
   const balance: Record<string, unknown> = {};
   if (o.smdDenominator !== undefined)
     balance.denominator = parseChoice("--smd-denominator", o.smdDenominator, PS_SMD_DENOMINATORS);

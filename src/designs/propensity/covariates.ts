@@ -1,6 +1,7 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import type { PropensityCovariate } from "./spec.js";
+import { splineBasis } from "./spline.js";
 
 /** One numeric column of a propensity design: a numeric covariate, a dummy, or an interaction product. */
 export interface CovariateColumn {
@@ -33,7 +34,9 @@ interface Coded {
  * Expands propensity covariate terms to numeric columns on the given rows: text columns (or `kind:
  * "categorical"`) become one dummy per non-reference level (levels sorted by code unit, or numerically for
  * numeric codes; reference = the first level unless given), numeric columns enter as they are, and
- * `{interaction: [a, b]}` becomes the products of the two sides' model columns.
+ * `{interaction: [a, b]}` becomes the products of the two sides' model columns, and `{spline: x, type, df}` the
+ * columns of a natural (default) or B-spline basis of x with df columns (default 3; {@link splineBasis}, as R's
+ * `ns` / `bs`; knots from the rows given) — balance is then checked on x itself.
  *
  * @example
  * ```ts
@@ -79,6 +82,12 @@ export function expandCovariates(
       push(balance, products);
       continue;
     }
+    if (typeof term === "object" && "spline" in term) {
+      const raw = codeColumn(frame, term.spline, rows, "numeric", undefined);
+      push(model, splineColumns(raw.model[0], term.type ?? "natural", term.df ?? 3));
+      push(balance, raw.all);
+      continue;
+    }
     const name = typeof term === "string" ? term : term.column;
     const kind = typeof term === "string" ? undefined : term.kind;
     const reference = typeof term === "string" ? undefined : term.reference;
@@ -87,6 +96,19 @@ export function expandCovariates(
     push(balance, coded.all);
   }
   return { model, balance };
+}
+
+/** The basis columns of a spline term, named as R's coefficients (`ns(x, df = 3)1`, …). */
+function splineColumns(raw: CovariateColumn, type: "natural" | "b", df: number): CovariateColumn[] {
+  const basis = splineBasis(raw.values, { type, df });
+  const label = `${type === "natural" ? "ns" : "bs"}(${raw.name}, df = ${df})`;
+  return basis.columns.map((values, j) => ({
+    name: `${label}${j + 1}`,
+    source: raw.name,
+    level: null,
+    binary: false,
+    values,
+  }));
 }
 
 function codeColumn(

@@ -258,3 +258,62 @@ export function rosenbaumDiagnostic(bounds: MatchedRosenbaum | null, sets: numbe
   }
   return diagnostic("D_PS_ROSENBAUM", "info", evidence, message);
 }
+
+/**
+ * The matching verdict: `warn` when the caliper left opt-in users without a match (the matched estimate then
+ * describes only the matched ones) or when a matched |SMD| reaches the balance threshold (the matched comparison
+ * is not like with like); `pass` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { matchingDiagnostic } from "truelift";
+ * matchingDiagnostic(result.matching, result.balance).severity; // "pass" on the tutorial data
+ * ```
+ * @see Stuart (2010), "Matching methods for causal inference: a review and a look forward", Statistical Science
+ *   25, 1–21.
+ */
+export function matchingDiagnostic(
+  m: {
+    readonly treatedMatched: number;
+    readonly treatedUnmatched: number;
+    readonly options: { readonly k: number };
+  },
+  b: BalanceTable,
+): Diagnostic {
+  const worst = [...b.rows].sort((x, y) => Math.abs(y.smdMatched ?? 0) - Math.abs(x.smdMatched ?? 0))[0];
+  const maxSmd = b.maxAbsSmdMatched ?? 0;
+  const unbalanced = maxSmd >= b.threshold;
+  const evidence = {
+    k: m.options.k,
+    treatedMatched: m.treatedMatched,
+    treatedUnmatched: m.treatedUnmatched,
+    maxAbsSmdMatched: num(maxSmd, 4),
+    threshold: b.threshold,
+  };
+  const parts: string[] = [];
+  if (m.treatedUnmatched > 0) {
+    parts.push(
+      `${m.treatedUnmatched.toLocaleString("en-US")} of ${(m.treatedMatched + m.treatedUnmatched).toLocaleString("en-US")} opt-in users found no comparison user inside the caliper, so the matched estimate describes only the matched ones`,
+    );
+  }
+  if (unbalanced && worst) {
+    parts.push(
+      `the matched groups still differ on ${worst.covariate}${worst.level !== null ? ` = ${worst.level}` : ""} (|SMD| ${maxSmd.toFixed(3)} ≥ ${b.threshold})`,
+    );
+  }
+  if (parts.length === 0) {
+    return diagnostic(
+      "D_PS_MATCHING",
+      "pass",
+      evidence,
+      `Every opt-in user found a match and the matched groups look alike on every measured covariate (largest |SMD| ${maxSmd.toFixed(3)}).`,
+    );
+  }
+  const sentence = parts.join("; and ");
+  return diagnostic(
+    "D_PS_MATCHING",
+    "warn",
+    evidence,
+    `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`,
+  );
+}

@@ -18,4 +18,5 @@ export * from "./overlap.js";
 export * from "./propensity.js";
 export * from "./rosenbaum.js";
 export * from "./spec.js";
+export * from "./spline.js";
 export * from "./term.js";

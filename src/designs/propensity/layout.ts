@@ -32,6 +32,7 @@ export interface PropensityLayout {
 function termColumns(term: PropensityCovariate): { column: string; kind: ColumnRequirement["kind"] }[] {
   if (typeof term === "string") return [{ column: term, kind: "any" }];
   if ("interaction" in term) return term.interaction.map((c) => ({ column: c, kind: "any" as const }));
+  if ("spline" in term) return [{ column: term.spline, kind: "numeric" }];
   return [{ column: term.column, kind: term.kind === "numeric" ? "numeric" : "categorical" }];
 }
 

@@ -164,6 +164,19 @@ export function collapsedLogitRefitter(
       for (let d = 0; d < m; d++) hess[contCols[c] * k + contCols[d]] = sumVXX[c * m + d];
     for (let j = 1; j < k; j++) hess[j * k + j] += lambda;
   };
+  /** e[p] ← e[p]·exp(−d) and the new score of pattern p; −1 when the score reaches 0 or 1 numerically. */
+  const advance = (p: number, d: number): number => {
+    const f =
+      d < 0.05 && d > -0.05
+        ? 1 + d * (-1 + d * (0.5 + d * (C3 + d * (C4 + d * (C5 + d * C6)))))
+        : Math.exp(-d);
+    const ep = e[p] * f;
+    if (!(ep < E_MAX && ep > E_MIN)) return -1;
+    e[p] = ep;
+    const pr = 1 / (1 + ep);
+    scores[p] = pr;
+    return pr;
+  };
   /**
    * One pass: e ← e·exp(−Δη) (a degree-6 Taylor polynomial when |Δη| < 0.05, relative error < 3e-14, else
    * exp), the new scores, and the totals for the next step. False when a score reaches 0 or 1 numerically.
@@ -184,15 +197,8 @@ export function collapsedLogitRefitter(
         let d = da;
         const xo = p * m;
         for (let c = 0; c < m; c++) d += dCont[c] * x[xo + c];
-        const f =
-          d < 0.05 && d > -0.05
-            ? 1 + d * (-1 + d * (0.5 + d * (C3 + d * (C4 + d * (C5 + d * C6)))))
-            : Math.exp(-d);
-        const ep = e[p] * f;
-        if (!(ep < E_MAX && ep > E_MIN)) return false;
-        e[p] = ep;
-        const pr = 1 / (1 + ep);
-        scores[p] = pr;
+        const pr = advance(p, d);
+        if (pr < 0) return false;
         const c1 = counts[2 * p + 1];
         const mp = counts[2 * p] + c1;
         const r = c1 - mp * pr;
@@ -227,15 +233,8 @@ export function collapsedLogitRefitter(
       for (let p = bounds[b]; p < end; p++) {
         const xp = x[p];
         const d = da + dc * xp;
-        const f =
-          d < 0.05 && d > -0.05
-            ? 1 + d * (-1 + d * (0.5 + d * (C3 + d * (C4 + d * (C5 + d * C6)))))
-            : Math.exp(-d);
-        const ep = e[p] * f;
-        if (!(ep < E_MAX && ep > E_MIN)) return false;
-        e[p] = ep;
-        const pr = 1 / (1 + ep);
-        scores[p] = pr;
+        const pr = advance(p, d);
+        if (pr < 0) return false;
         const c1 = counts[2 * p + 1];
         const mp = counts[2 * p] + c1;
         const r = c1 - mp * pr;

@@ -16,6 +16,7 @@ import {
   balanceDiagnostic,
   calibrationDiagnostic,
   eValueDiagnostic,
+  matchingDiagnostic,
   overlapDiagnostic,
   rosenbaumDiagnostic,
   selectionDiagnostic,
@@ -104,8 +105,10 @@ export interface PropensityResult {
     readonly rosenbaum: MatchedRosenbaum | null;
   };
   /**
-   * 1-nearest-neighbour matching on the propensity, with replacement, ATT, every control tied at the nearest
-   * distance used and weighted equally ({@link nearestNeighbourMatch}; Abadie–Imbens SE). The per-row weights and
+   * Nearest-neighbour matching for the ATT ({@link nearestNeighbourMatch}; Abadie–Imbens SE), by default 1-NN on
+   * the propensity, with replacement, every control tied at the nearest distance used and weighted equally;
+   * `spec.matching` sets the distance (ps | logit), k, replacement, a caliper (SDs of the distance) and the tie
+   * rule. The per-row weights and
    * the matched sets are left out of the result (call the function for them); the matched-sample balance is in
    * `balance`, the sensitivity analysis in `sensitivity.rosenbaum`.
    */
@@ -265,7 +268,11 @@ function staged(
   const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20);
   const weights = weightSummary(p, t);
   const ipw = hajekIpw(t, y, p, fit.equations, alpha);
-  const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, { estimand: "ATT", level: 1 - alpha });
+  const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, {
+    ...s.matching,
+    estimand: "ATT",
+    level: 1 - alpha,
+  });
   const { weights: _weights, sets: _sets, ...matching } = match;
   const rosenbaum = matchedRosenbaum(matchedDifferences(match, y), s.sensitivity?.gammas, { alpha });
   const bootstrapInput: IpwBootstrapInput | null =
@@ -311,6 +318,7 @@ function staged(
   );
   diagnostics.push(selectionDiagnostic(naive.difference.estimate, estimate.estimate, estimand));
   if (eValue) diagnostics.push(eValueDiagnostic(eValue));
+  diagnostics.push(matchingDiagnostic(match, balance));
   diagnostics.push(rosenbaumDiagnostic(rosenbaum, match.treatedMatched));
   const scores = new Float64Array(frame.nrows).fill(Number.NaN);
   for (let i = 0; i < layout.n; i++) scores[layout.rows[i]] = p[i];

@@ -55,6 +55,11 @@ const covariate = z.union([
   column,
   z.strictObject({ column, kind: z.enum(["numeric", "categorical"]), reference: z.string().optional() }),
   z.strictObject({ interaction: z.tuple([column, column]) }),
+  z.strictObject({
+    spline: column,
+    type: z.enum(["natural", "b"]).optional(),
+    df: z.number().int().min(1).max(20).optional(),
+  }),
 ]);
 
 const trim = z.union([
@@ -113,6 +118,15 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
       z.strictObject({ reps: z.number().int().min(2).optional(), seed: z.number().int() }),
     ])
     .optional(),
+  matching: z
+    .strictObject({
+      distance: z.enum(["ps", "logit"]).optional(),
+      k: z.number().int().min(1).optional(),
+      replace: z.boolean().optional(),
+      caliper: z.number().positive().optional(),
+      ties: z.enum(["all", "first"]).optional(),
+    })
+    .optional(),
   sensitivity: z
     .strictObject({
       // z.number() already rejects ±Infinity and NaN.
@@ -128,8 +142,14 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
  *
  * - `treatment`: the 0/1 opt-in column; `outcome`: a numeric (often 0/1) outcome.
  * - `covariates`: the propensity model's terms — a column name (text columns become dummies with the first sorted
- *   level as reference, numeric columns enter linearly), `{column, kind, reference}`, or
- *   `{interaction: [a, b]}` (the product of the two columns' codings).
+ *   level as reference, numeric columns enter linearly), `{column, kind, reference}`,
+ *   `{interaction: [a, b]}` (the product of the two columns' codings), or `{spline: x, type, df}` (a natural
+ *   cubic spline, `type: "natural"`, default, or a cubic B-spline, `"b"`, with df columns, __Default value:__ 3,
+ *   as R's `ns(x, df)` / `bs(x, df)`, knots at quantiles of x in the analysed rows; bootstrap replicates keep
+ *   these knots).
+ * - `matching`: the nearest-neighbour matching for the ATT — `distance` (`"ps"` or `"logit"`), `k`, `replace`,
+ *   `caliper` (SDs of the distance), `ties` (`"all"` or `"first"`). __Default value:__ 1-NN on the score, with
+ *   replacement, all ties, no caliper.
  * - `model`: `family` (__Default value:__ `"logit"`), `penalty` (__Default value:__ `{type: "none"}`, the
  *   maximum-likelihood fit; `{type: "l2", C}` is scikit-learn's convention), `maxIter`.
  * - `estimand` (__Default value:__ `"ATE"`) and `estimator` (__Default value:__ `"aipw"`) pick the headline.

@@ -59,6 +59,18 @@ describe("truelift propensity / psm", () => {
         "0.05:0.95",
         "--penalty-c",
         "1",
+        "--match-k",
+        "2",
+        "--match-distance",
+        "logit",
+        "--match-caliper",
+        "0.2",
+        "--match-ties",
+        "first",
+        "--match-replace",
+        "no",
+        "--gammas",
+        "1,1.5,2",
         "--covariates",
         "engagement_tier,a:b",
         "--print-spec",
@@ -73,6 +85,62 @@ describe("truelift propensity / psm", () => {
     expect(s.trim).toEqual({ rule: "bounds", lower: 0.05, upper: 0.95 });
     expect(s.model).toEqual({ penalty: { type: "l2", C: 1 } });
     expect(s.covariates).toEqual(["engagement_tier", { interaction: ["a", "b"] }]);
+    expect(s.matching).toEqual({ k: 2, distance: "logit", caliper: 0.2, ties: "first", replace: false });
+    expect(s.sensitivity).toEqual({ gammas: [1, 1.5, 2] });
+  });
+
+  it("matching options reach the matching, its balance and the Rosenbaum bounds", async () => {
+    const run = await runCli(
+      [
+        "propensity",
+        ...ARGS,
+        "--match-k",
+        "3",
+        "--match-distance",
+        "logit",
+        "--gammas",
+        "1,1.2",
+        "--format",
+        "json",
+      ],
+      { cwd },
+    );
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    const result = out.data?.result ?? out.result;
+    expect(result.matching.options).toMatchObject({ k: 3, distance: "logit", ties: "all", replace: true });
+    expect(result.sensitivity.rosenbaum.rows.map((r: { gamma: number }) => r.gamma)).toEqual([1, 1.2]);
+    const text = await runCli(["propensity", ...ARGS, "--match-k", "3"], { cwd });
+    expect(text.stdout).toMatch(/3-NN matching ATT \(all ties\)/);
+    expect(text.stdout).toMatch(/Matched balance \(3-NN, pooled SD\)/);
+    const bad = await runCli(["propensity", ...ARGS, "--match-k", "0"], { cwd });
+    expect(bad.code).toBe(2);
+  });
+
+  it("spline terms: ns(x), ns(x, 4), bs(x, df = 5)", async () => {
+    const spec = await runCli(
+      [
+        "psm",
+        ...ARGS,
+        "--covariates",
+        "engagement_tier,ns(query_confidence, 4),bs(x, df = 5),ns(z)",
+        "--print-spec",
+        "--format",
+        "json",
+      ],
+      { cwd },
+    );
+    expect(spec.code).toBe(0);
+    const canonical = JSON.parse(spec.stdout);
+    expect((canonical.data ?? canonical).covariates).toEqual([
+      "engagement_tier",
+      { spline: "query_confidence", type: "natural", df: 4 },
+      { spline: "x", type: "b", df: 5 },
+      { spline: "z", type: "natural" },
+    ]);
+    const bad = await runCli(["psm", ...ARGS, "--covariates", "poly(x, 2)"], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/splines are written ns\(x\)/);
   });
 
   it("usage errors", async () => {

@@ -91,4 +91,15 @@ describe("propensity errors by code", () => {
       ),
     ).toBe("E_UNKNOWN_LEVEL");
   });
+  test("matching options", () => {
+    expect(thrown(() => parsePropensitySpec({ ...spec, matching: { k: 0 } })).message).toContain(
+      "spec.matching.k",
+    );
+    expect(errorCode(() => parsePropensitySpec({ ...spec, matching: { caliper: -1 } }))).toBe(
+      "E_INVALID_SPEC",
+    );
+    expect(errorCode(() => parsePropensitySpec({ ...spec, matching: { ties: "random" } }))).toBe(
+      "E_INVALID_SPEC",
+    );
+  });
 });

@@ -423,3 +423,29 @@ describe("Rosenbaum bounds on the 1-NN matched sets", () => {
     expect(none.message).toMatch(/not computed: fewer than two of the 12 matched/);
   });
 });
+
+describe("matching options and the matching diagnostic", () => {
+  const fixture = saasFixture();
+  const run = (matching: Record<string, unknown>) => propensity(fixture, { ...SPEC, matching });
+  const verdict = (res: ReturnType<typeof propensity>) =>
+    res.diagnostics.find((d) => d.code === "D_PS_MATCHING");
+
+  test("default 1-NN with all ties passes; k and the distance reach the matching", () => {
+    const res = propensity(fixture, SPEC);
+    expect(verdict(res)?.severity).toBe("pass");
+    const k3 = run({ k: 3, distance: "logit" });
+    expect(k3.matching.options).toMatchObject({ k: 3, distance: "logit" });
+    expect(k3.matching.treatedMatched).toBe(13451);
+  });
+
+  test("without replacement the matched groups stay unbalanced; a narrow caliper drops opt-in users", () => {
+    const greedy = run({ replace: false });
+    expect(greedy.balance.maxAbsSmdMatched as number).toBeGreaterThan(0.1);
+    expect(verdict(greedy)?.severity).toBe("warn");
+    expect(verdict(greedy)?.message).toMatch(/still differ on engagement_tier/);
+    const narrow = run({ caliper: 1e-9 });
+    expect(narrow.matching.treatedUnmatched).toBeGreaterThan(0);
+    expect(verdict(narrow)?.message).toMatch(/found no comparison user inside the caliper/);
+    expect(verdict(narrow)?.evidence.treatedUnmatched).toBe(narrow.matching.treatedUnmatched);
+  });
+});
