@@ -62,7 +62,7 @@ export function propensitySummary(res: DeepReadonly<PropensityResult>): Propensi
   const mo = res.matching.options;
   const nn = `${mo.k}-NN`;
   lines.push({
-    label: `${nn} matching ATT (${[mo.distance === "logit" ? "logit" : "", `${mo.ties} ties`, mo.replace ? "" : "no replacement", mo.caliper !== null ? `caliper ${mo.caliper} SD` : ""].filter((x) => x !== "").join(", ")})`,
+    label: `${nn} matching ${res.matching.estimand} (${[mo.distance === "logit" ? "logit" : "", `${mo.ties} ties`, mo.replace ? "" : "no replacement", mo.caliper !== null ? `caliper ${mo.caliper} SD` : ""].filter((x) => x !== "").join(", ")})`,
     value: `${signed(res.matching.estimate)}  SE ${fixed(res.matching.se)}  ${level}% CI ${intervalText(res.matching.ci)}  (${res.matching.distinctControlsUsed.toLocaleString("en-US")} controls used${res.matching.treatedUnmatched > 0 ? `; ${res.matching.treatedUnmatched.toLocaleString("en-US")} opt-in users without a match within the caliper` : ""})`,
   });
   lines.push({ label: "AIPW ATE", value: termText(res.doublyRobust.aipw.ate, level) });

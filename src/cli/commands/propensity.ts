@@ -99,6 +99,10 @@ export default defineCommand({
       flags: "--match-replace <yes|no>",
       description: "match with replacement (default yes); no = greedy, highest score first",
     },
+    matchEstimand: {
+      flags: "--match-estimand <e>",
+      description: "ATT (default) | ATE (matches every row within the other arm; needs replacement)",
+    },
     gammas: {
       flags: "--gammas <list>",
       description: "Rosenbaum Γ values to sweep, comma-separated (default 1,1.1,…,2)",
@@ -209,6 +213,8 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
     matching.ties = parseChoice("--match-ties", o.matchTies, ["all", "first"] as const);
   if (o.matchReplace !== undefined)
     matching.replace = parseChoice("--match-replace", o.matchReplace, ["yes", "no"] as const) === "yes";
+  if (o.matchEstimand !== undefined)
+    matching.estimand = parseChoice("--match-estimand", o.matchEstimand, PS_ESTIMANDS);
   if (Object.keys(matching).length > 0) spec.matching = matching;
   if (o.gammas !== undefined)
     spec.sensitivity = { gammas: parseList(o.gammas).map((g) => number("--gammas", g)) };

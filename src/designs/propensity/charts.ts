@@ -9,7 +9,6 @@ import type { OverlapSummary, WeightSummary } from "./overlap.js";
 const GROUPS = ["Opt-in (treated)", "Comparison (control)"];
 const groupScale = { domain: [...GROUPS], range: [OKABE_ITO[0], OKABE_ITO[1]] as string[] };
 const groupLabel = (g: "treated" | "control") => (g === "treated" ? GROUPS[0] : GROUPS[1]);
-const MATCHED_STAGE = "Matched (1-NN)";
 
 /** The three propensity charts, as Vega-Lite specs. */
 export interface PropensityCharts {
@@ -83,8 +82,9 @@ export function propensityOverlapChart(
 
 /**
  * Love plot: the absolute standardized mean difference of every covariate column before and after weighting
- * (the headline estimand's weights) and, when the table has matched columns (`smdMatched`), after 1-NN matching —
- * legend order raw, weighted, matched — with the balance threshold as a dashed rule.
+ * (the headline estimand's weights) and, when the table has matched columns (`smdMatched`), after matching
+ * (legend `matchedLabel`, default "Matched (1-NN)") — legend order raw, weighted, matched — with the balance
+ * threshold as a dashed rule.
  *
  * @example
  * ```ts
@@ -94,9 +94,10 @@ export function propensityOverlapChart(
  */
 export function propensityLovePlot(
   balance: DeepReadonly<BalanceTable>,
-  options: ChartFrameOptions = {},
+  options: ChartFrameOptions & { readonly matchedLabel?: string } = {},
 ): ChartSpec {
   const hasMatched = balance.rows.some((r) => r.smdMatched !== null);
+  const matchedStage = options.matchedLabel ?? "Matched (1-NN)";
   const frame = frameOptions(
     options,
     hasMatched
@@ -105,7 +106,7 @@ export function propensityLovePlot(
     "propensityLovePlot",
   );
   const after = `After weighting (${balance.estimand})`;
-  const stages = ["Before weighting", after, ...(hasMatched ? [MATCHED_STAGE] : [])];
+  const stages = ["Before weighting", after, ...(hasMatched ? [matchedStage] : [])];
   const colours = [OKABE_ITO[5], OKABE_ITO[2], OKABE_ITO[0]].slice(0, stages.length) as string[];
   const data: DataRow[] = [];
   for (const r of balance.rows) {
@@ -114,7 +115,7 @@ export function propensityLovePlot(
       data.push({ covariate: r.covariate, stage: "Before weighting", smd: Math.abs(r.smdRaw) });
     if (w !== null) data.push({ covariate: r.covariate, stage: after, smd: Math.abs(w) });
     if (r.smdMatched !== null)
-      data.push({ covariate: r.covariate, stage: MATCHED_STAGE, smd: Math.abs(r.smdMatched) });
+      data.push({ covariate: r.covariate, stage: matchedStage, smd: Math.abs(r.smdMatched) });
   }
   const xTitle = `|Standardized mean difference| (${balance.denominator} SD)`;
   const layer: LayerItem[] = [

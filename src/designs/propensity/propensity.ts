@@ -105,10 +105,10 @@ export interface PropensityResult {
     readonly rosenbaum: MatchedRosenbaum | null;
   };
   /**
-   * Nearest-neighbour matching for the ATT ({@link nearestNeighbourMatch}; Abadie–Imbens SE), by default 1-NN on
-   * the propensity, with replacement, every control tied at the nearest distance used and weighted equally;
-   * `spec.matching` sets the distance (ps | logit), k, replacement, a caliper (SDs of the distance) and the tie
-   * rule. The per-row weights and
+   * Nearest-neighbour matching ({@link nearestNeighbourMatch}; Abadie–Imbens SE), by default 1-NN on the
+   * propensity for the ATT, with replacement, every control tied at the nearest distance used and weighted
+   * equally; `spec.matching` sets the distance (ps | logit), k, replacement, a caliper (SDs of the distance), the
+   * tie rule and the estimand (ATT | ATE). The per-row weights and
    * the matched sets are left out of the result (call the function for them); the matched-sample balance is in
    * `balance`, the sensitivity analysis in `sensitivity.rosenbaum`.
    */
@@ -270,7 +270,7 @@ function staged(
   const ipw = hajekIpw(t, y, p, fit.equations, alpha);
   const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, {
     ...s.matching,
-    estimand: "ATT",
+    estimand: s.matching?.estimand ?? "ATT",
     level: 1 - alpha,
   });
   const { weights: _weights, sets: _sets, ...matching } = match;
@@ -366,7 +366,7 @@ function staged(
       naive,
       charts: {
         overlap: propensityOverlapChart(overlap, { trim }),
-        love: propensityLovePlot(balance),
+        love: propensityLovePlot(balance, { matchedLabel: `Matched (${matching.options.k}-NN)` }),
         weights: propensityWeightChart(weights, estimand),
       },
       alpha,

@@ -125,6 +125,10 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
       replace: z.boolean().optional(),
       caliper: z.number().positive().optional(),
       ties: z.enum(["all", "first"]).optional(),
+      estimand: z.enum(PS_ESTIMANDS).optional(),
+    })
+    .refine((m) => !(m.estimand === "ATE" && m.replace === false), {
+      message: "matching for the ATE needs replace: true (every row is matched within the other arm)",
     })
     .optional(),
   sensitivity: z
@@ -147,9 +151,9 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
  *   cubic spline, `type: "natural"`, default, or a cubic B-spline, `"b"`, with df columns, __Default value:__ 3,
  *   as R's `ns(x, df)` / `bs(x, df)`, knots at quantiles of x in the analysed rows; bootstrap replicates keep
  *   these knots).
- * - `matching`: the nearest-neighbour matching for the ATT — `distance` (`"ps"` or `"logit"`), `k`, `replace`,
- *   `caliper` (SDs of the distance), `ties` (`"all"` or `"first"`). __Default value:__ 1-NN on the score, with
- *   replacement, all ties, no caliper.
+ * - `matching`: the nearest-neighbour matching — `distance` (`"ps"` or `"logit"`), `k`, `replace`, `caliper` (SDs
+ *   of the distance), `ties` (`"all"` or `"first"`), `estimand` (`"ATT"` or `"ATE"`, which needs replacement).
+ *   __Default value:__ 1-NN on the score for the ATT, with replacement, all ties, no caliper.
  * - `model`: `family` (__Default value:__ `"logit"`), `penalty` (__Default value:__ `{type: "none"}`, the
  *   maximum-likelihood fit; `{type: "l2", C}` is scikit-learn's convention), `maxIter`.
  * - `estimand` (__Default value:__ `"ATE"`) and `estimator` (__Default value:__ `"aipw"`) pick the headline.

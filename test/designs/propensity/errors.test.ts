@@ -98,6 +98,9 @@ describe("propensity errors by code", () => {
     expect(errorCode(() => parsePropensitySpec({ ...spec, matching: { caliper: -1 } }))).toBe(
       "E_INVALID_SPEC",
     );
+    expect(
+      thrown(() => parsePropensitySpec({ ...spec, matching: { estimand: "ATE", replace: false } })).message,
+    ).toContain("needs replace: true");
     expect(errorCode(() => parsePropensitySpec({ ...spec, matching: { ties: "random" } }))).toBe(
       "E_INVALID_SPEC",
     );

@@ -436,6 +436,10 @@ describe("matching options and the matching diagnostic", () => {
     const k3 = run({ k: 3, distance: "logit" });
     expect(k3.matching.options).toMatchObject({ k: 3, distance: "logit" });
     expect(k3.matching.treatedMatched).toBe(13451);
+    const ate = run({ estimand: "ATE" });
+    expect(ate.matching.estimand).toBe("ATE");
+    expect(ate.matching.controlsUnmatched).toBe(0);
+    expect(ate.sensitivity.rosenbaum?.pairs).toBeGreaterThan(0);
   });
 
   test("without replacement the matched groups stay unbalanced; a narrow caliper drops opt-in users", () => {
