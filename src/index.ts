@@ -58,6 +58,7 @@ export {
   type StatisticFn,
 } from "./models/resample.js";
 export * from "./models/wald.js";
+export * from "./models/wald-term.js";
 export * from "./models/wild-bootstrap.js";
 export * from "./numeric/dist/index.js";
 export * from "./numeric/linalg/index.js";

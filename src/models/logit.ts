@@ -3,7 +3,6 @@ import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import { deepFreeze, type ResultBase, type SampleSize, type Term } from "../core/result.js";
-import { criticalValue, twoSidedP } from "../numeric/dist/index.js";
 import { gramRank, spdInverse } from "../numeric/linalg/cholesky.js";
 import { newtonMinimize } from "../numeric/optimize/newton.js";
 import { auc } from "./auc.js";
@@ -24,6 +23,7 @@ import {
   probabilities,
   sigmoid,
 } from "./logit-kernels.js";
+import { waldTerm } from "./wald-term.js";
 
 export type { LogitCovariate, LogitFittedCovariate } from "./logit-design.js";
 
@@ -266,30 +266,11 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
     covariance = inv
       ? Array.from({ length: k }, (_, i) => Array.from(inv.subarray(i * k, (i + 1) * k)))
       : null;
-    const z = criticalValue(alpha, null);
-    terms = names.map((name, j) => {
-      const se = inv && inv[j * k + j] > 0 ? Math.sqrt(inv[j * k + j]) : null;
-      const stat = se === null ? null : beta[j] / se;
-      return {
-        name,
-        estimate: beta[j],
-        se,
-        statistic: stat,
-        df: null,
-        pValue: stat === null ? null : twoSidedP(stat, null),
-        ci: se === null ? null : ([beta[j] - z * se, beta[j] + z * se] as const),
-      };
-    });
+    terms = names.map((name, j) =>
+      waldTerm(name, beta[j], inv && inv[j * k + j] > 0 ? Math.sqrt(inv[j * k + j]) : null, alpha),
+    );
   } else {
-    terms = names.map((name, j) => ({
-      name,
-      estimate: beta[j],
-      se: null,
-      statistic: null,
-      df: null,
-      pValue: null,
-      ci: null,
-    }));
+    terms = names.map((name, j) => waldTerm(name, beta[j], null, alpha));
     diagnostics.push(
       diagnostic("D_LOGIT_PENALIZED_NO_SE", "info", { C: l2 }, DIAGNOSTIC_CATALOGUE.D_LOGIT_PENALIZED_NO_SE),
     );

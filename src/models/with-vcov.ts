@@ -3,13 +3,13 @@ import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Term } from "../core/result.js";
-import { criticalValue, twoSidedP } from "../numeric/dist/index.js";
 import { matMul } from "../numeric/linalg/dense.js";
 import { groupCodes } from "./design-matrix.js";
 import type { OlsResult } from "./ols.js";
 import { computeVcov } from "./vcov/index.js";
 import type { LinearFit, VcovComputation } from "./vcov/meat.js";
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
+import { waldTerm } from "./wald-term.js";
 
 /** Everything withVcov needs to re-estimate the variance without refitting (kept out of the result). */
 export interface FitState {
@@ -110,18 +110,7 @@ export function assembleResult(
       if (variance >= 0 && Number.isFinite(variance)) se = Math.sqrt(variance);
       else negative++;
     }
-    if (se === null || se === 0) return { name, estimate, se, statistic: null, df, pValue: null, ci: null };
-    const statistic = estimate / se;
-    const crit = criticalValue(state.base.alpha, df);
-    return {
-      name,
-      estimate,
-      se,
-      statistic,
-      df,
-      pValue: twoSidedP(statistic, df),
-      ci: [estimate - crit * se, estimate + crit * se] as const,
-    };
+    return waldTerm(name, estimate, se, state.base.alpha, df);
   });
   if (negative > 0) {
     diagnostics.push(

@@ -2,7 +2,7 @@ import { Frame } from "../../core/frame.js";
 import type { Term } from "../../core/result.js";
 import { parseFormula } from "../../models/formula.js";
 import { ols } from "../../models/ols.js";
-import { criticalValue, twoSidedP } from "../../numeric/dist/index.js";
+import { waldTerm } from "../../models/wald-term.js";
 import type { ClusterExposure, ExposureSummary } from "./exposure.js";
 import type { ClusterLayout } from "./layout.js";
 
@@ -78,21 +78,7 @@ export function twoExposureModel(
     term = { name, estimate, se: null, statistic: null, df: direct.df, pValue: null, ci: null };
   } else {
     const variance = v[1][1] + share * share * v[2][2] + 2 * share * v[1][2];
-    const se = Math.sqrt(Math.max(variance, 0));
-    const df = direct.df;
-    const crit = criticalValue(alpha, df);
-    term =
-      se > 0
-        ? {
-            name,
-            estimate,
-            se,
-            statistic: estimate / se,
-            df,
-            pValue: twoSidedP(estimate / se, df),
-            ci: [estimate - crit * se, estimate + crit * se],
-          }
-        : { name, estimate, se, statistic: null, df, pValue: null, ci: null };
+    term = waldTerm(name, estimate, Math.sqrt(Math.max(variance, 0)), alpha, direct.df);
   }
   const pct = (100 * share).toFixed(1);
   const assumption =

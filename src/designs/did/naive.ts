@@ -1,5 +1,5 @@
 import type { Term } from "../../core/result.js";
-import { criticalValue, twoSidedP } from "../../numeric/dist/index.js";
+import { RunningMoments, welchDifference } from "../../models/wald-term.js";
 import { DID_COLUMNS, type DidLayout } from "./layout.js";
 
 /**
@@ -27,51 +27,15 @@ export function naiveContrasts(layout: DidLayout, alpha: number): DidNaive {
   const d = layout.frame.numeric(DID_COLUMNS.treated);
   const p = layout.frame.numeric(DID_COLUMNS.post);
   const staggered = layout.kind === "staggered";
-  const tp = new Welford();
-  const tpre = new Welford();
-  const cp = new Welford();
+  const tp = new RunningMoments();
+  const tpre = new RunningMoments();
+  const cp = new RunningMoments();
   for (let i = 0; i < y.length; i++) {
     if (d[i] === 1) (p[i] === 1 ? tp : tpre).add(y[i]);
     else if (staggered || p[i] === 1) cp.add(y[i]);
   }
   return {
-    postGap: welch("post-period gap", tp, cp, alpha),
-    beforeAfter: welch("before/after", tp, tpre, alpha),
-  };
-}
-
-class Welford {
-  n = 0;
-  mean = 0;
-  m2 = 0;
-  add(x: number): void {
-    this.n++;
-    const delta = x - this.mean;
-    this.mean += delta / this.n;
-    this.m2 += delta * (x - this.mean);
-  }
-  varOfMean(): number {
-    return this.n > 1 ? this.m2 / (this.n - 1) / this.n : Number.NaN;
-  }
-}
-
-function welch(name: string, a: Welford, b: Welford, alpha: number): Term {
-  const estimate = a.mean - b.mean;
-  const va = a.varOfMean();
-  const vb = b.varOfMean();
-  const v = va + vb;
-  if (!(v > 0) || !Number.isFinite(v))
-    return { name, estimate, se: null, statistic: null, df: null, pValue: null, ci: null };
-  const se = Math.sqrt(v);
-  const df = (v * v) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
-  const crit = criticalValue(alpha, df);
-  return {
-    name,
-    estimate,
-    se,
-    statistic: estimate / se,
-    df,
-    pValue: twoSidedP(estimate / se, df),
-    ci: [estimate - crit * se, estimate + crit * se],
+    postGap: welchDifference("post-period gap", tp, cp, alpha),
+    beforeAfter: welchDifference("before/after", tp, tpre, alpha),
   };
 }

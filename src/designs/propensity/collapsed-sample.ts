@@ -149,36 +149,10 @@ export function runCollapsed(
     }
     const p = refit(cells);
     if (!p) continue;
-    let a1 = 0;
-    let b1 = 0;
-    let a0 = 0;
-    let b0 = 0;
-    let m1 = 0;
-    let sm1 = 0;
-    let ra = 0;
-    let rb = 0;
-    for (let q = 0; q < g; q++) {
-      const pq = p[q];
-      const inv = 1 / (pq * (1 - pq)); // one division: 1/p = (1 − p)·inv, 1/(1 − p) = p·inv
-      const w1 = (1 - pq) * inv;
-      const w0 = pq * inv;
-      const odds = pq * w0;
-      const c0 = cells[2 * q];
-      const c1 = cells[2 * q + 1];
-      const s0 = sums[2 * q];
-      const s1 = sums[2 * q + 1];
-      a1 += s1 * w1;
-      b1 += c1 * w1;
-      m1 += c1;
-      sm1 += s1;
-      a0 += s0 * w0;
-      b0 += c0 * w0;
-      ra += s0 * odds;
-      rb += c0 * odds;
-    }
-    if (!(b1 > 0 && b0 > 0 && m1 > 0 && rb > 0)) continue;
-    out[o] = a1 / b1 - a0 / b0;
-    out[o + 1] = sm1 / m1 - ra / rb;
+    const est = cellIpw(p, cells, sums, g);
+    if (!est) continue;
+    out[o] = est[0];
+    out[o + 1] = est[1];
   }
 }
 
@@ -189,4 +163,53 @@ function lemire(rng: Rng, n: number, reject: number): number {
     const hi = Math.floor(x * 2.3283064365386963e-10); // x / 2³²
     if (x - hi * 4294967296 >= reject) return hi;
   }
+}
+
+/**
+ * Hájek IPW ATE and ATT from per-cell sums (cell 2q + t of pattern q: `cells` = rows, `sums` = outcome sum) and
+ * the pattern scores `p`; null when an arm has no weight. A single row per pattern gives the row-level estimates.
+ *
+ * @example
+ * ```ts
+ * import { cellIpw } from "truelift";
+ * cellIpw(Float64Array.of(0.5), Float64Array.of(1, 1), Float64Array.of(0, 1), 1); // [1, 1]
+ * ```
+ * @see Hirano, Imbens & Ridder (2003), Econometrica 71, 1161–1189.
+ * @internal
+ */
+export function cellIpw(
+  p: Float64Array,
+  cells: Float64Array,
+  sums: Float64Array,
+  g: number,
+): [number, number] | null {
+  let a1 = 0;
+  let b1 = 0;
+  let a0 = 0;
+  let b0 = 0;
+  let m1 = 0;
+  let sm1 = 0;
+  let ra = 0;
+  let rb = 0;
+  for (let q = 0; q < g; q++) {
+    const pq = p[q];
+    const inv = 1 / (pq * (1 - pq)); // one division: 1/p = (1 − p)·inv, 1/(1 − p) = p·inv
+    const w1 = (1 - pq) * inv;
+    const w0 = pq * inv;
+    const odds = pq * w0;
+    const c0 = cells[2 * q];
+    const c1 = cells[2 * q + 1];
+    const s0 = sums[2 * q];
+    const s1 = sums[2 * q + 1];
+    a1 += s1 * w1;
+    b1 += c1 * w1;
+    m1 += c1;
+    sm1 += s1;
+    a0 += s0 * w0;
+    b0 += c0 * w0;
+    ra += s0 * odds;
+    rb += c0 * odds;
+  }
+  if (!(b1 > 0 && b0 > 0 && m1 > 0 && rb > 0)) return null;
+  return [a1 / b1 - a0 / b0, sm1 / m1 - ra / rb];
 }

@@ -1,8 +1,8 @@
 import type { Term } from "../../core/result.js";
+import { waldTerm } from "../../models/wald-term.js";
 import { gramRank, spdInverse } from "../../numeric/linalg/cholesky.js";
 import type { CovariateColumn } from "./covariates.js";
 import { hajekIpw } from "./ipw.js";
-import { normalTerm } from "./term.js";
 
 /** One arm's outcome regression y ~ 1 + covariates (OLS on that arm's rows). */
 export interface ArmRegression {
@@ -220,12 +220,12 @@ export function doublyRobust(
   }
   return {
     ra: {
-      ate: normalTerm("ATE (regression adjustment)", raAte, Math.sqrt(vRaAte), alpha),
-      att: normalTerm("ATT (regression adjustment)", raAtt, Math.sqrt(vRaAtt), alpha),
+      ate: waldTerm("ATE (regression adjustment)", raAte, Math.sqrt(vRaAte), alpha),
+      att: waldTerm("ATT (regression adjustment)", raAtt, Math.sqrt(vRaAtt), alpha),
     },
     aipw: {
-      ate: normalTerm("ATE (AIPW)", aipwAte, Math.sqrt(vAte), alpha),
-      att: normalTerm("ATT (AIPW)", aipwAtt, Math.sqrt(vAtt), alpha),
+      ate: waldTerm("ATE (AIPW)", aipwAte, Math.sqrt(vAte), alpha),
+      att: waldTerm("ATT (AIPW)", aipwAtt, Math.sqrt(vAtt), alpha),
     },
     outcomeModels: { treated: om.treated, control: om.control },
   };

@@ -19,4 +19,3 @@ export * from "./propensity.js";
 export * from "./rosenbaum.js";
 export * from "./spec.js";
 export * from "./spline.js";
-export * from "./term.js";

@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 import { TrueliftError } from "../../core/errors.js";
 import { createRng } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
-import { prepareCollapsed, runCollapsed } from "./collapsed-sample.js";
+import { cellIpw, prepareCollapsed, runCollapsed } from "./collapsed-sample.js";
 import type { CovariateColumn } from "./covariates.js";
 import type { PropensityModel, PropensityModelFit } from "./model.js";
 
@@ -200,30 +200,15 @@ function fullRefit(input: IpwBootstrapInput, idx: Int32Array): [number, number] 
       },
       { penalty: input.fit.penalty },
     );
-    const p = fit.scores;
-    let a1 = 0;
-    let b1 = 0;
-    let a0 = 0;
-    let b0 = 0;
-    let m1 = 0;
-    let sm1 = 0;
-    let ra = 0;
-    let rb = 0;
+    // each resampled row is its own pattern
+    const cells = new Float64Array(2 * t.length);
+    const sums = new Float64Array(2 * t.length);
     for (let i = 0; i < t.length; i++) {
-      if (t[i] === 1) {
-        a1 += y[i] / p[i];
-        b1 += 1 / p[i];
-        m1++;
-        sm1 += y[i];
-      } else {
-        a0 += y[i] / (1 - p[i]);
-        b0 += 1 / (1 - p[i]);
-        const o = p[i] / (1 - p[i]);
-        ra += y[i] * o;
-        rb += o;
-      }
+      const c = 2 * i + (t[i] === 1 ? 1 : 0);
+      cells[c] = 1;
+      sums[c] = y[i];
     }
-    return [a1 / b1 - a0 / b0, sm1 / m1 - ra / rb];
+    return cellIpw(fit.scores, cells, sums, t.length);
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
 import type { Term } from "../../core/result.js";
+import { waldTerm } from "../../models/wald-term.js";
 import { spdInverse } from "../../numeric/linalg/cholesky.js";
 import type { PropensityEstimatingEquations } from "./model.js";
-import { normalTerm } from "./term.js";
 
 /**
  * Inverse-probability weights: ATE tᵢ/pᵢ + (1 − tᵢ)/(1 − pᵢ); ATT tᵢ + (1 − tᵢ) pᵢ/(1 − pᵢ) (treated rows keep
@@ -151,8 +151,8 @@ export function hajekIpw(
     }
   }
   return {
-    ate: normalTerm("ATE (IPW)", mu1 - mu0, seAte, alpha),
-    att: normalTerm("ATT (IPW)", mu1t - mu0t, seAtt, alpha),
+    ate: waldTerm("ATE (IPW)", mu1 - mu0, seAte, alpha),
+    att: waldTerm("ATT (IPW)", mu1t - mu0t, seAtt, alpha),
     means: { treatedAte: mu1, controlAte: mu0, controlAtt: mu0t },
     se: equations ? "sandwich" : "none",
   };

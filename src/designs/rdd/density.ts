@@ -1,6 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
 import { type DeepReadonly, deepFreeze, type Term } from "../../core/result.js";
-import { criticalValue, twoSidedP } from "../../numeric/dist/index.js";
+import { waldTerm } from "../../models/wald-term.js";
 import { densityBandwidths, prepareDensitySample, trimDensitySample } from "./density-bandwidth.js";
 import { densityBinomialTests } from "./density-binomial.js";
 import { cjmDiagnostics, densityFewObsDiagnostics, densityVerdict } from "./density-diagnostics.js";
@@ -206,21 +206,9 @@ function validateSample(x: Float64Array, cutoff: number): void {
     );
 }
 
+/** A normal-reference term from an estimate and its variance. */
 function term(name: string, estimate: number, v: number | null, alpha: number): Term {
-  if (v === null || !(v > 0))
-    return { name, estimate, se: null, statistic: null, df: null, pValue: null, ci: null };
-  const se = Math.sqrt(v);
-  const statistic = estimate / se;
-  const z = criticalValue(alpha, null);
-  return {
-    name,
-    estimate,
-    se,
-    statistic,
-    df: null,
-    pValue: twoSidedP(statistic, null),
-    ci: [estimate - z * se, estimate + z * se],
-  };
+  return waldTerm(name, estimate, v !== null && v > 0 ? Math.sqrt(v) : null, alpha);
 }
 
 const JUMP_NAME = "density jump f(c+) − f(c−)";

@@ -1,5 +1,5 @@
 import type { Term } from "../../core/result.js";
-import { criticalValue, twoSidedP } from "../../numeric/dist/index.js";
+import { waldTerm } from "../../models/wald-term.js";
 import { type BwSelectOptions, type RddBwSelect, selectBandwidths } from "./bwselect.js";
 import type { RddKernel, RddSupport } from "./kernel.js";
 import type { RddLayout } from "./layout.js";
@@ -171,36 +171,10 @@ export function rddFit(
   };
 }
 
-/** A normal-reference {@link Term}. */
-export function rddNormalTerm(name: string, estimate: number, se: number | null, alpha: number): Term {
-  if (se === null || !Number.isFinite(se) || !(se > 0) || !Number.isFinite(estimate)) {
-    return {
-      name,
-      estimate,
-      se: se !== null && Number.isFinite(se) ? se : null,
-      statistic: null,
-      df: null,
-      pValue: null,
-      ci: null,
-    };
-  }
-  const z = criticalValue(alpha, null);
-  const stat = estimate / se;
-  return {
-    name,
-    estimate,
-    se,
-    statistic: stat,
-    df: null,
-    pValue: twoSidedP(stat, null),
-    ci: [estimate - z * se, estimate + z * se],
-  };
-}
-
 function rows(name: string, j: RawJump, sign: number, alpha: number): RddRows {
   return {
-    conventional: rddNormalTerm(`${name} (conventional)`, sign * j.cl, j.seCl, alpha),
-    biasCorrected: rddNormalTerm(`${name} (bias-corrected)`, sign * j.bc, j.seCl, alpha),
-    robust: rddNormalTerm(`${name} (robust)`, sign * j.bc, j.seRb, alpha),
+    conventional: waldTerm(`${name} (conventional)`, sign * j.cl, j.seCl, alpha),
+    biasCorrected: waldTerm(`${name} (bias-corrected)`, sign * j.bc, j.seCl, alpha),
+    robust: waldTerm(`${name} (robust)`, sign * j.bc, j.seRb, alpha),
   };
 }

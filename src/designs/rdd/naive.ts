@@ -1,5 +1,5 @@
 import type { Term } from "../../core/result.js";
-import { rddNormalTerm } from "./estimate.js";
+import { waldTerm } from "../../models/wald-term.js";
 import type { RddLayout } from "./layout.js";
 
 /** Naive contrasts that ignore the running variable, to show what the discontinuity design corrects. */
@@ -24,7 +24,7 @@ function welch(name: string, a: number[], b: number[], alpha: number): Term | nu
   const x = meanVar(a);
   const y = meanVar(b);
   const se = Math.sqrt(x.var / x.n + y.var / y.n);
-  return rddNormalTerm(name, x.mean - y.mean, Number.isFinite(se) ? se : null, alpha);
+  return waldTerm(name, x.mean - y.mean, Number.isFinite(se) ? se : null, alpha);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
-import { criticalValue, twoSidedP } from "../../numeric/dist/index.js";
+import { waldTerm } from "../../models/wald-term.js";
 import { sdidDiagnostics, sdidPreFitRmse } from "./sdid-diagnostics.js";
 import {
   type SdidEstimator,
@@ -175,7 +175,7 @@ export function sdid(panel: SynthMatrix, spec: SdidSpec = {}): DeepReadonly<Sdid
   const result: SdidResult = {
     method: "sdid",
     estimator,
-    estimate: term(estimator, head.estimate, se?.se ?? null, alpha),
+    estimate: waldTerm(estimator, head.estimate, se?.se ?? null, alpha),
     fits: { sdid: summary(fits.sdid), sc: summary(fits.sc), did: summary(fits.did) },
     se:
       se === null
@@ -222,20 +222,4 @@ export function sdid(panel: SynthMatrix, spec: SdidSpec = {}): DeepReadonly<Sdid
     },
   };
   return deepFreeze(result);
-}
-
-function term(name: string, estimate: number, se: number | null, alpha: number): Term {
-  if (se === null || !(se > 0))
-    return { name, estimate, se, statistic: null, df: null, pValue: null, ci: null };
-  const z = estimate / se;
-  const c = criticalValue(alpha, null);
-  return {
-    name,
-    estimate,
-    se,
-    statistic: z,
-    df: null,
-    pValue: twoSidedP(z, null),
-    ci: [estimate - c * se, estimate + c * se],
-  };
 }

@@ -1,8 +1,9 @@
 import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
 import type { Frame } from "../../../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../../../core/messages.js";
-import { type DeepReadonly, deepFreeze, type Json, type Term } from "../../../core/result.js";
-import { normalQuantile, twoSidedP } from "../../../numeric/dist/index.js";
+import { type DeepReadonly, deepFreeze, type Json } from "../../../core/result.js";
+import { waldTerm } from "../../../models/wald-term.js";
+import { normalQuantile } from "../../../numeric/dist/index.js";
 import {
   type AggContext,
   type AggPlan,
@@ -290,20 +291,6 @@ const OVERALL_NAMES: Record<CsAggregation["type"], string> = {
   calendar: "ATT (calendar)",
 };
 
-function term(name: string, estimate: number, se: number | null, z: number): Term {
-  if (se === null) return { name, estimate, se: null, statistic: null, df: null, pValue: null, ci: null };
-  const statistic = estimate / se;
-  return {
-    name,
-    estimate,
-    se,
-    statistic,
-    df: null,
-    pValue: twoSidedP(statistic, null),
-    ci: [estimate - z * se, estimate + z * se],
-  };
-}
-
 function renderAggregation(
   plan: AggPlan,
   infer: (coef: Float64Array) => Inference,
@@ -356,7 +343,7 @@ function renderAggregation(
   });
   return {
     type: plan.type,
-    overall: term(OVERALL_NAMES[plan.type], plan.overall.estimate, overallInf.se, z),
+    overall: waldTerm(OVERALL_NAMES[plan.type], plan.overall.estimate, overallInf.se, alpha),
     rows,
     bandCriticalValue: draws && plan.rows.length > 0 ? crit : null,
     ...(plan.options ? { options: plan.options } : {}),
