@@ -2,6 +2,7 @@ import { TrueliftError } from "../../core/errors.js";
 import { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze } from "../../core/result.js";
 import { createRng, type Rng } from "../../core/rng.js";
+import { gammaClusterSizes, shuffleAssignClusters } from "./cluster-draws.js";
 
 /**
  * Random stream ids of the spillover-network generator: component → `createRng(seed, stream)`.
@@ -140,12 +141,12 @@ export function generateSpilloverNetwork(options: SpilloverNetworkOptions): Gene
   const o = { ...CLUSTER_EDGES_DEFAULTS, ...options };
   checkOptions(o);
   const k = o.clusters;
-  const sizeRng = createRng(o.seed, CLUSTER_EDGES_STREAMS.sizes);
-  const shape = 1 / (o.sizeCv * o.sizeCv);
-  const sizes = Array.from({ length: k }, () =>
-    Math.max(2, Math.round((o.meanSize / shape) * sizeRng.gamma(shape))),
+  const sizes = gammaClusterSizes(createRng(o.seed, CLUSTER_EDGES_STREAMS.sizes), k, o.meanSize, o.sizeCv, 2);
+  const treated = shuffleAssignClusters(
+    createRng(o.seed, CLUSTER_EDGES_STREAMS.assignment),
+    k,
+    o.treatedShare,
   );
-  const treated = shuffleAssign(createRng(o.seed, CLUSTER_EDGES_STREAMS.assignment), k, o.treatedShare);
   const n = sizes.reduce((a, b) => a + b, 0);
   const start = new Int32Array(k + 1);
   for (let c = 0; c < k; c++) start[c + 1] = start[c] + sizes[c];
@@ -265,18 +266,6 @@ function checkOptions(o: Resolved): void {
   }
   const kT = Math.round(o.treatedShare * o.clusters);
   if (!(kT >= 1 && kT < o.clusters)) bad("treatedShare", "must leave at least one cluster in each arm");
-}
-
-function shuffleAssign(rng: Rng, k: number, share: number): number[] {
-  const idx = Array.from({ length: k }, (_, i) => i);
-  const kT = Math.round(share * k);
-  const treated = new Array<number>(k).fill(0);
-  for (let j = 0; j < kT; j++) {
-    const pick = j + rng.int(k - j);
-    [idx[j], idx[pick]] = [idx[pick], idx[j]];
-    treated[idx[j]] = 1;
-  }
-  return treated;
 }
 
 /** Poisson(λ) by Knuth's multiplication method (λ is small here). */

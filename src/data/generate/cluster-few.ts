@@ -1,7 +1,8 @@
 import { TrueliftError } from "../../core/errors.js";
 import { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze } from "../../core/result.js";
-import { createRng, type Rng } from "../../core/rng.js";
+import { createRng } from "../../core/rng.js";
+import { gammaClusterSizes, shuffleAssignClusters } from "./cluster-draws.js";
 
 /**
  * Random stream ids of the few-clusters generator: component → `createRng(seed, stream)`. Each component has its
@@ -106,8 +107,10 @@ export function generateFewClusters(options: FewClustersOptions): GeneratedFewCl
   const o = { ...CLUSTER_FEW_DEFAULTS, ...options };
   checkOptions(o);
   const k = o.clusters;
-  const sizes = o.sizes ? [...o.sizes] : drawSizes(createRng(o.seed, CLUSTER_FEW_STREAMS.sizes), k, o);
-  const treated = assignClusters(createRng(o.seed, CLUSTER_FEW_STREAMS.assignment), k, o.treatedShare);
+  const sizes = o.sizes
+    ? [...o.sizes]
+    : gammaClusterSizes(createRng(o.seed, CLUSTER_FEW_STREAMS.sizes), k, o.meanSize, o.sizeCv, o.minSize);
+  const treated = shuffleAssignClusters(createRng(o.seed, CLUSTER_FEW_STREAMS.assignment), k, o.treatedShare);
   const effRng = createRng(o.seed, CLUSTER_FEW_STREAMS.clusterEffect);
   const sb = Math.sqrt(o.icc) * o.sd;
   const sw = Math.sqrt(1 - o.icc) * o.sd;
@@ -172,23 +175,4 @@ function checkOptions(o: Resolved): void {
     bad("effect", "and baseline must be finite");
   const kT = Math.round(o.treatedShare * o.clusters);
   if (!(kT >= 1 && kT < o.clusters)) bad("treatedShare", "must leave at least one cluster in each arm");
-}
-
-function drawSizes(rng: Rng, k: number, o: Resolved): number[] {
-  const shape = 1 / (o.sizeCv * o.sizeCv);
-  const scale = o.meanSize / shape;
-  return Array.from({ length: k }, () => Math.max(o.minSize, Math.round(scale * rng.gamma(shape))));
-}
-
-/** round(share·K) clusters treated, chosen by a partial Fisher–Yates shuffle. */
-function assignClusters(rng: Rng, k: number, share: number): number[] {
-  const idx = Array.from({ length: k }, (_, i) => i);
-  const kT = Math.round(share * k);
-  const treated = new Array<number>(k).fill(0);
-  for (let j = 0; j < kT; j++) {
-    const pick = j + rng.int(k - j);
-    [idx[j], idx[pick]] = [idx[pick], idx[j]];
-    treated[idx[j]] = 1;
-  }
-  return treated;
 }

@@ -1,3 +1,4 @@
+export * from "./cluster-draws.js";
 export * from "./cluster-edges.js";
 export * from "./cluster-few.js";
 export * from "./dataset.js";
