@@ -78,5 +78,6 @@ export * from "./report/report-json.js";
 export * from "./report/report-markdown.js";
 export * from "./report/report-types.js";
 export * from "./report/report-view.js";
+export * from "./report/summary.js";
 export * from "./report/synth-summary.js";
 export { type CompiledChart, compileChart, type RenderOptions, renderSvg } from "./report/vega.js";

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Frame } from "../core/frame.js";
 import { hashFile, loadFrame } from "../data/index.js";
-import { type DidSummary, summaryMarkdown, summaryText } from "../report/did-summary.js";
+import { type DesignSummary, summaryMarkdown, summaryText } from "../report/summary.js";
 import type { ArgDef } from "./args.js";
 import type { CommandOutput } from "./output.js";
 
@@ -46,7 +46,7 @@ export async function analyzeFile<R>(
   file: string,
   cwd: string,
   analyze: (frame: Frame) => R | Promise<R>,
-  summarize: (result: R) => DidSummary,
+  summarize: (result: R) => DesignSummary,
 ): Promise<CommandOutput> {
   const path = resolve(cwd, file);
   const frame = await loadFrame(path);

@@ -1,23 +1,13 @@
-import type { DeepReadonly, Term } from "../core/result.js";
+import type { DeepReadonly } from "../core/result.js";
 import type { ClusterResult } from "../designs/cluster/cluster.js";
-import type { SummaryLine } from "./did-summary.js";
 import { fixed, intervalText, pValueText, signed } from "./format.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
 
-/** The summary of a cluster-randomized analysis as labelled lines (the headline first) and its diagnostics. */
-export interface ClusterSummary {
-  readonly title: string;
-  readonly lines: readonly SummaryLine[];
-  readonly diagnostics: readonly {
-    readonly severity: string;
-    readonly code: string;
-    readonly message: string;
-  }[];
-}
+/** Cluster terms: four decimals and the reference distribution. */
+const FOUR_DIGITS = { reference: true, adaptive: false } as const;
 
-function termText(t: Term, level: number): string {
-  const ref = t.df === null ? "normal" : `t(${Math.round(t.df * 10) / 10})`;
-  return `${signed(t.estimate)}  SE ${fixed(t.se)}  ${level}% CI ${intervalText(t.ci)}  p ${pValueText(t.pValue)}  ${ref}`;
-}
+/** The summary of a cluster-randomized analysis (see {@link DesignSummary}). */
+export type ClusterSummary = DesignSummary;
 
 /**
  * Tidy summary of a {@link ClusterResult}: the headline cluster-mean estimate, the same effect under CR1 / CR2 /
@@ -35,14 +25,14 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
   const level = Math.round((1 - res.alpha) * 100);
   const lines: SummaryLine[] = [];
   const e = res.estimators;
-  lines.push({ label: "Effect (cluster-mean WLS)", value: termText(res.estimate, level) });
+  lines.push({ label: "Effect (cluster-mean WLS)", value: termText(res.estimate, level, FOUR_DIGITS) });
   lines.push({
     label: "Design",
     value: `${res.n.obs.toLocaleString("en-US")} users in ${res.n.clusters} clusters (${res.n.treatedClusters} treated, ${res.n.controlClusters} control${res.n.strata ? `; ${res.n.strata} strata` : ""})`,
   });
-  lines.push({ label: "User-level OLS, CR1", value: termText(e.cr1, level) });
-  lines.push({ label: "User-level OLS, CR2", value: termText(e.cr2, level) });
-  lines.push({ label: "User-level OLS, CR3", value: termText(e.cr3, level) });
+  lines.push({ label: "User-level OLS, CR1", value: termText(e.cr1, level, FOUR_DIGITS) });
+  lines.push({ label: "User-level OLS, CR2", value: termText(e.cr2, level, FOUR_DIGITS) });
+  lines.push({ label: "User-level OLS, CR3", value: termText(e.cr3, level, FOUR_DIGITS) });
   lines.push({
     label: "Naive user-level OLS",
     value: `${signed(e.naive.estimate)}  SE ${fixed(e.naive.se)}${res.naive.seRatio ? `  (${res.naive.seRatio.toFixed(1)}× too small: users treated as independent)` : ""}`,
@@ -54,11 +44,11 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
       label: "Exposure groups",
       value: `${c.treated.toLocaleString("en-US")} treated / ${c.spillover.toLocaleString("en-US")} spillover / ${c.pureControl.toLocaleString("en-US")} pure control`,
     });
-    lines.push({ label: "Direct effect (CR1)", value: termText(t.direct, level) });
-    lines.push({ label: "Spillover effect (CR1)", value: termText(t.spillover, level) });
+    lines.push({ label: "Direct effect (CR1)", value: termText(t.direct, level, FOUR_DIGITS) });
+    lines.push({ label: "Spillover effect (CR1)", value: termText(t.spillover, level, FOUR_DIGITS) });
     lines.push({
       label: "Projected total",
-      value: `${termText(t.projected.term, level)}  (spillover share ${t.projected.spilloverShare.toFixed(4)}, ${t.projected.shareSource})`,
+      value: `${termText(t.projected.term, level, FOUR_DIGITS)}  (spillover share ${t.projected.spilloverShare.toFixed(4)}, ${t.projected.shareSource})`,
     });
   }
   const s = res.smallK;
@@ -84,6 +74,6 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
   return {
     title: `Cluster-randomized experiment on ${res.outcome}`,
     lines,
-    diagnostics: res.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
+    diagnostics: summaryDiagnostics(res.diagnostics),
   };
 }

@@ -1,29 +1,13 @@
-import type { DeepReadonly, Term } from "../core/result.js";
+import type { DeepReadonly } from "../core/result.js";
 import type { DidResult } from "../designs/did/did.js";
-import { fixed, intervalText, pValueText, signed } from "./format.js";
+import { fixed, pValueText, signed } from "./format.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
 
-/** One line of a design summary: a label and its value. */
-export interface SummaryLine {
-  readonly label: string;
-  readonly value: string;
-}
+/** DiD terms show their reference distribution (t with cluster df, or normal). */
+const REF = { reference: true } as const;
 
-/** The summary of a DiD result as labelled lines (the headline first) and its diagnostics. */
-export interface DidSummary {
-  readonly title: string;
-  readonly lines: readonly SummaryLine[];
-  readonly diagnostics: readonly {
-    readonly severity: string;
-    readonly code: string;
-    readonly message: string;
-  }[];
-}
-
-function termText(t: Term, level: number): string {
-  const ref = t.df === null ? "normal" : `t(${Math.round(t.df * 10) / 10})`;
-  const digits = Math.abs(t.estimate) < 0.01 ? 5 : 4;
-  return `${signed(t.estimate, digits)}  SE ${fixed(t.se, digits)}  ${level}% CI ${intervalText(t.ci, digits)}  p ${pValueText(t.pValue)}  ${ref}`;
-}
+/** The summary of a DiD result (see {@link DesignSummary}). */
+export type DidSummary = DesignSummary;
 
 /**
  * Tidy summary of a {@link DidResult}: the headline estimate with CI, the 2×2 table or the staggered estimates,
@@ -50,7 +34,7 @@ export function didSummary(res: DeepReadonly<DidResult>): DidSummary {
     "callaway-santanna": "Callaway–Sant'Anna overall ATT",
     twfe: "TWFE",
   }[res.estimateSource];
-  lines.push({ label: `Effect (${source})`, value: termText(res.estimate, level) });
+  lines.push({ label: `Effect (${source})`, value: termText(res.estimate, level, REF) });
   lines.push({ label: "Variance", value: vcov });
   const w = res.layout.window;
   lines.push({
@@ -68,7 +52,7 @@ export function didSummary(res: DeepReadonly<DidResult>): DidSummary {
       label: "Comparison pre → post",
       value: `${cell(0)} → ${cell(1)}  change ${signed(res.twoByTwo.controlChange)}`,
     });
-    lines.push({ label: "2×2 DiD", value: termText(res.twoByTwo.term, level) });
+    lines.push({ label: "2×2 DiD", value: termText(res.twoByTwo.term, level, REF) });
   }
   if (res.staggered?.callawaySantAnna) {
     const cs = res.staggered.callawaySantAnna;
@@ -81,11 +65,14 @@ export function didSummary(res: DeepReadonly<DidResult>): DidSummary {
       if (agg)
         lines.push({
           label: `CS ${agg.type} (${cs.estMethod}, ${cs.control} controls)`,
-          value: termText(agg.overall, level),
+          value: termText(agg.overall, level, REF),
         });
     }
   }
-  lines.push({ label: `TWFE (${res.twfe.absorb.join(" + ")})`, value: termText(res.twfe.effect, level) });
+  lines.push({
+    label: `TWFE (${res.twfe.absorb.join(" + ")})`,
+    value: termText(res.twfe.effect, level, REF),
+  });
   if (res.staggered?.bacon) {
     lines.push({
       label: "Bacon decomposition",
@@ -93,7 +80,10 @@ export function didSummary(res: DeepReadonly<DidResult>): DidSummary {
     });
   }
   if (res.placebo) {
-    lines.push({ label: "Placebo pre-trend slope", value: termText(res.placebo.slopeDifference, level) });
+    lines.push({
+      label: "Placebo pre-trend slope",
+      value: termText(res.placebo.slopeDifference, level, REF),
+    });
   }
   if (res.eventStudy) {
     const t = res.eventStudy.leadsTest;
@@ -114,47 +104,6 @@ export function didSummary(res: DeepReadonly<DidResult>): DidSummary {
   return {
     title: `Difference-in-differences (${res.design}) on ${res.outcome}`,
     lines,
-    diagnostics: res.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
+    diagnostics: summaryDiagnostics(res.diagnostics),
   };
-}
-
-/**
- * Plain-text rendering of a {@link DidSummary} (one screen).
- *
- * @example
- * ```ts
- * import { didSummary, summaryText } from "truelift";
- * console.log(summaryText(didSummary(result)));
- * ```
- */
-export function summaryText(s: DidSummary): string {
-  const width = Math.max(...s.lines.map((l) => l.label.length));
-  return [
-    s.title,
-    ...s.lines.map((l) => `  ${l.label.padEnd(width)}  ${l.value}`),
-    "Diagnostics",
-    ...s.diagnostics.map((d) => `  [${d.severity}] ${d.message}`),
-  ].join("\n");
-}
-
-/**
- * Markdown rendering of a {@link DidSummary}.
- *
- * @example
- * ```ts
- * import { didSummary, summaryMarkdown } from "truelift";
- * summaryMarkdown(didSummary(result)).startsWith("### "); // true
- * ```
- */
-export function summaryMarkdown(s: DidSummary): string {
-  const esc = (v: string) => v.replaceAll("|", "\\|");
-  return [
-    `### ${esc(s.title)}`,
-    "",
-    "| quantity | value |",
-    "|---|---|",
-    ...s.lines.map((l) => `| ${esc(l.label)} | ${esc(l.value)} |`),
-    "",
-    ...s.diagnostics.map((d) => `- **${d.severity}** \`${d.code}\`: ${esc(d.message)}`),
-  ].join("\n");
 }

@@ -1,15 +1,10 @@
-import type { DeepReadonly, Term } from "../core/result.js";
+import type { DeepReadonly } from "../core/result.js";
 import type { PropensityResult } from "../designs/propensity/propensity.js";
-import type { DidSummary, SummaryLine } from "./did-summary.js";
 import { fixed, intervalText, pValueText, signed } from "./format.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
 
 /** The summary of a propensity result: labelled lines (the headline first) and its diagnostics. */
-export type PropensitySummary = DidSummary;
-
-function termText(t: Term, level: number): string {
-  const digits = Math.abs(t.estimate) < 0.01 ? 5 : 4;
-  return `${signed(t.estimate, digits)}  SE ${fixed(t.se, digits)}  ${level}% CI ${intervalText(t.ci, digits)}  p ${pValueText(t.pValue)}`;
-}
+export type PropensitySummary = DesignSummary;
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -116,6 +111,6 @@ export function propensitySummary(res: DeepReadonly<PropensityResult>): Propensi
   return {
     title: `Propensity scores: effect of ${res.treatment} on ${res.outcome}`,
     lines,
-    diagnostics: res.diagnostics.map((x) => ({ severity: x.severity, code: x.code, message: x.message })),
+    diagnostics: summaryDiagnostics(res.diagnostics),
   };
 }

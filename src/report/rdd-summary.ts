@@ -1,24 +1,10 @@
-import type { DeepReadonly, Term } from "../core/result.js";
+import type { DeepReadonly } from "../core/result.js";
 import type { RddResult } from "../designs/rdd/rdd.js";
-import type { SummaryLine } from "./did-summary.js";
 import { fixed, intervalText, pValueText, signed } from "./format.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
 
-/** The summary of an RD result as labelled lines (the headline first) and its diagnostics. */
-export interface RddSummary {
-  readonly title: string;
-  readonly lines: readonly SummaryLine[];
-  readonly diagnostics: readonly {
-    readonly severity: string;
-    readonly code: string;
-    readonly message: string;
-  }[];
-}
-
-function termText(t: Term | null, level: number): string {
-  if (!t) return "not computable";
-  const digits = Math.abs(t.estimate) < 0.01 ? 5 : 4;
-  return `${signed(t.estimate, digits)}  SE ${fixed(t.se, digits)}  ${level}% CI ${intervalText(t.ci, digits)}  p ${pValueText(t.pValue)}`;
-}
+/** The summary of an RD result (see {@link DesignSummary}). */
+export type RddSummary = DesignSummary;
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -99,6 +85,6 @@ export function rddSummary(res: DeepReadonly<RddResult>): RddSummary {
   return {
     title: `Regression discontinuity (${res.design}) on ${res.outcome} at ${res.running} = ${res.cutoff}`,
     lines,
-    diagnostics: res.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
+    diagnostics: summaryDiagnostics(res.diagnostics),
   };
 }

@@ -1,16 +1,16 @@
 import type { DeepReadonly } from "../core/result.js";
 import type { SynthResult } from "../designs/synth/synth.js";
-import type { DidSummary, SummaryLine } from "./did-summary.js";
 import { fixed, intervalText, signed } from "./format.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics } from "./summary.js";
 
 /** The summary of a synthetic-control result: labelled lines (headline first) and the diagnostics. */
-export type SynthSummary = DidSummary;
+export type SynthSummary = DesignSummary;
 
 /**
  * Tidy summary of a {@link SynthResult}: the effect with its placebo p-value and bootstrap interval, the pre-fit,
  * the top donor weights, V (with predictors), the placebo distribution, the in-time placebo, leave-one-out and
  * the naive contrasts, then every diagnostic — the rows the CLI prints. Render with `summaryText` /
- * `summaryMarkdown` from did-summary.
+ * `summaryMarkdown` from summary.ts.
  *
  * @example
  * ```ts
@@ -80,6 +80,6 @@ export function synthSummary(res: DeepReadonly<SynthResult>): SynthSummary {
   return {
     title: `Synthetic control on ${res.outcome} (${nt === 1 ? `treated unit ${p.treatedUnits[0]}` : `${nt} treated units pooled`}, ${res.n.donors} donors)`,
     lines,
-    diagnostics: res.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
+    diagnostics: summaryDiagnostics(res.diagnostics),
   };
 }

@@ -11,7 +11,7 @@ import {
 } from "../../designs/cluster/index.js";
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
 import { clusterSummary } from "../../report/cluster-summary.js";
-import { summaryMarkdown, summaryText } from "../../report/did-summary.js";
+import { summaryMarkdown, summaryText } from "../../report/summary.js";
 import { optionNumber as number, parseChoice, parseInteger, optionString as str, usage } from "../args.js";
 import { defineCommand } from "../command.js";
 
