@@ -1,5 +1,6 @@
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 import { simplexLeastSquares } from "../../numeric/optimize/index.js";
+import { quadraticGradient } from "../../numeric/optimize/least-squares.js";
 
 /** Output of {@link simplexLeastSquaresWarm}. */
 export interface WarmSimplexSolution {
@@ -123,7 +124,7 @@ export function simplexLeastSquaresWarm(
     }
     for (let f = 0; f < idx.length; f++) x[idx[f]] = z[f];
     // Multipliers of the zero coordinates: λ_j = ∇_j + ν, with ν = −∇_F (equal on the support).
-    const grad = gradient(gram, c, k, x);
+    const grad = quadraticGradient(gram, c, k, x);
     let nu = 0;
     for (const j of idx) nu -= grad[j];
     nu /= idx.length;
@@ -182,16 +183,6 @@ function reducedSimplex(gram: Float64Array, c: Float64Array, k: number, idx: num
   }
   z[d] = 1 - sy;
   return z;
-}
-
-function gradient(gram: Float64Array, c: Float64Array, k: number, x: Float64Array): Float64Array {
-  const g = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = c[i];
-    for (let j = 0; j < k; j++) s += gram[i * k + j] * x[j];
-    g[i] = s;
-  }
-  return g;
 }
 
 function renormalise(x: Float64Array): void {

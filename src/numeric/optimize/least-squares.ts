@@ -324,7 +324,7 @@ function multipliers(
   status: readonly Status[],
   simplex: boolean,
 ): { lambda: Float64Array; nu: number } {
-  const grad = gradient(gram, c, k, x);
+  const grad = quadraticGradient(gram, c, k, x);
   let nu = 0;
   if (simplex) {
     let count = 0;
@@ -419,7 +419,22 @@ function normalEquations(a: DenseMatrix, b: Float64Array): { gram: Float64Array;
   return { gram, c };
 }
 
-function gradient(gram: Float64Array, c: Float64Array, k: number, x: Float64Array): Float64Array {
+/**
+ * Gradient c + G·x of the quadratic ½xᵀGx + cᵀx (G row-major k×k), summed from cᵢ so that callers reproduce
+ * each other's iterates bit for bit.
+ *
+ * @example
+ * ```ts
+ * import { quadraticGradient } from "truelift";
+ * quadraticGradient(Float64Array.of(2, 0, 0, 2), Float64Array.of(-1, 1), 2, Float64Array.of(1, 1)); // [1, 3]
+ * ```
+ */
+export function quadraticGradient(
+  gram: Float64Array,
+  c: Float64Array,
+  k: number,
+  x: Float64Array,
+): Float64Array {
   const g = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     let s = c[i];
