@@ -12,6 +12,7 @@ import { propensityEstimatesChart } from "./propensity-report-chart.js";
 import { propensitySummary } from "./propensity-summary.js";
 import { rddSummary } from "./rdd-summary.js";
 import type { ReportAnalysis, ReportChart, ReportDesign, ReportNaive } from "./report-types.js";
+import type { DesignSummary } from "./summary.js";
 import { synthSummary } from "./synth-summary.js";
 
 /**
@@ -82,79 +83,63 @@ function chartList(charts: Readonly<Record<string, ChartSpec | null>>): ReportCh
     .map(([key, spec]) => ({ title: chartTitle(spec, key), spec }));
 }
 
+/** What the report needs from each design beyond the common fields: its summary, naive contrast and extra charts. */
+interface DesignAdapter<R> {
+  readonly summary: (result: R) => DesignSummary;
+  readonly naive: (result: R) => ReportNaive;
+  readonly extraCharts?: (result: R) => Record<string, ChartSpec | null>;
+}
+
+const ADAPTERS: { readonly [D in ReportDesign]: DesignAdapter<ReportDesignResults[D]> } = {
+  did: {
+    summary: didSummary,
+    naive: (r) => ({ label: "Treated group before vs after launch", estimate: r.naive.beforeAfter.estimate }),
+  },
+  cluster: {
+    summary: clusterSummary,
+    naive: (r) => ({
+      label: "User-level comparison (users treated as independent)",
+      estimate: r.naive.userLevel.estimate,
+    }),
+  },
+  synth: {
+    summary: synthSummary,
+    naive: (r) => ({ label: "Treated unit before vs after launch", estimate: r.naive.beforeAfter }),
+  },
+  rdd: {
+    summary: rddSummary,
+    naive: (r) => ({
+      label:
+        r.naive.treatment === null
+          ? "Above vs below the cutoff (all rows)"
+          : "Treated vs untreated rows (all rows)",
+      estimate: (r.naive.treatment ?? r.naive.sides).estimate,
+    }),
+  },
+  propensity: {
+    summary: propensitySummary,
+    naive: (r) => ({
+      label: "Treated minus untreated (raw difference)",
+      estimate: r.naive.difference.estimate,
+    }),
+    extraCharts: (r) => ({ estimates: propensityEstimatesChart(r) }),
+  },
+};
+
 function parts<D extends ReportDesign>(design: D, result: ReportDesignResults[D]): Parts {
-  switch (design) {
-    case "did": {
-      const r = result as ReportDesignResults["did"];
-      const s = didSummary(r);
-      return {
-        title: s.title,
-        outcome: r.outcome,
-        lines: s.lines,
-        naive: { label: "Treated group before vs after launch", estimate: r.naive.beforeAfter.estimate },
-        charts: r.charts as unknown as Record<string, ChartSpec | null>,
-      };
-    }
-    case "cluster": {
-      const r = result as ReportDesignResults["cluster"];
-      const s = clusterSummary(r);
-      return {
-        title: s.title,
-        outcome: r.outcome,
-        lines: s.lines,
-        naive: {
-          label: "User-level comparison (users treated as independent)",
-          estimate: r.naive.userLevel.estimate,
-        },
-        charts: r.charts as unknown as Record<string, ChartSpec | null>,
-      };
-    }
-    case "synth": {
-      const r = result as ReportDesignResults["synth"];
-      const s = synthSummary(r);
-      return {
-        title: s.title,
-        outcome: r.outcome,
-        lines: s.lines,
-        naive: { label: "Treated unit before vs after launch", estimate: r.naive.beforeAfter },
-        charts: r.charts as unknown as Record<string, ChartSpec | null>,
-      };
-    }
-    case "rdd": {
-      const r = result as ReportDesignResults["rdd"];
-      const s = rddSummary(r);
-      const naive = r.naive.treatment ?? r.naive.sides;
-      return {
-        title: s.title,
-        outcome: r.outcome,
-        lines: s.lines,
-        naive: {
-          label:
-            r.naive.treatment === null
-              ? "Above vs below the cutoff (all rows)"
-              : "Treated vs untreated rows (all rows)",
-          estimate: naive.estimate,
-        },
-        charts: r.charts as unknown as Record<string, ChartSpec | null>,
-      };
-    }
-    case "propensity": {
-      const r = result as ReportDesignResults["propensity"];
-      const s = propensitySummary(r);
-      return {
-        title: s.title,
-        outcome: r.outcome,
-        lines: s.lines,
-        naive: { label: "Treated minus untreated (raw difference)", estimate: r.naive.difference.estimate },
-        charts: {
-          ...(r.charts as unknown as Record<string, ChartSpec | null>),
-          estimates: propensityEstimatesChart(r),
-        },
-      };
-    }
-    default:
-      throw new Error(`reportAnalysis: unknown design '${String(design)}'`);
-  }
+  const adapter = ADAPTERS[design] as DesignAdapter<ReportDesignResults[D]> | undefined;
+  if (!adapter) throw new Error(`reportAnalysis: unknown design '${String(design)}'`);
+  const s = adapter.summary(result);
+  return {
+    title: s.title,
+    outcome: result.outcome,
+    lines: s.lines,
+    naive: adapter.naive(result),
+    charts: {
+      ...(result.charts as unknown as Record<string, ChartSpec | null>),
+      ...adapter.extraCharts?.(result),
+    },
+  };
 }
 
 /**
