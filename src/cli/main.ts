@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isTrueliftError, TrueliftError } from "../core/errors.js";
 import { type ArgDef, GLOBAL_ARGS, GLOBAL_VALUE_FLAGS, parseGlobalOptions } from "./args.js";
+import { packageVersion } from "./build-info.js";
 import type { CommandDefinition } from "./command.js";
 import {
   type CliIo,
@@ -52,17 +52,6 @@ export async function main(argv: readonly string[] = process.argv, io: Partial<C
   }
 }
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
 /** The first argument that is not an option or an option's value: the command (or `help <command>`). */
 function commandName(args: readonly string[]): string | null {
   for (let i = 0; i < args.length; i++) {
@@ -82,7 +71,7 @@ function commandName(args: readonly string[]): string | null {
 async function buildProgram(io: CliIo, invoked: string | null): Promise<Command> {
   const program = new Command("truelift")
     .description("Causal effects of product launches that were not clean A/B tests.")
-    .version(version(), "-V, --version", "print the version")
+    .version(packageVersion(), "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .exitOverride()
     .showSuggestionAfterError(true)

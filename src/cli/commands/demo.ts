@@ -1,32 +1,14 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { renderReport, writeReport } from "../../report/report.js";
 import type { ReportMeta } from "../../report/report-types.js";
 import { parseInteger } from "../args.js";
+import { packageVersion, reportTimestamp } from "../build-info.js";
 import { defineCommand } from "../command.js";
 import { demoData } from "../demo/data.js";
 import { demoProgress } from "../demo/progress.js";
 import { runDemo } from "../demo/run.js";
 import { demoSummaryMarkdown, demoSummaryText } from "../demo/summary.js";
 import { DEMO_REPLICATES, demoSpecs } from "../demo/tutorial.js";
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
-/** The report timestamp: now, or `SOURCE_DATE_EPOCH` (seconds) for reproducible builds. */
-function generatedAt(env: Readonly<Record<string, string | undefined>>): string {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
-  return new Date().toISOString();
-}
 
 const INTRO =
   "Five AI features, five rollouts that were not clean A/B tests, one synthetic SaaS dataset with known ground " +
@@ -105,7 +87,7 @@ export default defineCommand({
       await progress.step("rendering the report");
       const meta: ReportMeta = {
         title: "truelift demo: five rollouts, five designs",
-        generatedAt: generatedAt(io.env),
+        generatedAt: reportTimestamp(io.env),
         version,
         source: `truelift demo — ${source}, seed ${seed}, ${reps} bootstrap replicates`,
         intro: INTRO,

@@ -1,30 +1,11 @@
-import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { renderReport, writeReport } from "../../report/report.js";
 import { REPORT_FILES, type ReportAnalysis } from "../../report/report-types.js";
 import { estimateWithCi, reportView } from "../../report/report-view.js";
+import { packageVersion, reportTimestamp } from "../build-info.js";
 import { defineCommand } from "../command.js";
 import { markdownTable } from "../output.js";
 import { executeRunSpec, readRunSpec, runSpecBaseDir } from "../run-spec-execute.js";
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
-/** `SOURCE_DATE_EPOCH` (seconds) makes the report's timestamp reproducible; otherwise now. */
-function generatedAt(env: Readonly<Record<string, string | undefined>>): string {
-  const epoch = Number(env.SOURCE_DATE_EPOCH);
-  return env.SOURCE_DATE_EPOCH !== undefined && Number.isFinite(epoch)
-    ? new Date(epoch * 1000).toISOString()
-    : new Date().toISOString();
-}
 
 interface RunRow {
   readonly id: string;
@@ -125,8 +106,8 @@ export default defineCommand({
     progress?.("Rendering the report");
     const rendered = await renderReport(analyses, {
       title: typeof options.title === "string" ? options.title : spec.report.title,
-      generatedAt: generatedAt(io.env),
-      version: version(),
+      generatedAt: reportTimestamp(io.env),
+      version: packageVersion(),
       source: relative(io.cwd, specPath) || specPath,
     });
     await writeReport(outDir, rendered, { formats: spec.report.format });
