@@ -10,8 +10,7 @@ import {
   runSpecJsonSchemaText,
 } from "../../src/cli/run-spec.js";
 import { RUN_DESIGNS } from "../../src/cli/run-spec-designs.js";
-import { TrueliftError } from "../../src/core/errors.js";
-import { errorCode } from "../helpers/error-code.js";
+import { errorCode, thrown } from "../helpers/error-code.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -21,16 +20,6 @@ const base = () => ({
   data: { logs: { path: "logs.csv.gz" }, wh: { sql: "SELECT 1", duckdb: "w.duckdb" } },
   analyses: [{ id: "waves", design: "did", data: "logs", spec: DID }] as Record<string, unknown>[],
 });
-
-function thrown(f: () => unknown): TrueliftError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TrueliftError) return e;
-    throw e;
-  }
-  throw new Error("did not throw");
-}
 
 describe("parseRunSpec", () => {
   it("accepts a minimal spec and fills in the report defaults", () => {

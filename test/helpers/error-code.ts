@@ -10,3 +10,14 @@ export function errorCode(f: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Runs `f` and returns the TrueliftError it throws (code, message, hint, details); fails if it returns. */
+export function thrown(f: () => unknown): TrueliftError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof TrueliftError) return e;
+    throw e;
+  }
+  throw new Error("did not throw");
+}

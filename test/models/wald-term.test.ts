@@ -11,8 +11,10 @@ interface TermGolden {
   pValue: number;
   ci: [number, number];
 }
-const g = loadGolden<{ a: number[]; b: number[]; welch: TermGolden; normal: TermGolden }>("models", "wald_term")
-  .expected;
+const g = loadGolden<{ a: number[]; b: number[]; welch: TermGolden; normal: TermGolden }>(
+  "models",
+  "wald_term",
+).expected;
 /** Estimates and SEs 1e-10 (same arithmetic); p-values and quantiles 1e-8 (different distribution code). */
 const EXACT = { rtol: 1e-10, atol: 0 };
 const DIST = { rtol: 1e-8, atol: 1e-12 };

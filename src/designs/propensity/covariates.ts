@@ -100,6 +100,17 @@ export function expandCovariates(
 
 /** The basis columns of a spline term, named as R's coefficients (`ns(x, df = 3)1`, …). */
 function splineColumns(raw: CovariateColumn, type: "natural" | "b", df: number): CovariateColumn[] {
+  const distinct = new Set(raw.values).size;
+  if (distinct <= df) {
+    throw new TrueliftError(
+      "E_INVALID_SPEC",
+      `A spline of '${raw.name}' with df = ${df} needs more than ${df} distinct values; the column has ${distinct}.`,
+      {
+        details: { column: raw.name, df, distinct },
+        hint: `Lower df below ${distinct}, or enter '${raw.name}' as a plain or categorical covariate.`,
+      },
+    );
+  }
   const basis = splineBasis(raw.values, { type, df });
   const label = `${type === "natural" ? "ns" : "bs"}(${raw.name}, df = ${df})`;
   return basis.columns.map((values, j) => ({

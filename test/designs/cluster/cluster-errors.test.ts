@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { TrueliftError } from "../../../src/core/errors.js";
 import { Frame } from "../../../src/core/frame.js";
 import { cluster } from "../../../src/designs/cluster/cluster.js";
 import { CLUSTER_SPEC_SCHEMA, parseClusterSpec } from "../../../src/designs/cluster/spec.js";
-import { errorCode } from "../../helpers/error-code.js";
+import { errorCode, thrown } from "../../helpers/error-code.js";
 
 const base = { outcome: "y", treatment: "d", cluster: "g" };
 const ok = {
@@ -12,16 +11,6 @@ const ok = {
   d: [1, 1, 0, 0, 1, 1, 0, 0],
   g: ["a", "a", "b", "b", "c", "c", "e", "e"],
 };
-
-function thrown(f: () => unknown): TrueliftError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TrueliftError) return e;
-    throw e;
-  }
-  throw new Error("expected a TrueliftError");
-}
 
 describe("cluster(): errors by code, before any computation", () => {
   it("E_CLUSTER_SINGLE: one cluster", () => {

@@ -1,13 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { TrueliftError } from "../../../src/core/errors.js";
 import { Frame } from "../../../src/core/frame.js";
 import {
   PROPENSITY_SPEC_SCHEMA,
   parsePropensitySpec,
   propensity,
 } from "../../../src/designs/propensity/index.js";
-import { errorCode } from "../../helpers/error-code.js";
+import { errorCode, thrown } from "../../helpers/error-code.js";
 
 function frame(overrides: Record<string, (number | string | null)[]> = {}): Frame {
   const n = 40;
@@ -21,16 +20,6 @@ function frame(overrides: Record<string, (number | string | null)[]> = {}): Fram
   });
 }
 const spec = { treatment: "d", outcome: "y", covariates: ["x", "tier"] };
-
-function thrown(f: () => unknown): TrueliftError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TrueliftError) return e;
-    throw e;
-  }
-  throw new Error("did not throw");
-}
 
 describe("propensity errors by code", () => {
   test("a valid small frame runs", () => {

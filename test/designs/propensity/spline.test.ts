@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { Frame } from "../../../src/core/frame.js";
 import { parsePropensitySpec, propensity, splineBasis } from "../../../src/designs/propensity/index.js";
-import { errorCode } from "../../helpers/error-code.js";
+import { errorCode, thrown } from "../../helpers/error-code.js";
 import { expectClose } from "../../helpers/expect-close.js";
 import { saasFixture } from "../../helpers/fixture.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -91,5 +92,14 @@ describe("spline terms in the propensity model (R glm golden on the tutorial fix
     expect(
       errorCode(() => propensity(saasFixture(), { ...base, covariates: [{ spline: "engagement_tier" }] })),
     ).toBe("E_COLUMN_TYPE");
+    // fewer distinct values than the basis needs (a 0/1 column, or a constant): refused before any fit
+    const small = Frame.fromObject({
+      opt_in_agent_mode: [1, 0, 0, 1, 0, 1, 0, 0],
+      task_completed: [1, 0, 1, 1, 0, 0, 1, 0],
+      flag: [0, 1, 1, 0, 1, 0, 0, 1],
+    });
+    const e = thrown(() => propensity(small, { ...base, covariates: [{ spline: "flag", df: 2 }] }));
+    expect(e.code).toBe("E_INVALID_SPEC");
+    expect(e.hint).toMatch(/Lower df below 2/);
   });
 });
