@@ -260,7 +260,7 @@ export function rosenbaumDiagnostic(bounds: MatchedRosenbaum | null, sets: numbe
 }
 
 /**
- * The matching verdict: `warn` when the caliper left opt-in users without a match (the matched estimate then
+ * The matching verdict: `warn` when the caliper (or matching without replacement) left opt-in users without a match (the matched estimate then
  * describes only the matched ones) or when a matched |SMD| reaches the balance threshold (the matched comparison
  * is not like with like); `pass` otherwise.
  *
@@ -276,7 +276,7 @@ export function matchingDiagnostic(
   m: {
     readonly treatedMatched: number;
     readonly treatedUnmatched: number;
-    readonly options: { readonly k: number };
+    readonly options: { readonly k: number; readonly caliper: number | null };
   },
   b: BalanceTable,
 ): Diagnostic {
@@ -293,7 +293,7 @@ export function matchingDiagnostic(
   const parts: string[] = [];
   if (m.treatedUnmatched > 0) {
     parts.push(
-      `${m.treatedUnmatched.toLocaleString("en-US")} of ${(m.treatedMatched + m.treatedUnmatched).toLocaleString("en-US")} opt-in users found no comparison user inside the caliper, so the matched estimate describes only the matched ones`,
+      `${m.treatedUnmatched.toLocaleString("en-US")} of ${(m.treatedMatched + m.treatedUnmatched).toLocaleString("en-US")} opt-in users found no comparison user ${m.options.caliper !== null ? "inside the caliper" : "left to match without replacement"}, so the matched estimate describes only the matched ones`,
     );
   }
   if (unbalanced && worst) {
