@@ -8,31 +8,22 @@
 //
 // Results go to bench/results/cluster-size.json. No peer: the estimators are validated against statsmodels /
 // estimatr elsewhere (test/designs/cluster); this is a simulation against the generator's known truth (effect 0).
-import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { arg, distDir, packageVersion, writeResult } from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const seeds = Number(arg("seeds", "1000"));
 const wildReps = Number(arg("wild-reps", "999"));
 const scenarioNames = arg("scenarios", "heterogeneous,moderate,equal").split(",");
 const alpha = 0.05;
 
-const dist = (p) => import(pathToFileURL(join(root, "dist", p)).href);
+const dist = (p) => import(pathToFileURL(join(distDir, p)).href);
 const { generateFewClusters, CLUSTER_FEW_DEFAULTS } = await dist("data/generate/cluster-few.js");
 const { cluster } = await dist("designs/cluster/cluster.js");
 const { twoSidedP } = await dist("numeric/dist/index.js");
 const { clusterAssignmentDesign, enumerateAssignments } = await dist("designs/cluster/assign-design.js");
 const { createRng } = await dist("core/rng.js");
-const pkg = JSON.parse(
-  await import("node:fs").then((fs) => fs.readFileSync(join(root, "package.json"), "utf8")),
-);
 
 const SCENARIOS = {
   heterogeneous: {
@@ -220,7 +211,7 @@ const result = {
     loadAverageAfter: loadAfter,
     note: "Shared 2-core machine with other jobs running: the timings were taken under load; the rejection rates do not depend on it.",
   },
-  truelift: pkg.version,
+  truelift: packageVersion(),
   config: {
     seeds,
     alpha,
@@ -235,8 +226,7 @@ const result = {
     "The Rademacher wild bootstrap with 8 clusters has 2^8 = 256 sign patterns, all enumerated; Webb's 6-point weights are advised below ~12 clusters (Webb 2023). truelift's p-value is the share of |t*| at least as large as |t| (ties counted, as a randomization test does); fwildclusterboot counts only |t*| strictly greater, and with enumeration the all-(+1) and all-(−1) patterns always tie with |t|, so that convention (row wildRademacherStrict) rejects more often. The 256-point p-value steps by 2/256.",
   ],
 };
-mkdirSync(join(here, "results"), { recursive: true });
-writeFileSync(join(here, "results", "cluster-size.json"), `${JSON.stringify(result, null, 2)}\n`);
+writeResult("cluster-size", result);
 for (const sc of scenarios) {
   console.log(`\n${sc.name}: ${sc.description} (${sc.seeds} seeds, ${sc.seconds.toFixed(0)} s)`);
   for (const [m, r] of Object.entries(sc.rejection)) {

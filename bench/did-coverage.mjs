@@ -24,11 +24,8 @@
 //    (seeds 1 … `seeds`), to separate a finite-sample effect from a defect.
 // Prints a table and writes bench/results/did-coverage.json.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import {
   callawaySantAnna,
   didVcov,
@@ -38,14 +35,9 @@ import {
   parseDidSpec,
   twfe,
 } from "../dist/index.js";
+import { arg, machineInfo, packageVersion, root, writeResult } from "./lib.mjs";
 
 const LOAD_AT_START = loadavg();
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const SEEDS = Number(arg("seeds", "200"));
 const COVERAGE_SEEDS = Number(arg("coverage-seeds", "500"));
 const PRETEST_SEEDS = Number(arg("pretest-seeds", "1000"));
@@ -297,16 +289,9 @@ console.log(
 const out = {
   benchmark: "did-coverage",
   date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryBytes: totalmem(),
-    loadAverageAtStart: LOAD_AT_START,
-    loadAverageAtEnd: loadavg(),
-    node: process.version,
-  },
+  machine: machineInfo(LOAD_AT_START),
   versions: {
-    truelift: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version,
+    truelift: packageVersion(),
     node: process.version,
     gitHead: (() => {
       try {
@@ -363,7 +348,6 @@ const out = {
   pretestRejection: { ...pretestRates, staggeredLargeUnits: csPretestLarge },
   csDrOverallBySeed: { columns: ["seed", "estimate", "se", "truth"], rows: csDrOverallBySeed },
 };
-mkdirSync(join(here, "results"), { recursive: true });
-writeFileSync(join(here, "results", "did-coverage.json"), `${JSON.stringify(out, null, 2)}\n`);
+writeResult("did-coverage", out);
 console.log(`\nwrote bench/results/did-coverage.json (${elapsed()} s)`);
 if (!inBand) process.exitCode = 1;

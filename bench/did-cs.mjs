@@ -9,21 +9,15 @@
 //
 // Every (data, estMethod, SEs) configuration runs in its own process (`--worker`), `repeat` times; seconds are
 // medians. Results go to bench/results/did-cs.json.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { arg, cpuNow, machineInfo, median, packageVersion, root, runJson, writeResult } from "./lib.mjs";
 
 const LOAD_AT_START = loadavg();
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const BOOT_REPS = 999;
 const BOOT_SEED = 20240601;
 
@@ -59,10 +53,6 @@ async function worker(dataName, estMethod, ses, warm) {
     estMethod,
     control: "never",
     bootstrap: ses === "bootstrap" ? { reps: BOOT_REPS, seed: BOOT_SEED } : false,
-  };
-  const cpuNow = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
   };
   const once = () => {
     const c1 = cpuNow();
@@ -107,7 +97,6 @@ if (process.argv.includes("--worker")) {
   const repeat = Number(arg("repeat", "3"));
   const warm = arg("warm", "3");
   const large = Number(arg("large-units", "50000"));
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const self = fileURLToPath(import.meta.url);
   const datasets = [
     { name: "mpdta", label: "mpdta (500 units × 5 periods, covariate lpop)" },
@@ -121,12 +110,7 @@ if (process.argv.includes("--worker")) {
     for (const estMethod of ["reg", "dr"]) {
       for (const ses of ["analytic", "bootstrap"]) {
         const runs = Array.from({ length: repeat }, () =>
-          JSON.parse(
-            execFileSync("node", [self, "--worker", d.name, estMethod, ses, warm], {
-              cwd: root,
-              maxBuffer: 1 << 24,
-            }).toString(),
-          ),
+          runJson("node", [self, "--worker", d.name, estMethod, ses, warm]),
         );
         const pick = (f) => median(runs.map(f));
         const row = {
@@ -155,16 +139,9 @@ if (process.argv.includes("--worker")) {
     peerNote:
       "No peer: Callaway–Sant'Anna lives in R (`did`, `DRDID`) and Stata (`csdid`); on this machine R has none of did, DRDID or fixest and no Python port (the PyPI packages `csdid`, `differences`) is installed, so only truelift is timed. Correctness against did is covered by test/designs/did/cs-*.test.ts (golden numbers), not here.",
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryBytes: totalmem(),
-      loadAverageAtStart: LOAD_AT_START,
-      loadAverageAtEnd: loadavg(),
-      node: process.version,
-    },
+    machine: machineInfo(LOAD_AT_START),
     versions: {
-      truelift: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version,
+      truelift: packageVersion(),
       node: process.version,
     },
     repeat,
@@ -173,7 +150,6 @@ if (process.argv.includes("--worker")) {
     note: "seconds are medians over `repeat` processes. data = reading mpdta (gunzip + CSV parse) or generating the panel; fit = one callawaySantAnna call, the first in a fresh process (cold JIT); fitWarm = median of the next `warmRepeats` calls in that process; cpuSeconds.fit = user + system CPU time of the cold call (less sensitive than wall time to other load on the machine, see machine.loadAverage*).",
     results,
   };
-  mkdirSync(join(here, "results"), { recursive: true });
-  writeFileSync(join(here, "results", "did-cs.json"), `${JSON.stringify(out, null, 2)}\n`);
+  writeResult("did-cs", out);
   console.log(JSON.stringify(out, null, 2));
 }

@@ -12,29 +12,28 @@
 // bench/results/did-panel.json; the run fails if estimates differ by more than 1e-8 (relative) or rescaled SEs by
 // more than 1e-6 (relative).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import {
+  arg,
+  here,
+  machineInfo,
+  median,
+  packageVersion,
+  python,
+  root,
+  runJson,
+  writeResult,
+} from "./lib.mjs";
 
 const LOAD_AT_START = loadavg();
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const units = Number(arg("units", "20000"));
 const periods = Number(arg("periods", "50"));
 const repeat = Number(arg("repeat", "3"));
 const warm = arg("warm", "3");
-const python = "/usr/bin/python3";
 const EST_TOL = 1e-8;
 const SE_TOL = 1e-6;
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const runJson = (cmd, args) =>
-  JSON.parse(execFileSync(cmd, args, { cwd: root, maxBuffer: 1 << 24 }).toString());
 
 function timed(cmd, args) {
   const runs = Array.from({ length: repeat }, () => runJson(cmd, args));
@@ -142,16 +141,9 @@ const out = {
     periods,
   },
   date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryBytes: totalmem(),
-    loadAverageAtStart: LOAD_AT_START,
-    loadAverageAtEnd: loadavg(),
-    node: process.version,
-  },
+  machine: machineInfo(LOAD_AT_START),
   versions: {
-    truelift: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version,
+    truelift: packageVersion(),
     statsmodels: statsmodels.version,
     pandas: statsmodels.pandas,
     numpy: statsmodels.numpy,
@@ -181,8 +173,7 @@ const out = {
   },
   agreement,
 };
-mkdirSync(join(here, "results"), { recursive: true });
-writeFileSync(join(here, "results", "did-panel.json"), `${JSON.stringify(out, null, 2)}\n`);
+writeResult("did-panel", out);
 console.log(
   JSON.stringify(
     {

@@ -9,26 +9,14 @@
 // Each side runs in its own process (so peak RSS is its own); each size is timed `repeat` times and the median
 // reported. Results go to bench/results/did-regression.json. Needs Debian's python3-statsmodels for the peer.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { arg, here, machineInfo, median, python, root, runJson, writeResult } from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const sizes = arg("sizes", "1000000,10000000").split(",").map(Number);
 const peerSizes = new Set(arg("peer-sizes", "1000000").split(",").map(Number));
 const parquetSizes = new Set(arg("parquet-sizes", "10000000").split(",").map(Number));
 const repeat = Number(arg("repeat", "3"));
-const python = "/usr/bin/python3";
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const runJson = (cmd, args) =>
-  JSON.parse(execFileSync(cmd, args, { cwd: root, maxBuffer: 1 << 24 }).toString());
 
 function timed(cmd, args) {
   const runs = Array.from({ length: repeat }, () => runJson(cmd, args));
@@ -89,16 +77,10 @@ const out = {
   benchmark: "did-regression",
   model: "task_completed ~ treated*post + C(engagement_tier), CR1 by workspace_id, signup_week < 30",
   date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryBytes: totalmem(),
-    node: process.version,
-  },
+  machine: machineInfo(),
   repeat,
   note: "seconds are medians over `repeat` processes; fit = filter + derive columns + model fit + CR1 vcov (both sides); fit is the first call in a fresh process (cold JIT), fitWarm the median of the next five calls in that process",
   results,
 };
-mkdirSync(join(here, "results"), { recursive: true });
-writeFileSync(join(here, "results", "did-regression.json"), `${JSON.stringify(out, null, 2)}\n`);
+writeResult("did-regression", out);
 console.log(JSON.stringify(out, null, 2));

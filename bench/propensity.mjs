@@ -7,23 +7,26 @@
 //   npx tsc -p tsconfig.build.json && node bench/propensity.mjs [--data FILE] [--reps 500] [--dist dist]
 //
 // Each side runs once in its own process. Results go to bench/results/propensity.json.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  arg,
+  blasSingleThreadEnv,
+  distDir,
+  machineInfo,
+  python,
+  runJson,
+  runLines,
+  sharedDir,
+  writeResult,
+} from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
-const data = resolve(arg("data", join(root, "..", "shared", "fixtures", "saas_llm_logs_seed42.csv")));
+const data = resolve(arg("data", join(sharedDir, "fixtures", "saas_llm_logs_seed42.csv")));
 const reps = Number(arg("reps", "500"));
-const dist = resolve(arg("dist", join(root, "dist")));
-const python = "/usr/bin/python3";
-const baseline = join(root, "..", "shared", "baselines", "python", "propensity.py");
+const dist = resolve(arg("dist", distDir));
+const baseline = join(sharedDir, "baselines", "python", "propensity.py");
 
 // The IPW-only loop of the baseline (same model, same resampling), for a like-for-like ratio.
 const IPW_ONLY = `
@@ -131,44 +134,21 @@ if (process.argv.includes("--side")) {
   await trueliftSide();
 } else {
   const load0 = loadavg()[0];
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const runJson = (cmd, args) =>
-    JSON.parse(
-      execFileSync(cmd, args, { cwd: root, env, maxBuffer: 1 << 24 })
-        .toString()
-        .trim()
-        .split("\n")
-        .pop(),
-    );
-  const truelift = runJson("node", [
-    fileURLToPath(import.meta.url),
-    "--side",
-    "--data",
-    data,
-    "--reps",
-    String(reps),
-    "--dist",
-    dist,
-  ]);
+  const truelift = runJson(
+    "node",
+    [fileURLToPath(import.meta.url), "--side", "--data", data, "--reps", String(reps), "--dist", dist],
+    { env: blasSingleThreadEnv },
+  );
   console.error("truelift", JSON.stringify(truelift));
   let peer = null;
   let ipwOnly = null;
   if (existsSync(python) && existsSync(baseline)) {
-    const lines = execFileSync(
-      python,
-      ["-c", BASELINE_CPU, baseline, "--data", data, "--reps", String(reps)],
-      {
-        cwd: root,
-        env,
-        maxBuffer: 1 << 24,
-      },
-    )
-      .toString()
-      .trim()
-      .split("\n");
+    const lines = runLines(python, ["-c", BASELINE_CPU, baseline, "--data", data, "--reps", String(reps)], {
+      env: blasSingleThreadEnv,
+    });
     peer = { ...JSON.parse(lines[lines.length - 2]), ...JSON.parse(lines[lines.length - 1]) };
     console.error("baseline", JSON.stringify(peer.timings_s), peer.cpuSeconds);
-    ipwOnly = runJson(python, ["-c", IPW_ONLY, data, String(reps)]);
+    ipwOnly = runJson(python, ["-c", IPW_ONLY, data, String(reps)], { env: blasSingleThreadEnv });
     console.error("ipw-only", JSON.stringify(ipwOnly));
   }
   const load1 = loadavg()[0];
@@ -176,13 +156,7 @@ if (process.argv.includes("--side")) {
     benchmark: "propensity",
     task: `refitting bootstrap of the IPW ATE and ATT, ${reps} replicates, 50,000-row fixture, seed 7`,
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryBytes: totalmem(),
-      node: process.version,
-      loadAverage1m: { before: load0, after: load1 },
-    },
+    machine: { ...machineInfo(), loadAverage1m: { before: load0, after: load1 } },
     note:
       "One run per side, each in its own process; Python with single-threaded BLAS (as run_all.sh). truelift.seconds.bootstrap (one thread, first call in the process) = collapse to distinct covariate rows + all replicates (refit by warm-started Newton on the collapsed counts), bootstrapRepeats/bootstrapMedian the first and two more identical calls and their median, bootstrapTwoThreads the same on two worker threads (identical replicates); baseline.timings_s.bootstrap = the shared baseline's loop (sklearn refit + IPW + 1-NN matching per replicate); ipwOnly.bootstrap = the same loop without the matching. CPU ratios (user + system seconds) are steadier than wall-clock ones on a loaded machine: cpuBootstrapVsIpwOnly compares the two bootstrap loops, cpuBootstrapVsBaselineProcess the whole baseline process (load + fit + bootstrap, ~0.5 s outside the loop) with truelift's bootstrap. " +
       (load0 > cpus().length
@@ -206,7 +180,6 @@ if (process.argv.includes("--side")) {
         }
       : null,
   };
-  mkdirSync(join(here, "results"), { recursive: true });
-  writeFileSync(join(here, "results", "propensity.json"), `${JSON.stringify(out, null, 2)}\n`);
+  writeResult("propensity", out);
   console.log(JSON.stringify(out, null, 2));
 }

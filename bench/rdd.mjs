@@ -9,25 +9,19 @@
 //   (or `npm run build && node bench/rdd.mjs`)
 //
 // Each side runs in its own process, once, on the same CSV. Results go to bench/results/rdd.json.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { arg, distDir, machineInfo, python as pythonBin, runJson, sharedDir, writeResult } from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const reps = Number(arg("reps", "500"));
 const seeds = Number(arg("seeds", "500"));
 const nSim = Number(arg("n", "1000"));
 const bwselect = arg("bwselect", "cerrd");
-const data = join(root, "..", "shared", "fixtures", "saas_llm_logs_seed42.csv");
-const dist = process.env.TRUELIFT_DIST ?? join(root, "dist");
+const data = join(sharedDir, "fixtures", "saas_llm_logs_seed42.csv");
+const dist = process.env.TRUELIFT_DIST ?? distDir;
 const mode = arg("mode", "parent");
 
 const BWS = [0.05, 0.1, 0.15, 0.2];
@@ -140,29 +134,19 @@ if (mode === "truelift") await trueliftSide();
 else if (mode === "coverage") await coverageSide();
 else {
   const self = fileURLToPath(import.meta.url);
-  const run = (cmd, args, opts = {}) =>
-    JSON.parse(
-      execFileSync(cmd, args, { cwd: root, maxBuffer: 1 << 26, ...opts })
-        .toString()
-        .trim()
-        .split("\n")
-        .pop(),
-    );
+  const run = (cmd, args, opts = {}) => runJson(cmd, args, { maxBuffer: 1 << 26, ...opts });
   const load0 = loadavg()[0];
   const truelift = run("node", [self, "--mode", "truelift", "--reps", String(reps)], {
     env: { ...process.env, TRUELIFT_DIST: dist },
   });
   console.error("truelift", JSON.stringify(truelift.timings_s));
   const peerJson = arg("peer-json", null);
+  const baselineDir = join(sharedDir, "baselines", "python");
   const python = peerJson
     ? { ...JSON.parse(readFileSync(peerJson, "utf8")), reusedFrom: peerJson }
-    : run(
-        "/usr/bin/python3",
-        [join(root, "..", "shared", "baselines", "python", "rdd.py"), "--data", data, "--reps", String(reps)],
-        {
-          cwd: join(root, "..", "shared", "baselines", "python"),
-        },
-      );
+    : run(pythonBin, [join(baselineDir, "rdd.py"), "--data", data, "--reps", String(reps)], {
+        cwd: baselineDir,
+      });
   console.error("python", JSON.stringify(python.timings_s));
   const coverage = Object.fromEntries(
     ["mserd", "cerrd"].map((sel) => [
@@ -190,14 +174,7 @@ else {
     design:
       "sharp RD at query_confidence 0.85 (treated below), uniform kernel, separate slopes, HC3; six 500-rep percentile bootstraps (bw 0.10 headline, 0.05/0.10/0.15/0.20, quadratic)",
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryBytes: totalmem(),
-      node: process.version,
-      loadAvg1mAtStart: load0,
-      loadAvg1mAtEnd: loadavg()[0],
-    },
+    machine: { ...machineInfo(), loadAvg1mAtStart: load0, loadAvg1mAtEnd: loadavg()[0] },
     note: "One run per side, each in its own process. The machine was shared with other jobs (load average above), so absolute seconds are inflated; the ratio is the comparison. Bootstrap intervals agree within Monte Carlo error only (different RNGs). Coverage: 500 seeds of Calonico, Cattaneo & Titiunik (2014)'s Lee model (quintic regression functions, x = 2·Beta(2,4) − 1, σ = 0.1295, true jump 0.04), n = 1000, rdd() defaults (p = 1, triangular kernel, NN variance) with the MSE-optimal (mserd) and the coverage-error-optimal (cerrd) bandwidth.",
     reps,
     truelift,
@@ -211,7 +188,6 @@ else {
     agreement,
     coverage,
   };
-  mkdirSync(join(here, "results"), { recursive: true });
-  writeFileSync(join(here, "results", "rdd.json"), `${JSON.stringify(out, null, 2)}\n`);
+  writeResult("rdd", out);
   console.log(JSON.stringify(out, null, 2));
 }

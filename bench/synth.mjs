@@ -10,18 +10,12 @@
 // is this script re-invoked with `--side truelift` (importing the compiled library from `--dist`, default dist/).
 // Results go to bench/results/synth.json with the ratio per section; the run fails if the deterministic numbers
 // (gap, pre-RMSE, placebo SD and p, leave-one-out range) disagree beyond 1e-6 or the bootstrap speed-up is < 50×.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { arg, machineInfo, python, root, runJson, writeResult } from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const reps = Number(arg("reps", "500"));
 const data = resolve(root, arg("data", "../shared/fixtures/saas_llm_logs_seed42.csv"));
 const dist = resolve(root, arg("dist", "dist"));
@@ -77,46 +71,22 @@ async function truelift() {
   lap("placebo");
   const loo = leaveOneOut(problem, fit.weights, cells.donorUnits, 0.001);
   lap("leave_one_out");
-  const boot = synthBootstrap(
-    frame,
-    cells,
-    problem,
-    { weights: fit.weights, v: null },
-    {
-      outcome: "task_completed",
-      reps,
-      seed: 7,
-      alpha: 0.05,
-    },
-  );
+  // `reps` user-level replicates that rebuild the panel and refit the weights.
+  const bootstrapOnce = () =>
+    synthBootstrap(
+      frame,
+      cells,
+      problem,
+      { weights: fit.weights, v: null },
+      { outcome: "task_completed", reps, seed: 7, alpha: 0.05 },
+    );
+  const boot = bootstrapOnce();
   lap("bootstrap");
   sections.total = Number(((performance.now() - t0) / 1000).toFixed(4));
   // The same bootstrap again in this process (JIT warm).
-  synthBootstrap(
-    frame,
-    cells,
-    problem,
-    { weights: fit.weights, v: null },
-    {
-      outcome: "task_completed",
-      reps,
-      seed: 7,
-      alpha: 0.05,
-    },
-  );
+  bootstrapOnce();
   t = performance.now();
-  synthBootstrap(
-    frame,
-    cells,
-    problem,
-    { weights: fit.weights, v: null },
-    {
-      outcome: "task_completed",
-      reps,
-      seed: 7,
-      alpha: 0.05,
-    },
-  );
+  bootstrapOnce();
   lap("bootstrapWarm");
   const cpu = process.cpuUsage();
   sections.cpuTotal = Number(((cpu.user + cpu.system) / 1e6).toFixed(3));
@@ -143,26 +113,17 @@ async function truelift() {
 async function main() {
   const loadStart = loadavg();
   if (!existsSync(data)) throw new Error(`${data} not found (pass --data <saas_llm_logs_seed42.csv>)`);
-  const tl = JSON.parse(
-    execFileSync(
-      "node",
-      [
-        fileURLToPath(import.meta.url),
-        "--side",
-        "truelift",
-        "--reps",
-        String(reps),
-        "--data",
-        data,
-        "--dist",
-        dist,
-      ],
-      {
-        cwd: root,
-        maxBuffer: 1 << 24,
-      },
-    ).toString(),
-  );
+  const tl = runJson("node", [
+    fileURLToPath(import.meta.url),
+    "--side",
+    "truelift",
+    "--reps",
+    String(reps),
+    "--data",
+    data,
+    "--dist",
+    dist,
+  ]);
   console.error(`truelift: ${JSON.stringify(tl.timings_s)}`);
   const skip = arg("skip-python", null);
   let py;
@@ -179,13 +140,10 @@ async function main() {
     };
   } else {
     const script = resolve(root, "../shared/baselines/python/synth.py");
-    py = JSON.parse(
-      execFileSync("/usr/bin/python3", [script, "--data", data, "--reps", String(reps)], {
-        cwd: dirname(script),
-        maxBuffer: 1 << 24,
-        env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
-      }).toString(),
-    );
+    py = runJson(python, [script, "--data", data, "--reps", String(reps)], {
+      cwd: dirname(script),
+      env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
+    });
   }
   console.error(`python: ${JSON.stringify(py.timings_s)}`);
   const ratio = Object.fromEntries(
@@ -209,14 +167,7 @@ async function main() {
     benchmark: "synth",
     data: { file: "../shared/fixtures/saas_llm_logs_seed42.csv", rows: 50000 },
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryBytes: totalmem(),
-      loadAverageAtStart: loadStart,
-      loadAverageAtEnd: loadavg(),
-      node: process.version,
-    },
+    machine: machineInfo(loadStart),
     versions: { ...py.versions, node: process.version },
     reps,
     underLoad: loadStart[0] > cpus().length,
@@ -228,8 +179,7 @@ async function main() {
     agreement: { absDiff: diff, tolerance: 1e-5, bootstrapSpeedupRequired: 50, pass },
     peer: py,
   };
-  mkdirSync(join(here, "results"), { recursive: true });
-  writeFileSync(join(here, "results", "synth.json"), `${JSON.stringify(out, null, 2)}\n`);
+  writeResult("synth", out);
   console.log(JSON.stringify({ ratio, pass, loadAverage: out.machine }, null, 2));
   if (!pass) process.exitCode = 1;
 }

@@ -6,16 +6,13 @@
 //   node bench/truelift-did-panel.mjs <panel.csv> [warmRepeats]
 import { performance } from "node:perf_hooks";
 import { loadFrame, ols } from "../dist/index.js";
+import { cpuNow, median } from "./lib.mjs";
 
 const LEADS = 5;
 const LAGS = 10;
 
 const path = process.argv[2];
 const warmRepeats = Number(process.argv[3] ?? "3");
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 const c0 = cpuNow();
 const t0 = performance.now();
 const data = await loadFrame(path, { columns: ["unit", "period", "first_treat", "y"] });
@@ -76,7 +73,6 @@ function eventStudyOnce() {
 }
 
 // First call in a fresh process (cold JIT), then `warmRepeats` more (their median is "warm").
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tw = twfeOnce();
 const twWarm = median(Array.from({ length: warmRepeats }, () => twfeOnce().seconds));
 const es = eventStudyOnce();
