@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { Frame } from "../core/frame.js";
 import { hashFile, loadFrame } from "../data/index.js";
-import { type DesignSummary, summaryMarkdown, summaryText } from "../report/summary.js";
+import type { DesignSummary } from "../designs/shared/summary.js";
+import { summaryMarkdown, summaryText } from "../report/summary.js";
 import type { ArgDef } from "./args.js";
 import type { CommandOutput } from "./output.js";
 

@@ -1,19 +1,19 @@
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
 import type { ClusterResult } from "../designs/cluster/cluster.js";
+import { clusterSummary } from "../designs/cluster/summary.js";
 import type { DidResult } from "../designs/did/did.js";
+import { didSummary } from "../designs/did/summary.js";
+import { propensityEstimatesChart } from "../designs/propensity/estimates-chart.js";
 import type { PropensityResult } from "../designs/propensity/propensity.js";
+import { propensitySummary } from "../designs/propensity/summary.js";
 import type { RddResult } from "../designs/rdd/rdd.js";
+import { rddSummary } from "../designs/rdd/summary.js";
 import type { ChartSpec } from "../designs/shared/charts/types.js";
+import type { DesignSummary } from "../designs/shared/summary.js";
+import { synthSummary } from "../designs/synth/summary.js";
 import type { SynthResult } from "../designs/synth/synth.js";
-import { clusterSummary } from "./cluster-summary.js";
-import { didSummary } from "./did-summary.js";
-import { propensityEstimatesChart } from "./propensity-report-chart.js";
-import { propensitySummary } from "./propensity-summary.js";
-import { rddSummary } from "./rdd-summary.js";
 import type { ReportAnalysis, ReportChart, ReportDesign, ReportNaive } from "./report-types.js";
-import type { DesignSummary } from "./summary.js";
-import { synthSummary } from "./synth-summary.js";
 
 /**
  * The result type of each design, as the design functions return it (keyed by design name).

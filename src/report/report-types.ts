@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { Json, Term } from "../core/result.js";
 import type { ChartSpec } from "../designs/shared/charts/types.js";
-import type { SummaryLine } from "./summary.js";
+import type { SummaryLine } from "../designs/shared/summary.js";
 
 /**
  * The designs a report section can hold.

@@ -1,5 +1,5 @@
 import type { Diagnostic, Severity } from "../core/diagnostics.js";
-import { intervalText, pValueText, signed } from "./format.js";
+import { intervalText, pValueText, signed } from "../core/format.js";
 import { nextSteps } from "./next-steps.js";
 import type { ReportAnalysis } from "./report-types.js";
 

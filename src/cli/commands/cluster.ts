@@ -9,8 +9,8 @@ import {
   parseClusterSpec,
   SMALL_K_MODES,
 } from "../../designs/cluster/index.js";
+import { clusterSummary } from "../../designs/cluster/summary.js";
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
-import { clusterSummary } from "../../report/cluster-summary.js";
 import { summaryMarkdown, summaryText } from "../../report/summary.js";
 import { optionNumber as number, parseChoice, parseInteger, optionString as str, usage } from "../args.js";
 import { defineCommand } from "../command.js";

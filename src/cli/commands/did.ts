@@ -6,7 +6,7 @@ import {
   did,
   parseDidSpec,
 } from "../../designs/did/index.js";
-import { didSummary } from "../../report/did-summary.js";
+import { didSummary } from "../../designs/did/summary.js";
 import {
   optionalNumber as number,
   parseChoice,

@@ -9,7 +9,7 @@ import {
   propensity,
   propensityParallel,
 } from "../../designs/propensity/index.js";
-import { propensitySummary } from "../../report/propensity-summary.js";
+import { propensitySummary } from "../../designs/propensity/summary.js";
 import {
   optionNumber as number,
   parseChoice,

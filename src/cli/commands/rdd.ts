@@ -3,7 +3,7 @@ import { RDD_KERNELS, RDD_SUPPORTS } from "../../designs/rdd/kernel.js";
 import { RDD_VCE } from "../../designs/rdd/lpoly.js";
 import { rdd } from "../../designs/rdd/rdd.js";
 import { parseRddSpec, RDD_TREATED_SIDES, type RddSpec } from "../../designs/rdd/spec.js";
-import { rddSummary } from "../../report/rdd-summary.js";
+import { rddSummary } from "../../designs/rdd/summary.js";
 import {
   optionNumber as number,
   parseChoice,

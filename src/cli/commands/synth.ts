@@ -1,5 +1,5 @@
 import { parseSynthSpec, type SynthSpec, synth } from "../../designs/synth/index.js";
-import { synthSummary } from "../../report/synth-summary.js";
+import { synthSummary } from "../../designs/synth/summary.js";
 import { optionalNumber as number, parseInteger, parseList, optionString as str, usage } from "../args.js";
 import { defineCommand } from "../command.js";
 import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";

@@ -1,4 +1,5 @@
 import type { Severity } from "../../core/diagnostics.js";
+import { fixed, pValueText, signed } from "../../core/format.js";
 import type { Frame } from "../../core/frame.js";
 import type { Term } from "../../core/result.js";
 import { cluster } from "../../designs/cluster/cluster.js";
@@ -6,7 +7,6 @@ import { did } from "../../designs/did/did.js";
 import { propensity } from "../../designs/propensity/propensity.js";
 import { rdd } from "../../designs/rdd/rdd.js";
 import { synth } from "../../designs/synth/synth.js";
-import { fixed, pValueText, signed } from "../../report/format.js";
 import { reportAnalysis } from "../../report/report-analysis.js";
 import type { ReportAnalysis } from "../../report/report-types.js";
 import type { DemoProgress } from "./progress.js";

@@ -1,4 +1,4 @@
-import { intervalText, signed } from "../../report/format.js";
+import { intervalText, signed } from "../../core/format.js";
 import { markdownTable } from "../output.js";
 import type { DemoRow } from "./run.js";
 

@@ -19,5 +19,6 @@ export * from "./result-charts.js";
 export * from "./small-k.js";
 export * from "./spec.js";
 export * from "./suff-stats.js";
+export * from "./summary.js";
 export * from "./tidy.js";
 export * from "./two-exposure.js";

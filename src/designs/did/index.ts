@@ -17,5 +17,6 @@ export * from "./regression.js";
 export * from "./result-charts.js";
 export * from "./spec.js";
 export * from "./staggered.js";
+export * from "./summary.js";
 export * from "./trends.js";
 export * from "./two-by-two.js";

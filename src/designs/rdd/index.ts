@@ -20,4 +20,5 @@ export * from "./result-charts.js";
 export * from "./robust.js";
 export * from "./side.js";
 export * from "./spec.js";
+export * from "./summary.js";
 export * from "./sweep.js";

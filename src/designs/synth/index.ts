@@ -25,5 +25,6 @@ export * from "./sdid-spec.js";
 export * from "./sdid-types.js";
 export * from "./simplex-warm.js";
 export * from "./spec.js";
+export * from "./summary.js";
 export * from "./synth.js";
 export * from "./weights.js";

@@ -1,7 +1,7 @@
-import type { DeepReadonly } from "../core/result.js";
-import type { SynthResult } from "../designs/synth/synth.js";
-import { fixed, intervalText, signed } from "./format.js";
-import { type DesignSummary, type SummaryLine, summaryDiagnostics } from "./summary.js";
+import { fixed, intervalText, signed } from "../../core/format.js";
+import type { DeepReadonly } from "../../core/result.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics } from "../shared/summary.js";
+import type { SynthResult } from "./synth.js";
 
 /** The summary of a synthetic-control result: labelled lines (headline first) and the diagnostics. */
 export type SynthSummary = DesignSummary;

@@ -1,7 +1,7 @@
-import type { DeepReadonly } from "../core/result.js";
-import type { DidResult } from "../designs/did/did.js";
-import { fixed, pValueText, signed } from "./format.js";
-import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
+import { fixed, pValueText, signed } from "../../core/format.js";
+import type { DeepReadonly } from "../../core/result.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "../shared/summary.js";
+import type { DidResult } from "./did.js";
 
 /** DiD terms show their reference distribution (t with cluster df, or normal). */
 const REF = { reference: true } as const;

@@ -1,7 +1,7 @@
-import type { DeepReadonly } from "../core/result.js";
-import type { RddResult } from "../designs/rdd/rdd.js";
-import { fixed, intervalText, pValueText, signed } from "./format.js";
-import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
+import { fixed, intervalText, pValueText, signed } from "../../core/format.js";
+import type { DeepReadonly } from "../../core/result.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "../shared/summary.js";
+import type { RddResult } from "./rdd.js";
 
 /** The summary of an RD result (see {@link DesignSummary}). */
 export type RddSummary = DesignSummary;

@@ -1,7 +1,7 @@
-import type { DeepReadonly, Term } from "../core/result.js";
-import type { PropensityResult } from "../designs/propensity/propensity.js";
-import { coefficientChart } from "../designs/shared/charts/coefficient-chart.js";
-import type { ChartSpec } from "../designs/shared/charts/types.js";
+import type { DeepReadonly, Term } from "../../core/result.js";
+import { coefficientChart } from "../shared/charts/coefficient-chart.js";
+import type { ChartSpec } from "../shared/charts/types.js";
+import type { PropensityResult } from "./propensity.js";
 
 /**
  * The propensity section's chart (the design returns none): the naive difference next to IPW, regression

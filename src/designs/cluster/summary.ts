@@ -1,7 +1,7 @@
-import type { DeepReadonly } from "../core/result.js";
-import type { ClusterResult } from "../designs/cluster/cluster.js";
-import { fixed, intervalText, pValueText, signed } from "./format.js";
-import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
+import { fixed, intervalText, pValueText, signed } from "../../core/format.js";
+import type { DeepReadonly } from "../../core/result.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "../shared/summary.js";
+import type { ClusterResult } from "./cluster.js";
 
 /** Cluster terms: four decimals and the reference distribution. */
 const FOUR_DIGITS = { reference: true, adaptive: false } as const;

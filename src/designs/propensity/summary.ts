@@ -1,7 +1,7 @@
-import type { DeepReadonly } from "../core/result.js";
-import type { PropensityResult } from "../designs/propensity/propensity.js";
-import { fixed, intervalText, pValueText, signed } from "./format.js";
-import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "./summary.js";
+import { fixed, intervalText, pValueText, signed } from "../../core/format.js";
+import type { DeepReadonly } from "../../core/result.js";
+import { type DesignSummary, type SummaryLine, summaryDiagnostics, termText } from "../shared/summary.js";
+import type { PropensityResult } from "./propensity.js";
 
 /** The summary of a propensity result: labelled lines (the headline first) and its diagnostics. */
 export type PropensitySummary = DesignSummary;
