@@ -16,7 +16,8 @@ export const LAYERS = {
   sql: ["core"],
   data: ["core", "sql"],
   report: ["core", "designs"],
-  cli: ["core", "numeric", "models", "designs", "sql", "data", "report"],
+  run: ["core", "designs", "sql", "data", "report"],
+  cli: ["core", "numeric", "models", "designs", "sql", "data", "report", "run"],
 };
 
 function walk(dir) {
@@ -46,11 +47,11 @@ for (const file of walk(root)) {
     const target = resolve(dirname(file), spec);
     const to = layerOf(target);
     if (to === from) {
-      // A design never imports another design.
+      // A design never imports another design (the registry, designs/registry.ts, lists them all).
       if (from === "designs") {
         const a = relative(root, file).split(sep)[1];
         const b = relative(root, target).split(sep)[1];
-        if (a !== b && b !== "shared" && a !== "shared")
+        if (a !== b && b !== "shared" && a !== "shared" && a !== "registry.ts")
           problems.push(`${relative(root, file)}: design '${a}' imports design '${b}'`);
       }
       continue;

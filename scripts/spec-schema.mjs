@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes docs/spec.schema.json: the JSON Schema of a `truelift run` spec, generated from the zod schemas
-// (RUN_SPEC_SCHEMA in src/cli/run-spec.ts, which composes every design's spec schema). Run
-// `node scripts/spec-schema.mjs` after changing a spec schema; test/cli/run-spec.test.ts fails when the file is stale.
+// (RUN_SPEC_SCHEMA in src/run/spec.ts, which composes every design's spec schema). Run
+// `node scripts/spec-schema.mjs` after changing a spec schema; test/run/spec.test.ts fails when the file is stale.
 // `--check` exits 1 (writing nothing) when the file differs from the generated schema.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ const server = await createServer({
   optimizeDeps: { noDiscovery: true, include: [] },
 });
 try {
-  const mod = await server.ssrLoadModule("/src/cli/run-spec.ts");
+  const mod = await server.ssrLoadModule("/src/run/spec.ts");
   const text = mod.runSpecJsonSchemaText();
   if (process.argv.includes("--check")) {
     let current = "";

@@ -1,8 +1,5 @@
 // Public API of truelift. Each layer re-exports its own public names.
 
-export * from "./cli/run-spec.js";
-export * from "./cli/run-spec-designs.js";
-export * from "./cli/run-spec-execute.js";
 export * from "./core/format.js";
 export * from "./core/index.js";
 export * from "./data/index.js";
@@ -10,7 +7,12 @@ export * from "./designs/cluster/index.js";
 export * from "./designs/did/index.js";
 export * from "./designs/propensity/index.js";
 export * from "./designs/rdd/index.js";
+export * from "./designs/registry.js";
 export * from "./designs/shared/charts/index.js";
+export * from "./designs/shared/contract.js";
+export * from "./designs/shared/next-step.js";
+export * from "./designs/shared/register.js";
+export * from "./designs/shared/rollouts.js";
 export * from "./designs/shared/summary.js";
 export * from "./designs/synth/index.js";
 export { type AucOptions, auc } from "./models/auc.js";
@@ -76,3 +78,6 @@ export * from "./report/report-types.js";
 export * from "./report/report-view.js";
 export * from "./report/summary.js";
 export { type CompiledChart, compileChart, type RenderOptions, renderSvg } from "./report/vega.js";
+export * from "./run/designs.js";
+export * from "./run/execute.js";
+export * from "./run/spec.js";

@@ -1,12 +1,5 @@
-import { TrueliftError } from "../core/errors.js";
+import { type ArgDef, parseInteger, usage } from "../core/options.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
-
-/** A command-line option: its flags (commander syntax, e.g. `"--users <n>"`), help text and optional default. */
-export interface ArgDef {
-  readonly flags: string;
-  readonly description: string;
-  readonly default?: string;
-}
 
 /**
  * Options every command accepts, before or after the command name. Commands read them from `ctx.global`.
@@ -63,123 +56,13 @@ export function parseGlobalOptions(raw: Readonly<Record<string, unknown>>): Glob
   return { format: format as OutputFormat, seed, out };
 }
 
-/**
- * Parses an integer option. Accepts digit groups with `_` or `,` (`1_000_000`, `1,000,000`) and exponent
- * notation that is an integer (`1e6`); rejects fractions, signs where `min ≥ 0`, and anything else, with a
- * usage error naming the option.
- *
- * @example
- * ```ts
- * parseInteger("--users", "50_000", { min: 1 }); // 50000
- * parseInteger("--users", "2.5", { min: 1 });    // throws E_INVALID_ARGUMENT
- * ```
- */
-export function parseInteger(
-  option: string,
-  value: unknown,
-  range: { readonly min?: number; readonly max?: number } = {},
-): number {
-  const text = String(value).trim();
-  const cleaned = text.replace(/[_,](?=\d)/g, "");
-  const n = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(cleaned) ? Number(cleaned) : Number.NaN;
-  const min = range.min ?? Number.MIN_SAFE_INTEGER;
-  const max = range.max ?? Number.MAX_SAFE_INTEGER;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const bounds =
-      range.max !== undefined ? ` from ${min} to ${max}` : range.min !== undefined ? ` ≥ ${range.min}` : "";
-    throw new TrueliftError("E_INVALID_ARGUMENT", `${option} must be an integer${bounds}; got '${text}'.`, {
-      details: { option, value: text },
-    });
-  }
-  return n;
-}
-
-/**
- * Parses a choice among a closed set (declared `as const`), with a usage error listing the choices.
- *
- * @example
- * ```ts
- * parseChoice("--scenario", "cluster", ["tutorial", "cluster"] as const); // "cluster"
- * ```
- */
-export function parseChoice<T extends string>(option: string, value: unknown, choices: readonly T[]): T {
-  const v = String(value);
-  if (!(choices as readonly string[]).includes(v)) {
-    throw new TrueliftError(
-      "E_INVALID_ARGUMENT",
-      `${option} must be one of ${choices.join(", ")}; got '${v}'.`,
-      {
-        details: { option, value: v, choices: [...choices] },
-      },
-    );
-  }
-  return v as T;
-}
-
-/**
- * Splits a comma-separated list option (`--columns a,b,c`), trimming blanks.
- *
- * @example
- * ```ts
- * parseList("a, b,c"); // ["a", "b", "c"]
- * ```
- */
-export function parseList(value: unknown): string[] {
-  return String(value)
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-/**
- * A usage error (exit code 2) with the standard hint.
- * @example
- * ```ts
- * throw usage("generate needs --out <path>.");
- * ```
- */
-export function usage(message: string, hint?: string): TrueliftError {
-  return new TrueliftError("E_USAGE", message, hint === undefined ? {} : { hint });
-}
-
-/**
- * A string option's value, or undefined when the flag was not given (or given without a value).
- *
- * @example
- * ```ts
- * optionString("task_completed"); // "task_completed"
- * optionString(true);             // undefined
- * ```
- */
-export function optionString(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-/**
- * A number option, with a usage error naming the flag when the text is not a finite number.
- *
- * @example
- * ```ts
- * optionNumber("--cutoff", "0.85"); // 0.85
- * optionNumber("--cutoff", "abc");  // throws E_USAGE
- * ```
- */
-export function optionNumber(option: string, value: unknown): number {
-  const x = Number(value);
-  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(x)) {
-    throw usage(`${option} must be a number, got '${String(value)}'.`);
-  }
-  return x;
-}
-
-/**
- * {@link optionNumber} for an optional flag: undefined when it was not given.
- *
- * @example
- * ```ts
- * optionalNumber("--alpha", undefined); // undefined
- * ```
- */
-export function optionalNumber(option: string, value: unknown): number | undefined {
-  return value === undefined ? undefined : optionNumber(option, value);
-}
+export {
+  type ArgDef,
+  optionalNumber,
+  optionNumber,
+  optionString,
+  parseChoice,
+  parseInteger,
+  parseList,
+  usage,
+} from "../core/options.js";

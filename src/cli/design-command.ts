@@ -1,13 +1,15 @@
 import { resolve } from "node:path";
 import type { Frame } from "../core/frame.js";
-import { hashFile, loadFrame } from "../data/index.js";
-import type { DesignSummary } from "../designs/shared/summary.js";
+import { parseInteger, optionString as str, usage } from "../core/options.js";
+import { hashFile, leftJoin, loadFrame } from "../data/index.js";
+import type { RegisteredDesign } from "../designs/shared/contract.js";
 import { summaryMarkdown, summaryText } from "../report/summary.js";
 import type { ArgDef } from "./args.js";
+import type { CommandDefinition } from "./command.js";
 import type { CommandOutput } from "./output.js";
 
 /**
- * The `--print-spec` flag every single-design command accepts: print the canonical spec (defaults filled in by the
+ * The `--print-spec` flag every design command accepts: print the canonical spec (defaults filled in by the
  * design's own parser) instead of running it, so a CLI run can be saved and re-run as a library or `run` spec.
  *
  * @example
@@ -20,6 +22,8 @@ export const PRINT_SPEC_ARG = {
   description: "print the canonical spec instead of running it",
 } as const satisfies ArgDef;
 
+const DATA_FILE = "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)";
+
 /**
  * The output of `--print-spec`: the canonical spec as JSON (text and Markdown render it pretty-printed).
  *
@@ -30,33 +34,72 @@ export const PRINT_SPEC_ARG = {
  */
 export function specOutput(canonical: unknown): CommandOutput {
   const text = JSON.stringify(canonical, null, 2);
-  return { data: canonical as never, text: () => text, markdown: () => `\`\`\`json\n${text}\n\`\`\`` };
+  return { data: canonical, text: () => text, markdown: () => `\`\`\`json\n${text}\n\`\`\`` };
+}
+
+/** Loads the data file, merging `--join <file>` on `--join-on <column>` when the design accepts it. */
+async function loadMain(
+  design: RegisteredDesign,
+  file: string,
+  options: Readonly<Record<string, unknown>>,
+  cwd: string,
+): Promise<Frame> {
+  const frame = await loadFrame(resolve(cwd, file));
+  if (design.cli.join !== true || options.join === undefined) return frame;
+  const key = str(options.joinOn);
+  if (!key) throw usage("--join needs --join-on <column>.");
+  return leftJoin(frame, await loadFrame(resolve(cwd, String(options.join))), key);
+}
+
+/** Loads every option the design marks as a data file (e.g. cluster's `--edges`). */
+async function loadExtraFrames(
+  design: RegisteredDesign,
+  options: Readonly<Record<string, unknown>>,
+  cwd: string,
+): Promise<Record<string, Frame>> {
+  const frames: Record<string, Frame> = {};
+  for (const [key, o] of Object.entries(design.cli.options)) {
+    if (o.file === true && options[key] !== undefined)
+      frames[key] = await loadFrame(resolve(cwd, String(options[key])));
+  }
+  return frames;
 }
 
 /**
- * Runs one design on a data file the way every single-design command does: load the file (DuckDB), analyse,
- * hash the file for provenance, and render the design's summary as text / Markdown, with the full result as JSON.
+ * The CLI command of a registered design, built from its contract: help and examples from `design.cli`, the
+ * data-file argument, the design's option table plus `--print-spec`, and a `run` that builds the spec
+ * (`design.cli.toSpec`), loads the file (and `--join`, and file options), analyses, hashes the file for
+ * provenance, and renders the design's summary as text / Markdown with the full result as JSON.
  *
  * @example
  * ```ts
- * return analyzeFile("did", positionals[0], io.cwd, (frame) => did(frame, spec), didSummary);
+ * import { DESIGN_REGISTRY } from "truelift";
+ * const did = designCommand(await DESIGN_REGISTRY[0].load());
+ * did.meta.name; // "did"
  * ```
  */
-export async function analyzeFile<R>(
-  command: string,
-  file: string,
-  cwd: string,
-  analyze: (frame: Frame) => R | Promise<R>,
-  summarize: (result: R) => DesignSummary,
-): Promise<CommandOutput> {
-  const path = resolve(cwd, file);
-  const frame = await loadFrame(path);
-  const result = await analyze(frame);
-  const sha256 = await hashFile(path);
-  const summary = summarize(result);
+export function designCommand(design: RegisteredDesign): CommandDefinition {
   return {
-    data: { command, source: file, sha256, result: result as never },
-    text: () => summaryText(summary),
-    markdown: () => summaryMarkdown(summary),
+    meta: { name: design.name, description: design.cli.description, examples: design.cli.examples },
+    positionals: [{ name: "file", description: design.cli.dataFile ?? DATA_FILE, required: true }],
+    options: { ...design.cli.options, printSpec: PRINT_SPEC_ARG },
+    async run({ positionals, options, global, io }) {
+      const spec = design.cli.toSpec(options, { seed: global.seed });
+      if (options.printSpec === true) return specOutput(design.parse(spec));
+      const threads =
+        design.cli.threads === true && options.threads !== undefined
+          ? parseInteger("--threads", options.threads, { min: 1, max: 64 })
+          : 1;
+      const file = positionals[0] as string;
+      const frame = await loadMain(design, file, options, io.cwd);
+      const frames = await loadExtraFrames(design, options, io.cwd);
+      const analysis = await design.analyze(frame, spec, { frames, threads });
+      const sha256 = await hashFile(resolve(io.cwd, file));
+      return {
+        data: { command: design.name, source: file, sha256, result: analysis.result },
+        text: () => summaryText(analysis.summary),
+        markdown: () => summaryMarkdown(analysis.summary),
+      };
+    },
   };
 }

@@ -1,5 +1,4 @@
 import { isTrueliftError, type TrueliftError } from "../core/errors.js";
-import type { Json } from "../core/result.js";
 
 /**
  * Output formats every command supports (`--format`).
@@ -138,7 +137,8 @@ export function exitCodeFor(e: unknown): number {
 
 /** What a command returns: the data (for `--format json`) and its text and Markdown renderings. */
 export interface CommandOutput {
-  readonly data: Json;
+  /** Plain data, written by `JSON.stringify` for `--format json`. */
+  readonly data: unknown;
   readonly text: () => string;
   readonly markdown: () => string;
 }

@@ -1,3 +1,4 @@
+import { DESIGN_REGISTRY, type DesignEntry } from "../designs/registry.js";
 import type { CommandDefinition } from "./command.js";
 
 /** A command as the top-level help lists it, with a loader that imports its module only when it runs. */
@@ -7,16 +8,8 @@ export interface CommandEntry {
   readonly load: () => Promise<CommandDefinition>;
 }
 
-/**
- * Every CLI command. To add one: write `src/cli/commands/<name>.ts` exporting `default defineCommand({...})`,
- * then add a line here. Only the invoked command's module (and the library code it imports) is loaded.
- *
- * @example
- * ```ts
- * { name: "did", summary: "Difference-in-differences", load: () => import("./commands/did.js").then((m) => m.default) },
- * ```
- */
-export const COMMANDS: readonly CommandEntry[] = [
+/** The commands that are not designs (advisor, generator, report runner, …), alphabetical. */
+const TOOL_COMMANDS: readonly CommandEntry[] = [
   {
     name: "advise",
     summary: "Design advisor: how was the feature rolled out? → the design, columns, assumptions and command",
@@ -29,22 +22,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/assign.js").then((m) => m.default),
   },
   {
-    name: "cluster",
-    summary:
-      "Cluster-randomized experiments: cluster-mean WLS, CR1/CR2/CR3, wild bootstrap and RI at small K, direct vs spillover",
-    load: () => import("./commands/cluster.js").then((m) => m.default),
-  },
-  {
     name: "demo",
     summary:
       "Run all five designs on the tutorial dataset: naive vs truelift vs ground truth, and an HTML report",
     load: () => import("./commands/demo.js").then((m) => m.default),
-  },
-  {
-    name: "did",
-    summary:
-      "Difference-in-differences for staged rollouts: 2×2, regression, TWFE, event study, staggered (CS, Bacon)",
-    load: () => import("./commands/did.js").then((m) => m.default),
   },
   {
     name: "generate",
@@ -62,32 +43,44 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/power.js").then((m) => m.default),
   },
   {
-    name: "propensity",
-    summary:
-      "Propensity scores for opt-in features: IPW (sandwich / refitting bootstrap), AIPW, overlap, trimming, balance, E-value",
-    load: () => import("./commands/propensity.js").then((m) => m.default),
-  },
-  {
-    name: "psm",
-    summary: "Alias of `propensity`",
-    load: () => import("./commands/propensity.js").then((m) => m.default),
-  },
-  {
-    name: "rdd",
-    summary:
-      "Regression discontinuity: rdrobust local polynomial, robust bias-corrected CIs, bandwidth selectors, fuzzy RD, validity checks",
-    load: () => import("./commands/rdd.js").then((m) => m.default),
-  },
-  {
     name: "run",
     summary:
       "Run a declarative analysis spec (JSON/YAML, several designs and data sources) and write the HTML/Markdown/JSON report",
     load: () => import("./commands/run.js").then((m) => m.default),
   },
-  {
-    name: "synth",
-    summary:
-      "Synthetic control for global rollouts: exact donor weights, ADH predictors, placebos, leave-one-out, bootstrap",
-    load: () => import("./commands/synth.js").then((m) => m.default),
-  },
 ];
+
+/**
+ * The command-list entries of a registered design: its command and one per alias (e.g. `psm` for
+ * `propensity`), each loading the design and the command builder only when invoked.
+ *
+ * @example
+ * ```ts
+ * designCommandEntries(DESIGN_REGISTRY[1]).map((c) => c.name); // ["propensity", "psm"]
+ * ```
+ */
+export function designCommandEntries(entry: DesignEntry): CommandEntry[] {
+  const load = () =>
+    Promise.all([entry.load(), import("./design-command.js")]).then(([d, m]) => m.designCommand(d));
+  return [
+    { name: entry.name, summary: entry.summary, load },
+    ...entry.aliases.map((alias) => ({ name: alias, summary: `Alias of \`${entry.name}\``, load })),
+  ];
+}
+
+/**
+ * Every CLI command, by name: the design commands (one per registered design and alias, built from the design
+ * contract by `designCommand`) and the tool commands. To add a tool command: write
+ * `src/cli/commands/<name>.ts` exporting `default defineCommand({...})`, then add a line to `TOOL_COMMANDS`; a
+ * design gets its command from `designs/registry.ts`. Only the invoked command's module (and the library code
+ * it imports) is loaded.
+ *
+ * @example
+ * ```ts
+ * COMMANDS.map((c) => c.name); // ["advise", "assign", "cluster", "demo", "did", …]
+ * ```
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  ...TOOL_COMMANDS,
+  ...DESIGN_REGISTRY.flatMap(designCommandEntries),
+].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -228,7 +228,7 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "The --cluster-outcome file must have exactly one session_minutes_obs row per user_id of the --data file.",
   },
-  // Run specs (src/cli/run-spec.ts, `truelift run`).
+  // Run specs (src/run/spec.ts, `truelift run`).
   E_RUN_UNKNOWN_DESIGN: {
     category: "usage",
     hint: "Set `design` to one of did, propensity, rdd, synth, cluster (see docs/spec.schema.json).",

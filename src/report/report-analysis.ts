@@ -1,36 +1,7 @@
-import type { Diagnostic } from "../core/diagnostics.js";
-import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
-import type { ClusterResult } from "../designs/cluster/cluster.js";
-import { clusterSummary } from "../designs/cluster/summary.js";
-import type { DidResult } from "../designs/did/did.js";
-import { didSummary } from "../designs/did/summary.js";
-import { propensityEstimatesChart } from "../designs/propensity/estimates-chart.js";
-import type { PropensityResult } from "../designs/propensity/propensity.js";
-import { propensitySummary } from "../designs/propensity/summary.js";
-import type { RddResult } from "../designs/rdd/rdd.js";
-import { rddSummary } from "../designs/rdd/summary.js";
+import type { DeepReadonly, Json } from "../core/result.js";
 import type { ChartSpec } from "../designs/shared/charts/types.js";
-import type { DesignSummary } from "../designs/shared/summary.js";
-import { synthSummary } from "../designs/synth/summary.js";
-import type { SynthResult } from "../designs/synth/synth.js";
-import type { ReportAnalysis, ReportChart, ReportDesign, ReportNaive } from "./report-types.js";
-
-/**
- * The result type of each design, as the design functions return it (keyed by design name).
- *
- * @example
- * ```ts
- * import type { ReportDesignResults } from "truelift";
- * const r: ReportDesignResults["did"] = did(frame, spec);
- * ```
- */
-export interface ReportDesignResults {
-  readonly did: DeepReadonly<DidResult>;
-  readonly propensity: DeepReadonly<PropensityResult>;
-  readonly rdd: DeepReadonly<RddResult>;
-  readonly synth: DeepReadonly<SynthResult>;
-  readonly cluster: DeepReadonly<ClusterResult>;
-}
+import type { Design, DesignAnalysis, DesignResult } from "../designs/shared/contract.js";
+import type { ReportAnalysis, ReportChart } from "./report-types.js";
 
 /**
  * Options of {@link reportAnalysis}: the section id (required), and optionally the title, question, ground truth,
@@ -57,14 +28,6 @@ export interface ReportAnalysisOptions {
   readonly seed?: number | null;
 }
 
-interface Parts {
-  readonly title: string;
-  readonly outcome: string;
-  readonly lines: ReportAnalysis["lines"];
-  readonly naive: ReportNaive | null;
-  readonly charts: Readonly<Record<string, ChartSpec | null>>;
-}
-
 function chartTitle(spec: ChartSpec, fallback: string): string {
   const t = spec.title;
   if (typeof t === "string") return t;
@@ -83,102 +46,33 @@ function chartList(charts: Readonly<Record<string, ChartSpec | null>>): ReportCh
     .map(([key, spec]) => ({ title: chartTitle(spec, key), spec }));
 }
 
-/** What the report needs from each design beyond the common fields: its summary, naive contrast and extra charts. */
-interface DesignAdapter<R> {
-  readonly summary: (result: R) => DesignSummary;
-  readonly naive: (result: R) => ReportNaive;
-  readonly extraCharts?: (result: R) => Record<string, ChartSpec | null>;
-}
-
-const ADAPTERS: { readonly [D in ReportDesign]: DesignAdapter<ReportDesignResults[D]> } = {
-  did: {
-    summary: didSummary,
-    naive: (r) => ({ label: "Treated group before vs after launch", estimate: r.naive.beforeAfter.estimate }),
-  },
-  cluster: {
-    summary: clusterSummary,
-    naive: (r) => ({
-      label: "User-level comparison (users treated as independent)",
-      estimate: r.naive.userLevel.estimate,
-    }),
-  },
-  synth: {
-    summary: synthSummary,
-    naive: (r) => ({ label: "Treated unit before vs after launch", estimate: r.naive.beforeAfter }),
-  },
-  rdd: {
-    summary: rddSummary,
-    naive: (r) => ({
-      label:
-        r.naive.treatment === null
-          ? "Above vs below the cutoff (all rows)"
-          : "Treated vs untreated rows (all rows)",
-      estimate: (r.naive.treatment ?? r.naive.sides).estimate,
-    }),
-  },
-  propensity: {
-    summary: propensitySummary,
-    naive: (r) => ({
-      label: "Treated minus untreated (raw difference)",
-      estimate: r.naive.difference.estimate,
-    }),
-    extraCharts: (r) => ({ estimates: propensityEstimatesChart(r) }),
-  },
-};
-
-function parts<D extends ReportDesign>(design: D, result: ReportDesignResults[D]): Parts {
-  const adapter = ADAPTERS[design] as DesignAdapter<ReportDesignResults[D]> | undefined;
-  if (!adapter) throw new Error(`reportAnalysis: unknown design '${String(design)}'`);
-  const s = adapter.summary(result);
-  return {
-    title: s.title,
-    outcome: result.outcome,
-    lines: s.lines,
-    naive: adapter.naive(result),
-    charts: {
-      ...(result.charts as unknown as Record<string, ChartSpec | null>),
-      ...adapter.extraCharts?.(result),
-    },
-  };
-}
-
 /**
- * Turns a design result into a report section ({@link ReportAnalysis}): the headline estimate, the design's
- * summary lines, the naive contrast (DiD: treated before/after; cluster: user-level comparison; synth: treated
- * before/after; RD: treated vs untreated rows; propensity: raw difference), every diagnostic, the result's
- * charts (titled from their specs; propensity adds `propensityEstimatesChart`), and provenance. `nextSteps` is left for the renderers to derive.
+ * Turns a design's analysis ({@link DesignAnalysis}: the result plus what its report adapter derived) into a
+ * report section ({@link ReportAnalysis}): the headline estimate, the design's summary lines, the naive contrast,
+ * every diagnostic, the charts (titled from their specs), and provenance. `nextSteps` is left for the renderers
+ * to derive from the diagnostics.
  *
  * @example
  * ```ts
- * import { did, reportAnalysis } from "truelift";
- * const a = reportAnalysis("did", did(frame, spec), { id: "waves", truth: 0.05 });
+ * import { designReport, didDesign, registerDesign } from "truelift";
+ * const a = designReport(await registerDesign(didDesign).analyze(frame, spec), { id: "waves", truth: 0.05 });
  * a.naive?.label; // "Treated group before vs after launch"
  * ```
  */
-export function reportAnalysis<D extends ReportDesign>(
-  design: D,
-  result: ReportDesignResults[D],
-  options: ReportAnalysisOptions,
-): ReportAnalysis {
-  const p = parts(design, result);
-  const r = result as unknown as {
-    readonly estimate: Term;
-    readonly alpha: number;
-    readonly diagnostics: readonly Diagnostic[];
-    readonly provenance: Provenance;
-  };
+export function designReport(analysis: DesignAnalysis, options: ReportAnalysisOptions): ReportAnalysis {
+  const r = analysis.result;
   return {
     id: options.id,
-    title: options.title ?? p.title,
-    design,
-    question: options.question ?? `What was the effect of the treatment on ${p.outcome}?`,
+    title: options.title ?? analysis.summary.title,
+    design: analysis.design,
+    question: options.question ?? `What was the effect of the treatment on ${r.outcome}?`,
     estimate: r.estimate,
     ...(options.units !== undefined ? { units: options.units } : {}),
-    naive: p.naive,
+    naive: analysis.naive,
     truth: options.truth ?? null,
-    lines: p.lines,
+    lines: analysis.summary.lines,
     diagnostics: r.diagnostics,
-    charts: chartList(p.charts),
+    charts: chartList(analysis.charts),
     provenance: {
       spec: r.provenance.spec,
       inputHash: options.inputHash ?? r.provenance.inputHash ?? null,
@@ -187,6 +81,35 @@ export function reportAnalysis<D extends ReportDesign>(
       engine: r.provenance.engine,
     },
     alpha: r.alpha,
-    result,
+    result: r,
   };
+}
+
+/**
+ * A report section from a design and one of its results: applies the design's report adapter (summary, naive
+ * contrast — DiD: treated before/after; cluster: user-level comparison; synth: treated before/after; RD: treated
+ * vs untreated rows; propensity: raw difference — and charts) and builds the section with {@link designReport}.
+ *
+ * @example
+ * ```ts
+ * import { did, didDesign, reportAnalysis } from "truelift";
+ * const a = reportAnalysis(didDesign, did(frame, spec), { id: "waves", truth: 0.05 });
+ * a.naive?.label; // "Treated group before vs after launch"
+ * ```
+ */
+export function reportAnalysis<S, V extends S, R extends DesignResult>(
+  design: Design<S, V, R>,
+  result: DeepReadonly<R>,
+  options: ReportAnalysisOptions,
+): ReportAnalysis {
+  return designReport(
+    {
+      design: design.name,
+      result,
+      summary: design.report.summary(result),
+      naive: design.report.naive(result),
+      charts: design.report.charts(result),
+    },
+    options,
+  );
 }

@@ -1,34 +1,8 @@
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { Json, Term } from "../core/result.js";
 import type { ChartSpec } from "../designs/shared/charts/types.js";
+import type { NaiveContrast } from "../designs/shared/contract.js";
 import type { SummaryLine } from "../designs/shared/summary.js";
-
-/**
- * The designs a report section can hold.
- *
- * @example
- * ```ts
- * import { REPORT_DESIGNS } from "truelift";
- * REPORT_DESIGNS.includes("rdd"); // true
- * ```
- */
-export const REPORT_DESIGNS = ["did", "propensity", "rdd", "synth", "cluster"] as const;
-/** One of {@link REPORT_DESIGNS}. */
-export type ReportDesign = (typeof REPORT_DESIGNS)[number];
-
-/**
- * The naive number a report contrasts truelift's estimate with (e.g. "treated group before/after").
- *
- * @example
- * ```ts
- * import type { ReportNaive } from "truelift";
- * const n: ReportNaive = { label: "Wave 1 before/after", estimate: 0.112 };
- * ```
- */
-export interface ReportNaive {
-  readonly label: string;
-  readonly estimate: number;
-}
 
 /**
  * One titled chart of a report section: a Vega-Lite spec with its data embedded (rendered to inline SVG).
@@ -87,12 +61,13 @@ export interface ReportProvenance {
 export interface ReportAnalysis {
   readonly id: string;
   readonly title: string;
-  readonly design: ReportDesign;
+  /** The design's registry name (e.g. "did"). */
+  readonly design: string;
   readonly question: string;
   readonly estimate: Term;
   /** Outcome units for the estimate in words (e.g. "percentage points"); __Default value:__ none. */
   readonly units?: string;
-  readonly naive: ReportNaive | null;
+  readonly naive: NaiveContrast | null;
   readonly truth?: number | null;
   readonly lines: readonly SummaryLine[];
   readonly diagnostics: readonly Diagnostic[];

@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Frame } from "../../src/core/frame.js";
 import { cluster } from "../../src/designs/cluster/cluster.js";
+import { clusterDesign } from "../../src/designs/cluster/design.js";
 import { renderReport, writeReport } from "../../src/report/report.js";
 import { reportAnalysis } from "../../src/report/report-analysis.js";
 import { runCli } from "../cli/run-cli.js";
@@ -167,7 +168,7 @@ describe.skipIf(SKIP)("the demo report in headless Chromium", () => {
       cluster: "workspace",
       inference: { seed: 1, smallK: "never" },
     });
-    const analysis = reportAnalysis("cluster", res, {
+    const analysis = reportAnalysis(clusterDesign, res, {
       id: `x"><img src=x onerror=alert(3)>`,
       title: `<svg onload=alert(4)>${PAYLOAD}`,
       question: `Did ${PAYLOAD} move? <script>alert(5)</script>`,

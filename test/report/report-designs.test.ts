@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { cluster } from "../../src/designs/cluster/cluster.js";
+import { clusterDesign } from "../../src/designs/cluster/design.js";
+import { didDesign } from "../../src/designs/did/design.js";
 import { did } from "../../src/designs/did/did.js";
+import { propensityDesign } from "../../src/designs/propensity/design.js";
 import { propensity } from "../../src/designs/propensity/propensity.js";
+import { rddDesign } from "../../src/designs/rdd/design.js";
 import { rdd } from "../../src/designs/rdd/rdd.js";
+import { synthDesign } from "../../src/designs/synth/design.js";
 import { synth } from "../../src/designs/synth/synth.js";
 import { renderReport } from "../../src/report/report.js";
 import { reportAnalysis } from "../../src/report/report-analysis.js";
@@ -15,7 +20,7 @@ const logs = readFixture("saas_llm_logs_seed42.csv.gz");
 // The five tutorial analyses (../shared/fixtures/README.md), one report section each.
 const analyses = [
   reportAnalysis(
-    "did",
+    didDesign,
     did(logs, {
       outcome: "task_completed",
       time: "signup_week",
@@ -26,7 +31,7 @@ const analyses = [
     { id: "did", truth: 0.05 },
   ),
   reportAnalysis(
-    "propensity",
+    propensityDesign,
     propensity(logs, {
       treatment: "opt_in_agent_mode",
       outcome: "task_completed",
@@ -36,7 +41,7 @@ const analyses = [
     { id: "propensity" },
   ),
   reportAnalysis(
-    "rdd",
+    rddDesign,
     rdd(logs, {
       outcome: "task_completed",
       running: "query_confidence",
@@ -47,7 +52,7 @@ const analyses = [
     { id: "rdd" },
   ),
   reportAnalysis(
-    "synth",
+    synthDesign,
     synth(logs, {
       outcome: "task_completed",
       unit: "workspace_id",
@@ -60,7 +65,7 @@ const analyses = [
     { id: "synth" },
   ),
   reportAnalysis(
-    "cluster",
+    clusterDesign,
     cluster(clusterFixture(), {
       outcome: "session_minutes_obs",
       treatment: { column: "wave", treatedValues: [1] },

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { diagnostic } from "../../src/core/diagnostics.js";
 import { TrueliftError } from "../../src/core/errors.js";
 import { Frame } from "../../src/core/frame.js";
+import { didDesign } from "../../src/designs/did/design.js";
 import { did } from "../../src/designs/did/did.js";
 import { escapeHtml, escapeMarkdown } from "../../src/report/escape.js";
 import { NEXT_STEP_RULES, nextSteps } from "../../src/report/next-steps.js";
@@ -52,7 +53,7 @@ const xssResult = did(xssFrame(), {
   treatment: { startColumn: "start" },
   unit: "unit",
 });
-const xssAnalysis = reportAnalysis("did", xssResult, {
+const xssAnalysis = reportAnalysis(didDesign, xssResult, {
   id: "xss",
   title: `DiD on ${XSS}`,
   question: `Did it move ${XSS}?`,
@@ -66,7 +67,7 @@ const tutorial = did(readFixture("saas_llm_logs_seed42.csv.gz"), {
   cluster: "workspace_id",
   covariates: ["engagement_tier"],
 });
-const tutorialAnalysis = reportAnalysis("did", tutorial, {
+const tutorialAnalysis = reportAnalysis(didDesign, tutorial, {
   id: "waves",
   title: "Staged rollout (two waves)",
   question: "Did the staged rollout raise task completion?",

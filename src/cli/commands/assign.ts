@@ -54,7 +54,7 @@ export default defineCommand({
     if (options.printSpec === true) {
       const canonical = parseAssignSpec(spec);
       return {
-        data: canonical as never,
+        data: canonical,
         text: () => JSON.stringify(canonical, null, 2),
         markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
       };
@@ -70,7 +70,7 @@ export default defineCommand({
       writeTextAtomic(outPath, kind === "json" ? assignmentJson(plan) : assignmentCsv(plan));
     const text = assignmentSummaryText(plan) + (global.out ? `Wrote ${global.out}\n` : "");
     return {
-      data: { command: "assign", source, sha256, out: global.out ?? null, result: plan as never },
+      data: { command: "assign", source, sha256, out: global.out ?? null, result: plan },
       text: () => text,
       markdown: () => `\`\`\`\n${text}\`\`\``,
     };

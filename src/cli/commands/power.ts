@@ -67,7 +67,7 @@ export default defineCommand({
     if (options.printSpec === true) {
       const canonical = parsePowerSpec(spec);
       return {
-        data: canonical as never,
+        data: canonical,
         text: () => JSON.stringify(canonical, null, 2),
         markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
       };
@@ -83,7 +83,7 @@ export default defineCommand({
     const result = clusterPower(spec, frame);
     const text = powerSummaryText(result);
     return {
-      data: { command: "power", source, sha256, result: result as never },
+      data: { command: "power", source, sha256, result: result },
       text: () => text,
       markdown: () => `\`\`\`\n${text}\`\`\``,
     };

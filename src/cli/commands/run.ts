@@ -2,10 +2,10 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { renderReport, writeReport } from "../../report/report.js";
 import { REPORT_FILES, type ReportAnalysis } from "../../report/report-types.js";
 import { estimateWithCi, reportView } from "../../report/report-view.js";
+import { executeRunSpec, readRunSpec, runSpecBaseDir } from "../../run/execute.js";
 import { packageVersion, reportTimestamp } from "../build-info.js";
 import { defineCommand } from "../command.js";
 import { markdownTable } from "../output.js";
-import { executeRunSpec, readRunSpec, runSpecBaseDir } from "../run-spec-execute.js";
 
 interface RunRow {
   readonly id: string;
@@ -89,7 +89,7 @@ export default defineCommand({
       const json = JSON.stringify(spec, null, 2);
       const ok = `Run spec ${positionals[0]} is valid: ${spec.analyses.length} analys${spec.analyses.length === 1 ? "is" : "es"} on ${Object.keys(spec.data).length} data source(s).`;
       return {
-        data: (options.printSpec === true ? spec : { command: "run", valid: true, spec }) as never,
+        data: options.printSpec === true ? spec : { command: "run", valid: true, spec },
         text: () => (options.printSpec === true ? json : ok),
         markdown: () => (options.printSpec === true ? `\`\`\`json\n${json}\n\`\`\`` : ok),
       };
@@ -120,7 +120,7 @@ export default defineCommand({
         spec: relative(io.cwd, specPath) || specPath,
         out: outDir,
         files,
-        analyses: table as never,
+        analyses: table,
       },
       text: () => `${textTable(table)}\n\nWrote ${shown.join(", ")}`,
       markdown: () =>

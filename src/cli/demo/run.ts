@@ -3,9 +3,14 @@ import { fixed, pValueText, signed } from "../../core/format.js";
 import type { Frame } from "../../core/frame.js";
 import type { Term } from "../../core/result.js";
 import { cluster } from "../../designs/cluster/cluster.js";
+import { clusterDesign } from "../../designs/cluster/design.js";
+import { didDesign } from "../../designs/did/design.js";
 import { did } from "../../designs/did/did.js";
+import { propensityDesign } from "../../designs/propensity/design.js";
 import { propensity } from "../../designs/propensity/propensity.js";
+import { rddDesign } from "../../designs/rdd/design.js";
 import { rdd } from "../../designs/rdd/rdd.js";
+import { synthDesign } from "../../designs/synth/design.js";
 import { synth } from "../../designs/synth/synth.js";
 import { reportAnalysis } from "../../report/report-analysis.js";
 import type { ReportAnalysis } from "../../report/report-types.js";
@@ -72,7 +77,7 @@ function runOne(story: DemoStory, frame: Frame, specs: DemoSpecs, ctx: RunContex
       const twoByTwo = r.twoByTwo ? `2×2 DiD ${signed(r.twoByTwo.term.estimate)}` : "";
       const placebo = r.placebo ? `; placebo slope p ${pValueText(r.placebo.slopeDifference.pValue)}` : "";
       return {
-        analysis: reportAnalysis("did", r, base),
+        analysis: reportAnalysis(didDesign, r, base),
         ciSource: `CR1 by workspace, ${refText(r.estimate)}`,
         note: `${twoByTwo}${placebo}`,
       };
@@ -80,7 +85,7 @@ function runOne(story: DemoStory, frame: Frame, specs: DemoSpecs, ctx: RunContex
     case "propensity": {
       const r = propensity(frame, specs.propensity);
       return {
-        analysis: reportAnalysis("propensity", r, base),
+        analysis: reportAnalysis(propensityDesign, r, base),
         ciSource: "sandwich, normal",
         note: `ATT ${signed(r.ipw.att.estimate)}; propensity AUC ${fixed(r.model.auc, 3)}`,
       };
@@ -89,7 +94,7 @@ function runOne(story: DemoStory, frame: Frame, specs: DemoSpecs, ctx: RunContex
       const r = rdd(frame, specs.rdd);
       const n = r.fit.nEffective.below + r.fit.nEffective.above;
       return {
-        analysis: reportAnalysis("rdd", r, base),
+        analysis: reportAnalysis(rddDesign, r, base),
         ciSource: "HC3, normal",
         note: `bw ±0.10 (n ${n.toLocaleString("en-US")}); bootstrap CI ${ciText(r.bootstrap?.headline?.ci ?? null)}`,
       };
@@ -98,7 +103,7 @@ function runOne(story: DemoStory, frame: Frame, specs: DemoSpecs, ctx: RunContex
       const r = synth(frame, specs.synth);
       const boot = r.bootstrap;
       return {
-        analysis: reportAnalysis("synth", r, base),
+        analysis: reportAnalysis(synthDesign, r, base),
         ciOverride: boot ? { ci: boot.ci, source: `user bootstrap, ${boot.reps} reps` } : undefined,
         ciSource: "placebo p only",
         note: `pre-RMSE ${fixed(r.fit.preRmspe)}; placebo p ${pValueText(r.estimate.pValue)}`,
@@ -106,7 +111,7 @@ function runOne(story: DemoStory, frame: Frame, specs: DemoSpecs, ctx: RunContex
     }
     case "cluster": {
       const r = cluster(frame, specs.cluster);
-      const a = reportAnalysis("cluster", r, base);
+      const a = reportAnalysis(clusterDesign, r, base);
       const two = r.twoExposure;
       // The story is the direct effect net of spillover; the design's own headline (cluster-mean WLS) stays in
       // the section's summary lines.

@@ -4,6 +4,7 @@ import type { Frame } from "../../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
+import type { DesignResult } from "../shared/contract.js";
 import {
   fewClustersDiagnostic,
   iccDiagnostic,
@@ -24,7 +25,7 @@ import { type ClusterTidy, clusterTidy } from "./tidy.js";
 import { type TwoExposureModel, twoExposureModel } from "./two-exposure.js";
 
 /** Everything {@link cluster} returns: plain, frozen, JSON-serialisable data. */
-export interface ClusterResult {
+export interface ClusterResult extends DesignResult {
   readonly method: "cluster";
   readonly outcome: string;
   /** The headline effect: the cluster-mean WLS estimate with t(K − 2) (= the difference in user means). */

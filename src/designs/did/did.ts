@@ -4,6 +4,7 @@ import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { Vcov } from "../../models/vcov/types.js";
+import type { DesignResult } from "../shared/contract.js";
 import { withoutAbsorbedCovariates } from "./absorbed.js";
 import { type AnticipationCheck, anticipationCheck } from "./anticipation.js";
 import { type CovariateShift, covariateShifts } from "./covariate-check.js";
@@ -30,7 +31,7 @@ import { type TwoByTwo, twoByTwo } from "./two-by-two.js";
 export type DidEstimateSource = "regression" | "callaway-santanna" | "twfe";
 
 /** Everything {@link did} returns: plain, frozen, JSON-serialisable data. */
-export interface DidResult {
+export interface DidResult extends DesignResult {
   readonly method: "did";
   readonly design: DidLayout["kind"];
   readonly outcome: string;

@@ -1,8 +1,10 @@
 // Propensity scores for opt-in features: the design's public API.
 export * from "./balance.js";
 export * from "./charts.js";
+export * from "./cli.js";
 export * from "./collapsed-sample.js";
 export * from "./covariates.js";
+export * from "./design.js";
 export * from "./diagnostics.js";
 export * from "./doubly-robust.js";
 export * from "./estimates-chart.js";

@@ -4,6 +4,7 @@ import type { Frame } from "../../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
+import type { DesignResult } from "../shared/contract.js";
 import { type BalanceTable, balanceTable } from "./balance.js";
 import {
   type PropensityCharts,
@@ -74,7 +75,7 @@ export interface PropensityTrim {
 }
 
 /** Everything {@link propensity} returns: plain, frozen, JSON-serialisable data. */
-export interface PropensityResult {
+export interface PropensityResult extends DesignResult {
   readonly method: "propensity";
   readonly treatment: string;
   readonly outcome: string;

@@ -3,6 +3,7 @@ import { isTrueliftError, TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
+import type { DesignResult } from "../shared/contract.js";
 import { type RddBootstrap, rddBootstrap } from "./bootstrap.js";
 import {
   covariateChecks,
@@ -40,7 +41,7 @@ import { parseRddSpec, type RddSpec, type RddTreatedSide } from "./spec.js";
 import { bandwidthSweep, RDD_SWEEP_MULTIPLIERS, type RddSweepRow } from "./sweep.js";
 
 /** Everything {@link rdd} returns: plain, frozen, JSON-serialisable data. */
-export interface RddResult {
+export interface RddResult extends DesignResult {
   readonly method: "rdd";
   readonly design: "sharp" | "fuzzy";
   readonly outcome: string;

@@ -4,6 +4,7 @@ import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { validateColumns } from "../../core/validate.js";
+import type { DesignResult } from "../shared/contract.js";
 import type { AdhStart } from "./adh.js";
 import { type SynthBootstrap, synthBootstrap } from "./bootstrap.js";
 import {
@@ -45,7 +46,7 @@ import { parseSynthSpec, type SynthSpec, type ValidSynthSpec } from "./spec.js";
 export const SYNTH_VERSION = "synth-1";
 
 /** Everything {@link synth} returns: plain, frozen, JSON-serialisable data. */
-export interface SynthResult {
+export interface SynthResult extends DesignResult {
   readonly method: "synth";
   readonly outcome: string;
   readonly unit: string;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TrueliftError } from "../core/errors.js";
-import { RUN_DESIGNS, type RunDesignName } from "./run-spec-designs.js";
+import type { RegisteredDesign } from "../designs/shared/contract.js";
+import { RUN_DESIGNS } from "./designs.js";
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
@@ -31,12 +32,16 @@ const common = {
   units: z.string().min(1).optional().describe("Units of the estimate in words, e.g. 'percentage points'"),
 };
 
-function analysisSchema<N extends RunDesignName>(design: N) {
-  return z.strictObject({
-    ...common,
-    design: z.literal(design),
-    spec: RUN_DESIGNS[design].schema as (typeof RUN_DESIGNS)[N]["schema"],
-  });
+function analysisSchema(design: RegisteredDesign) {
+  return z.strictObject({ ...common, design: z.literal(design.name), spec: design.schema });
+}
+
+type AnalysisSchema = ReturnType<typeof analysisSchema>;
+
+function analysisSchemas(): [AnalysisSchema, ...AnalysisSchema[]] {
+  const [first, ...rest] = RUN_DESIGNS.map(analysisSchema);
+  if (first === undefined) throw new Error("run spec: the design registry is empty");
+  return [first, ...rest];
 }
 
 /** The report formats `truelift run` can write. */
@@ -69,15 +74,7 @@ export const RUN_SPEC_SCHEMA = z.strictObject({
     .record(z.string().regex(NAME, "data names use letters, digits, '_', '.', '-'"), RUN_DATA_SCHEMA)
     .describe("Named data sources"),
   analyses: z
-    .array(
-      z.discriminatedUnion("design", [
-        analysisSchema("did"),
-        analysisSchema("propensity"),
-        analysisSchema("rdd"),
-        analysisSchema("synth"),
-        analysisSchema("cluster"),
-      ]),
-    )
+    .array(z.discriminatedUnion("design", analysisSchemas()))
     .min(1)
     .describe("The analyses, one report section each"),
   report: z
@@ -110,7 +107,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function crossCheck(raw: unknown): void {
   if (!isRecord(raw) || !Array.isArray(raw.analyses)) return;
   const names = isRecord(raw.data) ? Object.keys(raw.data) : [];
-  const known = Object.keys(RUN_DESIGNS);
+  const known = RUN_DESIGNS.map((d) => d.name);
   const ids = new Set<string>();
   raw.analyses.forEach((a, i) => {
     if (!isRecord(a)) return;

@@ -1,9 +1,3 @@
-import { RDD_BWSELECT } from "../../designs/rdd/bwselect.js";
-import { RDD_KERNELS, RDD_SUPPORTS } from "../../designs/rdd/kernel.js";
-import { RDD_VCE } from "../../designs/rdd/lpoly.js";
-import { rdd } from "../../designs/rdd/rdd.js";
-import { parseRddSpec, RDD_TREATED_SIDES, type RddSpec } from "../../designs/rdd/spec.js";
-import { rddSummary } from "../../designs/rdd/summary.js";
 import {
   optionNumber as number,
   parseChoice,
@@ -11,9 +5,12 @@ import {
   parseList,
   optionString as str,
   usage,
-} from "../args.js";
-import { defineCommand } from "../command.js";
-import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
+} from "../../core/options.js";
+import type { DesignCli } from "../shared/contract.js";
+import { RDD_BWSELECT } from "./bwselect.js";
+import { RDD_KERNELS, RDD_SUPPORTS } from "./kernel.js";
+import { RDD_VCE } from "./lpoly.js";
+import { RDD_TREATED_SIDES, type RddSpec } from "./spec.js";
 
 /**
  * `truelift rdd`: regression discontinuity at a threshold — rdrobust's local-polynomial estimate with robust
@@ -28,19 +25,12 @@ import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
  *   --bw 0.1 --kernel uniform --support open --vce hc3 --sweep 0.05,0.1,0.15,0.2 --bootstrap 500 --seed 7
  * ```
  */
-export default defineCommand({
-  meta: {
-    name: "rdd",
-    description:
-      "Regression discontinuity: local polynomial with robust bias-corrected inference (rdrobust).",
-    examples: [
-      "truelift rdd saas.csv --outcome task_completed --running query_confidence --cutoff 0.85 --treated below",
-      "truelift rdd saas.csv --outcome task_completed --running query_confidence --cutoff 0.85 --treated below --bw 0.1 --kernel uniform --support open --vce hc3",
-      "truelift rdd senate.csv --outcome vote --running margin --cutoff 0 --bwselect msetwo --p 2",
-    ],
-  },
-  positionals: [
-    { name: "file", description: "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)", required: true },
+export const RDD_CLI = {
+  description: "Regression discontinuity: local polynomial with robust bias-corrected inference (rdrobust).",
+  examples: [
+    "truelift rdd saas.csv --outcome task_completed --running query_confidence --cutoff 0.85 --treated below",
+    "truelift rdd saas.csv --outcome task_completed --running query_confidence --cutoff 0.85 --treated below --bw 0.1 --kernel uniform --support open --vce hc3",
+    "truelift rdd senate.csv --outcome vote --running margin --cutoff 0 --bwselect msetwo --p 2",
   ],
   options: {
     outcome: { flags: "--outcome <column>", description: "outcome column (required)" },
@@ -80,14 +70,9 @@ export default defineCommand({
     density: { flags: "--no-density", description: "skip the manipulation (density) test" },
     bootstrap: { flags: "--bootstrap <reps>", description: "percentile bootstrap replicates (uses --seed)" },
     alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
-    printSpec: PRINT_SPEC_ARG,
   },
-  async run({ positionals, options, global, io }) {
-    const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) return specOutput(parseRddSpec(spec));
-    return analyzeFile("rdd", positionals[0] as string, io.cwd, (frame) => rdd(frame, spec), rddSummary);
-  },
-});
+  toSpec: (options, context) => buildSpec(options, context.seed),
+} satisfies DesignCli<RddSpec>;
 
 function numbers(option: string, v: unknown): number[] {
   return parseList(v).map((s) => number(option, s));

@@ -1,22 +1,13 @@
 import {
-  DID_CONTROL_GROUPS,
-  DID_EST_METHODS,
-  DID_INFERENCE,
-  type DidSpec,
-  did,
-  parseDidSpec,
-} from "../../designs/did/index.js";
-import { didSummary } from "../../designs/did/summary.js";
-import {
   optionalNumber as number,
   parseChoice,
   parseInteger,
   parseList,
   optionString as str,
   usage,
-} from "../args.js";
-import { defineCommand } from "../command.js";
-import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
+} from "../../core/options.js";
+import type { DesignCli } from "../shared/contract.js";
+import { DID_CONTROL_GROUPS, DID_EST_METHODS, DID_INFERENCE, type DidSpec } from "./spec.js";
 
 /**
  * `truelift did`: difference-in-differences on a data file — 2×2 table, regression DiD with CR1 SEs, TWFE,
@@ -31,18 +22,12 @@ import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
  * truelift did panel.csv --outcome y --time period --start-column first_treat --unit unit --format json
  * ```
  */
-export default defineCommand({
-  meta: {
-    name: "did",
-    description: "Difference-in-differences for staged rollouts (two waves or staggered adoption).",
-    examples: [
-      "truelift did saas.csv --outcome task_completed --time signup_week --start-column treatment_week --cluster workspace_id --covariates engagement_tier",
-      "truelift did saas.csv --outcome task_completed --time signup_week --group wave --treated-values 1 --start 20 --window 0:29 --cluster workspace_id",
-      "truelift did panel.csv --outcome y --time period --start-column first_treat --unit unit",
-    ],
-  },
-  positionals: [
-    { name: "file", description: "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)", required: true },
+export const DID_CLI = {
+  description: "Difference-in-differences for staged rollouts (two waves or staggered adoption).",
+  examples: [
+    "truelift did saas.csv --outcome task_completed --time signup_week --start-column treatment_week --cluster workspace_id --covariates engagement_tier",
+    "truelift did saas.csv --outcome task_completed --time signup_week --group wave --treated-values 1 --start 20 --window 0:29 --cluster workspace_id",
+    "truelift did panel.csv --outcome y --time period --start-column first_treat --unit unit",
   ],
   options: {
     outcome: { flags: "--outcome <column>", description: "outcome column (required)" },
@@ -99,14 +84,9 @@ export default defineCommand({
       flags: "--bootstrap <reps>",
       description: "staggered: multiplier-bootstrap replicates (uses --seed)",
     },
-    printSpec: PRINT_SPEC_ARG,
   },
-  async run({ positionals, options, global, io }) {
-    const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) return specOutput(parseDidSpec(spec));
-    return analyzeFile("did", positionals[0] as string, io.cwd, (frame) => did(frame, spec), didSummary);
-  },
-});
+  toSpec: (options, context) => buildSpec(options, context.seed),
+} satisfies DesignCli<DidSpec>;
 
 function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefined): DidSpec {
   const outcome = str(o.outcome);

@@ -1,8 +1,12 @@
-import { parseSynthSpec, type SynthSpec, synth } from "../../designs/synth/index.js";
-import { synthSummary } from "../../designs/synth/summary.js";
-import { optionalNumber as number, parseInteger, parseList, optionString as str, usage } from "../args.js";
-import { defineCommand } from "../command.js";
-import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
+import {
+  optionalNumber as number,
+  parseInteger,
+  parseList,
+  optionString as str,
+  usage,
+} from "../../core/options.js";
+import type { DesignCli } from "../shared/contract.js";
+import type { SynthSpec } from "./spec.js";
 
 /**
  * `truelift synth`: synthetic control for a global rollout on a data file — unit × period panel from user-level
@@ -18,18 +22,12 @@ import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
  *   --treated-units 0-24 --donors 25-49 --treatment-start 20 --window 0:29 --bootstrap 500 --seed 7
  * ```
  */
-export default defineCommand({
-  meta: {
-    name: "synth",
-    description: "Synthetic control for a global rollout (no holdout): donor weights, placebos, robustness.",
-    examples: [
-      "truelift synth saas.csv --outcome task_completed --unit workspace_id --time signup_week --treated-units 0-24 --donors 25-49 --treatment-start 20 --window 0:29",
-      "truelift synth saas.csv --outcome task_completed --unit workspace_id --time signup_week --treated-units 0-24 --donors 25-49 --treatment-start 20 --window 0:29 --bootstrap 500 --seed 7",
-      "truelift synth panel.csv --outcome y --unit state --time year --treated-units California --treatment-start 1989 --predictors income,beer",
-    ],
-  },
-  positionals: [
-    { name: "file", description: "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)", required: true },
+export const SYNTH_CLI = {
+  description: "Synthetic control for a global rollout (no holdout): donor weights, placebos, robustness.",
+  examples: [
+    "truelift synth saas.csv --outcome task_completed --unit workspace_id --time signup_week --treated-units 0-24 --donors 25-49 --treatment-start 20 --window 0:29",
+    "truelift synth saas.csv --outcome task_completed --unit workspace_id --time signup_week --treated-units 0-24 --donors 25-49 --treatment-start 20 --window 0:29 --bootstrap 500 --seed 7",
+    "truelift synth panel.csv --outcome y --unit state --time year --treated-units California --treatment-start 1989 --predictors income,beer",
   ],
   options: {
     outcome: {
@@ -60,20 +58,9 @@ export default defineCommand({
     },
     bootstrap: { flags: "--bootstrap <reps>", description: "user-level bootstrap replicates (uses --seed)" },
     alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
-    printSpec: PRINT_SPEC_ARG,
   },
-  async run({ positionals, options, global, io }) {
-    const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) return specOutput(parseSynthSpec(spec));
-    return analyzeFile(
-      "synth",
-      positionals[0] as string,
-      io.cwd,
-      (frame) => synth(frame, spec),
-      synthSummary,
-    );
-  },
-});
+  toSpec: (options, context) => buildSpec(options, context.seed),
+} satisfies DesignCli<SynthSpec>;
 
 /**
  * Unit ids from a comma list with integer ranges: "0-24" → 0…24, "3,7,10-12", "CA,NY". Numeric ids become

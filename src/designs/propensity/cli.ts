@@ -1,25 +1,20 @@
 import {
-  type PropensityCovariate,
-  type PropensitySpec,
-  PS_ESTIMANDS,
-  PS_ESTIMATORS,
-  PS_MISSPECIFY,
-  PS_SMD_DENOMINATORS,
-  parsePropensitySpec,
-  propensity,
-  propensityParallel,
-} from "../../designs/propensity/index.js";
-import { propensitySummary } from "../../designs/propensity/summary.js";
-import {
   optionNumber as number,
   parseChoice,
   parseInteger,
   parseList,
   optionString as str,
   usage,
-} from "../args.js";
-import { defineCommand } from "../command.js";
-import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
+} from "../../core/options.js";
+import type { DesignCli } from "../shared/contract.js";
+import {
+  type PropensityCovariate,
+  type PropensitySpec,
+  PS_ESTIMANDS,
+  PS_ESTIMATORS,
+  PS_MISSPECIFY,
+  PS_SMD_DENOMINATORS,
+} from "./spec.js";
 
 /**
  * `truelift propensity` (alias `psm`): propensity scores for an opt-in feature — logistic propensity model, overlap
@@ -35,20 +30,15 @@ import { analyzeFile, PRINT_SPEC_ARG, specOutput } from "../design-command.js";
  *   --covariates engagement_tier,query_confidence --estimand ATT --bootstrap 500 --seed 7
  * ```
  */
-export default defineCommand({
-  meta: {
-    name: "propensity",
-    description:
-      "Propensity scores for opt-in features: IPW, matching, regression adjustment, AIPW, overlap, balance, E-value, Rosenbaum bounds.",
-    examples: [
-      "truelift propensity saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence",
-      "truelift psm saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence --estimator ipw --bootstrap 500 --seed 7",
-      "truelift propensity data.csv --treatment d --outcome y --covariates tier,usage,tier:usage --trim crump",
-    ],
-  },
-  positionals: [
-    { name: "file", description: "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)", required: true },
+export const PROPENSITY_CLI = {
+  description:
+    "Propensity scores for opt-in features: IPW, matching, regression adjustment, AIPW, overlap, balance, E-value, Rosenbaum bounds.",
+  examples: [
+    "truelift propensity saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence",
+    "truelift psm saas.csv --treatment opt_in_agent_mode --outcome task_completed --covariates engagement_tier,query_confidence --estimator ipw --bootstrap 500 --seed 7",
+    "truelift propensity data.csv --treatment d --outcome y --covariates tier,usage,tier:usage --trim crump",
   ],
+  threads: true,
   options: {
     treatment: { flags: "--treatment <column>", description: "0/1 opt-in column (required)" },
     outcome: { flags: "--outcome <column>", description: "outcome column (required)" },
@@ -120,22 +110,9 @@ export default defineCommand({
       flags: "--threads <n>",
       description: "worker threads for --bootstrap (default 1; results are identical for any n)",
     },
-    printSpec: PRINT_SPEC_ARG,
   },
-  async run({ positionals, options, global, io }) {
-    const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) return specOutput(parsePropensitySpec(spec));
-    const threads =
-      options.threads === undefined ? 1 : parseInteger("--threads", options.threads, { min: 1, max: 64 });
-    return analyzeFile(
-      "propensity",
-      positionals[0] as string,
-      io.cwd,
-      (frame) => (threads > 1 ? propensityParallel(frame, spec, { threads }) : propensity(frame, spec)),
-      propensitySummary,
-    );
-  },
-});
+  toSpec: (options, context) => buildSpec(options, context.seed),
+} satisfies DesignCli<PropensitySpec>;
 
 /** Splits a term list on the commas outside parentheses (`tier,ns(usage, 4)` → `tier`, `ns(usage, 4)`). */
 function splitTerms(v: unknown): string[] {

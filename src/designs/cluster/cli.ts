@@ -1,19 +1,13 @@
-import { resolve } from "node:path";
-import type { Frame } from "../../core/frame.js";
-import { hashFile, loadFrame } from "../../data/index.js";
 import {
-  type ClusterSpec,
-  cluster,
-  EXPOSURE_PROVENANCE,
-  EXPOSURE_RULES,
-  parseClusterSpec,
-  SMALL_K_MODES,
-} from "../../designs/cluster/index.js";
-import { clusterSummary } from "../../designs/cluster/summary.js";
+  optionNumber as number,
+  parseChoice,
+  parseInteger,
+  optionString as str,
+  usage,
+} from "../../core/options.js";
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
-import { summaryMarkdown, summaryText } from "../../report/summary.js";
-import { optionNumber as number, parseChoice, parseInteger, optionString as str, usage } from "../args.js";
-import { defineCommand } from "../command.js";
+import type { DesignCli } from "../shared/contract.js";
+import { type ClusterSpec, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } from "./spec.js";
 
 /**
  * `truelift cluster`: a cluster-randomized experiment on a user-level data file — cluster-mean WLS (headline),
@@ -29,22 +23,14 @@ import { defineCommand } from "../command.js";
  * truelift cluster users.csv --outcome y --treatment arm --cluster team --edges edges.csv --user user_id
  * ```
  */
-export default defineCommand({
-  meta: {
-    name: "cluster",
-    description: "Cluster-randomized experiments: honest SEs at any K, direct vs spillover effects.",
-    examples: [
-      "truelift cluster saas.csv --join cluster_outcome.csv --join-on user_id --outcome session_minutes_obs --treatment wave --treated-values 1 --cluster workspace_id --exposure opt_in_agent_mode",
-      "truelift cluster users.csv --outcome y --treatment arm --cluster team --edges edges.csv --edge-from src --edge-to dst --user user_id --exposure-rule share",
-    ],
-  },
-  positionals: [
-    {
-      name: "file",
-      description: "user-level data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)",
-      required: true,
-    },
+export const CLUSTER_CLI = {
+  description: "Cluster-randomized experiments: honest SEs at any K, direct vs spillover effects.",
+  examples: [
+    "truelift cluster saas.csv --join cluster_outcome.csv --join-on user_id --outcome session_minutes_obs --treatment wave --treated-values 1 --cluster workspace_id --exposure opt_in_agent_mode",
+    "truelift cluster users.csv --outcome y --treatment arm --cluster team --edges edges.csv --edge-from src --edge-to dst --user user_id --exposure-rule share",
   ],
+  dataFile: "user-level data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)",
+  join: true,
   options: {
     outcome: { flags: "--outcome <column>", description: "outcome column (required)" },
     treatment: {
@@ -64,7 +50,11 @@ export default defineCommand({
       flags: "--exposure-provenance <p>",
       description: `${EXPOSURE_PROVENANCE.join(" | ")} (default proxy: a behavioural flag, warned)`,
     },
-    edges: { flags: "--edges <file>", description: "collaboration edge list (two user-id columns)" },
+    edges: {
+      flags: "--edges <file>",
+      description: "collaboration edge list (two user-id columns)",
+      file: true,
+    },
     edgeFrom: { flags: "--edge-from <column>", description: "edge list's first user column (default from)" },
     edgeTo: { flags: "--edge-to <column>", description: "edge list's second user column (default to)" },
     user: {
@@ -104,66 +94,9 @@ export default defineCommand({
     },
     joinOn: { flags: "--join-on <column>", description: "key column present in both files" },
     alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
-    printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
   },
-  async run({ positionals, options, global, io }) {
-    const spec = buildSpec(options, global.seed);
-    if (options.printSpec === true) {
-      const canonical = parseClusterSpec(spec);
-      return {
-        data: canonical as never,
-        text: () => JSON.stringify(canonical, null, 2),
-        markdown: () => `\`\`\`json\n${JSON.stringify(canonical, null, 2)}\n\`\`\``,
-      };
-    }
-    const path = resolve(io.cwd, positionals[0] as string);
-    let frame = await loadFrame(path);
-    if (options.join !== undefined) {
-      const key = str(options.joinOn);
-      if (!key) throw usage("--join needs --join-on <column>.");
-      frame = leftJoin(frame, await loadFrame(resolve(io.cwd, String(options.join))), key);
-    }
-    const edges =
-      options.edges === undefined ? undefined : await loadFrame(resolve(io.cwd, String(options.edges)));
-    const result = cluster(frame, spec, { edges });
-    const sha256 = await hashFile(path);
-    const summary = clusterSummary(result);
-    return {
-      data: { command: "cluster", source: positionals[0] as string, sha256, result: result as never },
-      text: () => summaryText(summary),
-      markdown: () => summaryMarkdown(summary),
-    };
-  },
-});
-
-/** Adds the columns of `right` (except the key) to `left`, matching rows on `key`; unmatched rows get missing. */
-function leftJoin(left: Frame, right: Frame, key: string): Frame {
-  for (const [f, name] of [
-    [left, "data file"],
-    [right, "--join file"],
-  ] as const) {
-    if (!f.has(key)) throw usage(`--join-on column '${key}' is not in the ${name}.`);
-  }
-  const index = new Map<string, number>();
-  for (let i = 0; i < right.nrows; i++) index.set(String(right.value(key, i)), i);
-  const rows = Array.from({ length: left.nrows }, (_, i) => index.get(String(left.value(key, i))) ?? -1);
-  let out = left;
-  for (const name of right.names) {
-    if (name === key || left.has(name)) continue;
-    const col = right.column(name);
-    if (col.kind === "str") {
-      out = out.withColumn(
-        name,
-        rows.map((r) => (r < 0 ? null : (right.value(name, r) as string | null))),
-      );
-    } else {
-      const v = new Float64Array(left.nrows);
-      for (let i = 0; i < v.length; i++) v[i] = rows[i] < 0 ? Number.NaN : col.values[rows[i]];
-      out = out.withColumn(name, v);
-    }
-  }
-  return out;
-}
+  toSpec: (options, context) => buildSpec(options, context.seed),
+} satisfies DesignCli<ClusterSpec>;
 
 function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefined): ClusterSpec {
   const outcome = str(o.outcome);

@@ -4,9 +4,10 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { hashBytes, hashFile, loadFrame } from "../data/index.js";
+import { designReport } from "../report/report-analysis.js";
 import type { ReportAnalysis } from "../report/report-types.js";
-import { parseRunSpec, type RunAnalysis, type ValidRunSpec } from "./run-spec.js";
-import { RUN_DESIGNS } from "./run-spec-designs.js";
+import { RUN_DESIGNS } from "./designs.js";
+import { parseRunSpec, type RunAnalysis, type ValidRunSpec } from "./spec.js";
 
 /**
  * Reads a run spec file: `.json` as JSON, `.yaml` / `.yml` as YAML (other extensions: JSON, then YAML), then
@@ -109,9 +110,10 @@ async function loadSource(name: string, spec: ValidRunSpec, baseDir: string): Pr
   return { frame, hash: hashBytes(`${source.sql}\n${dbHash}`), engine: "duckdb" };
 }
 
-function runOne(a: RunAnalysis, loaded: LoadedSource): ReportAnalysis {
-  const design = RUN_DESIGNS[a.design];
-  const section = design.run(loaded.frame, a.spec, {
+async function runOne(a: RunAnalysis, loaded: LoadedSource): Promise<ReportAnalysis> {
+  const design = RUN_DESIGNS.find((d) => d.name === a.design);
+  if (design === undefined) throw new Error(`run spec: design '${a.design}' is not registered`);
+  const section = designReport(await design.analyze(loaded.frame, a.spec), {
     id: a.id,
     ...(a.title !== undefined ? { title: a.title } : {}),
     ...(a.question !== undefined ? { question: a.question } : {}),
@@ -151,7 +153,7 @@ export async function executeRunSpec(
     }
     options.onProgress?.(`Running ${a.design} analysis '${a.id}'`);
     try {
-      out.push(runOne(a, source));
+      out.push(await runOne(a, source));
     } catch (e) {
       if (e instanceof TrueliftError) {
         throw new TrueliftError(e.code, `Analysis '${a.id}' (${a.design}): ${e.message}`, {

@@ -3,13 +3,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { DESIGN_NAMES } from "../../src/designs/registry.js";
 import {
   parseRunSpec,
   RUN_SPEC_SCHEMA,
   runSpecJsonSchema,
   runSpecJsonSchemaText,
-} from "../../src/cli/run-spec.js";
-import { RUN_DESIGNS } from "../../src/cli/run-spec-designs.js";
+} from "../../src/run/spec.js";
 import { errorCode, thrown } from "../helpers/error-code.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -54,7 +54,7 @@ describe("parseRunSpec", () => {
     const e = thrown(() => parseRunSpec(s));
     expect(e.code).toBe("E_RUN_UNKNOWN_DESIGN");
     expect(e.message).toContain("analyses[0].design");
-    expect(e.details.designs).toEqual(Object.keys(RUN_DESIGNS));
+    expect(e.details.designs).toEqual(DESIGN_NAMES);
     expect(e.category).toBe("usage");
   });
 
@@ -114,7 +114,7 @@ describe("the published JSON Schema (docs/spec.schema.json)", () => {
     };
     expect(schema.title).toBe("truelift run spec");
     const designs = schema.properties.analyses.items.oneOf.map((v) => v.properties.design.const);
-    expect(designs).toEqual(Object.keys(RUN_DESIGNS));
+    expect(designs).toEqual(DESIGN_NAMES);
     expect(schema.required).toEqual(["version", "data", "analyses"]);
   });
 

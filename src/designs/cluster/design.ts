@@ -1,0 +1,39 @@
+import type { Design } from "../shared/contract.js";
+import { CLUSTER_CLI } from "./cli.js";
+import { type ClusterResult, cluster } from "./cluster.js";
+import { CLUSTER_SPEC_SCHEMA, type ClusterSpec, parseClusterSpec, type ValidClusterSpec } from "./spec.js";
+import { clusterSummary } from "./summary.js";
+
+/**
+ * Cluster randomization as one {@link Design}: its spec schema and validator, `cluster()`, the report adapter (summary,
+ * naive contrast, charts) and the CLI option table. Listed once in `designs/registry.ts`.
+ *
+ * @example
+ * ```ts
+ * import { clusterDesign, registerDesign } from "truelift";
+ * const analysis = await registerDesign(clusterDesign).analyze(frame, spec);
+ * analysis.summary.lines[0]; // the headline estimate line
+ * ```
+ * @see Donner & Klar (2000); Bell & McCaffrey (2002); Hudgens & Halloran (2008).
+ */
+export const clusterDesign: Design<ClusterSpec, ValidClusterSpec, ClusterResult> = {
+  name: "cluster",
+  title: "Cluster randomization",
+  question:
+    "What did a feature randomized by workspace do, with honest errors at any number of clusters and spillover separated from the direct effect?",
+  schema: CLUSTER_SPEC_SCHEMA,
+  parse: parseClusterSpec,
+  run: (frame, spec, inputs) => {
+    const edges = inputs?.frames?.edges;
+    return cluster(frame, spec, edges === undefined ? {} : { edges });
+  },
+  report: {
+    summary: clusterSummary,
+    naive: (r) => ({
+      label: "User-level comparison (users treated as independent)",
+      estimate: r.naive.userLevel.estimate,
+    }),
+    charts: (r) => r.charts,
+  },
+  cli: CLUSTER_CLI,
+};

@@ -1,0 +1,179 @@
+import type { z } from "zod";
+import type { Diagnostic } from "../../core/diagnostics.js";
+import type { Frame } from "../../core/frame.js";
+import type { ArgDef } from "../../core/options.js";
+import type { DeepReadonly, Provenance, Term } from "../../core/result.js";
+import type { ChartSpec } from "./charts/types.js";
+import type { DesignSummary } from "./summary.js";
+
+/**
+ * What every design's result has, whatever else it holds: the method name, the outcome column, the headline
+ * estimate, the significance level, every diagnostic and the provenance. The report, the CLI and `run` specs
+ * read these fields directly, so no layer needs to cast a result.
+ *
+ * @example
+ * ```ts
+ * import { did, type DesignResult } from "truelift";
+ * const r: DesignResult = did(frame, spec);
+ * r.estimate.ci; // [0.0327, 0.0755]
+ * ```
+ */
+export interface DesignResult {
+  readonly method: string;
+  readonly outcome: string;
+  readonly estimate: Term;
+  readonly alpha: number;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly provenance: Provenance;
+}
+
+/**
+ * The naive number a design's estimate is contrasted with (e.g. "treated group before vs after launch").
+ *
+ * @example
+ * ```ts
+ * import type { NaiveContrast } from "truelift";
+ * const n: NaiveContrast = { label: "Treated group before vs after launch", estimate: 0.112 };
+ * ```
+ */
+export interface NaiveContrast {
+  readonly label: string;
+  readonly estimate: number;
+}
+
+/**
+ * What the report and the CLI need from a design's result: its summary lines and key checks, its naive
+ * contrast, and its charts (Vega-Lite specs, null where a part is absent), in display order.
+ *
+ * @example
+ * ```ts
+ * import { didDesign } from "truelift";
+ * didDesign.report.naive(result).label; // "Treated group before vs after launch"
+ * ```
+ */
+export interface DesignReportAdapter<R> {
+  readonly summary: (result: R) => DesignSummary;
+  readonly naive: (result: R) => NaiveContrast;
+  readonly charts: (result: R) => Readonly<Record<string, ChartSpec | null>>;
+}
+
+/**
+ * A command-line option of a design command: its flags and help, and whether its value names a data file the
+ * command loads and hands to the design as an extra frame (`DesignInputs.frames[key]`).
+ *
+ * @example
+ * ```ts
+ * import type { DesignCliOption } from "truelift";
+ * const edges: DesignCliOption = { flags: "--edges <file>", description: "collaboration edges", file: true };
+ * ```
+ */
+export interface DesignCliOption extends ArgDef {
+  readonly file?: boolean;
+}
+
+/**
+ * The command-line face of a design: help text, examples, the option table and how parsed options become the
+ * design's spec (`toSpec` throws `E_USAGE` / `E_INVALID_ARGUMENT` for a bad flag). `threads` says the command
+ * accepts `--threads` (parallel bootstrap); `join` that it accepts `--join <file> --join-on <column>`.
+ *
+ * @example
+ * ```ts
+ * import { didDesign } from "truelift";
+ * didDesign.cli.toSpec({ outcome: "y", time: "t", startColumn: "s" }, {});
+ * // { outcome: "y", time: "t", treatment: { startColumn: "s" } }
+ * ```
+ */
+export interface DesignCli<S> {
+  readonly description: string;
+  readonly examples: readonly string[];
+  /** Help text of the data-file argument. __Default value:__ "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)". */
+  readonly dataFile?: string;
+  readonly options: Readonly<Record<string, DesignCliOption>>;
+  readonly threads?: boolean;
+  readonly join?: boolean;
+  readonly toSpec: (
+    options: Readonly<Record<string, unknown>>,
+    context: { readonly seed?: number | undefined },
+  ) => S;
+}
+
+/**
+ * Inputs a design may take beside its main frame: extra frames named by its CLI file options (e.g. cluster's
+ * collaboration `edges`) and the number of worker threads for parallel bootstraps.
+ *
+ * - `threads`: __Default value:__ 1.
+ *
+ * @example
+ * ```ts
+ * import type { DesignInputs } from "truelift";
+ * const inputs: DesignInputs = { frames: { edges }, threads: 2 };
+ * ```
+ */
+export interface DesignInputs {
+  readonly frames?: Readonly<Record<string, Frame | undefined>>;
+  readonly threads?: number;
+}
+
+/**
+ * One causal design, everything the CLI, `run` specs, the JSON schema and the report need: its name, the
+ * question it answers, its zod spec schema (defaults filled by the schema), `run`, the report adapter and the
+ * CLI option table. Register it with {@link registerDesign}; list it once in `designs/registry.ts`.
+ *
+ * @example
+ * ```ts
+ * import { didDesign } from "truelift";
+ * const result = didDesign.run(frame, { outcome: "y", time: "t", treatment: { startColumn: "s" } });
+ * didDesign.report.summary(result).lines[0].label; // "Effect (treated:post, regression)"
+ * ```
+ * @see Pyfixest's model registry; Vega-Lite's composite-mark registry (one object per kind, one list).
+ */
+export interface Design<S, V extends S, R extends DesignResult> {
+  readonly name: string;
+  readonly title: string;
+  readonly question: string;
+  readonly schema: z.ZodType<V, S>;
+  /** Validates a spec (throws `E_INVALID_SPEC` with a fix hint) and returns it canonical, defaults filled. */
+  readonly parse: (spec: unknown) => V;
+  readonly run: (frame: Frame, spec: S, inputs?: DesignInputs) => DeepReadonly<R> | Promise<DeepReadonly<R>>;
+  readonly report: DesignReportAdapter<DeepReadonly<R>>;
+  readonly cli: DesignCli<S>;
+}
+
+/**
+ * One design's run, as every consumer reads it: the result (plain data) and what the report adapter derives
+ * from it (summary, naive contrast, charts).
+ *
+ * @example
+ * ```ts
+ * import { registerDesign, didDesign } from "truelift";
+ * const a = await registerDesign(didDesign).analyze(frame, spec);
+ * a.naive.label; // "Treated group before vs after launch"
+ * ```
+ */
+export interface DesignAnalysis {
+  readonly design: string;
+  readonly result: DeepReadonly<DesignResult>;
+  readonly summary: DesignSummary;
+  readonly naive: NaiveContrast;
+  readonly charts: Readonly<Record<string, ChartSpec | null>>;
+}
+
+/**
+ * A design with its spec and result types closed over, so designs of different types can sit in one list:
+ * `parse` validates a spec (defaults filled), `analyze` validates and runs it and applies the report adapter.
+ *
+ * @example
+ * ```ts
+ * import { registerDesign, didDesign } from "truelift";
+ * registerDesign(didDesign).parse({ outcome: "y", time: "t", treatment: { startColumn: "s" } }).alpha; // 0.05
+ * ```
+ */
+export interface RegisteredDesign {
+  readonly name: string;
+  readonly title: string;
+  readonly question: string;
+  readonly schema: z.ZodType;
+  readonly cli: DesignCli<unknown>;
+  readonly parse: (spec: unknown) => unknown;
+  readonly analyze: (frame: Frame, spec: unknown, inputs?: DesignInputs) => Promise<DesignAnalysis>;
+}
