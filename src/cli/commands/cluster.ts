@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Frame } from "../../core/frame.js";
-import { hashFile, loadFrame } from "../../data/index.js";
+import { hashFile, leftJoin, loadFrame } from "../../data/index.js";
 import {
   type ClusterSpec,
   cluster,
@@ -121,7 +121,9 @@ export default defineCommand({
     if (options.join !== undefined) {
       const key = str(options.joinOn);
       if (!key) throw usage("--join needs --join-on <column>.");
-      frame = leftJoin(frame, await loadFrame(resolve(io.cwd, String(options.join))), key);
+      const right = await loadFrame(resolve(io.cwd, String(options.join)));
+      requireJoinKey(frame, right, key);
+      frame = leftJoin(frame, right, key);
     }
     const edges =
       options.edges === undefined ? undefined : await loadFrame(resolve(io.cwd, String(options.edges)));
@@ -136,33 +138,14 @@ export default defineCommand({
   },
 });
 
-/** Adds the columns of `right` (except the key) to `left`, matching rows on `key`; unmatched rows get missing. */
-function leftJoin(left: Frame, right: Frame, key: string): Frame {
+/** The `--join-on` key must be in both files (checked here so the message names the flags). */
+function requireJoinKey(left: Frame, right: Frame, key: string): void {
   for (const [f, name] of [
     [left, "data file"],
     [right, "--join file"],
   ] as const) {
     if (!f.has(key)) throw usage(`--join-on column '${key}' is not in the ${name}.`);
   }
-  const index = new Map<string, number>();
-  for (let i = 0; i < right.nrows; i++) index.set(String(right.value(key, i)), i);
-  const rows = Array.from({ length: left.nrows }, (_, i) => index.get(String(left.value(key, i))) ?? -1);
-  let out = left;
-  for (const name of right.names) {
-    if (name === key || left.has(name)) continue;
-    const col = right.column(name);
-    if (col.kind === "str") {
-      out = out.withColumn(
-        name,
-        rows.map((r) => (r < 0 ? null : (right.value(name, r) as string | null))),
-      );
-    } else {
-      const v = new Float64Array(left.nrows);
-      for (let i = 0; i < v.length; i++) v[i] = rows[i] < 0 ? Number.NaN : col.values[rows[i]];
-      out = out.withColumn(name, v);
-    }
-  }
-  return out;
 }
 
 function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefined): ClusterSpec {
