@@ -33,7 +33,6 @@ export {
 } from "./formula.js";
 export { LINEAR_MODEL_VERSION, type OlsResult, type OlsSpec, ols } from "./ols.js";
 export {
-  BLOCK,
   blockResiduals,
   CLUSTER_KINDS,
   type ClusterBlocks,
@@ -44,12 +43,10 @@ export {
   clusterVcov,
   computeVcov,
   cr2Vcov,
-  crossprod,
   DISTS,
   type Dist,
   FIXEF_K,
   type FixefK,
-  fillBlock,
   HC_KINDS,
   type HcKind,
   hcMeat,

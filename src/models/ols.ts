@@ -3,7 +3,9 @@ import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
+import { BLOCK, fillBlock } from "../numeric/linalg/block.js";
 import { cholesky, choleskyInverse, choleskySolve, gramRank } from "../numeric/linalg/cholesky.js";
+import { crossprod } from "../numeric/linalg/crossprod.js";
 import {
   buildDesign,
   type DesignColumn,
@@ -20,7 +22,7 @@ import {
 } from "./fixed-effects.js";
 import type { TermSpec } from "./formula.js";
 import { computeVcov } from "./vcov/index.js";
-import { BLOCK, blockResiduals, crossprod, fillBlock, type LinearFit } from "./vcov/meat.js";
+import { blockResiduals, type LinearFit } from "./vcov/meat.js";
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
 import { assembleResult, type FitState } from "./with-vcov.js";
 
