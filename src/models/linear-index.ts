@@ -31,7 +31,7 @@ export {
   parseFormula,
   type TermSpec,
 } from "./formula.js";
-export { LINEAR_MODEL_VERSION, type OlsResult, type OlsSpec, ols } from "./ols.js";
+export { LINEAR_MODEL_VERSION, type OlsResult, type OlsSpec, ols, olsFit } from "./ols.js";
 export {
   blockResiduals,
   CLUSTER_KINDS,
@@ -62,4 +62,4 @@ export {
   type Vcov,
   type VcovComputation,
 } from "./vcov/index.js";
-export { withVcov } from "./with-vcov.js";
+export { type FitState, type OlsFit, withVcov } from "./with-vcov.js";
