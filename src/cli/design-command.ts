@@ -48,7 +48,14 @@ async function loadMain(
   if (design.cli.join !== true || options.join === undefined) return frame;
   const key = str(options.joinOn);
   if (!key) throw usage("--join needs --join-on <column>.");
-  return leftJoin(frame, await loadFrame(resolve(cwd, String(options.join))), key);
+  const right = await loadFrame(resolve(cwd, String(options.join)));
+  for (const [f, name] of [
+    [frame, "data file"],
+    [right, "--join file"],
+  ] as const) {
+    if (!f.has(key)) throw usage(`--join-on column '${key}' is not in the ${name}.`);
+  }
+  return leftJoin(frame, right, key);
 }
 
 /** Loads every option the design marks as a data file (e.g. cluster's `--edges`). */

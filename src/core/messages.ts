@@ -86,7 +86,7 @@ export const ERROR_CATALOGUE = {
   },
   E_DETACHED_RESULT: {
     category: "usage",
-    hint: "Call withVcov on the result object returned by ols() in this process, or refit with the new vcov.",
+    hint: "Call withVcov on the fit returned by olsFit() (a result is plain data), or refit with the new vcov.",
   },
   // Difference-in-differences.
   E_TOO_FEW_PERIODS: {

@@ -5,7 +5,7 @@ export { roundDecimal, scaledRound } from "./decimal.js";
 export * from "./describe.js";
 export * from "./generate/index.js";
 export * from "./hash.js";
-export { leftJoin } from "./left-join.js";
+export * from "./left-join.js";
 export * from "./load.js";
 export { formatFromPath, INPUT_FORMATS, type InputFormat, type LoadSource } from "./load-source.js";
 export * from "./write.js";

@@ -1,23 +1,24 @@
 import type { Frame } from "../core/frame.js";
-import { usage } from "../core/options.js";
 
 /**
- * Adds the columns of `right` (except the key) to `left`, matching rows on `key`; unmatched rows get missing
- * (NaN for numbers, null for text). Throws `E_USAGE` when the key is missing from either frame.
+ * A left join of two frames on one key column: every row of `left`, in order, gains the columns of `right`
+ * (except the key and any name `left` already has) from the `right` row with the same key; rows without a match
+ * get missing values (NaN / null). Keys are compared as text (`String(value)`, so 1 and "1" match, and missing
+ * keys match each other as "null"); when `right` repeats a key its last row wins. Numeric columns come back as
+ * `f64`, text columns as `str`. Throws `E_COLUMN_MISSING` when either frame lacks the key.
  *
  * @example
  * ```ts
- * import { leftJoin, loadFrame } from "truelift";
- * const users = leftJoin(await loadFrame("users.csv"), await loadFrame("outcomes.csv"), "user_id");
+ * import { Frame, leftJoin } from "truelift";
+ * const users = Frame.fromObject({ user_id: [1, 2, 3], arm: ["a", "b", "a"] });
+ * const outcome = Frame.fromObject({ user_id: [3, 1], minutes: [12, 7] });
+ * leftJoin(users, outcome, "user_id").numeric("minutes"); // Float64Array [7, NaN, 12]
  * ```
+ * @see dplyr `left_join`; SQL `LEFT JOIN … USING (key)`.
  */
 export function leftJoin(left: Frame, right: Frame, key: string): Frame {
-  for (const [f, name] of [
-    [left, "data file"],
-    [right, "--join file"],
-  ] as const) {
-    if (!f.has(key)) throw usage(`--join-on column '${key}' is not in the ${name}.`);
-  }
+  left.column(key);
+  right.column(key);
   const index = new Map<string, number>();
   for (let i = 0; i < right.nrows; i++) index.set(String(right.value(key, i)), i);
   const rows = Array.from({ length: left.nrows }, (_, i) => index.get(String(left.value(key, i))) ?? -1);

@@ -31,9 +31,8 @@ export {
   parseFormula,
   type TermSpec,
 } from "./formula.js";
-export { LINEAR_MODEL_VERSION, type OlsResult, type OlsSpec, ols } from "./ols.js";
+export { LINEAR_MODEL_VERSION, type OlsResult, type OlsSpec, ols, olsFit } from "./ols.js";
 export {
-  BLOCK,
   blockResiduals,
   CLUSTER_KINDS,
   type ClusterBlocks,
@@ -44,12 +43,10 @@ export {
   clusterVcov,
   computeVcov,
   cr2Vcov,
-  crossprod,
   DISTS,
   type Dist,
   FIXEF_K,
   type FixefK,
-  fillBlock,
   HC_KINDS,
   type HcKind,
   hcMeat,
@@ -65,4 +62,4 @@ export {
   type Vcov,
   type VcovComputation,
 } from "./vcov/index.js";
-export { withVcov } from "./with-vcov.js";
+export { type FitState, type OlsFit, withVcov } from "./with-vcov.js";

@@ -3,7 +3,9 @@ import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
+import { BLOCK, fillBlock } from "../numeric/linalg/block.js";
 import { cholesky, choleskyInverse, choleskySolve, gramRank } from "../numeric/linalg/cholesky.js";
+import { crossprod } from "../numeric/linalg/crossprod.js";
 import {
   buildDesign,
   type DesignColumn,
@@ -20,9 +22,9 @@ import {
 } from "./fixed-effects.js";
 import type { TermSpec } from "./formula.js";
 import { computeVcov } from "./vcov/index.js";
-import { BLOCK, blockResiduals, crossprod, fillBlock, type LinearFit } from "./vcov/meat.js";
+import { blockResiduals, type LinearFit } from "./vcov/meat.js";
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
-import { assembleResult, type FitState } from "./with-vcov.js";
+import { assembleResult, type FitState, type OlsFit } from "./with-vcov.js";
 
 /**
  * Version recorded in result provenance.
@@ -116,10 +118,11 @@ const SPAN_TOL = 1e-18;
  * copying data; any shift is exact because the intercept and its covariances are mapped back by
  * β₀ = γ₀ + s_y − Σ sⱼγⱼ (V = T V_γ Tᵀ). Unlike statsmodels (which silently uses a pseudo-inverse), a singular
  * design raises `E_SINGULAR_DESIGN` whose `details.collinear` lists the offending columns (later columns are
- * blamed, as R and fixest do). Quantities that cannot be computed are null with a diagnostic. The design's
- * columns (mostly views of the frame) stay referenced, weakly keyed by the result, so {@link withVcov} can swap
- * estimators. Missing values are first assumed absent in the outcome and numeric terms (a non-finite Gram
- * reveals them, and the fit is then redone with the row-by-row scan), saving a pass over the data.
+ * blamed, as R and fixest do). Quantities that cannot be computed are null with a diagnostic. The result is plain
+ * data; {@link olsFit} returns it together with the fitted state (the design's columns, mostly views of the
+ * frame) that `withVcov` needs to swap estimators. Missing values are first assumed absent in the outcome and
+ * numeric terms (a non-finite Gram reveals them, and the fit is then redone with the row-by-row scan), saving a
+ * pass over the data.
  *
  * @example
  * ```ts
@@ -140,9 +143,28 @@ const SPAN_TOL = 1e-18;
  *   fixed-effect projection; statsmodels `OLS` / `WLS` and fixest `feols` for the conventions matched.
  */
 export function ols(frame: Frame, spec: OlsSpec): DeepReadonly<OlsResult> {
+  return olsFit(frame, spec).result;
+}
+
+/**
+ * {@link ols}, returning the explicit fit (statsmodels' model/results split): the same frozen result plus the
+ * fitted state `withVcov` re-estimates variances from. Use it when one fit should be reported under several
+ * variance estimators; {@link ols} when only the result is needed (the fitted columns are then released).
+ *
+ * @example
+ * ```ts
+ * import { Frame, olsFit, parseFormula, withVcov } from "truelift";
+ * const frame = Frame.fromObject({ y: [1, 3, 2, 5, 4, 6], x: [1, 2, 3, 4, 5, 6], g: [1, 1, 2, 2, 3, 3] });
+ * const fit = olsFit(frame, parseFormula("y ~ x"));
+ * fit.result.vcov;                                       // { type: "iid" }
+ * withVcov(fit, { type: "cluster", by: ["g"] }).n.clusters; // [3]
+ * ```
+ * @see statsmodels `OLS(...).fit()` and `RegressionResults.get_robustcov_results`.
+ */
+export function olsFit(frame: Frame, spec: OlsSpec): OlsFit {
   const s = validateSpec(spec);
   const vcov = normalizeVcov(s.vcov);
-  const attempt = (scan: "lazy" | "full"): DeepReadonly<OlsResult> | null => {
+  const attempt = (scan: "lazy" | "full"): OlsFit | null => {
     const design = buildDesign(frame, {
       outcome: s.outcome,
       terms: s.terms,
@@ -156,7 +178,8 @@ export function ols(frame: Frame, spec: OlsSpec): DeepReadonly<OlsResult> {
     const fitted = fitDesign(frame, design, s, vcov, scan === "full");
     if (!fitted) return null;
     const computation = computeVcov(fitted.state.fit, vcov, design.clusters);
-    return assembleResult(fitted.state, vcov, computation, fitted.diagnostics);
+    const result = assembleResult(fitted.state, vcov, computation, fitted.diagnostics);
+    return Object.freeze({ result, state: fitted.state });
   };
   // Optimistic path: no separate NaN scan of the Gram columns (one pass less over the data). A missing or
   // infinite value makes the Gram non-finite; then — and on any error, so counts in messages are exact — the

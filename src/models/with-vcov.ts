@@ -11,7 +11,18 @@ import type { LinearFit, VcovComputation } from "./vcov/meat.js";
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
 import { waldTerm } from "./wald-term.js";
 
-/** Everything withVcov needs to re-estimate the variance without refitting (kept out of the result). */
+/**
+ * Everything {@link withVcov} needs to re-estimate the variance without refitting, kept out of the result: the
+ * frame and fitted rows (to read cluster columns), the working-coordinate {@link LinearFit}, the coefficient names
+ * and values, and the parts of the result that do not depend on the variance.
+ *
+ * @example
+ * ```ts
+ * import { Frame, olsFit, parseFormula } from "truelift";
+ * const { state } = olsFit(Frame.fromObject({ y: [1, 3, 2, 5], x: [1, 2, 3, 4] }), parseFormula("y ~ x"));
+ * state.names; // ["Intercept", "x"]
+ * ```
+ */
 export interface FitState {
   readonly frame: Frame;
   readonly rows: Int32Array | null;
@@ -23,36 +34,57 @@ export interface FitState {
   readonly fitDiagnostics: readonly Diagnostic[];
 }
 
-/** Results produced in this process, mapped to their fitted state (results themselves stay plain data). */
-export const FIT_STATES = new WeakMap<object, FitState>();
+/**
+ * A fitted linear model, as statsmodels splits model and results: the plain, frozen {@link OlsResult} (what is
+ * reported and serialised) next to the {@link FitState} that re-estimating its variance needs (the design
+ * columns, mostly views of the frame, the fitted rows and coefficients). Returned by `olsFit`; pass it to
+ * {@link withVcov} to swap the variance estimator without refitting. The result holds no reference to the state,
+ * so it stays plain data; drop the fit to release the columns.
+ *
+ * @example
+ * ```ts
+ * import { Frame, olsFit, parseFormula, withVcov } from "truelift";
+ * const frame = Frame.fromObject({ y: [1, 3, 2, 5, 4, 6], x: [1, 2, 3, 4, 5, 6] });
+ * const fit = olsFit(frame, parseFormula("y ~ x"));
+ * fit.result.terms[1].se;                                // iid SE
+ * withVcov(fit, { type: "hc", kind: "HC3" }).terms[1].se; // HC3 SE, same estimate
+ * ```
+ * @see statsmodels `OLS(...).fit()` → `RegressionResults.get_robustcov_results`; design.md §3–4.
+ */
+export interface OlsFit {
+  /** The result for the variance estimator of the spec (plain, deeply frozen data). */
+  readonly result: DeepReadonly<OlsResult>;
+  /** What {@link withVcov} needs to re-estimate the variance (not part of the result). */
+  readonly state: FitState;
+}
 
 /**
  * Returns a new result with another variance estimator, without refitting the mean model: coefficients,
  * residuals and fit statistics are reused; terms, `vcov`, `vcovMatrix`, cluster counts and the variance
- * diagnostics are recomputed (statsmodels `get_robustcov_results`). The input result is not modified.
+ * diagnostics are recomputed (statsmodels `get_robustcov_results`). Neither the fit nor its result is modified.
  *
- * The fitted columns are held in a module-level `WeakMap` keyed by the result object, so only results produced
- * by `ols` (or `withVcov`) in this process qualify; a result rebuilt from JSON raises `E_DETACHED_RESULT`.
- * Cluster columns are read from the original frame on the fitted rows; a missing cluster id there raises
- * `E_NAN_IN_CLUSTER` (refit with the clusters in the spec to drop those rows instead).
+ * The fitted columns come from the explicit {@link OlsFit} that `olsFit` returns, not from the result, which is
+ * plain data: a result (or anything else without a fit state, such as a deserialised fit) raises
+ * `E_DETACHED_RESULT`. Cluster columns are read from the original frame on the fitted rows; a missing cluster id
+ * there raises `E_NAN_IN_CLUSTER` (refit with the clusters in the spec to drop those rows instead).
  *
  * @example
  * ```ts
- * import { Frame, ols, parseFormula, withVcov } from "truelift";
+ * import { Frame, olsFit, parseFormula, withVcov } from "truelift";
  * const frame = Frame.fromObject({ y: [1, 3, 2, 5, 4, 6], x: [1, 2, 3, 4, 5, 6], g: [1, 1, 2, 2, 3, 3] });
- * const iid = ols(frame, parseFormula("y ~ x"));
- * const cr1 = withVcov(iid, { type: "cluster", by: ["g"] });
- * const hc3 = withVcov(iid, { type: "hc", kind: "HC3" });
- * cr1.terms[1].estimate === iid.terms[1].estimate; // true: only the variance changes
+ * const fit = olsFit(frame, parseFormula("y ~ x"));
+ * const cr1 = withVcov(fit, { type: "cluster", by: ["g"] });
+ * const hc3 = withVcov(fit, { type: "hc", kind: "HC3" });
+ * cr1.terms[1].estimate === fit.result.terms[1].estimate; // true: only the variance changes
  * ```
  * @see statsmodels `RegressionResults.get_robustcov_results`; design.md §4.
  */
-export function withVcov(result: DeepReadonly<OlsResult>, vcov: Vcov): DeepReadonly<OlsResult> {
-  const state = FIT_STATES.get(result as object);
-  if (!state) {
+export function withVcov(fit: OlsFit, vcov: Vcov): DeepReadonly<OlsResult> {
+  const state: FitState | undefined = fit?.state;
+  if (!state?.fit) {
     throw new TrueliftError(
       "E_DETACHED_RESULT",
-      "This result has no fitted data attached (it was deserialised or built by hand), so its variance cannot be re-estimated.",
+      "This object has no fitted data attached (a result, or a fit that was deserialised or built by hand), so its variance cannot be re-estimated; pass the fit returned by olsFit().",
     );
   }
   const v = normalizeVcov(vcov);
@@ -75,13 +107,13 @@ export function withVcov(result: DeepReadonly<OlsResult>, vcov: Vcov): DeepReado
 }
 
 /**
- * Builds the frozen result from a fit state and a variance computation (shared by `ols` and
- * {@link withVcov}), and remembers the state for later `withVcov` calls. Variances are mapped to reported
+ * Builds the frozen result from a fit state and a variance computation (shared by `olsFit` and
+ * {@link withVcov}). Variances are mapped to reported
  * coordinates (V = T V_γ Tᵀ); a negative or non-finite variance gives a null SE and `D_VCOV_NOT_PSD`.
  *
  * @example
  * ```ts
- * // internal (not exported from the package): ols() calls assembleResult(state, vcov, computeVcov(state.fit, vcov, clusters), diagnostics)
+ * // internal (not exported from the package): olsFit() calls assembleResult(state, vcov, computeVcov(state.fit, vcov, clusters), diagnostics)
  * ```
  * @see statsmodels `RegressionResults` (`params`, `bse`, `tvalues`, `pvalues`, `conf_int`).
  */
@@ -126,9 +158,7 @@ export function assembleResult(
     n: comp.clusters ? { ...state.n, clusters: [...comp.clusters] } : { ...state.n },
     diagnostics,
   };
-  const frozen = deepFreeze(result);
-  FIT_STATES.set(frozen, state);
-  return frozen;
+  return deepFreeze(result);
 }
 
 function transpose(a: Float64Array, k: number): Float64Array {

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Frame } from "../../src/core/frame.js";
 import { generateRdd } from "../../src/data/generate/rdd-generate.js";
 import { RDD_COLUMNS, resolveRddOptions } from "../../src/data/generate/rdd-scenarios.js";
-import { densityTest } from "../../src/designs/rdd/density.js";
-import { rdplot } from "../../src/designs/rdd/rdplot.js";
+import { densityTest } from "../../src/designs/rdd/density/density-test.js";
+import { rdplot } from "../../src/designs/rdd/rdplot/rdplot.js";
 import { errorCode } from "../helpers/error-code.js";
 
 /** Tolerance in standard errors for sampling checks (a false alarm at 5 SE has probability ~6e-7). */

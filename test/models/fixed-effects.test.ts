@@ -4,7 +4,7 @@ import { Frame } from "../../src/core/frame.js";
 import { createRng } from "../../src/core/rng.js";
 import { demean, fixedEffectContext, fixedEffectDf, isNested } from "../../src/models/fixed-effects.js";
 import { parseFormula } from "../../src/models/formula.js";
-import { ols } from "../../src/models/ols.js";
+import { ols, olsFit } from "../../src/models/ols.js";
 import { ssc, type Vcov } from "../../src/models/vcov/types.js";
 import { withVcov } from "../../src/models/with-vcov.js";
 import { expectClose, TOL } from "../helpers/expect-close.js";
@@ -45,8 +45,9 @@ describe("absorbed fixed effects vs statsmodels explicit dummies (fixture TWFE D
   }
 
   it("nested fixed effects (fixest default) drop the workspace dummies from K of the CR1 factor", () => {
-    const full = ols(frame, { ...one, vcov: { type: "cluster", by: ["workspace_id"], ssc: FULL } });
-    const nested = withVcov(full, { type: "cluster", by: ["workspace_id"] });
+    const fullFit = olsFit(frame, { ...one, vcov: { type: "cluster", by: ["workspace_id"], ssc: FULL } });
+    const full = fullFit.result;
+    const nested = withVcov(fullFit, { type: "cluster", by: ["workspace_id"] });
     const n = full.n.obs;
     const kFull = full.k + full.fixedEffects.df; // 4 + 50
     const kNested = full.k + 1; // workspace FE nested in the workspace clusters: counts as one intercept

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFormula } from "../../src/models/formula.js";
-import { ols } from "../../src/models/ols.js";
+import { ols, olsFit } from "../../src/models/ols.js";
 import type { Vcov } from "../../src/models/vcov/types.js";
 import { withVcov } from "../../src/models/with-vcov.js";
 import { expectClose, TOL } from "../helpers/expect-close.js";
@@ -62,9 +62,10 @@ describe("golden (a): fixture DiD, task_completed ~ treated*post + C(engagement_
   });
 
   it("withVcov gives the same numbers as fitting with that vcov", () => {
-    const base = ols(frame, spec);
+    const fit = olsFit(frame, spec);
+    const base = fit.result;
     for (const key of Object.keys(golden.expected.fits)) {
-      const swapped = withVcov(base, vcovFor(key, golden.expected.cluster));
+      const swapped = withVcov(fit, vcovFor(key, golden.expected.cluster));
       expectMatchesStatsmodels(swapped, golden.expected.fits[key]);
     }
     expect(base.vcov).toEqual({ type: "iid" });
@@ -84,8 +85,9 @@ describe("golden (b): pre-period placebo", () => {
   }
 
   it("slope difference −0.00095; p 0.4435 with the normal reference (statsmodels default), 0.4472 with t(49)", () => {
-    const z = ols(frame, { ...spec, vcov: { type: "cluster", by: ["workspace_id"], dist: "normal" } });
-    const t = withVcov(z, { type: "cluster", by: ["workspace_id"] });
+    const zFit = olsFit(frame, { ...spec, vcov: { type: "cluster", by: ["workspace_id"], dist: "normal" } });
+    const z = zFit.result;
+    const t = withVcov(zFit, { type: "cluster", by: ["workspace_id"] });
     const slopeZ = z.terms.find((x) => x.name === "treated:weeks_since_start")!;
     const slopeT = t.terms.find((x) => x.name === "treated:weeks_since_start")!;
     expect(slopeZ.estimate.toFixed(5)).toBe("-0.00095");

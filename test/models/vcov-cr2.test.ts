@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Frame } from "../../src/core/frame.js";
 import { parseFormula } from "../../src/models/formula.js";
-import { ols } from "../../src/models/ols.js";
+import { ols, olsFit } from "../../src/models/ols.js";
 import { symmetricEigen } from "../../src/models/vcov/cr2.js";
 import { withVcov } from "../../src/models/with-vcov.js";
 import { clusterFixture } from "../designs/cluster/cluster-fixture.js";
@@ -106,9 +106,9 @@ describe("CR2 / CR3 on a small-K case (golden: R estimatr lm_robust, sandwich vc
   });
 
   it("CR1 matches estimatr's 'stata' type; CR3 matches sandwich's HC3 (= (G−1)/G × the jackknife)", () => {
-    const cr1 = ols(frame, { ...parseFormula("y ~ treat + x"), vcov: { type: "cluster", by: ["g"] } });
-    check(cr1.terms, golden.expected.treat_x_cr1_stata);
-    const cr3 = withVcov(cr1, { type: "cluster", by: ["g"], kind: "CR3" });
+    const cr1Fit = olsFit(frame, { ...parseFormula("y ~ treat + x"), vcov: { type: "cluster", by: ["g"] } });
+    check(cr1Fit.result.terms, golden.expected.treat_x_cr1_stata);
+    const cr3 = withVcov(cr1Fit, { type: "cluster", by: ["g"], kind: "CR3" });
     expectClose(
       cr3.terms.map((t) => t.se),
       golden.expected.treat_x_cr3.bse,
@@ -120,8 +120,9 @@ describe("CR2 / CR3 on a small-K case (golden: R estimatr lm_robust, sandwich vc
   });
 
   it("CR3 equals the leave-one-cluster-out jackknife computed by refitting", () => {
-    const full = ols(frame, parseFormula("y ~ treat + x"));
-    const cr3 = withVcov(full, { type: "cluster", by: ["g"], kind: "CR3" });
+    const fullFit = olsFit(frame, parseFormula("y ~ treat + x"));
+    const full = fullFit.result;
+    const cr3 = withVcov(fullFit, { type: "cluster", by: ["g"], kind: "CR3" });
     const b = full.terms.map((t) => t.estimate);
     const G = 8;
     const v = [0, 0, 0].map(() => [0, 0, 0]);
@@ -137,8 +138,9 @@ describe("CR2 / CR3 on a small-K case (golden: R estimatr lm_robust, sandwich vc
   it("weighted CR3 equals the jackknife of the weighted fit", () => {
     const w = Frame.fromObject({ ...rows, w: rows.y.map((_, i) => 1 + (i % 3)) });
     const spec = { ...parseFormula("y ~ treat + x"), weights: "w" };
-    const full = ols(w, spec);
-    const cr3 = withVcov(full, { type: "cluster", by: ["g"], kind: "CR3" });
+    const fullFit = olsFit(w, spec);
+    const full = fullFit.result;
+    const cr3 = withVcov(fullFit, { type: "cluster", by: ["g"], kind: "CR3" });
     const b = full.terms.map((t) => t.estimate);
     const v = [0, 0, 0].map(() => [0, 0, 0]);
     for (let g = 1; g <= 8; g++) {
@@ -201,7 +203,8 @@ describe("CR2 / CR3 on the tutorial fixture (golden: R estimatr, test/golden/clu
   it("user-level OLS on the workspace treatment and the two-exposure model", () => {
     const vcov = { type: "cluster", by: ["workspace_id"], kind: "CR2" } as const;
     check(ols(frame, { ...parseFormula("session_minutes_obs ~ treated"), vcov }).terms, golden.treated_cr2);
-    const two = ols(frame, { ...parseFormula("session_minutes_obs ~ treated + is_spillover"), vcov });
+    const twoFit = olsFit(frame, { ...parseFormula("session_minutes_obs ~ treated + is_spillover"), vcov });
+    const two = twoFit.result;
     expect(two.terms.map((t) => t.name)).toEqual(
       golden.two_exposure_cr2.names.map((n) => (n === "(Intercept)" ? "Intercept" : n)),
     );
@@ -211,7 +214,7 @@ describe("CR2 / CR3 on the tutorial fixture (golden: R estimatr, test/golden/clu
       vcov: { type: "cluster", by: ["workspace_id"] },
     });
     check(cr1.terms, golden.treated_cr1_stata);
-    const cr3 = withVcov(two, { type: "cluster", by: ["workspace_id"], kind: "CR3" });
+    const cr3 = withVcov(twoFit, { type: "cluster", by: ["workspace_id"], kind: "CR3" });
     expectClose(
       cr3.terms.map((t) => t.se),
       golden.two_exposure_cr3.bse,

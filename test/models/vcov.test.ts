@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Frame } from "../../src/core/frame.js";
 import { createRng } from "../../src/core/rng.js";
 import { parseFormula } from "../../src/models/formula.js";
-import { ols } from "../../src/models/ols.js";
+import { ols, olsFit } from "../../src/models/ols.js";
 import { normalizeVcov, ssc, type Vcov } from "../../src/models/vcov/types.js";
 import { withVcov } from "../../src/models/with-vcov.js";
 import { expectClose, TOL } from "../helpers/expect-close.js";
@@ -45,8 +45,9 @@ describe("HC1 ≡ CR1 with one observation per cluster", () => {
         (seed, n, weighted) => {
           const frame = randomFrame(seed, n);
           const spec = { ...parseFormula("y ~ x * z"), ...(weighted ? { weights: "w" } : {}) };
-          const hc1 = ols(frame, { ...spec, vcov: { type: "hc", kind: "HC1" } });
-          const cr1 = withVcov(hc1, { type: "cluster", by: ["id"] });
+          const hc1Fit = olsFit(frame, { ...spec, vcov: { type: "hc", kind: "HC1" } });
+          const hc1 = hc1Fit.result;
+          const cr1 = withVcov(hc1Fit, { type: "cluster", by: ["id"] });
           expectClose(cr1.vcovMatrix, hc1.vcovMatrix, TOL.identity);
           // The reference distributions differ: HC1 t(N−K), CR1 t(G−1) = t(N−1).
           expect(hc1.terms[0].df).toBe(n - 4);
@@ -63,8 +64,13 @@ describe("cluster-robust variance", () => {
   const spec = parseFormula("y ~ x + z + C(b)");
 
   it("applies G/(G−1) and (N−1)/(N−K) as documented (ssc switches)", () => {
-    const base = ols(frame, { ...spec, vcov: { type: "cluster", by: ["a"] } });
-    const raw = withVcov(base, { type: "cluster", by: ["a"], ssc: ssc({ adj: false, clusterAdj: false }) });
+    const baseFit = olsFit(frame, { ...spec, vcov: { type: "cluster", by: ["a"] } });
+    const base = baseFit.result;
+    const raw = withVcov(baseFit, {
+      type: "cluster",
+      by: ["a"],
+      ssc: ssc({ adj: false, clusterAdj: false }),
+    });
     const g = base.n.clusters![0];
     const n = base.n.obs;
     const factor = (g / (g - 1)) * ((n - 1) / (n - base.k));
@@ -81,7 +87,7 @@ describe("cluster-robust variance", () => {
     const bc = Array.from({ length: frame.nrows }, (_, i) => `${frame.value("b", i)}|${frame.value("c", i)}`);
     const abc = ab.map((v, i) => `${v}|${frame.value("c", i)}`);
     const f2 = frame.withColumn("ab", ab).withColumn("ac", ac).withColumn("bc", bc).withColumn("abc", abc);
-    const fit = ols(f2, spec);
+    const fit = olsFit(f2, spec);
     const one = (col: string) => withVcov(fit, { type: "cluster", by: [col] }).vcovMatrix!.flat();
     const expected = one("a").map(
       (_, i) =>
@@ -140,11 +146,12 @@ describe("HC2/HC3 leverages", () => {
       x: [1, 2, 3, 4, 5, 6],
       g: ["a", "a", "a", "a", "a", "b"],
     });
-    const res = ols(f, { ...parseFormula("y ~ x + C(g)"), vcov: { type: "hc", kind: "HC3" } });
+    const resFit = olsFit(f, { ...parseFormula("y ~ x + C(g)"), vcov: { type: "hc", kind: "HC3" } });
+    const res = resFit.result;
     expect(res.terms.every((t) => t.se === null && t.pValue === null && t.ci === null)).toBe(true);
     expect(res.vcovMatrix).toBeNull();
     expect(res.diagnostics.map((d) => d.code)).toContain("D_LEVERAGE_ONE");
-    const hc1 = withVcov(res, { type: "hc", kind: "HC1" });
+    const hc1 = withVcov(resFit, { type: "hc", kind: "HC1" });
     expect(hc1.terms.every((t) => t.se !== null)).toBe(true);
     expect(hc1.diagnostics.map((d) => d.code)).not.toContain("D_LEVERAGE_ONE");
   });
@@ -186,16 +193,18 @@ describe("vcov specs", () => {
 
 describe("withVcov", () => {
   const frame = randomFrame(5, 120);
-  const fit = ols(frame, parseFormula("y ~ x + z"));
+  const model = olsFit(frame, parseFormula("y ~ x + z"));
+  const fit = model.result;
 
-  it("leaves the input result untouched and returns a new frozen result", () => {
+  it("leaves the fit and its result untouched and returns a new frozen result", () => {
     const before = JSON.stringify(fit);
-    const hc = withVcov(fit, { type: "hc", kind: "HC3" });
+    const hc = withVcov(model, { type: "hc", kind: "HC3" });
     expect(JSON.stringify(fit)).toBe(before);
     expect(hc).not.toBe(fit);
     expect(Object.isFrozen(hc.terms[0])).toBe(true);
     expect(hc.terms.map((t) => t.estimate)).toEqual(fit.terms.map((t) => t.estimate));
-    expect(withVcov(hc, { type: "iid" })).toEqual(fit);
+    expect(withVcov(model, { type: "iid" })).toEqual(fit);
+    expect(ols(frame, parseFormula("y ~ x + z"))).toEqual(fit);
   });
 
   it("raises E_DETACHED_RESULT for a deserialised result", () => {
@@ -206,7 +215,7 @@ describe("withVcov", () => {
   it("raises E_NAN_IN_CLUSTER when a fitted row has no cluster id, E_COLUMN_MISSING for an unknown column", () => {
     const ids = Array.from({ length: frame.nrows }, (_, i) => (i === 3 ? null : i % 4));
     const f2 = frame.withColumn("g", ids);
-    const res = ols(f2, parseFormula("y ~ x"));
+    const res = olsFit(f2, parseFormula("y ~ x"));
     expect(() => withVcov(res, { type: "cluster", by: ["g"] })).toThrowError(err("E_NAN_IN_CLUSTER"));
     expect(() => withVcov(res, { type: "cluster", by: ["nope"] })).toThrowError(err("E_COLUMN_MISSING"));
   });

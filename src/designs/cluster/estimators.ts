@@ -1,7 +1,7 @@
 import { Frame } from "../../core/frame.js";
 import type { DeepReadonly, Term } from "../../core/result.js";
 import { parseFormula } from "../../models/formula.js";
-import { type OlsResult, ols } from "../../models/ols.js";
+import { type OlsResult, ols, olsFit } from "../../models/ols.js";
 import { withVcov } from "../../models/with-vcov.js";
 import type { ClusterLayout } from "./layout.js";
 
@@ -45,11 +45,12 @@ const C = "cluster";
 export function clusterEstimators(layout: ClusterLayout, alpha: number): ClusterEstimators {
   const users = Frame.fromObject({ [Y]: layout.y, [D]: layout.d, [C]: layout.codes });
   const formula = parseFormula(`${Y} ~ ${D}`);
-  const naive = ols(users, { ...formula, alpha });
+  const naiveFit = olsFit(users, { ...formula, alpha });
+  const naive = naiveFit.result;
   const byCluster = { type: "cluster", by: [C] } as const;
-  const cr1 = withVcov(naive, { ...byCluster, kind: "CR1" });
-  const cr2 = withVcov(naive, { ...byCluster, kind: "CR2" });
-  const cr3 = withVcov(naive, { ...byCluster, kind: "CR3" });
+  const cr1 = withVcov(naiveFit, { ...byCluster, kind: "CR1" });
+  const cr2 = withVcov(naiveFit, { ...byCluster, kind: "CR2" });
+  const cr3 = withVcov(naiveFit, { ...byCluster, kind: "CR3" });
   const K = layout.clusters;
   const means = new Float64Array(K);
   const d = new Float64Array(K);

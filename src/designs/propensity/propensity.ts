@@ -127,7 +127,28 @@ export interface PropensityResult extends DesignResult {
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
-  /** Propensity scores aligned with the input rows (NaN for trimmed rows). Non-enumerable. */
+}
+
+/**
+ * A propensity analysis with its per-row scores: the plain, frozen {@link PropensityResult} (what the report,
+ * `--format json` and results.json serialise) and, beside it, the propensity score of every input row. The scores
+ * are a companion rather than a result field on purpose: a field holding a `Float64Array` would be written out
+ * by the JSON report (its replacer turns typed arrays into arrays), adding one number per row to results.json,
+ * and a hidden non-enumerable field would make the result something other than plain data. Consumers that need
+ * the scores (matching on them again, custom plots) call {@link propensityFit}.
+ *
+ * @example
+ * ```ts
+ * import { propensityFit } from "truelift";
+ * const { result, scores } = propensityFit(frame, spec);
+ * scores.length === frame.nrows; // true; NaN for trimmed rows
+ * result.ipw.ate.estimate;       // the same result as propensity(frame, spec)
+ * ```
+ * @see statsmodels' model/results split (fitted values live with the fit, the summary is data).
+ */
+export interface PropensityFit {
+  readonly result: DeepReadonly<PropensityResult>;
+  /** Propensity scores aligned with the input rows (NaN for rows trimmed away). */
   readonly scores: Float64Array;
 }
 
@@ -164,6 +185,23 @@ const FAMILIES: Readonly<Record<string, PropensityModel>> = { logit: LOGIT_PROPE
  *   3661–3679.
  */
 export function propensity(frame: Frame, spec: PropensitySpec): DeepReadonly<PropensityResult> {
+  return propensityFit(frame, spec).result;
+}
+
+/**
+ * {@link propensity}, returning the per-row propensity scores beside the result ({@link PropensityFit}); the
+ * result is the same plain data, so results.json does not grow by a number per row.
+ *
+ * @example
+ * ```ts
+ * import { nearestNeighbourMatch, propensityFit } from "truelift";
+ * const { result, scores } = propensityFit(frame, spec);
+ * const again = nearestNeighbourMatch(scores, treated, outcome, { k: 3 }); // re-match on the same scores
+ * result.matching.estimate; // the 1-NN estimate reported
+ * ```
+ * @see Rosenbaum & Rubin (1983), Biometrika 70, 41–55.
+ */
+export function propensityFit(frame: Frame, spec: PropensitySpec): PropensityFit {
   const run = staged(frame, spec);
   return run.finish(run.bootstrapInput ? ipwBootstrap(run.bootstrapInput) : null);
 }
@@ -186,20 +224,20 @@ export async function propensityParallel(
   options: { readonly threads?: number } = {},
 ): Promise<DeepReadonly<PropensityResult>> {
   const run = staged(frame, spec);
-  if (!run.bootstrapInput) return run.finish(null);
+  if (!run.bootstrapInput) return run.finish(null).result;
   const { threads: _, ...boot } = await ipwBootstrapParallel(run.bootstrapInput, {
     threads: options.threads ?? 2,
   });
-  return run.finish(boot);
+  return run.finish(boot).result;
 }
 
-/** Everything but the bootstrap, then a `finish` that adds it and freezes the result. */
+/** Everything but the bootstrap, then a `finish` that adds it, freezes the result and pairs it with the scores. */
 function staged(
   frame: Frame,
   spec: PropensitySpec,
 ): {
   bootstrapInput: IpwBootstrapInput | null;
-  finish: (bootstrap: IpwBootstrap | null) => DeepReadonly<PropensityResult>;
+  finish: (bootstrap: IpwBootstrap | null) => PropensityFit;
 } {
   const s = parsePropensitySpec(spec);
   const alpha = s.alpha ?? 0.05;
@@ -324,7 +362,7 @@ function staged(
   const scores = new Float64Array(frame.nrows).fill(Number.NaN);
   for (let i = 0; i < layout.n; i++) scores[layout.rows[i]] = p[i];
   const dropped = full.n - layout.n;
-  const finish = (bootstrap: IpwBootstrap | null): DeepReadonly<PropensityResult> => {
+  const finish = (bootstrap: IpwBootstrap | null): PropensityFit => {
     const all = [...diagnostics];
     if (bootstrap && bootstrap.failed > 0) {
       all.push(
@@ -337,7 +375,7 @@ function staged(
       );
     }
 
-    const result: Omit<PropensityResult, "scores"> = {
+    const result: PropensityResult = {
       method: "propensity",
       treatment: layout.treatment,
       outcome: layout.outcome,
@@ -381,8 +419,7 @@ function staged(
       diagnostics: all,
       provenance: { spec: s as unknown as Json, engine: "memory", version: LINEAR_MODEL_VERSION },
     };
-    Object.defineProperty(result, "scores", { value: scores, enumerable: false });
-    return deepFreeze(result as PropensityResult);
+    return Object.freeze({ result: deepFreeze(result), scores });
   };
   return { bootstrapInput, finish };
 }

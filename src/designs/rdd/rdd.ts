@@ -13,8 +13,8 @@ import {
   polynomialChecks,
   type RddCheckRow,
 } from "./checks.js";
-import { densityTest } from "./density.js";
-import type { DensityTestResult } from "./density-types.js";
+import type { DensityTestResult } from "./density/index.js";
+import { densityTest } from "./density/index.js";
 import {
   rddBandwidthDiagnostics,
   rddComplianceDiagnostic,
@@ -34,7 +34,7 @@ import {
 } from "./estimate.js";
 import { layoutRdd, sortedColumn } from "./layout.js";
 import { type RddNaive, rddNaiveContrasts } from "./naive.js";
-import { type RdPlotResult, rdplot } from "./rdplot.js";
+import { type RdPlotResult, rdplot } from "./rdplot/index.js";
 import { type RddCharts, rddCharts } from "./result-charts.js";
 import type { RddSideData } from "./side.js";
 import { parseRddSpec, type RddSpec, type RddTreatedSide } from "./spec.js";

@@ -2,8 +2,8 @@ import type { DeepReadonly } from "../../core/result.js";
 import { type ChartSpec, coefficientChart } from "../shared/charts/index.js";
 import { cutoffBinCounts } from "./bins.js";
 import { densityPlotChart, rdPlotChart } from "./charts.js";
-import type { DensityTestResult } from "./density-types.js";
-import type { RdPlotResult } from "./rdplot.js";
+import type { DensityTestResult } from "./density/index.js";
+import type { RdPlotResult } from "./rdplot/index.js";
 import type { RddSweepRow } from "./sweep.js";
 
 /** Vega-Lite specs of an RD analysis (null when the input is missing). */

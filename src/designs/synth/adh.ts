@@ -1,7 +1,7 @@
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
-import { bfgs } from "./bfgs.js";
-import { nelderMead } from "./nelder-mead.js";
-import { simplexLeastSquaresWarm } from "./simplex-warm.js";
+import { bfgs } from "../../numeric/optimize/bfgs.js";
+import { nelderMead } from "../../numeric/optimize/nelder-mead.js";
+import { simplexLeastSquaresWarm } from "../../numeric/optimize/simplex-warm.js";
 
 /**
  * The inputs of the nested ADH problem: k predictors of the treated unit (`x1`) and of the J donors (`x0`,

@@ -1,5 +1,5 @@
+import { simplexLeastSquaresWarm } from "../../numeric/optimize/simplex-warm.js";
 import { type AdhSolution, adhWeights } from "./adh.js";
-import { simplexLeastSquaresWarm } from "./simplex-warm.js";
 import { dropDonors, fitOutcomeWeights, fitSummary, type SynthFit } from "./weights.js";
 
 /**

@@ -1,8 +1,9 @@
 import { TrueliftError } from "../../core/errors.js";
+import { BLOCK, fillBlock } from "../../numeric/linalg/block.js";
 import { cholesky } from "../../numeric/linalg/cholesky.js";
 import { matMul, sandwich } from "../../numeric/linalg/dense.js";
 import type { GroupCodes } from "../design-matrix.js";
-import { BLOCK, blockResiduals, fillBlock, type LinearFit, type VcovComputation } from "./meat.js";
+import { blockResiduals, type LinearFit, type VcovComputation } from "./meat.js";
 import type { Dist } from "./types.js";
 
 /** Eigenvalues of I − H_gg at or below this are treated as zero (estimatr's and clubSandwich's tolerance). */

@@ -1,3 +1,6 @@
+import { BLOCK, fillBlock } from "../../numeric/linalg/block.js";
+import { rowCrossprod } from "../../numeric/linalg/crossprod.js";
+import { accumulateTiles, unpad } from "../../numeric/linalg/crossprod-tiles.js";
 import type { DesignColumn, GroupCodes } from "../design-matrix.js";
 
 /**
@@ -35,53 +38,6 @@ export interface LinearFit {
 }
 
 /**
- * Rows per cache block.
- *
- * @example
- * ```ts
- * for (let start = 0; start < n; start += BLOCK) visit(start, Math.min(BLOCK, n - start)); // cache-sized blocks
- * ```
- */
-export const BLOCK = 1024;
-
-/**
- * Copies rows [start, start+len) of the shifted columns (null = ones) into `buf` (column j at offset j·BLOCK).
- * Columns past `cols.length` (tile padding) are left as they are (zero).
- *
- * @example
- * ```ts
- * import { BLOCK, fillBlock } from "truelift";
- * const buf = new Float64Array(2 * BLOCK);
- * fillBlock([null, Float64Array.of(5, 6, 7)], Float64Array.of(0, 6), 0, 3, buf);
- * // buf[0..3] = [1, 1, 1]; buf[BLOCK..BLOCK+3] = [-1, 0, 1]
- * ```
- * @see Golub & Van Loan, Matrix Computations (4th ed.), §1.5 (blocking for the memory hierarchy).
- */
-export function fillBlock(
-  cols: readonly (DesignColumn | null)[],
-  shifts: Float64Array | null,
-  start: number,
-  len: number,
-  buf: Float64Array,
-): void {
-  for (let j = 0; j < cols.length; j++) {
-    const c = cols[j];
-    const base = j * BLOCK;
-    const sh = shifts ? shifts[j] : 0;
-    if (c === null) {
-      buf.fill(1, base, base + len);
-      continue;
-    }
-    if (c instanceof Float64Array) {
-      if (sh === 0) for (let t = 0; t < len; t++) buf[base + t] = c[start + t];
-      else for (let t = 0; t < len; t++) buf[base + t] = c[start + t] - sh;
-      continue;
-    }
-    c.fill(start, len, buf, base, sh);
-  }
-}
-
-/**
  * eₜ = (y − s_y) − Σⱼ γⱼ uⱼ for the rows of a block already in `buf` (see {@link fillBlock}).
  *
  * @example
@@ -114,214 +70,6 @@ export function blockResiduals(
     const b0 = j * BLOCK;
     for (let t = 0; t < len; t++) e[t] -= g0 * buf[b0 + t];
   }
-}
-
-/**
- * Σᵢ ωᵢ uᵢ uᵢᵀ over the shifted columns uⱼ = colⱼ − shiftⱼ (null = ones), k×k row-major, with ωᵢ =
- * `weights[i]` (or 1). Rows are processed in cache blocks (each column copied and shifted once), and each
- * block's k×k products in 4×4 register tiles, so the data is read from memory once whatever k is; block
- * partial sums are added to the totals, which also limits rounding growth.
- *
- * @example
- * ```ts
- * import { crossprod } from "truelift";
- * crossprod([null, Float64Array.of(1, 2, 3)], 3, null); // [3, 6, 6, 14]
- * crossprod([null, Float64Array.of(1, 2, 3)], 3, null, Float64Array.of(0, 2)); // [3, 0, 0, 2]
- * ```
- * @see Golub & Van Loan, Matrix Computations (4th ed.), §1.5; Higham (2002), Accuracy and Stability of
- *   Numerical Algorithms, §4 (blocked summation).
- */
-export function crossprod(
-  cols: readonly (DesignColumn | null)[],
-  n: number,
-  weights: Float64Array | null,
-  shifts: Float64Array | null = null,
-): Float64Array {
-  const k = cols.length;
-  const tiles = Math.ceil(k / 4);
-  const kp = tiles * 4;
-  const raw = new Float64Array(kp * BLOCK);
-  const wtd = weights ? new Float64Array(kp * BLOCK) : raw;
-  const acc = new Float64Array(kp * kp);
-  for (let start = 0; start < n; start += BLOCK) {
-    const len = Math.min(BLOCK, n - start);
-    fillBlock(cols, shifts, start, len, raw);
-    if (weights) {
-      for (let j = 0; j < k; j++) {
-        const base = j * BLOCK;
-        for (let t = 0; t < len; t++) wtd[base + t] = weights[start + t] * raw[base + t];
-      }
-    }
-    accumulateTiles(wtd, raw, tiles, len, acc);
-  }
-  return unpad(acc, k, kp);
-}
-
-function accumulateTiles(
-  wtd: Float64Array,
-  raw: Float64Array,
-  tiles: number,
-  len: number,
-  acc: Float64Array,
-): void {
-  const kp = tiles * 4;
-  for (let a = 0; a < tiles; a++) {
-    for (let b = 0; b < a; b++) tile4x4(wtd, raw, a * 4, b * 4, len, acc, kp);
-    tileLower4(wtd, raw, a * 4, len, acc, kp);
-  }
-}
-
-/** The symmetric k×k matrix from the lower triangle of a padded kp×kp accumulator. */
-function unpad(acc: Float64Array, k: number, kp: number): Float64Array {
-  const out = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) {
-    for (let l = 0; l <= j; l++) {
-      out[j * k + l] = acc[j * kp + l];
-      out[l * k + j] = acc[j * kp + l];
-    }
-  }
-  return out;
-}
-
-/** The lower triangle (q ≤ p) of a diagonal tile: acc[(j+p)·kp + j+q] += Σₜ x[j+p][t]·y[j+q][t]. */
-function tileLower4(
-  x: Float64Array,
-  y: Float64Array,
-  j: number,
-  len: number,
-  acc: Float64Array,
-  kp: number,
-): void {
-  const p0 = j * BLOCK;
-  const p1 = p0 + BLOCK;
-  const p2 = p1 + BLOCK;
-  const p3 = p2 + BLOCK;
-  let s00 = 0;
-  let s10 = 0;
-  let s11 = 0;
-  let s20 = 0;
-  let s21 = 0;
-  let s22 = 0;
-  let s30 = 0;
-  let s31 = 0;
-  let s32 = 0;
-  let s33 = 0;
-  for (let t = 0; t < len; t++) {
-    const x0 = x[p0 + t];
-    const x1 = x[p1 + t];
-    const x2 = x[p2 + t];
-    const x3 = x[p3 + t];
-    const y0 = y[p0 + t];
-    const y1 = y[p1 + t];
-    const y2 = y[p2 + t];
-    const y3 = y[p3 + t];
-    s00 += x0 * y0;
-    s10 += x1 * y0;
-    s11 += x1 * y1;
-    s20 += x2 * y0;
-    s21 += x2 * y1;
-    s22 += x2 * y2;
-    s30 += x3 * y0;
-    s31 += x3 * y1;
-    s32 += x3 * y2;
-    s33 += x3 * y3;
-  }
-  const r0 = j * kp + j;
-  const r1 = r0 + kp;
-  const r2 = r1 + kp;
-  const r3 = r2 + kp;
-  acc[r0] += s00;
-  acc[r1] += s10;
-  acc[r1 + 1] += s11;
-  acc[r2] += s20;
-  acc[r2 + 1] += s21;
-  acc[r2 + 2] += s22;
-  acc[r3] += s30;
-  acc[r3 + 1] += s31;
-  acc[r3 + 2] += s32;
-  acc[r3 + 3] += s33;
-}
-
-/** acc[(ja+p)·kp + lb+q] += Σₜ x[ja+p][t]·y[lb+q][t] for p, q < 4 (columns at offsets c·BLOCK). */
-function tile4x4(
-  x: Float64Array,
-  y: Float64Array,
-  ja: number,
-  lb: number,
-  len: number,
-  acc: Float64Array,
-  kp: number,
-): void {
-  const p0 = ja * BLOCK;
-  const p1 = p0 + BLOCK;
-  const p2 = p1 + BLOCK;
-  const p3 = p2 + BLOCK;
-  const q0 = lb * BLOCK;
-  const q1 = q0 + BLOCK;
-  const q2 = q1 + BLOCK;
-  const q3 = q2 + BLOCK;
-  let s00 = 0;
-  let s01 = 0;
-  let s02 = 0;
-  let s03 = 0;
-  let s10 = 0;
-  let s11 = 0;
-  let s12 = 0;
-  let s13 = 0;
-  let s20 = 0;
-  let s21 = 0;
-  let s22 = 0;
-  let s23 = 0;
-  let s30 = 0;
-  let s31 = 0;
-  let s32 = 0;
-  let s33 = 0;
-  for (let t = 0; t < len; t++) {
-    const x0 = x[p0 + t];
-    const x1 = x[p1 + t];
-    const x2 = x[p2 + t];
-    const x3 = x[p3 + t];
-    const y0 = y[q0 + t];
-    const y1 = y[q1 + t];
-    const y2 = y[q2 + t];
-    const y3 = y[q3 + t];
-    s00 += x0 * y0;
-    s01 += x0 * y1;
-    s02 += x0 * y2;
-    s03 += x0 * y3;
-    s10 += x1 * y0;
-    s11 += x1 * y1;
-    s12 += x1 * y2;
-    s13 += x1 * y3;
-    s20 += x2 * y0;
-    s21 += x2 * y1;
-    s22 += x2 * y2;
-    s23 += x2 * y3;
-    s30 += x3 * y0;
-    s31 += x3 * y1;
-    s32 += x3 * y2;
-    s33 += x3 * y3;
-  }
-  const r0 = ja * kp + lb;
-  const r1 = r0 + kp;
-  const r2 = r1 + kp;
-  const r3 = r2 + kp;
-  acc[r0] += s00;
-  acc[r0 + 1] += s01;
-  acc[r0 + 2] += s02;
-  acc[r0 + 3] += s03;
-  acc[r1] += s10;
-  acc[r1 + 1] += s11;
-  acc[r1 + 2] += s12;
-  acc[r1 + 3] += s13;
-  acc[r2] += s20;
-  acc[r2 + 1] += s21;
-  acc[r2 + 2] += s22;
-  acc[r2 + 3] += s23;
-  acc[r3] += s30;
-  acc[r3 + 1] += s31;
-  acc[r3 + 2] += s32;
-  acc[r3 + 3] += s33;
 }
 
 /**
@@ -425,7 +173,7 @@ export function clusterMeat(
     for (let q = 0; q < groupings.length; q++)
       scatterScores(groupings[q].codes, scores[q], buf, e, start, len, tiles);
   }
-  return scores.map((sc, q) => scoreCrossprod(sc, groupings[q].count, k, kp));
+  return scores.map((sc, q) => rowCrossprod(sc, groupings[q].count, k, kp));
 }
 
 function scatterScores(
@@ -531,20 +279,6 @@ function scatterScores8(
     scores[b + 6] += et * buf[6 * BLOCK + t];
     scores[b + 7] += et * buf[7 * BLOCK + t];
   }
-}
-
-function scoreCrossprod(scores: Float64Array, count: number, k: number, kp: number): Float64Array {
-  const meat = new Float64Array(k * k);
-  for (let g = 0; g < count; g++) {
-    const base = g * kp;
-    for (let j = 0; j < k; j++) {
-      const sj = scores[base + j];
-      if (sj === 0) continue;
-      for (let l = 0; l <= j; l++) meat[j * k + l] += sj * scores[base + l];
-    }
-  }
-  for (let j = 0; j < k; j++) for (let l = 0; l < j; l++) meat[l * k + j] = meat[j * k + l];
-  return meat;
 }
 
 /**

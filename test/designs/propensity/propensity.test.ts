@@ -7,6 +7,7 @@ import {
   nearestNeighbourMatch,
   parsePropensitySpec,
   propensity,
+  propensityFit,
   rosenbaumBounds,
   rosenbaumDiagnostic,
 } from "../../../src/designs/propensity/index.js";
@@ -65,7 +66,8 @@ const SANDWICH = { rtol: 1e-6, atol: 0 };
 const COEF = { rtol: 1e-8, atol: 1e-9 };
 
 describe("propensity on the tutorial fixture (acceptance numbers)", () => {
-  const res = propensity(saasFixture(), SPEC);
+  const fitted = propensityFit(saasFixture(), SPEC);
+  const res = fitted.result;
   const g = loadGolden<PythonGolden>("propensity", "fixture").expected;
 
   test("printed acceptance values", () => {
@@ -163,7 +165,7 @@ describe("propensity on the tutorial fixture (acceptance numbers)", () => {
     expect(Object.isFrozen(res.balance.rows[0])).toBe(true);
     const json = JSON.parse(JSON.stringify(res));
     expect(json.scores).toBeUndefined();
-    expect(res.scores.length).toBe(50_000);
+    expect(fitted.scores.length).toBe(50_000);
     expect(res.provenance.engine).toBe("memory");
     expect(res.overlap.bins.length).toBe(40);
     expect(res.model.calibration.bins.length).toBe(10);
@@ -232,7 +234,8 @@ describe("propensity on MatchIt's lalonde", () => {
   });
 
   test("Crump trimming threshold and refit", () => {
-    const trimmed = propensity(frame, { ...spec, trim: { rule: "crump" } });
+    const trimmedFit = propensityFit(frame, { ...spec, trim: { rule: "crump" } });
+    const trimmed = trimmedFit.result;
     expectClose(trimmed.trim?.lower, g.crumpAlpha, TOL.estimate);
     expectClose(trimmed.trim?.upper, 1 - g.crumpAlpha, TOL.estimate);
     const dropped = (trimmed.trim?.dropped.treated ?? 0) + (trimmed.trim?.dropped.control ?? 0);
@@ -240,7 +243,7 @@ describe("propensity on MatchIt's lalonde", () => {
     expect(trimmed.n.obs + dropped).toBe(frame.nrows);
     expect(trimmed.n.droppedReasons).toEqual({ trimmed: dropped });
     expect(trimmed.diagnostics.some((d) => d.code === "D_PS_TRIMMED")).toBe(true);
-    expect(Number.isNaN(trimmed.scores[trimmed.scores.findIndex((v) => Number.isNaN(v))])).toBe(true);
+    expect(Number.isNaN(trimmedFit.scores[trimmedFit.scores.findIndex((v) => Number.isNaN(v))])).toBe(true);
     const bounds = propensity(frame, { ...spec, trim: { rule: "bounds", lower: 0.05, upper: 0.95 } });
     expect(bounds.trim?.lower).toBe(0.05);
     expect(bounds.n.obs).toBeLessThan(frame.nrows);
@@ -301,7 +304,7 @@ describe("matched-sample balance against MatchIt on lalonde (1-NN with replaceme
   });
 
   test("1-NN ties: 'first' gives MatchIt's nearest-neighbour matched set (distance matrix), its SMDs and ATT", () => {
-    const p = propensity(frame, spec).scores;
+    const p = propensityFit(frame, spec).scores;
     const m = nearestNeighbourMatch(p, Uint8Array.from(t), layout.y, { ties: "first" });
     expect(m.sets.map((s) => s.matches[0])).toEqual(g.distmat.matchedControl);
     expectClose(m.estimate, g.distmat.att, MATCHED, "ATT");
@@ -339,12 +342,13 @@ describe("matched-sample balance against MatchIt on lalonde (1-NN with replaceme
 
 describe("Rosenbaum bounds on the 1-NN matched sets", () => {
   const frame = saasFixture();
-  const res = propensity(frame, SPEC);
+  const fitted = propensityFit(frame, SPEC);
+  const res = fitted.result;
 
   test("fixture: the bounds are those of the matched-set differences, re-derived from the matched sets", () => {
     const t = Uint8Array.from(frame.numeric("opt_in_agent_mode"));
     const y = frame.numeric("task_completed");
-    const m = nearestNeighbourMatch(res.scores, t, y, { level: 0.95 });
+    const m = nearestNeighbourMatch(fitted.scores, t, y, { level: 0.95 });
     expect(m.estimate).toBe(res.matching.estimate);
     const d: number[] = [];
     for (const s of m.sets) {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Frame } from "../../../src/core/frame.js";
-import { createRng } from "../../../src/core/rng.js";
-import { nelderMead } from "../../../src/designs/synth/nelder-mead.js";
-import { simplexLeastSquaresWarm } from "../../../src/designs/synth/simplex-warm.js";
 import { synth } from "../../../src/designs/synth/synth.js";
-import { simplexLeastSquares } from "../../../src/numeric/optimize/index.js";
 import { expectClose } from "../../helpers/expect-close.js";
 import { loadGolden } from "../../helpers/golden.js";
 
@@ -28,20 +24,7 @@ interface AdhGolden {
   X: number[];
   exact: AdhRun;
   ipop: AdhRun;
-  rosenbrock: { par: number[]; value: number; evaluations: number; convergence: number };
 }
-
-describe("nelderMead (port of R's optim Nelder-Mead)", () => {
-  const g = loadGolden<AdhGolden>("synth", "adh").expected;
-  it("follows R's path on the Rosenbrock example of ?optim", () => {
-    const fr = (x: Float64Array) => 100 * (x[1] - x[0] * x[0]) ** 2 + (1 - x[0]) ** 2;
-    const r = nelderMead(fr, Float64Array.of(-1.2, 1));
-    expect(r.evaluations).toBe(g.rosenbrock.evaluations);
-    expect(r.convergence).toBe(0);
-    expectClose(Array.from(r.par), g.rosenbrock.par, { rtol: 1e-12 });
-    expectClose(r.value, g.rosenbrock.value, { rtol: 1e-10 });
-  });
-});
 
 describe("ADH nested V optimisation against the R reproduction of Synth::synth()", () => {
   const golden = loadGolden<AdhGolden>("synth", "adh");
@@ -170,44 +153,3 @@ describe("ADH nested V optimisation against the R reproduction of Synth::synth()
     expect(one.predictors?.vSource).toBe("single-predictor");
   });
 });
-
-describe("simplexLeastSquaresWarm", () => {
-  it("returns the exact minimiser of simplexLeastSquares, cold and warm", () => {
-    let unique = 0;
-    for (let seed = 1; seed <= 30; seed++) {
-      const rng = createRng(seed, 0);
-      const rows = 5 + rng.int(20);
-      const cols = 2 + rng.int(30);
-      const a = Float64Array.from({ length: rows * cols }, () => rng.normal());
-      const b = Float64Array.from({ length: rows }, () => rng.normal() * 0.5);
-      const ref = simplexLeastSquares({ rows, cols, data: a }, b);
-      const cold = simplexLeastSquaresWarm(a, rows, cols, b);
-      const start = new Float64Array(cols).fill(1 / cols);
-      const warm = simplexLeastSquaresWarm(a, rows, cols, b, start);
-      expect(cold.exact && warm.exact).toBe(true);
-      const obj = objective(a, rows, cols, b);
-      // Same minimum value always; the same point whenever the minimiser is unique.
-      expectClose(obj(cold.x), ref.objective, { rtol: 1e-9, atol: 1e-14 });
-      expectClose(obj(warm.x), ref.objective, { rtol: 1e-9, atol: 1e-14 });
-      if (cold.unique) {
-        unique++;
-        expect(ref.exact).toBe(true);
-        expectClose(Array.from(cold.x), Array.from(ref.x), { atol: 1e-10 });
-        expectClose(Array.from(warm.x), Array.from(ref.x), { atol: 1e-10 });
-      }
-    }
-    expect(unique).toBeGreaterThan(20);
-  });
-});
-
-function objective(a: Float64Array, rows: number, cols: number, b: Float64Array) {
-  return (x: Float64Array): number => {
-    let s = 0;
-    for (let i = 0; i < rows; i++) {
-      let r = -b[i];
-      for (let j = 0; j < cols; j++) r += a[i * cols + j] * x[j];
-      s += r * r;
-    }
-    return s;
-  };
-}

@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../../src/core/rng.js";
-import { densityTest } from "../../../src/designs/rdd/density.js";
-import { densityBandwidths, prepareDensitySample } from "../../../src/designs/rdd/density-bandwidth.js";
-import { binomialTestHalf } from "../../../src/designs/rdd/density-binomial.js";
+import { createRng } from "../../../../src/core/rng.js";
+import { densityBandwidths, prepareDensitySample } from "../../../../src/designs/rdd/density/bandwidth.js";
+import { binomialTestHalf } from "../../../../src/designs/rdd/density/binomial.js";
+import { densityTest } from "../../../../src/designs/rdd/density/density-test.js";
 import {
   densityCVector,
   densityGMatrix,
   densitySMatrix,
   hermitePoly,
-} from "../../../src/designs/rdd/density-matrices.js";
-import type { DensityTestOptions } from "../../../src/designs/rdd/density-types.js";
-import { errorCode } from "../../helpers/error-code.js";
-import { expectClose, TOL } from "../../helpers/expect-close.js";
-import { readFixture } from "../../helpers/fixture.js";
-import { loadGolden } from "../../helpers/golden.js";
+} from "../../../../src/designs/rdd/density/matrices.js";
+import type { DensityTestOptions } from "../../../../src/designs/rdd/density/types.js";
+import { errorCode } from "../../../helpers/error-code.js";
+import { expectClose, TOL } from "../../../helpers/expect-close.js";
+import { readFixture } from "../../../helpers/fixture.js";
+import { loadGolden } from "../../../helpers/golden.js";
 
 interface CjmCase {
   cutoff: number;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type RdPlotOptions, rdplot } from "../../../src/designs/rdd/rdplot.js";
-import { rdplotBinNumbers } from "../../../src/designs/rdd/rdplot-bins.js";
-import { errorCode } from "../../helpers/error-code.js";
-import { expectClose } from "../../helpers/expect-close.js";
-import { readFixture } from "../../helpers/fixture.js";
-import { loadGolden } from "../../helpers/golden.js";
+import { rdplotBinNumbers } from "../../../../src/designs/rdd/rdplot/bin-numbers.js";
+import { type RdPlotOptions, rdplot } from "../../../../src/designs/rdd/rdplot/rdplot.js";
+import { errorCode } from "../../../helpers/error-code.js";
+import { expectClose } from "../../../helpers/expect-close.js";
+import { readFixture } from "../../../helpers/fixture.js";
+import { loadGolden } from "../../../helpers/golden.js";
 
 interface Row {
   side: string;

@@ -1,14 +1,14 @@
-import { normalPdf } from "../../numeric/dist/index.js";
-import { spdInverse } from "../../numeric/linalg/index.js";
-import { type DensityFitSelect, type DensityFitTable, densityFit } from "./density-fit.js";
+import { normalPdf } from "../../../numeric/dist/index.js";
+import { spdInverse } from "../../../numeric/linalg/index.js";
+import { type DensityFitSelect, type DensityFitTable, densityFit } from "./fit.js";
 import {
   densityCVector,
   densityPlusEmbed,
   densityPsiMatrix,
   densitySMatrix,
   hermitePoly,
-} from "./density-matrices.js";
-import type { DensityBandwidthRow, DensityKernel, DensityVce } from "./density-types.js";
+} from "./matrices.js";
+import type { DensityBandwidthRow, DensityKernel, DensityVce } from "./types.js";
 
 /**
  * The running variable prepared once for the density test: sorted, centred at the cutoff, with the empirical

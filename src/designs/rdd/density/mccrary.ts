@@ -1,4 +1,4 @@
-import { spdInverse } from "../../numeric/linalg/index.js";
+import { spdInverse } from "../../../numeric/linalg/index.js";
 
 /** One histogram cell of McCrary's first step: its midpoint and its normalised height count/(n·b). */
 export interface McCraryCell {

@@ -1,5 +1,5 @@
-import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
-import type { Term } from "../../core/result.js";
+import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
+import type { Term } from "../../../core/result.js";
 
 /** Fewest observations within the bandwidth per side before the test is flagged as unreliable (rddensity's rule). */
 const FEW_EFFECTIVE = 20;

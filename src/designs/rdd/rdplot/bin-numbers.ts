@@ -1,4 +1,4 @@
-import { spdInverse } from "../../numeric/linalg/index.js";
+import { spdInverse } from "../../../numeric/linalg/index.js";
 
 /**
  * rdplot's bin-selection methods: `es` / `qs` are the IMSE-optimal evenly- / quantile-spaced numbers of bins,

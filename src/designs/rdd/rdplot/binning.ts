@@ -1,4 +1,4 @@
-import { tQuantile } from "../../numeric/dist/index.js";
+import { tQuantile } from "../../../numeric/dist/index.js";
 import type { RdPlotBin } from "./rdplot.js";
 
 /**

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../core/diagnostics.js";
-import type { Term } from "../../core/result.js";
-import type { DensityBinomialRow } from "./density-binomial.js";
+import type { Diagnostic } from "../../../core/diagnostics.js";
+import type { Term } from "../../../core/result.js";
+import type { DensityBinomialRow } from "./binomial.js";
 
 /**
  * Kernels of the local-polynomial density estimator, as rddensity names them: triangular `(1 − |u|)`, uniform

@@ -1,11 +1,11 @@
-import { TrueliftError } from "../../core/errors.js";
-import { type DeepReadonly, deepFreeze, type Term } from "../../core/result.js";
-import { waldTerm } from "../../models/wald-term.js";
-import { densityBandwidths, prepareDensitySample, trimDensitySample } from "./density-bandwidth.js";
-import { densityBinomialTests } from "./density-binomial.js";
-import { cjmDiagnostics, densityFewObsDiagnostics, densityVerdict } from "./density-diagnostics.js";
-import { type DensityFitRow, densityFit } from "./density-fit.js";
-import { mccraryDensity } from "./density-mccrary.js";
+import { TrueliftError } from "../../../core/errors.js";
+import { type DeepReadonly, deepFreeze, type Term } from "../../../core/result.js";
+import { waldTerm } from "../../../models/wald-term.js";
+import { densityBandwidths, prepareDensitySample, trimDensitySample } from "./bandwidth.js";
+import { densityBinomialTests } from "./binomial.js";
+import { cjmDiagnostics, densityFewObsDiagnostics, densityVerdict } from "./diagnostics.js";
+import { type DensityFitRow, densityFit } from "./fit.js";
+import { mccraryDensity } from "./mccrary.js";
 import {
   DENSITY_BWSELECT,
   DENSITY_KERNELS,
@@ -14,7 +14,7 @@ import {
   type DensityBandwidthRow,
   type DensityTestOptions,
   type DensityTestResult,
-} from "./density-types.js";
+} from "./types.js";
 
 /**
  * Manipulation (density discontinuity) test of a regression-discontinuity running variable: is there a jump in

@@ -1,6 +1,6 @@
-import { spdInverse } from "../../numeric/linalg/index.js";
-import { densityGMatrix, densityPlusEmbed, densityPsiMatrix, densitySMatrix } from "./density-matrices.js";
-import type { DensityKernel, DensityVce } from "./density-types.js";
+import { spdInverse } from "../../../numeric/linalg/index.js";
+import { densityGMatrix, densityPlusEmbed, densityPsiMatrix, densitySMatrix } from "./matrices.js";
+import type { DensityKernel, DensityVce } from "./types.js";
 
 /** Unrestricted (separate CDF fits each side, rddensity's default) or restricted (shared higher derivatives). */
 export type DensityFitSelect = "unrestricted" | "restricted";

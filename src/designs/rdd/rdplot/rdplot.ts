@@ -1,14 +1,14 @@
-import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
-import { TrueliftError } from "../../core/errors.js";
-import { type DeepReadonly, deepFreeze } from "../../core/result.js";
-import { spdInverse } from "../../numeric/linalg/index.js";
-import { rdplotBinSide, rdplotEvenEdges, rdplotQuantileEdges } from "./rdplot-binning.js";
+import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
+import { TrueliftError } from "../../../core/errors.js";
+import { type DeepReadonly, deepFreeze } from "../../../core/result.js";
+import { spdInverse } from "../../../numeric/linalg/index.js";
 import {
   RDPLOT_BINSELECT,
   RDPLOT_BINSELECT_LABELS,
   type RdPlotBinSelect,
   rdplotBinNumbers,
-} from "./rdplot-bins.js";
+} from "./bin-numbers.js";
+import { rdplotBinSide, rdplotEvenEdges, rdplotQuantileEdges } from "./binning.js";
 
 /**
  * Kernels for rdplot's global polynomial fit (its default is `uniform`, an unweighted fit over the bandwidth).

@@ -1,4 +1,4 @@
-import type { DensityKernel } from "./density-types.js";
+import type { DensityKernel } from "./types.js";
 
 /**
  * The kernel on [0, 1] as polynomial coefficients in u (lowest degree first): triangular 1 − u, uniform 1/2,

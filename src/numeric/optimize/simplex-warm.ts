@@ -1,6 +1,5 @@
-import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
-import { simplexLeastSquares } from "../../numeric/optimize/index.js";
-import { quadraticGradient } from "../../numeric/optimize/least-squares.js";
+import { cholesky, choleskySolve } from "../linalg/cholesky.js";
+import { quadraticGradient, simplexLeastSquares } from "./least-squares.js";
 
 /** Output of {@link simplexLeastSquaresWarm}. */
 export interface WarmSimplexSolution {
@@ -28,8 +27,9 @@ export interface WarmSimplexSolution {
  * multiplier; it stops when stationarity, primal and dual feasibility hold to 10⁻¹¹ relative to the gradient
  * scale. When the reduced Hessian is singular (a non-unique optimum) or the iteration cap is hit it falls back to
  * {@link simplexLeastSquares} (quadprog + refinement), so the answer is always the exact QP minimiser.
- * `a` is row-major `rows × cols`; `start` must be feasible (defaults to the best single donor; a start whose
- * support admits no unique sub-solution, such as uniform weights with more donors than rows, restarts from it).
+ * `a` is row-major `rows × cols`; `start` must be feasible (defaults to the best vertex, a single column; a
+ * start whose support admits no unique sub-solution, such as uniform weights with more columns than rows,
+ * restarts from it).
  *
  * @example
  * ```ts
@@ -63,7 +63,7 @@ export function simplexLeastSquaresWarm(
   for (let p = 0; p < k; p++) for (let q = 0; q < p; q++) gram[p * k + q] = gram[q * k + p];
   const x = new Float64Array(k);
   const free = new Uint8Array(k);
-  // The best single donor: minimises ‖a_j − b‖² = G_jj + 2 c_j + ‖b‖².
+  // The best single column (vertex): minimises ‖a_j − b‖² = G_jj + 2 c_j + ‖b‖².
   const vertexStart = (): void => {
     let best = 0;
     for (let j = 1; j < k; j++)
