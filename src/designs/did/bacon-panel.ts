@@ -1,6 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { groupCodes } from "../../models/design-matrix.js";
+import { groupCodes } from "../../core/group-codes.js";
 
 /**
  * A balanced panel with a staggered, absorbing binary treatment, coded for the Goodman-Bacon decomposition:
