@@ -4,6 +4,8 @@ export * from "./frame.js";
 export * from "./group-codes.js";
 export * from "./messages.js";
 export * from "./moments.js";
+export * from "./panel.js";
+export * from "./panel-cells.js";
 export * from "./result.js";
 export * from "./rng.js";
 export * from "./validate.js";
