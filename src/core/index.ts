@@ -6,6 +6,7 @@ export * from "./messages.js";
 export * from "./moments.js";
 export * from "./panel.js";
 export * from "./panel-cells.js";
+export * from "./parse-spec.js";
 export * from "./result.js";
 export * from "./rng.js";
 export * from "./validate.js";
