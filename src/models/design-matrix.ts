@@ -1,18 +1,11 @@
 import { TrueliftError } from "../core/errors.js";
 import type { Column, Frame } from "../core/frame.js";
+import { type GroupCodes, groupCodes } from "../core/group-codes.js";
 import { type Part, partsFill } from "./design-fill.js";
 import { type CodedColumn, codeTerms, type Factor, type FactorLevels, type TermSpec } from "./formula.js";
 
-/**
- * Integer codes 0..count−1 of a grouping column (a cluster or an absorbed fixed effect) over the rows a model
- * uses, in order of first appearance; −1 marks a missing value.
- */
-export interface GroupCodes {
-  readonly column: string;
-  readonly codes: Int32Array;
-  readonly count: number;
-  readonly missing: number;
-}
+// The group coding lives in core (designs use it too); re-exported here for the linear-model layer.
+export { type GroupCodes, groupCodes } from "../core/group-codes.js";
 
 /**
  * A design column produced on demand, block by block (treatment dummies and interactions), so an n-row
@@ -236,120 +229,6 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
     droppedReasons: reasons,
     levels: new Map([...levelCache].map(([c, lv]) => [c, lv.labels])),
   };
-}
-
-/**
- * Integer codes of a column over the used rows (`rows` null = all rows), in order of first appearance.
- * Strings use their dictionary codes; numbers use a dense table when they are integers in a modest range,
- * else a hash map. Missing values get −1 and are counted.
- *
- * @example
- * ```ts
- * import { Frame, groupCodes } from "truelift";
- * groupCodes(Frame.fromObject({ g: ["b", "a", "b"] }), "g", null); // codes [0, 1, 0], count 2
- * ```
- * @see pandas `factorize` (same first-appearance coding).
- */
-export function groupCodes(frame: Frame, column: string, rows: Int32Array | null): GroupCodes {
-  const col = frame.column(column);
-  const n = rows ? rows.length : frame.nrows;
-  const codes = new Int32Array(n);
-  let count = 0;
-  let missing = 0;
-  if (col.kind === "str") {
-    const map = new Int32Array(col.levels.length).fill(-1);
-    const src = rows ? gatherInt(col.codes, rows) : col.codes;
-    for (let i = 0; i < n; i++) {
-      const c = src[i];
-      if (c < 0) {
-        codes[i] = -1;
-        missing++;
-        continue;
-      }
-      if (map[c] < 0) map[c] = count++;
-      codes[i] = map[c];
-    }
-    return { column, codes, count, missing };
-  }
-  const src = rows ? gatherNumeric(col, rows, n) : col.values;
-  const fast = denseIntCodes(src, codes);
-  if (fast) return { column, ...fast };
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  let integral = true;
-  for (let i = 0; i < n; i++) {
-    const v = src[i];
-    if (Number.isNaN(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-    if (integral && !Number.isInteger(v)) integral = false;
-  }
-  const span = hi - lo + 1;
-  if (integral && span <= Math.max(2 * n, 65536) && span <= 2 ** 28) {
-    const map = new Int32Array(span).fill(-1);
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (Number.isNaN(v)) {
-        codes[i] = -1;
-        missing++;
-        continue;
-      }
-      const k = v - lo;
-      if (map[k] < 0) map[k] = count++;
-      codes[i] = map[k];
-    }
-    return { column, codes, count, missing };
-  }
-  const map = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const v = src[i];
-    if (Number.isNaN(v)) {
-      codes[i] = -1;
-      missing++;
-      continue;
-    }
-    let c = map.get(v === 0 ? 0 : v);
-    if (c === undefined) {
-      c = count++;
-      map.set(v === 0 ? 0 : v, c);
-    }
-    codes[i] = c;
-  }
-  return { column, codes, count, missing };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-
-/**
- * One-pass coding of non-negative integer ids (the usual cluster / fixed-effect column) through a dense table
- * that doubles as needed; null (caller falls back) on a negative, fractional, missing or very large id.
- */
-function denseIntCodes(
-  src: Float64Array | Int32Array,
-  codes: Int32Array,
-): { codes: Int32Array; count: number; missing: number } | null {
-  const n = src.length;
-  const limit = Math.max(2 * n, 65536);
-  let map = new Int32Array(1024).fill(-1);
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const v = src[i];
-    if (!(v >= 0 && v < limit) || v !== Math.floor(v)) return null;
-    if (v >= map.length) {
-      let size = map.length;
-      while (size <= v) size *= 2;
-      const next = new Int32Array(size).fill(-1);
-      next.set(map);
-      map = next;
-    }
-    let c = map[v];
-    if (c < 0) {
-      c = count++;
-      map[v] = c;
-    }
-    codes[i] = c;
-  }
-  return { codes, count, missing: 0 };
 }
 
 function uniqueFactorColumns(terms: readonly TermSpec[]): Factor[] {

@@ -1,10 +1,10 @@
 import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
+import { groupCodes } from "../core/group-codes.js";
 import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Term } from "../core/result.js";
 import { matMul } from "../numeric/linalg/dense.js";
-import { groupCodes } from "./design-matrix.js";
 import type { OlsResult } from "./ols.js";
 import { computeVcov } from "./vcov/index.js";
 import type { LinearFit, VcovComputation } from "./vcov/meat.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TrueliftError } from "../core/errors.js";
+import { parseSpec } from "../core/parse-spec.js";
 import type { RegisteredDesign } from "../designs/shared/contract.js";
 import { RUN_DESIGNS } from "./designs.js";
 
@@ -93,12 +94,6 @@ export type ValidRunSpec = z.output<typeof RUN_SPEC_SCHEMA>;
 /** One analysis of a {@link ValidRunSpec}. */
 export type RunAnalysis = ValidRunSpec["analyses"][number];
 
-function pathText(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
-  return out === "" ? "(root)" : out;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
@@ -158,16 +153,7 @@ function crossCheck(raw: unknown): void {
  */
 export function parseRunSpec(raw: unknown): ValidRunSpec {
   crossCheck(raw);
-  const parsed = RUN_SPEC_SCHEMA.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = pathText(issue.path);
-  throw new TrueliftError("E_INVALID_SPEC", `Invalid run spec at ${path}: ${issue.message}.`, {
-    details: {
-      path,
-      issues: parsed.error.issues.map((i) => ({ path: pathText(i.path), message: i.message })),
-    },
-  });
+  return parseSpec(RUN_SPEC_SCHEMA, raw, { what: "run", locate: "path" });
 }
 
 /**

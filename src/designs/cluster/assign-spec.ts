@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 import { BALANCE_CRITERIA } from "./assign-design.js";
 
 const column = z.string().min(1);
@@ -61,15 +61,5 @@ export type ValidAssignSpec = z.output<typeof ASSIGN_SPEC_SCHEMA>;
  * ```
  */
 export function parseAssignSpec(spec: unknown): ValidAssignSpec {
-  const parsed = ASSIGN_SPEC_SCHEMA.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid assignment spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  return parsed.data;
+  return parseSpec(ASSIGN_SPEC_SCHEMA, spec, { what: "assignment" });
 }

@@ -1,7 +1,7 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import { groupCodes } from "../../core/group-codes.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
-import { groupCodes } from "../../models/design-matrix.js";
 import type { ValidClusterSpec } from "./spec.js";
 
 /**

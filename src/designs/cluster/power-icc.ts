@@ -1,5 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import { groupCodes } from "../../core/group-codes.js";
 import { type DeepReadonly, deepFreeze } from "../../core/result.js";
 import { validateColumns } from "../../core/validate.js";
 
@@ -119,27 +120,11 @@ export function estimateIcc(
 
 /** Dense 0..K−1 codes for a cluster column of any kind; throws `E_NAN_IN_CLUSTER` on a missing id. */
 function clusterCodes(frame: Frame, column: string): { codes: Int32Array; levels: number } {
-  const col = frame.column(column);
-  const codes = new Int32Array(frame.nrows);
-  const index = new Map<number | string, number>();
-  let missing = 0;
-  for (let i = 0; i < frame.nrows; i++) {
-    const key: number | string = col.kind === "str" ? col.codes[i] : col.values[i];
-    if ((col.kind === "str" && key === -1) || (typeof key === "number" && Number.isNaN(key))) {
-      missing++;
-      continue;
-    }
-    let c = index.get(key);
-    if (c === undefined) {
-      c = index.size;
-      index.set(key, c);
-    }
-    codes[i] = c;
-  }
+  const { codes, count, missing } = groupCodes(frame, column, null);
   if (missing > 0) {
     throw new TrueliftError("E_NAN_IN_CLUSTER", `Column '${column}' has ${missing} missing cluster ids.`, {
       details: { column, count: missing },
     });
   }
-  return { codes, levels: index.size };
+  return { codes, levels: count };
 }

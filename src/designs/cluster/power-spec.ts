@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 
 /**
  * What {@link clusterPower} can solve for: the minimum detectable effect, the number of clusters, or the power.
@@ -97,15 +97,5 @@ export type ValidPowerSpec = z.output<typeof POWER_SPEC_SCHEMA>;
  * ```
  */
 export function parsePowerSpec(spec: unknown): ValidPowerSpec {
-  const parsed = POWER_SPEC_SCHEMA.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid power spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  return parsed.data;
+  return parseSpec(POWER_SPEC_SCHEMA, spec, { what: "power" });
 }

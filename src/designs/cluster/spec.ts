@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
 
 /**
@@ -147,15 +147,5 @@ export type ValidClusterSpec = z.output<typeof CLUSTER_SPEC_SCHEMA>;
  * ```
  */
 export function parseClusterSpec(spec: unknown): ValidClusterSpec {
-  const parsed = CLUSTER_SPEC_SCHEMA.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid cluster spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  return parsed.data;
+  return parseSpec(CLUSTER_SPEC_SCHEMA, spec, { what: "cluster" });
 }

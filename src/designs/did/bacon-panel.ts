@@ -1,6 +1,7 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { groupCodes } from "../../models/design-matrix.js";
+import { type PanelIndex, panelIndex } from "../../core/panel.js";
+import { panelCells } from "../../core/panel-cells.js";
 
 /**
  * A balanced panel with a staggered, absorbing binary treatment, coded for the Goodman-Bacon decomposition:
@@ -51,44 +52,21 @@ export function codeStaggeredPanel(
   source: TreatmentSource,
 ): StaggeredPanel {
   const n = frame.nrows;
-  const units = groupCodes(frame, unitName, null);
-  const timeCodes = groupCodes(frame, timeName, null);
-  const timeValues = frame.numeric(timeName);
-  // Distinct times, sorted; remap first-appearance codes to ranks.
-  const firstRowOfCode = new Int32Array(timeCodes.count).fill(-1);
-  for (let i = 0; i < n; i++)
-    if (firstRowOfCode[timeCodes.codes[i]] < 0) firstRowOfCode[timeCodes.codes[i]] = i;
-  const order = Array.from({ length: timeCodes.count }, (_, c) => c).sort(
-    (a, b) => timeValues[firstRowOfCode[a]] - timeValues[firstRowOfCode[b]],
-  );
-  const rankOfCode = new Int32Array(timeCodes.count);
-  order.forEach((c, r) => {
-    rankOfCode[c] = r;
-  });
-  const times = order.map((c) => timeValues[firstRowOfCode[c]]);
-  const period = new Int32Array(n);
-  for (let i = 0; i < n; i++) period[i] = rankOfCode[timeCodes.codes[i]];
-  const unitRow = new Int32Array(units.count).fill(-1);
-  for (let i = 0; i < n; i++) if (unitRow[units.codes[i]] < 0) unitRow[units.codes[i]] = i;
+  const index = panelIndex(frame, unitName, timeName);
+  const { unit, units, period, periods: times } = index;
+  const unitRow = new Int32Array(units).fill(-1);
+  for (let i = 0; i < n; i++) if (unitRow[unit[i]] < 0) unitRow[unit[i]] = i;
 
-  checkBalance(frame, unitName, units.codes, units.count, period, times, unitRow);
+  checkBalance(frame, unitName, index, unitRow);
   const label = (u: number) => frame.value(unitName, unitRow[u]);
   const firstTreated =
     source.kind === "start"
-      ? groupsFromStart(frame.numeric(source.column), source.column, units.codes, units.count, times, label)
-      : groupsFromIndicator(
-          frame.numeric(source.column),
-          source.column,
-          units.codes,
-          units.count,
-          period,
-          times,
-          label,
-        );
+      ? groupsFromStart(frame.numeric(source.column), source.column, unit, units, times, label)
+      : groupsFromIndicator(frame.numeric(source.column), source.column, unit, units, period, times, label);
   return {
     rows: n,
-    unit: units.codes,
-    units: units.count,
+    unit,
+    units,
     period,
     times,
     firstTreated,
@@ -96,36 +74,20 @@ export function codeStaggeredPanel(
   };
 }
 
-function checkBalance(
-  frame: Frame,
-  unitName: string,
-  unit: Int32Array,
-  units: number,
-  period: Int32Array,
-  times: readonly number[],
-  unitRow: Int32Array,
-): void {
-  const n = unit.length;
-  const T = times.length;
+function checkBalance(frame: Frame, unitName: string, index: PanelIndex, unitRow: Int32Array): void {
+  const { unit, units, rows: n } = index;
+  const T = index.periods.length;
   const cells = units * T;
   // Distinct periods per unit (rows per unit when the unit × period grid is too large to mark).
-  const perUnit = new Int32Array(units);
+  let perUnit: Int32Array;
   let duplicates = 0;
   let firstDuplicate = -1;
   if (cells <= Math.max(n, 1 << 26)) {
-    const seen = new Uint8Array(cells);
-    for (let i = 0; i < n; i++) {
-      const cell = unit[i] * T + period[i];
-      if (seen[cell]) {
-        duplicates++;
-        if (firstDuplicate < 0) firstDuplicate = i;
-      } else {
-        seen[cell] = 1;
-        perUnit[unit[i]]++;
-      }
-    }
-    if (cells === n && duplicates === 0) return;
+    const grid = panelCells(index);
+    if (grid.balanced) return;
+    ({ perUnit, duplicates, firstDuplicate } = grid);
   } else {
+    perUnit = new Int32Array(units);
     for (let i = 0; i < n; i++) perUnit[unit[i]]++;
   }
   const short: (string | number | null)[] = [];

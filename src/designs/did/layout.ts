@@ -1,6 +1,7 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import { panelPeriods } from "../../core/panel.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
 import type { Factor } from "../../models/formula.js";
 import type { ValidDidSpec } from "./spec.js";
@@ -188,14 +189,12 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
   const relCol = new Float64Array(kept);
   const cohortCol = new Float64Array(kept);
   const cohortRows = new Map<number, number>();
-  const periodSet = new Set<number>();
   let treatedRows = 0;
   let preRows = 0;
   let postRows = 0;
   for (let j = 0; j < kept; j++) {
     const i = idx[j];
     const t = time[i];
-    periodSet.add(t);
     const s = startOf[i];
     const never = Number.isNaN(s);
     const eff = s - anticipation;
@@ -253,7 +252,7 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
     controlStart,
     window: { from, to, rowsOutside: n - kept },
     cohorts,
-    periods: [...periodSet].sort((a, b) => a - b),
+    periods: panelPeriods(time, { from, to }),
     diagnostics,
   };
 }

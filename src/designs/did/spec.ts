@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 
 /**
  * Inference reference distributions for cluster-robust tests: `t` uses t(G − 1) (fixest, Stata), `normal` the
@@ -139,15 +139,5 @@ export type ValidDidSpec = z.output<typeof DID_SPEC_SCHEMA>;
  * ```
  */
 export function parseDidSpec(spec: unknown): ValidDidSpec {
-  const parsed = DID_SPEC_SCHEMA.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid DiD spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  return parsed.data;
+  return parseSpec(DID_SPEC_SCHEMA, spec, { what: "DiD" });
 }

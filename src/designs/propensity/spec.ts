@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 
 /**
  * Estimands a propensity analysis reports: the average effect over everyone (`ATE`) or over the users who opted
@@ -188,15 +188,5 @@ export type PropensityCovariate = ValidPropensitySpec["covariates"][number];
  * ```
  */
 export function parsePropensitySpec(spec: unknown): ValidPropensitySpec {
-  const parsed = PROPENSITY_SPEC_SCHEMA.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid propensity spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  return parsed.data;
+  return parseSpec(PROPENSITY_SPEC_SCHEMA, spec, { what: "propensity" });
 }

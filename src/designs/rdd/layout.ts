@@ -1,5 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import { groupCodes } from "../../core/group-codes.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
 import { type RddSideData, splitSides } from "./side.js";
 import type { RddTreatedSide, ValidRddSpec } from "./spec.js";
@@ -53,7 +54,7 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
   const xs = frame.numeric(s.running);
   const ys = frame.numeric(s.outcome);
   const ts = s.treatment ? frame.numeric(s.treatment) : null;
-  const cl = s.cluster ? clusterCodes(frame, s.cluster) : null;
+  const cl = s.cluster ? groupCodes(frame, s.cluster, null).codes : null;
   for (const [name, v] of [
     [s.running, xs],
     [s.outcome, ys],
@@ -129,29 +130,6 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
     dropped: frame.nrows - n,
     droppedReasons: reasons,
   };
-}
-
-/** Integer codes of a cluster column (text levels or numbers); −1 marks a missing value. */
-function clusterCodes(frame: Frame, name: string): Int32Array {
-  const col = frame.column(name);
-  if (col.kind === "str") return col.codes;
-  const v = col.kind === "i32" ? col.values : col.values;
-  const map = new Map<number, number>();
-  const out = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const key = v[i];
-    if (Number.isNaN(key)) {
-      out[i] = -1;
-      continue;
-    }
-    let g = map.get(key);
-    if (g === undefined) {
-      g = map.size;
-      map.set(key, g);
-    }
-    out[i] = g;
-  }
-  return out;
 }
 
 /** The values of a numeric column in the layout's sorted row order (NaN where missing). */

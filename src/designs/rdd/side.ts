@@ -1,3 +1,4 @@
+import { denseCodes } from "../../core/group-codes.js";
 import type { RddCluster } from "./nn-residuals.js";
 
 /**
@@ -68,15 +69,6 @@ function tieCounts(x: Float64Array): { dups: Int32Array; dupsid: Int32Array } {
 }
 
 function clusterIndex(codes: Int32Array): RddCluster {
-  const map = new Map<number, number>();
-  const dense = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    let g = map.get(codes[i]);
-    if (g === undefined) {
-      g = map.size;
-      map.set(codes[i], g);
-    }
-    dense[i] = g;
-  }
-  return { codes: dense, count: map.size };
+  const dense = denseCodes(codes);
+  return { codes: dense.codes, count: dense.count };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 import { RDD_BWSELECT, RDD_MASSPOINTS } from "./bwselect.js";
 import { RDD_KERNELS, RDD_SUPPORTS } from "./kernel.js";
 import { RDD_VCE } from "./lpoly.js";
@@ -112,17 +113,7 @@ export type ValidRddSpec = z.output<typeof RDD_SPEC_SCHEMA>;
  * ```
  */
 export function parseRddSpec(spec: unknown): ValidRddSpec {
-  const parsed = RDD_SPEC_SCHEMA.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid RD spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  const s = parsed.data;
+  const s = parseSpec(RDD_SPEC_SCHEMA, spec, { what: "RD" });
   const p = s.p ?? (s.deriv ?? 0) + 1;
   if (s.deriv !== undefined && s.deriv > p) {
     throw new TrueliftError(

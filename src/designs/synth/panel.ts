@@ -1,6 +1,7 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import { panelPeriods, periodRanks } from "../../core/panel.js";
 import { validateColumns } from "../../core/validate.js";
 import type { ValidSynthSpec } from "./spec.js";
 
@@ -89,7 +90,6 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
   const time = data.numeric(spec.time);
   let tMin = Number.POSITIVE_INFINITY;
   let tMax = Number.NEGATIVE_INFINITY;
-  let integral = true;
   for (let i = 0; i < n; i++) {
     const t = time[i];
     if (t < tMin) tMin = t;
@@ -131,20 +131,18 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
     );
   }
 
-  const distinct = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    const t = time[i];
-    if (t >= from && t <= to) {
-      distinct.add(t);
-      if (!Number.isInteger(t)) integral = false;
-    }
-  }
+  const observed = panelPeriods(time, { from, to });
   let periods: number[];
-  if (integral && Number.isInteger(from) && Number.isInteger(to) && to - from < 100_000) {
+  if (
+    observed.every(Number.isInteger) &&
+    Number.isInteger(from) &&
+    Number.isInteger(to) &&
+    to - from < 100_000
+  ) {
     periods = [];
     for (let t = from; t <= to; t++) periods.push(t);
   } else {
-    periods = [...distinct].sort((a, b) => a - b);
+    periods = observed;
   }
   if (periods.length === 0) {
     throw new TrueliftError("E_EMPTY_DATA", `No rows have ${spec.time} within the window [${from}, ${to}].`, {
@@ -174,10 +172,7 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
   donorUnits.forEach((u, j) => {
     unitIndex.set(u, treatedUnits.length + j);
   });
-  const periodIndex = new Map<number, number>();
-  periods.forEach((t, i) => {
-    periodIndex.set(t, i);
-  });
+  const periodOf = periodRanks(time, periods);
   const nPeriods = periods.length;
   const nUnits = treatedUnits.length + donorUnits.length;
   const y = data.numeric(spec.outcome);
@@ -189,8 +184,8 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
   for (let i = 0; i < n; i++) {
     const u = unitIndex.get(keys[i]);
     if (u === undefined) continue;
-    const p = periodIndex.get(time[i]);
-    if (p === undefined) {
+    const p = periodOf[i];
+    if (p < 0) {
       rowsOutside++;
       continue;
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 import { SDID_ESTIMATORS } from "./sdid-estimate.js";
 import { SDID_SE_METHODS } from "./sdid-se.js";
 
@@ -69,15 +69,5 @@ export type ValidSdidSpec = z.output<typeof SDID_SPEC_SCHEMA>;
  * ```
  */
 export function parseSdidSpec(spec: unknown): ValidSdidSpec {
-  const parsed = SDID_SPEC_SCHEMA.safeParse(spec ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid synthetic DiD spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  return parsed.data;
+  return parseSpec(SDID_SPEC_SCHEMA, spec ?? {}, { what: "synthetic DiD" });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TrueliftError } from "../../core/errors.js";
+import { parseSpec } from "../../core/parse-spec.js";
 import { CONFORMAL_MODELS } from "./conformal.js";
 import { SDID_SPEC_SCHEMA } from "./sdid-spec.js";
 
@@ -122,15 +122,5 @@ export type SynthPredictor = z.output<typeof predictor>;
  * ```
  */
 export function parseSynthSpec(spec: unknown): ValidSynthSpec {
-  const parsed = SYNTH_SPEC_SCHEMA.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? `spec.${issue.path.join(".")}` : "the spec";
-    throw new TrueliftError("E_INVALID_SPEC", `Invalid synthetic-control spec: ${where}: ${issue.message}.`, {
-      details: {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      },
-    });
-  }
-  return parsed.data;
+  return parseSpec(SYNTH_SPEC_SCHEMA, spec, { what: "synthetic-control" });
 }

@@ -1,7 +1,10 @@
 import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
 import { TrueliftError } from "../../../core/errors.js";
 import type { Frame } from "../../../core/frame.js";
+import { denseCodes } from "../../../core/group-codes.js";
 import { DIAGNOSTIC_CATALOGUE } from "../../../core/messages.js";
+import { panelIndex } from "../../../core/panel.js";
+import { panelCells } from "../../../core/panel-cells.js";
 import { gramRank } from "../../../numeric/linalg/cholesky.js";
 import type { CsValidSpec } from "./spec.js";
 
@@ -139,8 +142,9 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     }
   }
 
-  // Periods.
-  const periods = [...new Set(time)].sort((a, b) => a - b);
+  // Units (first appearance) and periods (ascending) on the unit × period grid.
+  const index = panelIndex(frame, s.unit, s.time);
+  const { periods } = index;
   if (periods.length < 2) {
     throw new TrueliftError(
       "E_CS_TOO_FEW_PERIODS",
@@ -150,40 +154,22 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       },
     );
   }
-  const periodIndex = new Map<number, number>();
-  periods.forEach((p, j) => {
-    periodIndex.set(p, j);
-  });
   const nT0 = periods.length;
-
-  // Units.
-  const unitIndex = new Map<number, number>();
-  const rowUnit = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const key = unitCol.keys[i];
-    let u = unitIndex.get(key);
-    if (u === undefined) {
-      u = unitIndex.size;
-      unitIndex.set(key, u);
-    }
-    rowUnit[i] = u;
-  }
-  const n0 = unitIndex.size;
-  const rowOf = new Int32Array(n0 * nT0).fill(-1);
+  const n0 = index.units;
+  const { rowOf, firstDuplicate } = panelCells(index);
   const gUnit = new Float64Array(n0).fill(Number.NaN);
   const gSeen = new Uint8Array(n0);
   const clusterKey = clusterCol ? new Float64Array(n0) : null;
   for (let i = 0; i < rows; i++) {
-    const u = rowUnit[i];
-    const sIdx = periodIndex.get(time[i])!;
-    if (rowOf[u * nT0 + sIdx] >= 0) {
+    const u = index.unit[i];
+    if (i === firstDuplicate) {
+      const earlier = rowOf[u * nT0 + index.period[i]];
       throw new TrueliftError(
         "E_CS_DUPLICATE_ROWS",
-        `Unit ${String(frame.value(s.unit, i))} has two rows for period ${time[i]} (rows ${rowOf[u * nT0 + sIdx]} and ${i}).`,
-        { details: { unit: frame.value(s.unit, i), time: time[i], rows: [rowOf[u * nT0 + sIdx], i] } },
+        `Unit ${String(frame.value(s.unit, i))} has two rows for period ${time[i]} (rows ${earlier} and ${i}).`,
+        { details: { unit: frame.value(s.unit, i), time: time[i], rows: [earlier, i] } },
       );
     }
-    rowOf[u * nT0 + sIdx] = i;
     const gv = Number.isNaN(groupRaw[i]) ? 0 : groupRaw[i];
     if (!gSeen[u]) {
       gSeen[u] = 1;
@@ -218,7 +204,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     if (gv > last + s.anticipation) {
       lateGroups.add(gv);
       gUnit[u] = 0;
-    } else if (gv > first && gv <= last && !periodIndex.has(gv)) badGroups.add(gv);
+    } else if (gv > first && gv <= last && !periods.includes(gv)) badGroups.add(gv);
   }
   if (badGroups.size > 0) {
     const vals = [...badGroups].sort((a, b) => a - b);
@@ -303,7 +289,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
 
   // Wide arrays.
   const nT = keptPeriods.length;
-  const colOf = keptPeriods.map((p) => periodIndex.get(p)!);
+  const colOf = keptPeriods.map((p) => periods.indexOf(p));
   let n = 0;
   for (let u = 0; u < n0; u++) n += keep[u];
   const p = covs.length;
@@ -327,17 +313,9 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
   let cluster: Int32Array | null = null;
   let nClusters = n;
   if (clusterRaw) {
-    const idx = new Map<number, number>();
-    cluster = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let c = idx.get(clusterRaw[i]);
-      if (c === undefined) {
-        c = idx.size;
-        idx.set(clusterRaw[i], c);
-      }
-      cluster[i] = c;
-    }
-    nClusters = idx.size;
+    const coded = denseCodes(clusterRaw);
+    cluster = coded.codes;
+    nClusters = coded.count;
     if (nClusters < 2) {
       throw new TrueliftError("E_TOO_FEW_CLUSTERS", "The bootstrap cluster column has a single value.");
     }
