@@ -1,17 +1,23 @@
+import { sharedAdvice } from "./cluster/advise.js";
 import { CLUSTER_NEXT_STEPS } from "./cluster/next-steps.js";
+import { wavesAdvice } from "./did/advise.js";
 import { DID_NEXT_STEPS } from "./did/next-steps.js";
+import { toggleAdvice } from "./propensity/advise.js";
 import { PROPENSITY_NEXT_STEPS } from "./propensity/next-steps.js";
+import { thresholdAdvice } from "./rdd/advise.js";
 import { RDD_NEXT_STEPS } from "./rdd/next-steps.js";
+import type { Advice, AdviseAnswers } from "./shared/advise.js";
 import type { RegisteredDesign } from "./shared/contract.js";
 import type { NextStepRule } from "./shared/next-step.js";
 import { registerDesign } from "./shared/register.js";
 import type { Rollout } from "./shared/rollouts.js";
+import { globalAdvice } from "./synth/advise.js";
 import { SYNTH_NEXT_STEPS } from "./synth/next-steps.js";
 
 /**
  * One registered design as the registry lists it: what the CLI help, `advise` and the "what to do next" rules
- * need without loading the design (its name, one-line summary, command aliases, the rollouts `advise` routes to
- * it, its next-step rules), and `load`, which imports the design module only when it runs — so `truelift --help`
+ * need without loading the design (its name, one-line summary, command aliases, the advisor's answer for the
+ * rollouts that lead to it, its next-step rules), and `load`, which imports the design module only when it runs — so `truelift --help`
  * does not load five designs' estimators.
  *
  * @example
@@ -24,7 +30,8 @@ export interface DesignEntry {
   readonly name: string;
   readonly summary: string;
   readonly aliases: readonly string[];
-  readonly rollouts: readonly Rollout[];
+  /** The advisor's answer for each rollout shape that leads to this design (`truelift advise`). */
+  readonly advise: Readonly<Partial<Record<Rollout, (answers: AdviseAnswers) => Advice>>>;
   readonly nextSteps: readonly NextStepRule[];
   readonly load: () => Promise<RegisteredDesign>;
 }
@@ -46,7 +53,7 @@ export const DESIGN_REGISTRY: readonly DesignEntry[] = [
     summary:
       "Difference-in-differences for staged rollouts: 2×2, regression, TWFE, event study, staggered (CS, Bacon)",
     aliases: [],
-    rollouts: ["waves"],
+    advise: { waves: wavesAdvice },
     nextSteps: DID_NEXT_STEPS,
     load: () => import("./did/design.js").then((m) => registerDesign(m.didDesign)),
   },
@@ -55,7 +62,7 @@ export const DESIGN_REGISTRY: readonly DesignEntry[] = [
     summary:
       "Propensity scores for opt-in features: IPW (sandwich / refitting bootstrap), AIPW, overlap, trimming, balance, E-value",
     aliases: ["psm"],
-    rollouts: ["toggle"],
+    advise: { toggle: toggleAdvice },
     nextSteps: PROPENSITY_NEXT_STEPS,
     load: () => import("./propensity/design.js").then((m) => registerDesign(m.propensityDesign)),
   },
@@ -64,7 +71,7 @@ export const DESIGN_REGISTRY: readonly DesignEntry[] = [
     summary:
       "Regression discontinuity: rdrobust local polynomial, robust bias-corrected CIs, bandwidth selectors, fuzzy RD, validity checks",
     aliases: [],
-    rollouts: ["threshold"],
+    advise: { threshold: thresholdAdvice },
     nextSteps: RDD_NEXT_STEPS,
     load: () => import("./rdd/design.js").then((m) => registerDesign(m.rddDesign)),
   },
@@ -73,7 +80,7 @@ export const DESIGN_REGISTRY: readonly DesignEntry[] = [
     summary:
       "Synthetic control for global rollouts: exact donor weights, ADH predictors, placebos, leave-one-out, bootstrap",
     aliases: [],
-    rollouts: ["global"],
+    advise: { global: globalAdvice },
     nextSteps: SYNTH_NEXT_STEPS,
     load: () => import("./synth/design.js").then((m) => registerDesign(m.synthDesign)),
   },
@@ -82,7 +89,7 @@ export const DESIGN_REGISTRY: readonly DesignEntry[] = [
     summary:
       "Cluster-randomized experiments: cluster-mean WLS, CR1/CR2/CR3, wild bootstrap and RI at small K, direct vs spillover",
     aliases: [],
-    rollouts: ["shared"],
+    advise: { shared: sharedAdvice },
     nextSteps: CLUSTER_NEXT_STEPS,
     load: () => import("./cluster/design.js").then((m) => registerDesign(m.clusterDesign)),
   },
