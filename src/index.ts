@@ -26,6 +26,8 @@ export {
   bcaInterval,
   bootstrapSe,
   percentileInterval,
+  QUANTILE_INTERPOLATIONS,
+  type QuantileInterpolation,
   quantileSorted,
 } from "./models/bootstrap-ci.js";
 export * from "./models/linear-index.js";

@@ -1,4 +1,5 @@
 import { createRng } from "../../core/rng.js";
+import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 import type { RddFitSettings } from "./estimate.js";
 import { kernelWeight } from "./kernel.js";
@@ -9,9 +10,12 @@ export interface RddBootstrap {
   readonly reps: number;
   readonly seed: number;
   readonly stream: number;
-  /** Percentile interval (alpha/2, 1 − alpha/2), linear interpolation between order statistics (numpy's default). */
+  /**
+   * Percentile interval (alpha/2, 1 − alpha/2): {@link percentileInterval} with type-7 quantiles and the `"lerp"`
+   * interpolation (within one ulp of numpy's default).
+   */
   readonly ci: readonly [number, number] | null;
-  /** Standard deviation of the replicate estimates. */
+  /** Standard deviation of the replicate estimates ({@link bootstrapSe}). */
   readonly se: number | null;
   /** Replicates whose fit was singular on a side (dropped). */
   readonly failed: number;
@@ -146,24 +150,12 @@ export function rddBootstrap(
   }
   if (est.length < 2)
     return { reps: opts.reps, seed: opts.seed, stream: opts.stream, ci: null, se: null, failed };
-  const sorted = Float64Array.from(est).sort();
-  const q = (pr: number) => {
-    const pos = pr * (sorted.length - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  };
-  let mean = 0;
-  for (const e of est) mean += e;
-  mean /= est.length;
-  let ss = 0;
-  for (const e of est) ss += (e - mean) ** 2;
   return {
     reps: opts.reps,
     seed: opts.seed,
     stream: opts.stream,
-    ci: [q(st.alpha / 2), q(1 - st.alpha / 2)],
-    se: Math.sqrt(ss / (est.length - 1)),
+    ci: percentileInterval(est, st.alpha, "lerp"),
+    se: bootstrapSe(est),
     failed,
   };
 }
