@@ -1,5 +1,6 @@
 import { TrueliftError } from "../core/errors.js";
-import { createRng } from "../core/rng.js";
+import { streamFor } from "../core/rng.js";
+import { shuffleFirst } from "./resample.js";
 import { invertPValue } from "./wild-bootstrap.js";
 
 /**
@@ -145,18 +146,12 @@ export function randomizationInference(
   };
   if (exact) enumerate(blocks, d, record);
   else {
-    const rng = createRng(options.seed as number, options.stream ?? 0);
+    const rng = streamFor(options.seed as number, "sequence", options.stream ?? 0);
     for (let rep = 0; rep < reps; rep++) {
       d.fill(0);
       for (const b of blocks) {
-        const idx = [...b.members];
-        for (let i = 0; i < b.treated; i++) {
-          const jj = i + rng.int(idx.length - i);
-          const tmp = idx[i];
-          idx[i] = idx[jj];
-          idx[jj] = tmp;
-          d[idx[i]] = 1;
-        }
+        const idx = shuffleFirst(rng, [...b.members], b.treated);
+        for (let i = 0; i < b.treated; i++) d[idx[i]] = 1;
       }
       record();
     }

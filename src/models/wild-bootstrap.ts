@@ -1,6 +1,7 @@
 import { TrueliftError } from "../core/errors.js";
-import { createRng } from "../core/rng.js";
+import { streamFor } from "../core/rng.js";
 import { spdInverse } from "../numeric/linalg/cholesky.js";
+import { rademacherWeights, webbWeights } from "./resample.js";
 
 /**
  * A linear model reduced to per-cluster sufficient statistics: Gram blocks S_g = X_gᵀX_g (k×k, cluster g at
@@ -37,7 +38,8 @@ export type WildWeights = (typeof WILD_WEIGHTS)[number];
  * - `reps`: bootstrap replicates B. __Default value:__ 9999. With Rademacher weights and 2^G ≤ B every sign
  *   pattern is enumerated instead (B = 2^G), as fwildclusterboot does.
  * - `weights`: __Default value:__ `"rademacher"`; `"webb"` (six points ±√1.5, ±1, ±√0.5) for G ≲ 12.
- * - `seed`: required for reproducibility; replicates use `createRng(seed, stream)`.
+ * - `seed`: required for reproducibility; replicates are drawn in sequence from `streamFor(seed, "sequence", stream)`
+ *   (= `createRng(seed, stream)`).
  * - `nullValue`: the β₀ of the reported p-value. __Default value:__ 0.
  * - `alpha`: 1 − level of the test-inversion interval. __Default value:__ 0.05.
  */
@@ -172,12 +174,11 @@ export function wildClusterBootstrap(
   const v = new Float64Array(G);
   const w0 = new Float64Array(k);
   const w1 = new Float64Array(k);
-  const rng = createRng(options.seed, options.stream ?? 0);
-  const webb = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)];
+  const rng = streamFor(options.seed, "sequence", options.stream ?? 0);
   for (let rep = 0; rep < B; rep++) {
     if (enumerated) for (let g = 0; g < G; g++) v[g] = (rep >>> g) & 1 ? -1 : 1;
-    else if (weights === "rademacher") for (let g = 0; g < G; g++) v[g] = rng.nextUint32() & 1 ? 1 : -1;
-    else for (let g = 0; g < G; g++) v[g] = webb[rng.int(6)];
+    else if (weights === "rademacher") rademacherWeights(rng, v, "word");
+    else webbWeights(rng, v);
     let A = 0;
     let Bc = 0;
     for (let g = 0; g < G; g++) {

@@ -1,5 +1,6 @@
-import { createRng } from "../../core/rng.js";
+import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
+import { addDrawCounts } from "../../models/resample.js";
 import type { ClusterSuffStats } from "../../models/wild-bootstrap.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 
@@ -51,7 +52,7 @@ export function pairsClusterBootstrap(
   options: { readonly reps: number; readonly seed: number; readonly stream?: number; readonly alpha: number },
 ): PairsBootstrap {
   const K = models[0].stats.count;
-  const rng = createRng(options.seed, options.stream ?? 0);
+  const rng = streamFor(options.seed, "sequence", options.stream ?? 0);
   const counts = new Float64Array(K);
   const outputs = models.flatMap((m) => m.quantities.map(() => new Float64Array(options.reps)));
   const point = models.flatMap((m) => {
@@ -62,7 +63,7 @@ export function pairsClusterBootstrap(
   let failed = 0;
   for (let rep = 0; rep < options.reps; rep++) {
     counts.fill(0);
-    for (let i = 0; i < K; i++) counts[rng.int(K)]++;
+    addDrawCounts(rng, counts, "int");
     const values: number[] = [];
     let ok = true;
     for (const m of models) {
