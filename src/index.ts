@@ -30,6 +30,8 @@ export {
   bcaInterval,
   bootstrapSe,
   percentileInterval,
+  QUANTILE_INTERPOLATIONS,
+  type QuantileInterpolation,
   quantileSorted,
 } from "./models/bootstrap-ci.js";
 export * from "./models/linear-index.js";
@@ -47,19 +49,29 @@ export {
 } from "./models/logit.js";
 export * from "./models/randomization.js";
 export {
+  addDrawCounts,
   bootstrapResample,
   clusterPlan,
+  drawIndices,
   fullSample,
+  type IndexDraw,
   jackknifeResample,
   jackknifeSize,
+  lemireIndex,
+  multinomialCounts,
+  type RademacherPacking,
   type Resample,
   type ResampleContext,
   type ResamplePlan,
   type ResampleTask,
   type ResampleTaskResult,
+  rademacherWeights,
+  randomPermutation,
   runResampleTask,
   type StatisticFactory,
   type StatisticFn,
+  shuffleFirst,
+  webbWeights,
 } from "./models/resample.js";
 export * from "./models/wald.js";
 export * from "./models/wald-term.js";

@@ -66,6 +66,57 @@ export function createRng(seed: number, stream = 0): Rng {
   return new Xoshiro128(s);
 }
 
+/**
+ * The stream layouts of truelift's replicate loops: a purpose → how its replicates map onto `createRng` streams.
+ * Two layouts exist (kept exactly as each loop has always drawn, so seeded results stay bit-identical):
+ *
+ * - `per-replicate`: replicate r draws from its own stream `first + r`, so results do not depend on the order or
+ *   the thread in which replicates run.
+ *   - `resample` (first 1): the bootstrap engine's row / cluster resamples (`models/bootstrap.ts`, its workers)
+ *     and propensity's IPW bootstrap (full and collapsed refits, its workers).
+ *   - `replicate` (first 0): synth's user bootstrap, the SDID placebo and bootstrap SEs, did's multiplier
+ *     bootstrap (Callaway–Sant'Anna).
+ * - `per-run`: a run of replicates is drawn one after another from one stream `first + k`, where k numbers the
+ *   caller's runs (the rdd bootstrap's headline / sweep / quadratic runs; cluster's `CLUSTER_STREAMS`).
+ *   - `sequence` (first 0): rdd's bootstrap, cluster's pairs bootstrap, the wild cluster bootstrap,
+ *     randomization inference and the cluster assignment draw.
+ *
+ * @example
+ * ```ts
+ * import { RNG_PURPOSES } from "truelift";
+ * RNG_PURPOSES.resample; // { layout: "per-replicate", first: 1 }
+ * ```
+ */
+export const RNG_PURPOSES = {
+  resample: { layout: "per-replicate", first: 1 },
+  replicate: { layout: "per-replicate", first: 0 },
+  sequence: { layout: "per-run", first: 0 },
+} as const;
+
+/** A key of {@link RNG_PURPOSES}. */
+export type RngPurpose = keyof typeof RNG_PURPOSES;
+
+/**
+ * The generator a replicate loop draws from: `createRng(seed, first + index)` with `first` from
+ * {@link RNG_PURPOSES} — for `per-replicate` purposes `index` is the replicate number, for `per-run` purposes the
+ * caller's run number (the whole run then draws from the one generator). Every seeded loop in `models/` and
+ * `designs/` derives its randomness here, so the stream layout is documented in one table.
+ *
+ * @example
+ * ```ts
+ * import { streamFor } from "truelift";
+ * const rng = streamFor(42, "resample", 0); // replicate 0 of the bootstrap engine: createRng(42, 1)
+ * rng.int(10);
+ * ```
+ * @see Blackman & Vigna (2021), "Scrambled linear pseudorandom number generators", ACM TOMS 47(4).
+ */
+export function streamFor(seed: number, purpose: RngPurpose, index = 0): Rng {
+  if (!Number.isSafeInteger(index) || index < 0) {
+    throw new RangeError(`streamFor needs a non-negative integer index; got ${index}`);
+  }
+  return createRng(seed, RNG_PURPOSES[purpose].first + index);
+}
+
 function mix32(x: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);

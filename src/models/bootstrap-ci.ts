@@ -1,18 +1,45 @@
 import { normalCdf, normalQuantile } from "../numeric/dist/index.js";
 
 /**
+ * How {@link quantileSorted} interpolates between the order statistics a ≤ b around the p-quantile at fraction
+ * t ∈ [0, 1) (both are Hyndman & Fan type 7; they differ by at most one unit in the last place):
+ *
+ * - `"numpy"`: numpy's symmetric form, `a + (b − a)·t` for t < ½ and `b − (b − a)(1 − t)` otherwise, so results
+ *   agree with `np.percentile` bit for bit. The peers' convention.
+ * - `"lerp"`: the one-sided form `a + (b − a)·t` for every t. The rdd and pairs-cluster bootstraps have always
+ *   used it, so their seeded intervals keep their exact bits.
+ *
+ * __Default value:__ `"numpy"`.
+ *
+ * @example
+ * ```ts
+ * import { QUANTILE_INTERPOLATIONS } from "truelift";
+ * QUANTILE_INTERPOLATIONS; // ["numpy", "lerp"]
+ * ```
+ */
+export const QUANTILE_INTERPOLATIONS = ["numpy", "lerp"] as const;
+/** One of {@link QUANTILE_INTERPOLATIONS}. */
+export type QuantileInterpolation = (typeof QUANTILE_INTERPOLATIONS)[number];
+
+/**
  * The p-quantile of sorted values by linear interpolation between order statistics — Hyndman & Fan type 7,
- * numpy's default `method="linear"`, R's default — including numpy's symmetric interpolation
- * (`a + (b − a)·t` for t < ½, `b − (b − a)(1 − t)` otherwise), so results agree with `np.percentile` bit for bit.
+ * numpy's default `method="linear"`, R's default — by default with numpy's symmetric interpolation
+ * (`a + (b − a)·t` for t < ½, `b − (b − a)(1 − t)` otherwise), so results agree with `np.percentile` bit for bit;
+ * `interpolation: "lerp"` uses `a + (b − a)·t` throughout (see {@link QuantileInterpolation}).
  *
  * @example
  * ```ts
  * import { quantileSorted } from "truelift";
  * quantileSorted(Float64Array.of(1, 2, 3, 4), 0.5); // 2.5
+ * quantileSorted(Float64Array.of(1, 2, 3, 4), 0.5, "lerp"); // 2.5
  * ```
  * @see Hyndman & Fan (1996), "Sample quantiles in statistical packages", The American Statistician 50, 361–365.
  */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+export function quantileSorted(
+  sorted: ArrayLike<number>,
+  p: number,
+  interpolation: QuantileInterpolation = "numpy",
+): number {
   const n = sorted.length;
   if (n === 0 || !(p >= 0 && p <= 1)) return Number.NaN;
   const h = (n - 1) * p;
@@ -22,12 +49,13 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const a = sorted[lo];
   const b = sorted[lo + 1];
   const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+  return t >= 0.5 && interpolation === "numpy" ? b - diff * (1 - t) : a + diff * t;
 }
 
 /**
  * Percentile bootstrap interval [Q(α/2), Q(1 − α/2)] of the replicate values (type-7 quantiles), as
- * `scipy.stats.bootstrap(method="percentile")`. Null when there are no replicates.
+ * `scipy.stats.bootstrap(method="percentile")`. Null when there are no replicates. `interpolation` as in
+ * {@link quantileSorted}.
  *
  * @example
  * ```ts
@@ -36,10 +64,14 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
  * ```
  * @see Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 13.
  */
-export function percentileInterval(replicates: ArrayLike<number>, alpha: number): [number, number] | null {
+export function percentileInterval(
+  replicates: ArrayLike<number>,
+  alpha: number,
+  interpolation: QuantileInterpolation = "numpy",
+): [number, number] | null {
   if (replicates.length === 0) return null;
   const s = sortedCopy(replicates);
-  return [quantileSorted(s, alpha / 2), quantileSorted(s, 1 - alpha / 2)];
+  return [quantileSorted(s, alpha / 2, interpolation), quantileSorted(s, 1 - alpha / 2, interpolation)];
 }
 
 /**

@@ -55,7 +55,7 @@ export interface BootstrapSpec {
   readonly statistic: StatisticFn | ModuleStatistic;
   /** Number of bootstrap replicates B (≥ 2). */
   readonly replicates: number;
-  /** Seed (a safe integer). Replicate r draws from `createRng(seed, r + 1)`. */
+  /** Seed (a safe integer). Replicate r draws from `streamFor(seed, "resample", r)` = `createRng(seed, r + 1)`. */
   readonly seed: number;
   /** `"rows"`, or `{ clusters }` (one integer cluster label per row). __Default value:__ `"rows"`. */
   readonly resample?: "rows" | { readonly clusters: Int32Array };
@@ -112,8 +112,8 @@ export interface BootstrapResult extends ResultBase {
  * Nonparametric bootstrap engine: resamples rows (or whole clusters), evaluates the statistic on every replicate,
  * and returns percentile, basic and BCa intervals plus the bootstrap SE.
  *
- * Reproducibility: replicate r draws its indices from its own stream `createRng(seed, r + 1)` and is stored at
- * position r, so the output is identical for any number of threads and on any machine.
+ * Reproducibility: replicate r draws its indices (`bootstrapResample`) from its own stream
+ * `streamFor(seed, "resample", r)` = `createRng(seed, r + 1)` and is stored at position r, so the output is identical for any number of threads and on any machine.
  *
  * Threads: with `threads > 1` and a {@link ModuleStatistic}, batches of replicates run on `node:worker_threads`
  * workers, each loading the module once. The worker script is `bootstrap-worker.js` next to this module. When

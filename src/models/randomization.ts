@@ -1,5 +1,6 @@
 import { TrueliftError } from "../core/errors.js";
-import { createRng } from "../core/rng.js";
+import { streamFor } from "../core/rng.js";
+import { shuffleFirst } from "./resample.js";
 import { invertPValue } from "./wild-bootstrap.js";
 
 /**
@@ -82,28 +83,18 @@ export function randomizationInference(
 ): RandomizationResult {
   const K = units.sums.length;
   const reps = options.reps ?? 9999;
-  const maxExact = options.maxExact ?? 100_000;
+  const maxExact = options.maxExact ?? MAX_EXACT;
   const alpha = options.alpha ?? 0.05;
   const tau0 = options.nullValue ?? 0;
   if (!Number.isInteger(reps) || reps < 1) invalid("randomization reps must be a positive integer.");
   if (units.sizes.length !== K || units.treated.length !== K || (units.strata && units.strata.length !== K)) {
     invalid("randomization units need one sum, size, arm (and stratum) per cluster.");
   }
-  const strata = units.strata ?? new Int32Array(K);
-  const groups = new Map<number, number[]>();
-  for (let g = 0; g < K; g++) {
-    const list = groups.get(strata[g]) ?? [];
-    list.push(g);
-    groups.set(strata[g], list);
-  }
-  const blocks = [...groups.values()].map((members) => ({
-    members,
-    treated: members.filter((g) => units.treated[g] === 1).length,
-  }));
+  const blocks = randomizationBlocks(units);
   const nt = blocks.reduce((s, b) => s + b.treated, 0);
   if (nt === 0 || nt === K) invalid("randomization inference needs clusters in both arms.");
-  const assignments = blocks.reduce((p, b) => p * binomial(b.members.length, b.treated), 1);
-  const exact = options.exact === true || (options.exact !== false && assignments <= maxExact);
+  const assignments = countAssignmentsOf(blocks);
+  const exact = enumerates(assignments, options);
   if (exact && assignments > maxExact) {
     invalid(
       `exact randomization inference would enumerate ${assignments} assignments (more than maxExact = ${maxExact}).`,
@@ -145,18 +136,12 @@ export function randomizationInference(
   };
   if (exact) enumerate(blocks, d, record);
   else {
-    const rng = createRng(options.seed as number, options.stream ?? 0);
+    const rng = streamFor(options.seed as number, "sequence", options.stream ?? 0);
     for (let rep = 0; rep < reps; rep++) {
       d.fill(0);
       for (const b of blocks) {
-        const idx = [...b.members];
-        for (let i = 0; i < b.treated; i++) {
-          const jj = i + rng.int(idx.length - i);
-          const tmp = idx[i];
-          idx[i] = idx[jj];
-          idx[jj] = tmp;
-          d[idx[i]] = 1;
-        }
+        const idx = shuffleFirst(rng, [...b.members], b.treated);
+        for (let i = 0; i < b.treated; i++) d[idx[i]] = 1;
       }
       record();
     }
@@ -184,6 +169,56 @@ export function randomizationInference(
     minPValue: exact ? 1 / assignments : 1 / (1 + R),
     seed: exact ? null : (options.seed as number),
   };
+}
+
+/**
+ * Whether {@link randomizationInference} with these options samples re-randomizations (drawing random numbers,
+ * so it needs a seed) rather than enumerating every assignment.
+ *
+ * @example
+ * ```ts
+ * import { randomizationSamples } from "truelift";
+ * const units = { sums: Float64Array.of(1, 2, 3, 4), sizes: Float64Array.of(1, 1, 1, 1), treated: Uint8Array.of(0, 0, 1, 1) };
+ * randomizationSamples(units, {}); // false: 6 assignments are enumerated
+ * randomizationSamples(units, { exact: false }); // true
+ * ```
+ * @see Gerber & Green (2012), Field Experiments, ch. 3.
+ */
+export function randomizationSamples(
+  units: RandomizationUnits,
+  options: Pick<RandomizationOptions, "exact" | "maxExact">,
+): boolean {
+  return !enumerates(countAssignmentsOf(randomizationBlocks(units)), options);
+}
+
+/** The strata as blocks: member clusters and the number treated in each. */
+function randomizationBlocks(units: RandomizationUnits): { members: number[]; treated: number }[] {
+  const K = units.sums.length;
+  const strata = units.strata ?? new Int32Array(K);
+  const groups = new Map<number, number[]>();
+  for (let g = 0; g < K; g++) {
+    const list = groups.get(strata[g]) ?? [];
+    list.push(g);
+    groups.set(strata[g], list);
+  }
+  return [...groups.values()].map((members) => ({
+    members,
+    treated: members.filter((g) => units.treated[g] === 1).length,
+  }));
+}
+
+/** Π over blocks of C(K_s, K1_s). */
+function countAssignmentsOf(blocks: readonly { members: readonly number[]; treated: number }[]): number {
+  return blocks.reduce((p, b) => p * binomial(b.members.length, b.treated), 1);
+}
+
+const MAX_EXACT = 100_000;
+
+/** `exact: true` insists; `"auto"` (the default) enumerates up to `maxExact` (__Default value:__ 100 000). */
+function enumerates(assignments: number, options: Pick<RandomizationOptions, "exact" | "maxExact">): boolean {
+  return (
+    options.exact === true || (options.exact !== false && assignments <= (options.maxExact ?? MAX_EXACT))
+  );
 }
 
 /** C(n, k) as a double (exact below 2⁵³). */

@@ -1,5 +1,5 @@
 import { TrueliftError } from "../core/errors.js";
-import { createRng, type Rng } from "../core/rng.js";
+import { type Rng, streamFor } from "../core/rng.js";
 
 /**
  * How a bootstrap resamples: rows independently, or whole clusters (all rows of a drawn cluster together).
@@ -69,8 +69,8 @@ export function clusterPlan(clusters: Int32Array): Extract<ResamplePlan, { kind:
 }
 
 /**
- * The resample of bootstrap replicate `r` (0-based): drawn from its own stream `createRng(seed, r + 1)`, so it
- * is the same whichever thread computes it and however replicates are batched. Rows: n draws with replacement
+ * The resample of bootstrap replicate `r` (0-based): drawn from its own stream `streamFor(seed, "resample", r)`
+ * (= `createRng(seed, r + 1)`), so it is the same whichever thread computes it and however replicates are batched. Rows: n draws with replacement
  * (`rng.int(n)`). Clusters: G cluster draws with replacement, the rows of each drawn cluster appended in order.
  *
  * @example
@@ -81,15 +81,11 @@ export function clusterPlan(clusters: Int32Array): Extract<ResamplePlan, { kind:
  * @see Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 6.
  */
 export function bootstrapResample(plan: ResamplePlan, seed: number, r: number): Resample {
-  const rng = createRng(seed, r + 1);
-  if (plan.kind === "rows") return { indices: drawRows(plan.n, rng), clusterOf: null };
-  const draws = new Int32Array(plan.groups);
+  const rng = streamFor(seed, "resample", r);
+  if (plan.kind === "rows") return { indices: drawIndices(rng, plan.n), clusterOf: null };
+  const draws = drawIndices(rng, plan.groups);
   let total = 0;
-  for (let d = 0; d < plan.groups; d++) {
-    const g = rng.int(plan.groups);
-    draws[d] = g;
-    total += plan.offsets[g + 1] - plan.offsets[g];
-  }
+  for (let d = 0; d < plan.groups; d++) total += plan.offsets[draws[d] + 1] - plan.offsets[draws[d]];
   const indices = new Int32Array(total);
   const clusterOf = new Int32Array(total);
   let p = 0;
@@ -168,10 +164,157 @@ export function jackknifeResample(plan: ResamplePlan, j: number): Resample {
   return { indices, clusterOf };
 }
 
-function drawRows(n: number, rng: Rng): Int32Array {
+/**
+ * n indices drawn uniformly with replacement from 0..n−1 with `rng.int(n)`, in draw order: the row resample of
+ * the bootstrap engine, propensity's full-refit IPW bootstrap and the SDID unit bootstrap.
+ *
+ * @example
+ * ```ts
+ * import { createRng, drawIndices } from "truelift";
+ * drawIndices(createRng(1), 5); // Int32Array of 5 indices in 0..4
+ * ```
+ * @see Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 6.
+ */
+export function drawIndices(rng: Rng, n: number): Int32Array {
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = rng.int(n);
   return idx;
+}
+
+/**
+ * One uniform index in 0..n−1 by Lemire's multiply-shift on one 32-bit word (x = u·n < 2⁵³ is exact; words whose
+ * low part x mod 2³² falls below `reject` = 2³² mod n are redrawn), exactly unbiased. Needs n ≤ 2²¹. A different
+ * stream of indices than `rng.int(n)` (which rejects and takes the remainder), so each loop keeps the one it has
+ * always used: rdd's bootstrap and propensity's collapsed IPW bootstrap use this one.
+ *
+ * @example
+ * ```ts
+ * import { createRng, lemireIndex } from "truelift";
+ * lemireIndex(createRng(1), 10, 4294967296 % 10); // an index in 0..9
+ * ```
+ * @see Lemire (2019), "Fast random integer generation in an interval", ACM TOMACS 29(1).
+ */
+export function lemireIndex(rng: Rng, n: number, reject: number): number {
+  for (;;) {
+    const x = rng.nextUint32() * n; // < 2⁵³: exact
+    const hi = Math.floor(x * 2.3283064365386963e-10); // x / 2³², exact (a power of two)
+    if (x - hi * 4294967296 >= reject) return hi;
+  }
+}
+
+/** How {@link addDrawCounts} draws an index: `rng.int(n)` or {@link lemireIndex}. */
+export type IndexDraw = "int" | "lemire";
+
+/**
+ * Adds n draws with replacement from 0..n−1 to multiplicity counts (`counts[i]` += times i was drawn; the caller
+ * zeroes it): a bootstrap resample as counts, for loops that refit from count-weighted sufficient statistics
+ * (rdd's window bootstrap with `"lemire"`, cluster's pairs bootstrap with `"int"`).
+ *
+ * @example
+ * ```ts
+ * import { addDrawCounts, createRng } from "truelift";
+ * const counts = new Int32Array(4);
+ * addDrawCounts(createRng(1), counts, "int"); // counts sum to 4
+ * ```
+ * @see Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 6.
+ */
+export function addDrawCounts(rng: Rng, counts: Int32Array | Float64Array, draw: IndexDraw): void {
+  const n = counts.length;
+  if (draw === "int") {
+    for (let i = 0; i < n; i++) counts[rng.int(n)]++;
+    return;
+  }
+  const reject = 4294967296 % n;
+  for (let i = 0; i < n; i++) counts[lemireIndex(rng, n, reject)]++;
+}
+
+/** How {@link rademacherWeights} spends random bits: one 32-bit word per weight, or 32 weights per word. */
+export type RademacherPacking = "word" | "bit";
+
+/**
+ * Rademacher weights (±1, probability ½ each) into `out`. `"word"`: weight g is +1 when the low bit of a fresh
+ * 32-bit word is set (the wild cluster bootstrap); `"bit"`: weight c is +1 when bit c mod 32 of word ⌊c/32⌋ is set
+ * (did's multiplier bootstrap, as `mboot`'s packed draws).
+ *
+ * @example
+ * ```ts
+ * import { createRng, rademacherWeights } from "truelift";
+ * rademacherWeights(createRng(1), new Float64Array(8), "bit"); // eight ±1 values from one word
+ * ```
+ * @see Cameron, Gelbach & Miller (2008), REStat 90(3); Callaway & Sant'Anna (2021), J. Econometrics 225(2).
+ */
+export function rademacherWeights(rng: Rng, out: Float64Array, packing: RademacherPacking): Float64Array {
+  if (packing === "word") {
+    for (let g = 0; g < out.length; g++) out[g] = rng.nextUint32() & 1 ? 1 : -1;
+    return out;
+  }
+  let bits = 0;
+  for (let c = 0; c < out.length; c++) {
+    if ((c & 31) === 0) bits = rng.nextUint32();
+    out[c] = (bits >>> (c & 31)) & 1 ? 1 : -1;
+  }
+  return out;
+}
+
+const WEBB_POINTS = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)];
+
+/**
+ * Webb's six-point weights (±√1.5, ±1, ±√0.5, each with probability 1/6) into `out`, one `rng.int(6)` each.
+ *
+ * @example
+ * ```ts
+ * import { createRng, webbWeights } from "truelift";
+ * webbWeights(createRng(1), new Float64Array(4)); // four of the six points
+ * ```
+ * @see Webb (2023), "Reworking wild bootstrap-based inference for clustered errors", CJE 56(3).
+ */
+export function webbWeights(rng: Rng, out: Float64Array): Float64Array {
+  for (let g = 0; g < out.length; g++) out[g] = WEBB_POINTS[rng.int(6)];
+  return out;
+}
+
+/**
+ * A uniformly random permutation of 0 … n − 1 (Fisher–Yates from the last position down, `rng.int(i + 1)`).
+ *
+ * @example
+ * ```ts
+ * import { createRng, randomPermutation } from "truelift";
+ * randomPermutation(createRng(1), 5); // the numbers 0..4 in random order
+ * ```
+ * @see Knuth, The Art of Computer Programming, vol. 2, §3.4.2, Algorithm P.
+ */
+export function randomPermutation(rng: Rng, n: number): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const tmp = p[i];
+    p[i] = p[j];
+    p[j] = tmp;
+  }
+  return p;
+}
+
+/**
+ * Moves a uniformly random k-subset of `items` to its first k positions, in place (a partial Fisher–Yates shuffle
+ * from the front: position j swaps with j + `rng.int(n − j)`), and returns `items`. Complete randomization of k
+ * treated units: the cluster assignment draw and randomization inference.
+ *
+ * @example
+ * ```ts
+ * import { createRng, shuffleFirst } from "truelift";
+ * shuffleFirst(createRng(1), [0, 1, 2, 3], 2).slice(0, 2); // two distinct units
+ * ```
+ * @see Knuth, The Art of Computer Programming, vol. 2, §3.4.2; Imbens & Rubin (2015), Causal Inference, ch. 5.
+ */
+export function shuffleFirst<T>(rng: Rng, items: T[], k: number): T[] {
+  const n = items.length;
+  for (let j = 0; j < k; j++) {
+    const pick = j + rng.int(n - j);
+    const t = items[pick];
+    items[pick] = items[j];
+    items[j] = t;
+  }
+  return items;
 }
 
 /** What a statistic is told about the resample it is evaluated on. */
@@ -280,4 +423,74 @@ export function evaluateStatistic(
     if (!Number.isFinite(values[c])) return `The statistic returned a non-finite value (${values[c]}).`;
   }
   return values;
+}
+
+/**
+ * Multinomial(n, size / n) counts of drawing n units with replacement from categories of `size` units each
+ * (Σ size = n) into `out`, by sequential conditional binomials (smallest category first, the largest last so it
+ * takes the remainder; each Binomial exact by inversion with one uniform per chunk): the same distribution as
+ * counting n uniform draws, at a cost per category instead of per unit. Synth's user bootstrap over user profiles.
+ *
+ * @example
+ * ```ts
+ * import { createRng, multinomialCounts } from "truelift";
+ * const out = new Int32Array(3);
+ * multinomialCounts(createRng(1), 10, Float64Array.of(2, 3, 5), out); // out sums to 10
+ * ```
+ * @see Devroye, Non-Uniform Random Variate Generation (1986), §X.4 (binomial by inversion) and §XI.1
+ *   (multinomial by conditional binomials).
+ */
+export function multinomialCounts(rng: Rng, n: number, size: Float64Array, out: Int32Array): void {
+  const k = size.length;
+  let order = ORDER_CACHE.get(size);
+  if (order === undefined) {
+    order = Int32Array.from({ length: k }, (_, i) => i).sort((a, b) => size[a] - size[b]);
+    ORDER_CACHE.set(size, order);
+  }
+  let left = n;
+  let mass = n;
+  for (let q = 0; q < k; q++) {
+    const a = order[q];
+    if (q === k - 1 || left === 0) {
+      out[a] = q === k - 1 ? left : 0;
+      continue;
+    }
+    const p = Math.min(1, size[a] / mass);
+    const c = binomial(rng, left, p);
+    out[a] = c;
+    left -= c;
+    mass -= size[a];
+  }
+}
+
+const ORDER_CACHE = new WeakMap<Float64Array, Int32Array>();
+
+/**
+ * Exact Binomial(n, p) by inversion (the CDF walked from 0 with one uniform), on the smaller tail (p ≤ ½) and in
+ * chunks of trials with n·p ≤ 200 so that qⁿ never underflows; the cost is O(1 + n·min(p, 1 − p)).
+ */
+function binomial(rng: Rng, n: number, p: number): number {
+  if (p <= 0 || n === 0) return 0;
+  if (p >= 1) return n;
+  if (p > 0.5) return n - binomial(rng, n, 1 - p);
+  const chunk = Math.max(1, Math.floor(200 / p));
+  let total = 0;
+  for (let left = n; left > 0; left -= chunk) total += binomialInversion(rng, Math.min(left, chunk), p);
+  return total;
+}
+
+function binomialInversion(rng: Rng, n: number, p: number): number {
+  const q = 1 - p;
+  const s = p / q;
+  const a = (n + 1) * s;
+  let r = q ** n;
+  let u = rng.uniform();
+  let x = 0;
+  while (u > r) {
+    u -= r;
+    x++;
+    if (x > n) return n;
+    r *= a / x - s;
+  }
+  return x;
 }

@@ -1,6 +1,7 @@
 import { TrueliftError } from "../core/errors.js";
-import { createRng } from "../core/rng.js";
+import { streamFor } from "../core/rng.js";
 import { spdInverse } from "../numeric/linalg/cholesky.js";
+import { rademacherWeights, webbWeights } from "./resample.js";
 
 /**
  * A linear model reduced to per-cluster sufficient statistics: Gram blocks S_g = X_gᵀX_g (k×k, cluster g at
@@ -37,14 +38,15 @@ export type WildWeights = (typeof WILD_WEIGHTS)[number];
  * - `reps`: bootstrap replicates B. __Default value:__ 9999. With Rademacher weights and 2^G ≤ B every sign
  *   pattern is enumerated instead (B = 2^G), as fwildclusterboot does.
  * - `weights`: __Default value:__ `"rademacher"`; `"webb"` (six points ±√1.5, ±1, ±√0.5) for G ≲ 12.
- * - `seed`: required for reproducibility; replicates use `createRng(seed, stream)`.
+ * - `seed`: required unless every sign pattern is enumerated ({@link wildEnumerates}); replicates are drawn in
+ *   sequence from `streamFor(seed, "sequence", stream)` (= `createRng(seed, stream)`).
  * - `nullValue`: the β₀ of the reported p-value. __Default value:__ 0.
  * - `alpha`: 1 − level of the test-inversion interval. __Default value:__ 0.05.
  */
 export interface WildBootstrapOptions {
   readonly reps?: number;
   readonly weights?: WildWeights;
-  readonly seed: number;
+  readonly seed?: number;
   readonly stream?: number;
   readonly nullValue?: number;
   readonly alpha?: number;
@@ -68,7 +70,24 @@ export interface WildBootstrapResult {
   readonly weights: WildWeights;
   readonly enumerated: boolean;
   readonly clusters: number;
-  readonly seed: number;
+  /** The seed of the sampled weights; null when the sign patterns were enumerated without one. */
+  readonly seed: number | null;
+}
+
+/**
+ * Whether {@link wildClusterBootstrap} enumerates all 2^G Rademacher sign patterns instead of sampling `reps` of
+ * them (then it draws no random numbers and needs no seed): Rademacher weights, G < 31 and 2^G ≤ reps.
+ *
+ * @example
+ * ```ts
+ * import { wildEnumerates } from "truelift";
+ * wildEnumerates(8, 9999, "rademacher"); // true (256 patterns)
+ * wildEnumerates(8, 9999, "webb"); // false
+ * ```
+ * @see Roodman, MacKinnon, Nielsen & Webb (2019), "Fast and wild", Stata Journal 19(1), §3.3.
+ */
+export function wildEnumerates(clusters: number, reps: number, weights: WildWeights): boolean {
+  return weights === "rademacher" && clusters < 31 && 2 ** clusters <= reps;
 }
 
 /**
@@ -110,7 +129,10 @@ export function wildClusterBootstrap(
   if (!Number.isInteger(reps) || reps < 1) invalid("wild bootstrap reps must be a positive integer.");
   if (!WILD_WEIGHTS.includes(weights))
     invalid(`wild bootstrap weights must be one of ${WILD_WEIGHTS.join(", ")}.`);
-  if (!Number.isSafeInteger(options.seed)) invalid("the wild bootstrap needs an integer seed.");
+  const enumerated = wildEnumerates(G, reps, weights);
+  if (options.seed !== undefined ? !Number.isSafeInteger(options.seed) : !enumerated) {
+    invalid("the wild bootstrap needs an integer seed.");
+  }
   if (!(j >= 0 && j < k)) invalid(`no coefficient ${j} to test.`);
   if (G < 2) {
     throw new TrueliftError(
@@ -162,7 +184,6 @@ export function wildClusterBootstrap(
   const se = Math.sqrt(factor * se2);
   const estimate = beta[j];
 
-  const enumerated = weights === "rademacher" && G < 31 && 2 ** G <= reps;
   const B = enumerated ? 2 ** G : reps;
   const coefA = new Float64Array(B);
   const coefB = new Float64Array(B);
@@ -172,12 +193,12 @@ export function wildClusterBootstrap(
   const v = new Float64Array(G);
   const w0 = new Float64Array(k);
   const w1 = new Float64Array(k);
-  const rng = createRng(options.seed, options.stream ?? 0);
-  const webb = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)];
+  const seed = options.seed;
+  const rng = enumerated || seed === undefined ? null : streamFor(seed, "sequence", options.stream ?? 0);
   for (let rep = 0; rep < B; rep++) {
-    if (enumerated) for (let g = 0; g < G; g++) v[g] = (rep >>> g) & 1 ? -1 : 1;
-    else if (weights === "rademacher") for (let g = 0; g < G; g++) v[g] = rng.nextUint32() & 1 ? 1 : -1;
-    else for (let g = 0; g < G; g++) v[g] = webb[rng.int(6)];
+    if (rng === null) for (let g = 0; g < G; g++) v[g] = (rep >>> g) & 1 ? -1 : 1;
+    else if (weights === "rademacher") rademacherWeights(rng, v, "word");
+    else webbWeights(rng, v);
     let A = 0;
     let Bc = 0;
     for (let g = 0; g < G; g++) {
@@ -239,7 +260,7 @@ export function wildClusterBootstrap(
     weights,
     enumerated,
     clusters: G,
-    seed: options.seed,
+    seed: seed ?? null,
   };
 }
 

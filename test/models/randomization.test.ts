@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { randomizationInference } from "../../src/models/randomization.js";
+import { randomizationInference, randomizationSamples } from "../../src/models/randomization.js";
 import { errorCode } from "../helpers/error-code.js";
 
 const sums = Float64Array.of(10, 14, 9, 30, 22, 18, 40, 12);
@@ -88,5 +88,18 @@ describe("randomizationInference", () => {
     expect(
       errorCode(() => randomizationInference({ sums, sizes, treated }, { exact: true, maxExact: 10 })),
     ).toBe("E_INVALID_ARGUMENT");
+  });
+});
+
+describe("randomizationSamples", () => {
+  it("tells whether randomization inference would draw random numbers (and so need a seed)", () => {
+    const units = {
+      sums: Float64Array.of(1, 2, 3, 4),
+      sizes: Float64Array.of(1, 1, 1, 1),
+      treated: Uint8Array.of(0, 0, 1, 1),
+    };
+    expect(randomizationSamples(units, {})).toBe(false);
+    expect(randomizationSamples(units, { exact: false })).toBe(true);
+    expect(randomizationSamples(units, { maxExact: 5 })).toBe(true);
   });
 });

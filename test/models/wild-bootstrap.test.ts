@@ -112,8 +112,18 @@ describe("wildClusterBootstrap (restricted, sufficient statistics)", () => {
     expect(c.ci).not.toEqual(a.ci);
   });
 
+  it("enumeration draws nothing random, so it needs no seed (and reports none)", () => {
+    const unseeded = wildClusterBootstrap(stats, 1, { reps: 2 ** stats.count });
+    expect(unseeded.enumerated).toBe(true);
+    expect(unseeded.seed).toBeNull();
+    expect({ ...unseeded, seed: 1 }).toEqual(
+      wildClusterBootstrap(stats, 1, { reps: 2 ** stats.count, seed: 1 }),
+    );
+  });
+
   it("rejects bad options", () => {
     expect(errorCode(() => wildClusterBootstrap(stats, 1, { seed: 1.5 }))).toBe("E_INVALID_ARGUMENT");
+    expect(errorCode(() => wildClusterBootstrap(stats, 1, { weights: "webb" }))).toBe("E_INVALID_ARGUMENT");
     expect(errorCode(() => wildClusterBootstrap(stats, 5, { seed: 1 }))).toBe("E_INVALID_ARGUMENT");
     expect(errorCode(() => wildClusterBootstrap({ ...stats, count: 1 }, 1, { seed: 1 }))).toBe(
       "E_TOO_FEW_CLUSTERS",

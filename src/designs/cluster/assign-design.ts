@@ -1,6 +1,7 @@
 import { TrueliftError } from "../../core/errors.js";
 import { type DeepReadonly, deepFreeze } from "../../core/result.js";
 import type { Rng } from "../../core/rng.js";
+import { shuffleFirst } from "../../models/resample.js";
 import { spdInverse } from "../../numeric/linalg/index.js";
 
 /**
@@ -280,10 +281,10 @@ function binomial(n: number, r: number): number {
 
 /**
  * One draw of the mechanism from `rng`: in each block (sorted stratum order) a partial Fisher–Yates shuffle of
- * the block's clusters (in design order) with `rng.int`, treating the first `treated` picked; with
+ * the block's clusters (in design order) with {@link shuffleFirst}, treating the first `treated` picked; with
  * re-randomization, repeated until {@link acceptsAssignment} holds (throws `E_ASSIGN_BALANCE_UNREACHABLE` after
  * `maxDraws`). Pure: the same design and rng state give the same assignment on every machine. For
- * randomization inference, draw replicate r from its own stream, e.g. `createRng(seed, r)`.
+ * randomization inference, draw replicate r from its own stream, e.g. `streamFor(seed, "replicate", r)`.
  *
  * @example
  * ```ts
@@ -300,15 +301,8 @@ export function drawClusterAssignment(design: DeepReadonly<ClusterAssignmentDesi
   for (let draw = 1; draw <= maxDraws; draw++) {
     treated.fill(0);
     for (const block of design.blocks) {
-      const idx = block.members.slice() as number[];
-      const n = idx.length;
-      for (let j = 0; j < block.treated; j++) {
-        const pick = j + rng.int(n - j);
-        const t = idx[pick];
-        idx[pick] = idx[j];
-        idx[j] = t;
-        treated[t] = 1;
-      }
+      const idx = shuffleFirst(rng, block.members.slice() as number[], block.treated);
+      for (let j = 0; j < block.treated; j++) treated[idx[j]] = 1;
     }
     if (rule === null) return { treated, draws: 1, balance: null };
     const stat = assignmentBalance(design, treated) as number;

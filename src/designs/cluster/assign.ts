@@ -3,7 +3,7 @@ import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance } from "../../core/result.js";
-import { createRng } from "../../core/rng.js";
+import { streamFor } from "../../core/rng.js";
 import { validateColumns } from "../../core/validate.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import {
@@ -16,7 +16,9 @@ import {
 } from "./assign-design.js";
 import { type AssignSpec, parseAssignSpec, type ValidAssignSpec } from "./assign-spec.js";
 
-/** The random stream {@link assignClusters} draws from: `createRng(seed, ASSIGN_STREAM)`. */
+/**
+ * The run {@link assignClusters} draws from: `streamFor(seed, "sequence", ASSIGN_STREAM)` (= `createRng(seed, 0)`).
+ */
 export const ASSIGN_STREAM = 0;
 
 /** One cluster's assignment. */
@@ -152,7 +154,7 @@ export function assignClusters(clusters: Frame, spec: AssignSpec): DeepReadonly<
         }
       : null,
   });
-  const draw = drawClusterAssignment(design, createRng(s.seed, ASSIGN_STREAM));
+  const draw = drawClusterAssignment(design, streamFor(s.seed, "sequence", ASSIGN_STREAM));
   const treated = draw.treated;
   const balance = balanceTable(balanceCols, balanceCols.map(colValues), treated);
   const inputHash = hashInputs(s, sortedIds, strata, balanceCols, rerandCols ?? [], colValues);

@@ -18,7 +18,14 @@ import { armCounts, type ClusterExposure, clusterExposure, type ExposureCounts }
 import { layoutCluster } from "./layout.js";
 import { type PairsBootstrap, type PairsBootstrapModel, pairsClusterBootstrap } from "./pairs-bootstrap.js";
 import { type ClusterCharts, clusterCharts } from "./result-charts.js";
-import { CLUSTER_STREAMS, type SmallKInference, smallKInference, smallKReason } from "./small-k.js";
+import { clusterSeed } from "./seed.js";
+import {
+  CLUSTER_STREAMS,
+  type SmallKInference,
+  smallKInference,
+  smallKRandomMethods,
+  smallKReason,
+} from "./small-k.js";
 import { type ClusterSpec, parseClusterSpec } from "./spec.js";
 import { clusterSuffStats } from "./suff-stats.js";
 import { type ClusterTidy, clusterTidy } from "./tidy.js";
@@ -122,11 +129,11 @@ export function cluster(
       ? clusterSuffStats(layout, [layout.d, exposure.spill], ["Intercept", "direct", "spillover"])
       : null;
   const reason = smallKReason(layout.clusters, s);
+  const seed = clusterSeed(s, reason === null ? [] : smallKRandomMethods(layout, s));
   const smallK = reason === null ? null : smallKInference(layout, s, treatmentStats, twoStats, reason, alpha);
 
-  const seed = s.inference?.seed ?? 1;
   let bootstrap: PairsBootstrap | null = null;
-  if (s.inference?.pairs !== false) {
+  if (s.inference?.pairs !== false && seed !== null) {
     const models: PairsBootstrapModel[] = [
       { stats: treatmentStats, quantities: [{ name: "effect", weights: [0, 1] }] },
     ];
@@ -200,7 +207,7 @@ export function cluster(
     diagnostics,
     provenance: {
       spec: JSON.parse(JSON.stringify(s)) as Json,
-      seed,
+      ...(seed === null ? {} : { seed }),
       engine: "memory",
       version: LINEAR_MODEL_VERSION,
     },

@@ -18,6 +18,7 @@ export * from "./power-nct.js";
 export * from "./power-output.js";
 export * from "./power-spec.js";
 export * from "./result-charts.js";
+export * from "./seed.js";
 export * from "./small-k.js";
 export * from "./spec.js";
 export * from "./suff-stats.js";

@@ -1,4 +1,6 @@
-import { createRng } from "../../core/rng.js";
+import { streamFor } from "../../core/rng.js";
+import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
+import { addDrawCounts } from "../../models/resample.js";
 import type { ClusterSuffStats } from "../../models/wild-bootstrap.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 
@@ -30,8 +32,9 @@ export interface PairsBootstrapModel {
  * Pairs (cluster) bootstrap on cluster sufficient statistics: each replicate draws K clusters with replacement
  * (a multinomial count c_g per cluster) and refits every model from Σ c_g S_g and Σ c_g b_g — no rows are copied,
  * so a replicate costs O(K·k²) whatever the number of users. All models share the same draws. SEs are the SD of
- * the replicates (n − 1 divisor) and intervals the percentile method with linear interpolation (numpy's
- * `percentile` default), so they agree with a row-level workspace bootstrap within Monte Carlo error.
+ * the replicates (n − 1 divisor, {@link bootstrapSe}) and intervals the percentile method with type-7 quantiles
+ * ({@link percentileInterval}, `"lerp"` interpolation: within one ulp of numpy's `percentile` default), so they
+ * agree with a row-level workspace bootstrap within Monte Carlo error.
  *
  * @example
  * ```ts
@@ -49,7 +52,7 @@ export function pairsClusterBootstrap(
   options: { readonly reps: number; readonly seed: number; readonly stream?: number; readonly alpha: number },
 ): PairsBootstrap {
   const K = models[0].stats.count;
-  const rng = createRng(options.seed, options.stream ?? 0);
+  const rng = streamFor(options.seed, "sequence", options.stream ?? 0);
   const counts = new Float64Array(K);
   const outputs = models.flatMap((m) => m.quantities.map(() => new Float64Array(options.reps)));
   const point = models.flatMap((m) => {
@@ -60,7 +63,7 @@ export function pairsClusterBootstrap(
   let failed = 0;
   for (let rep = 0; rep < options.reps; rep++) {
     counts.fill(0);
-    for (let i = 0; i < K; i++) counts[rng.int(K)]++;
+    addDrawCounts(rng, counts, "int");
     const values: number[] = [];
     let ok = true;
     for (const m of models) {
@@ -80,18 +83,15 @@ export function pairsClusterBootstrap(
   }
   const names = models.flatMap((m) => m.quantities.map((q) => q.name));
   const estimates = names.map((name, j) => {
-    const xs = outputs[j].slice(0, kept).sort();
     if (kept < 2) return { name, estimate: point[j], se: null, ci: null };
-    let mean = 0;
-    for (const x of xs) mean += x;
-    mean /= kept;
-    let ss = 0;
-    for (const x of xs) ss += (x - mean) * (x - mean);
-    const ci: readonly [number, number] = [
-      quantile(xs, options.alpha / 2),
-      quantile(xs, 1 - options.alpha / 2),
-    ];
-    return { name, estimate: point[j], se: Math.sqrt(ss / (kept - 1)), ci };
+    // Replicates in sorted order, as this bootstrap has always summed them (the SE's bits depend on the order).
+    const xs = outputs[j].slice(0, kept).sort();
+    return {
+      name,
+      estimate: point[j],
+      se: bootstrapSe(xs),
+      ci: percentileInterval(xs, options.alpha, "lerp"),
+    };
   });
   return { reps: kept, failed, seed: options.seed, estimates };
 }
@@ -119,12 +119,4 @@ function solve(stats: ClusterSuffStats, counts: Float64Array | null): Float64Arr
   if (!l) return null;
   for (let i = 0; i < k; i++) if (!(l[i * k + i] > 1e-7 * Math.sqrt(s[i * k + i]))) return null;
   return choleskySolve(l, k, b);
-}
-
-/** Sample quantile with linear interpolation between order statistics (type 7). */
-function quantile(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }

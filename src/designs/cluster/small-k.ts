@@ -1,10 +1,16 @@
 import type { DeepReadonly } from "../../core/result.js";
-import { type RandomizationResult, randomizationInference } from "../../models/randomization.js";
+import {
+  type RandomizationResult,
+  type RandomizationUnits,
+  randomizationInference,
+  randomizationSamples,
+} from "../../models/randomization.js";
 import {
   type ClusterSuffStats,
   type WildBootstrapResult,
   type WildWeights,
   wildClusterBootstrap,
+  wildEnumerates,
 } from "../../models/wild-bootstrap.js";
 import type { ClusterLayout } from "./layout.js";
 import type { ValidClusterSpec } from "./spec.js";
@@ -95,14 +101,12 @@ export function smallKInference(
   alpha: number,
 ): DeepReadonly<SmallKInference> {
   const inf = spec.inference ?? {};
-  const seed = inf.seed ?? 1;
+  const seed = inf.seed === undefined ? {} : { seed: inf.seed };
   let wild: ClusterWildBootstrap | null = null;
-  if (inf.wild !== false) {
-    const w = typeof inf.wild === "object" ? inf.wild : {};
-    const weights: WildWeights = w.weights ?? "rademacher";
-    const reps = w.reps ?? 9999;
+  const w = wildSettings(spec);
+  if (w !== null) {
     const run = (stats: ClusterSuffStats, j: number, stream: number) =>
-      wildClusterBootstrap(stats, j, { reps, weights, seed, stream, alpha });
+      wildClusterBootstrap(stats, j, { ...w, ...seed, stream, alpha });
     wild = {
       treatment: run(treatmentStats, 1, CLUSTER_STREAMS.wildTreatment),
       direct: twoExposureStats ? run(twoExposureStats, 1, CLUSTER_STREAMS.wildDirect) : null,
@@ -110,12 +114,57 @@ export function smallKInference(
     };
   }
   let randomization: RandomizationResult | null = null;
-  if (inf.randomization !== false) {
-    const r = typeof inf.randomization === "object" ? inf.randomization : {};
-    randomization = randomizationInference(
-      { sums: layout.sums, sizes: layout.sizes, treated: layout.treated, strata: layout.strata },
-      { reps: r.reps ?? 9999, exact: r.exact ?? "auto", seed, stream: CLUSTER_STREAMS.randomization, alpha },
-    );
+  const r = randomizationSettings(spec);
+  if (r !== null) {
+    randomization = randomizationInference(randomizationUnits(layout), {
+      ...r,
+      ...seed,
+      stream: CLUSTER_STREAMS.randomization,
+      alpha,
+    });
   }
   return { reason, wild, randomization } as DeepReadonly<SmallKInference>;
+}
+
+/**
+ * The small-K methods that draw random numbers (and so need `inference.seed`) when they run: the wild cluster
+ * bootstrap unless it enumerates every sign pattern, randomization inference unless it enumerates every
+ * assignment. Empty when both are exact or switched off.
+ *
+ * @example
+ * ```ts
+ * import { smallKRandomMethods } from "truelift";
+ * smallKRandomMethods(layout, parseClusterSpec({ outcome: "y", treatment: "d", cluster: "g" })); // [] at K = 8
+ * ```
+ * @see Roodman et al. (2019), Stata Journal 19(1); Gerber & Green (2012), Field Experiments, ch. 3.
+ */
+export function smallKRandomMethods(layout: ClusterLayout, spec: ValidClusterSpec): string[] {
+  const w = wildSettings(spec);
+  const r = randomizationSettings(spec);
+  return [
+    ...(w !== null && !wildEnumerates(layout.clusters, w.reps, w.weights)
+      ? ["the wild cluster bootstrap"]
+      : []),
+    ...(r !== null && randomizationSamples(randomizationUnits(layout), r) ? ["randomization inference"] : []),
+  ];
+}
+
+/** The wild bootstrap's reps (__Default value:__ 9999) and weights (__Default value:__ Rademacher); null when off. */
+function wildSettings(spec: ValidClusterSpec): { reps: number; weights: WildWeights } | null {
+  const inf = spec.inference ?? {};
+  if (inf.wild === false) return null;
+  const w = typeof inf.wild === "object" ? inf.wild : {};
+  return { reps: w.reps ?? 9999, weights: w.weights ?? "rademacher" };
+}
+
+/** Randomization inference's reps (__Default value:__ 9999) and exactness (__Default value:__ "auto"); null when off. */
+function randomizationSettings(spec: ValidClusterSpec): { reps: number; exact: boolean | "auto" } | null {
+  const inf = spec.inference ?? {};
+  if (inf.randomization === false) return null;
+  const r = typeof inf.randomization === "object" ? inf.randomization : {};
+  return { reps: r.reps ?? 9999, exact: r.exact ?? "auto" };
+}
+
+function randomizationUnits(layout: ClusterLayout): RandomizationUnits {
+  return { sums: layout.sums, sizes: layout.sizes, treated: layout.treated, strata: layout.strata };
 }

@@ -125,8 +125,9 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
  * - `rollout.spilloverShare`: the share of users who would be untreated but exposed to spillover under the
  *   rollout, used for the projected total effect direct + share × spillover. __Default value:__ the share
  *   observed in the experiment (the mean of the spillover regressor over all users).
- * - `inference`: `seed` (__Default value:__ 1; recorded in provenance), `smallK` (__Default value:__ `"auto"`: wild
- *   bootstrap and randomization inference run when K < 30), `wild` (__Default value:__ 9999 reps, Rademacher
+ * - `inference`: `seed` (no default: required as soon as the analysis draws random numbers — the pairs bootstrap,
+ *   a sampled wild bootstrap or randomization inference — and then recorded in provenance; see `clusterSeed`),
+ *   `smallK` (__Default value:__ `"auto"`: wild bootstrap and randomization inference run when K < 30), `wild` (__Default value:__ 9999 reps, Rademacher
  *   weights — Webb is advisable below ~12 clusters), `randomization` (__Default value:__ 9999 reps, exact
  *   enumeration when ≤ 100 000 assignments), `pairs` (the pairs cluster bootstrap on cluster sufficient
  *   statistics; __Default value:__ 1999 reps; `false` skips it).

@@ -1,4 +1,5 @@
-import { createRng, type Rng } from "../../core/rng.js";
+import { type Rng, streamFor } from "../../core/rng.js";
+import { lemireIndex } from "../../models/resample.js";
 import type { CollapsedRefit } from "./model.js";
 
 /** Rows collapsed to distinct covariate rows, sorted by cell (2·pattern + treatment). */
@@ -81,8 +82,8 @@ export function prepareCollapsed(
 
 /**
  * Runs replicates `from` … `to − 1` on a collapsed sample: replicate r draws n sorted positions
- * uniformly with replacement from `createRng(seed, r + 1)` (Lemire's unbiased multiply-shift for n ≤ 2²¹, else
- * `rng.int`), counts them per cell, refits, and writes (ATE, ATT) at `out[2(r − from)]` (NaN when the refit
+ * uniformly with replacement from `streamFor(seed, "resample", r)` = `createRng(seed, r + 1)` ({@link lemireIndex},
+ * Lemire's unbiased multiply-shift, for n ≤ 2²¹, else `rng.int`), counts them per cell, refits, and writes (ATE, ATT) at `out[2(r − from)]` (NaN when the refit
  * fails). The same code runs in worker threads, so results do not depend on the number of threads.
  *
  * @example
@@ -109,32 +110,23 @@ export function runCollapsed(
   const wide = new Int32Array(n);
   const fast = n <= 2097152;
   const reject = 4294967296 % n;
-  const draw = (rng: Rng) => (fast ? lemire(rng, n, reject) : rng.int(n));
+  const draw = (rng: Rng) => (fast ? lemireIndex(rng, n, reject) : rng.int(n));
   for (let r = from; r < to; r++) {
     const o = 2 * (r - from);
     out[o] = Number.NaN;
     out[o + 1] = Number.NaN;
-    const rng = createRng(seed, r + 1);
+    const rng = streamFor(seed, "resample", r);
     drawn.fill(0);
     let overflow = false;
     if (fast) {
-      for (let d = 0; d < n; d++) {
-        // Lemire's multiply-shift, inlined: x = u·n < 2⁵³ is exact; reject low words below 2³² mod n.
-        let x = rng.nextUint32() * n;
-        let hi = Math.floor(x * 2.3283064365386963e-10);
-        while (x - hi * 4294967296 < reject) {
-          x = rng.nextUint32() * n;
-          hi = Math.floor(x * 2.3283064365386963e-10);
-        }
-        if (++drawn[hi] === 255) overflow = true;
-      }
+      for (let d = 0; d < n; d++) if (++drawn[lemireIndex(rng, n, reject)] === 255) overflow = true;
     } else {
       for (let d = 0; d < n; d++) if (++drawn[rng.int(n)] === 255) overflow = true;
     }
     if (overflow) {
       // A position drawn 255+ times (tiny samples only): recount without the byte limit.
       wide.fill(0);
-      const again = createRng(seed, r + 1);
+      const again = streamFor(seed, "resample", r);
       for (let d = 0; d < n; d++) wide[draw(again)]++;
     }
     const drawnAt = overflow ? wide : drawn;
@@ -153,15 +145,6 @@ export function runCollapsed(
     if (!est) continue;
     out[o] = est[0];
     out[o + 1] = est[1];
-  }
-}
-
-/** Uniform index in 0..n−1 (n ≤ 2²¹) from 32-bit words by Lemire's method, exactly unbiased. */
-function lemire(rng: Rng, n: number, reject: number): number {
-  for (;;) {
-    const x = rng.nextUint32() * n; // < 2⁵³: exact
-    const hi = Math.floor(x * 2.3283064365386963e-10); // x / 2³²
-    if (x - hi * 4294967296 >= reject) return hi;
   }
 }
 

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { TrueliftError } from "../../core/errors.js";
-import { createRng } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
+import { bootstrapResample } from "../../models/resample.js";
 import { cellIpw, prepareCollapsed, runCollapsed } from "./collapsed-sample.js";
 import type { CovariateColumn } from "./covariates.js";
 import type { PropensityModel, PropensityModelFit } from "./model.js";
@@ -43,9 +43,9 @@ export interface IpwBootstrapInput {
 
 /**
  * Nonparametric bootstrap of the Hájek IPW ATE and ATT that re-estimates the propensity model in every
- * replicate (rows drawn with replacement; replicate r uses `createRng(seed, r + 1)`, as the models layer's
- * bootstrap, so results depend only on the seed and the data; indices are drawn by Lemire's unbiased
- * multiply-shift on 32-bit words for n ≤ 2²¹, else `rng.int`). Rows are collapsed once to their distinct
+ * replicate (rows drawn with replacement; replicate r uses `streamFor(seed, "resample", r)` = `createRng(seed,
+ * r + 1)`, as the models layer's bootstrap, so results depend only on the seed and the data; the collapsed refit
+ * draws indices by `lemireIndex` for n ≤ 2²¹, else `rng.int`; full refits take {@link bootstrapResample}). Rows are collapsed once to their distinct
  * covariate rows; a replicate adds its draws to per-pattern treated / control counts and outcome sums and refits
  * the logit on those counts from the full-sample estimate (exact MLE of the resample, a few Newton passes over
  * the patterns), then forms the weighted means from the pattern sums. Families without a collapsed refit are
@@ -73,10 +73,7 @@ export function ipwBootstrap(input: IpwBootstrapInput): IpwBootstrap {
   if (refit) runCollapsed(prep, refit, seed, 0, reps, out);
   else {
     for (let r = 0; r < reps; r++) {
-      const rng = createRng(seed, r + 1);
-      const idx = new Int32Array(t.length);
-      for (let d = 0; d < t.length; d++) idx[d] = rng.int(t.length);
-      const est = fullRefit(input, idx);
+      const est = fullRefit(input, bootstrapResample({ kind: "rows", n: t.length }, seed, r).indices);
       if (est) out.set(est, 2 * r);
     }
   }

@@ -1,4 +1,6 @@
-import { createRng } from "../../core/rng.js";
+import { streamFor } from "../../core/rng.js";
+import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
+import { addDrawCounts } from "../../models/resample.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 import type { RddFitSettings } from "./estimate.js";
 import { kernelWeight } from "./kernel.js";
@@ -9,9 +11,12 @@ export interface RddBootstrap {
   readonly reps: number;
   readonly seed: number;
   readonly stream: number;
-  /** Percentile interval (alpha/2, 1 − alpha/2), linear interpolation between order statistics (numpy's default). */
+  /**
+   * Percentile interval (alpha/2, 1 − alpha/2): {@link percentileInterval} with type-7 quantiles and the `"lerp"`
+   * interpolation (within one ulp of numpy's default).
+   */
   readonly ci: readonly [number, number] | null;
-  /** Standard deviation of the replicate estimates. */
+  /** Standard deviation of the replicate estimates ({@link bootstrapSe}). */
   readonly se: number | null;
   /** Replicates whose fit was singular on a side (dropped). */
   readonly failed: number;
@@ -23,7 +28,8 @@ export interface RddBootstrap {
  * replacement from the pooled window (all rows with positive kernel weight on either side), as the tutorial's
  * `near.iloc[rng.integers(0, len(near), len(near))]` loop does. Each replicate is a weighted least-squares fit
  * per side from multiplicity counts (sufficient statistics on (p+1)×(p+1) matrices), so 500 replicates on 20,000
- * rows take milliseconds. Random numbers come from `createRng(seed, stream)`.
+ * rows take milliseconds. Random numbers come from `streamFor(seed, "sequence", stream)` (= `createRng(seed, stream)`:
+ * one stream per run, replicates drawn in sequence), the counts from `addDrawCounts(rng, counts, "lemire")`.
  *
  * @example
  * ```ts
@@ -83,27 +89,12 @@ export function rddBootstrap(
       v *= u;
     }
   }
-  const rng = createRng(opts.seed, opts.stream);
-  const reject = 4294967296 % m;
+  const rng = streamFor(opts.seed, "sequence", opts.stream);
   const est: number[] = [];
   let failed = 0;
   const sign = st.treated === "below" ? -1 : 1;
   const acc = new Float64Array(2 * nf);
   const counts = new Int32Array(m);
-  // Multiplicity counts of m draws with replacement: Lemire's unbiased multiply-and-reject index from one 32-bit
-  // draw (r·m < 2^53 is exact; the low part is rejected below 2^32 mod m).
-  const drawCounts = (): void => {
-    for (let j = 0; j < m; j++) {
-      for (;;) {
-        const x = rng.nextUint32() * m;
-        const idx = Math.floor(x / 4294967296);
-        if (x - idx * 4294967296 >= reject) {
-          counts[idx]++;
-          break;
-        }
-      }
-    }
-  };
   const accumulate = (from: number, to: number, off: number) => {
     for (let f = 0; f < nf; f++) {
       const col = feat[f];
@@ -127,11 +118,11 @@ export function rddBootstrap(
     return [yb, tb];
   };
   for (let rep = 0; rep < opts.reps; rep++) {
-    // m draws with replacement into multiplicity counts (Lemire's unbiased multiply-and-reject index from one
-    // 32-bit draw; r·m < 2^53 is exact), then one sequential pass adds count × features per side: far cheaper
-    // than adding feature rows at random addresses.
+    // m draws with replacement into multiplicity counts (Lemire's unbiased multiply-shift index from one 32-bit
+    // word), then one sequential pass adds count × features per side: far cheaper than adding feature rows at
+    // random addresses.
     counts.fill(0);
-    drawCounts();
+    addDrawCounts(rng, counts, "lemire");
     accumulate(0, nl, 0);
     accumulate(nl, m, nf);
     const a = intercepts(accL);
@@ -146,24 +137,12 @@ export function rddBootstrap(
   }
   if (est.length < 2)
     return { reps: opts.reps, seed: opts.seed, stream: opts.stream, ci: null, se: null, failed };
-  const sorted = Float64Array.from(est).sort();
-  const q = (pr: number) => {
-    const pos = pr * (sorted.length - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  };
-  let mean = 0;
-  for (const e of est) mean += e;
-  mean /= est.length;
-  let ss = 0;
-  for (const e of est) ss += (e - mean) ** 2;
   return {
     reps: opts.reps,
     seed: opts.seed,
     stream: opts.stream,
-    ci: [q(st.alpha / 2), q(1 - st.alpha / 2)],
-    se: Math.sqrt(ss / (est.length - 1)),
+    ci: percentileInterval(est, st.alpha, "lerp"),
+    se: bootstrapSe(est),
     failed,
   };
 }

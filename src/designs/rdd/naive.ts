@@ -1,35 +1,35 @@
 import type { Term } from "../../core/result.js";
-import { waldTerm } from "../../models/wald-term.js";
+import { welchDifference } from "../../models/wald-term.js";
 import type { RddLayout } from "./layout.js";
 
 /** Naive contrasts that ignore the running variable, to show what the discontinuity design corrects. */
 export interface RddNaive {
-  /** Mean outcome on the treated side minus the untreated side, over all rows (Welch SE). */
+  /** Mean outcome on the treated side minus the untreated side, over all rows (Welch SE and
+   * Welch–Satterthwaite df, the convention every design's naive contrast uses). */
   readonly sides: Term;
   /** Mean outcome of rows with treatment = 1 minus treatment = 0 (when a 0/1 `treatment` column is given). */
   readonly treatment: Term | null;
 }
 
-function meanVar(v: number[]): { mean: number; var: number; n: number } {
+/** Count, mean Σx/n and centred sum of squares Σ(x − mean)² of one group, two-pass (the estimate's arithmetic). */
+function moments(v: readonly number[]): { n: number; mean: number; m2: number } {
   let m = 0;
   for (const x of v) m += x;
   m /= v.length;
-  let ss = 0;
-  for (const x of v) ss += (x - m) ** 2;
-  return { mean: m, var: v.length > 1 ? ss / (v.length - 1) : Number.NaN, n: v.length };
+  let m2 = 0;
+  for (const x of v) m2 += (x - m) ** 2;
+  return { n: v.length, mean: m, m2 };
 }
 
 function welch(name: string, a: number[], b: number[], alpha: number): Term | null {
   if (a.length === 0 || b.length === 0) return null;
-  const x = meanVar(a);
-  const y = meanVar(b);
-  const se = Math.sqrt(x.var / x.n + y.var / y.n);
-  return waldTerm(name, x.mean - y.mean, Number.isFinite(se) ? se : null, alpha);
+  return welchDifference(name, moments(a), moments(b), alpha);
 }
 
 /**
  * The naive contrasts: treated-side minus untreated-side mean outcome, and (with a 0/1 treatment column) treated
- * minus untreated rows — the "premium − cheap" comparison that selection on the running variable biases.
+ * minus untreated rows — the "premium − cheap" comparison that selection on the running variable biases. Both go
+ * through {@link welchDifference}: Welch SE, Welch–Satterthwaite df, t reference (as did's and propensity's).
  *
  * @example
  * ```ts

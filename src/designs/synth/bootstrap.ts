@@ -1,7 +1,8 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { createRng, type Rng } from "../../core/rng.js";
+import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
+import { multinomialCounts } from "../../models/resample.js";
 import { type SynthCells, type SynthPanel, synthPanel } from "./panel.js";
 import { type SynthPredictors, synthPredictors } from "./predictors.js";
 import { fitProblem, type SynthProblem } from "./problem.js";
@@ -52,7 +53,8 @@ interface Atoms {
  * from the full-sample weights (same exact minimiser, KKT-checked). With predictors, V stays at its full-sample
  * value (the nested V search is not repeated per replicate) while the predictors and W are recomputed.
  *
- * Randomness: replicate r uses `createRng(seed, r)`, so results are identical across runs and machines.
+ * Randomness: replicate r uses `streamFor(seed, "replicate", r)` (= `createRng(seed, r)`) and draws its counts with
+ * {@link multinomialCounts}, so results are identical across runs and machines.
  *
  * @example
  * ```ts
@@ -87,7 +89,7 @@ export function synthBootstrap(
   const replicates: number[] = [];
   let failed = 0;
   for (let r = 0; r < options.reps; r++) {
-    multinomialCounts(createRng(options.seed, r), atoms.users, atoms.atomSize, draws);
+    multinomialCounts(streamFor(options.seed, "replicate", r), atoms.users, atoms.atomSize, draws);
     for (let c = 0; c < nCols; c++) {
       sums[c].fill(0);
       counts[c].fill(0);
@@ -258,64 +260,4 @@ function buildAtoms(data: Frame, cells: SynthCells, columns: readonly string[], 
   const atomSize = new Float64Array(nAtoms);
   for (let u = 0; u < users; u++) atomSize[userAtom[u]]++;
   return { users, atomSize, nAtoms, atomStart, entryCell, entryStats, columns };
-}
-
-/**
- * Multinomial(n, size / n) counts of drawing n users with replacement, by sequential conditional binomials
- * (largest category last, so it takes the remainder): the same distribution as counting n uniform draws, with
- * one uniform per category instead of one per user.
- */
-function multinomialCounts(rng: Rng, n: number, size: Float64Array, out: Int32Array): void {
-  const k = size.length;
-  let order = ORDER_CACHE.get(size);
-  if (order === undefined) {
-    order = Int32Array.from({ length: k }, (_, i) => i).sort((a, b) => size[a] - size[b]);
-    ORDER_CACHE.set(size, order);
-  }
-  let left = n;
-  let mass = n;
-  for (let q = 0; q < k; q++) {
-    const a = order[q];
-    if (q === k - 1 || left === 0) {
-      out[a] = q === k - 1 ? left : 0;
-      continue;
-    }
-    const p = Math.min(1, size[a] / mass);
-    const c = binomial(rng, left, p);
-    out[a] = c;
-    left -= c;
-    mass -= size[a];
-  }
-}
-
-const ORDER_CACHE = new WeakMap<Float64Array, Int32Array>();
-
-/**
- * Exact Binomial(n, p) by inversion (the CDF walked from 0 with one uniform), on the smaller tail (p ≤ ½) and in
- * chunks of trials with n·p ≤ 200 so that qⁿ never underflows; the cost is O(1 + n·min(p, 1 − p)).
- */
-function binomial(rng: Rng, n: number, p: number): number {
-  if (p <= 0 || n === 0) return 0;
-  if (p >= 1) return n;
-  if (p > 0.5) return n - binomial(rng, n, 1 - p);
-  const chunk = Math.max(1, Math.floor(200 / p));
-  let total = 0;
-  for (let left = n; left > 0; left -= chunk) total += binomialInversion(rng, Math.min(left, chunk), p);
-  return total;
-}
-
-function binomialInversion(rng: Rng, n: number, p: number): number {
-  const q = 1 - p;
-  const s = p / q;
-  const a = (n + 1) * s;
-  let r = q ** n;
-  let u = rng.uniform();
-  let x = 0;
-  while (u > r) {
-    u -= r;
-    x++;
-    if (x > n) return n;
-    r *= a / x - s;
-  }
-  return x;
 }

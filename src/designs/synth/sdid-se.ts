@@ -1,4 +1,5 @@
-import { createRng, type Rng } from "../../core/rng.js";
+import { streamFor } from "../../core/rng.js";
+import { drawIndices, randomPermutation } from "../../models/resample.js";
 import { fitWithOptions, type SdidFit, weightedDoubleDifference } from "./sdid-estimate.js";
 import { sumNormalize } from "./sdid-solver.js";
 import { checkSynthMatrix, type SynthMatrix, selectRows } from "./sdid-types.js";
@@ -47,7 +48,8 @@ export interface SdidSe {
 
 /**
  * Options of {@link sdidStandardError}: `reps` (__Default value:__ 200, as synthdid) and `seed` for the placebo
- * and bootstrap draws (replicate r uses `createRng(seed, r)`, so results do not depend on evaluation order;
+ * and bootstrap draws (replicate r uses `streamFor(seed, "replicate", r)` = `createRng(seed, r)`, so results do not
+ * depend on evaluation order;
  * __Default value:__ 1).
  *
  * @example
@@ -97,7 +99,7 @@ export function sdidStandardError(
     const { t, n0, n1, t0 } = shape;
     const replicates: number[] = [];
     for (let r = 0; r < reps; r++) {
-      const perm = permutation(n0, createRng(seed, r));
+      const perm = randomPermutation(streamFor(seed, "replicate", r), n0);
       const keep = perm.slice(0, n0 - n1);
       const omega = sumNormalize(Float64Array.from(keep, (i) => fit.omega[i]));
       const y = selectRows(panel.y, t, perm);
@@ -114,10 +116,10 @@ export function sdidStandardError(
   const replicates: number[] = [];
   let redraws = 0;
   for (let r = 0; r < reps; r++) {
-    const rng = createRng(seed, r);
+    const rng = streamFor(seed, "replicate", r);
     let ind: number[];
     for (;;) {
-      ind = Array.from({ length: n }, () => rng.int(n)).sort((a, b) => a - b);
+      ind = Array.from(drawIndices(rng, n)).sort((a, b) => a - b);
       const controls = ind.filter((i) => i < n0).length;
       if (controls > 0 && controls < n) break;
       redraws++;
@@ -171,16 +173,4 @@ function scaledSd(x: readonly number[]): number | null {
   const mean = x.reduce((a, b) => a + b, 0) / r;
   const v = x.reduce((a, b) => a + (b - mean) ** 2, 0) / (r - 1);
   return Math.sqrt(((r - 1) / r) * v);
-}
-
-/** A uniformly random permutation of 0 … n − 1 (Fisher–Yates). */
-function permutation(n: number, rng: Rng): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const tmp = p[i];
-    p[i] = p[j];
-    p[j] = tmp;
-  }
-  return p;
 }

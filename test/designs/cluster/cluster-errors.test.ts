@@ -66,6 +66,26 @@ describe("cluster(): errors by code, before any computation", () => {
     );
   });
 
+  it("no silent seed: resampling without inference.seed is E_INVALID_SPEC naming the methods", () => {
+    const f = Frame.fromObject(ok);
+    const e = thrown(() => cluster(f, base));
+    expect(e.code).toBe("E_INVALID_SPEC");
+    expect(e.message).toMatch(/spec\.inference\.seed is required: the pairs cluster bootstrap draws/);
+    expect(e.hint).toMatch(/--seed <n>/);
+    const sampled = thrown(() =>
+      cluster(f, { ...base, inference: { pairs: false, wild: { weights: "webb", reps: 99 } } }),
+    );
+    expect(sampled.message).toMatch(/the wild cluster bootstrap draws random numbers/);
+    // 4 clusters: the wild bootstrap enumerates 2^4 sign patterns and RI the 6 assignments — nothing random
+    const exact = cluster(f, { ...base, inference: { pairs: false } });
+    expect(exact.smallK?.randomization?.exact).toBe(true);
+    expect(exact.smallK?.wild?.treatment.seed).toBeNull();
+    expect(exact.provenance.seed).toBeUndefined();
+    const seeded = cluster(f, { ...base, inference: { seed: 3, pairs: { reps: 20 } } });
+    expect(seeded.provenance.seed).toBe(3);
+    expect(seeded.bootstrap?.seed).toBe(3);
+  });
+
   it("the spec schema publishes as JSON Schema", () => {
     const schema = z.toJSONSchema(CLUSTER_SPEC_SCHEMA) as {
       required: string[];

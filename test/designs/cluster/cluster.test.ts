@@ -31,6 +31,7 @@ const TUTORIAL: ClusterSpec = {
   treatment: { column: "wave", treatedValues: [1] },
   cluster: "workspace_id",
   exposure: { column: "opt_in_agent_mode" },
+  inference: { seed: 1 },
 };
 const frame = clusterFixture();
 const res = cluster(frame, TUTORIAL);
@@ -150,7 +151,13 @@ describe("cluster(): result shape, diagnostics, bootstrap, determinism", () => {
   it("smallK 'always' adds the wild bootstrap and RI; their intervals are close to the analytic ones at K = 50", () => {
     const r = cluster(frame, {
       ...TUTORIAL,
-      inference: { smallK: "always", wild: { reps: 999 }, randomization: { reps: 999 }, pairs: false },
+      inference: {
+        seed: 1,
+        smallK: "always",
+        wild: { reps: 999 },
+        randomization: { reps: 999 },
+        pairs: false,
+      },
     });
     const w = r.smallK!.wild!.treatment;
     expect(w.pValue).toBe(0);

@@ -1,4 +1,5 @@
-import { createRng } from "../../../core/rng.js";
+import { streamFor } from "../../../core/rng.js";
+import { rademacherWeights } from "../../../models/resample.js";
 import { normalQuantile } from "../../../numeric/dist/index.js";
 
 /**
@@ -151,7 +152,8 @@ export interface BasisDraws {
 /**
  * The multiplier bootstrap of did's `mboot` / BMisc's `multiplier_bootstrap`: Rademacher multipliers (±1 with
  * probability ½), one per unit, or one per cluster applied to cluster sums of the influence functions. Replicate
- * b draws its multipliers from `createRng(seed, b)`, 32 per 32-bit word, so output depends only on the seed.
+ * b draws its multipliers from `streamFor(seed, "replicate", b)` (= `createRng(seed, b)`), 32 per 32-bit word
+ * (`rademacherWeights(rng, v, "bit")`), so output depends only on the seed.
  * Every parameter's bootstrap distribution follows linearly from these basis draws (one set of multipliers for
  * all parameters, where did re-draws per call).
  *
@@ -188,13 +190,12 @@ export function bootstrapBasis(
   for (let c = 0; c < nc; c++) for (let j = 0; j < J; j++) colSum[j] += z[c * J + j];
   const draws = new Float64Array(reps * J);
   const acc = new Float64Array(J);
+  const v = new Float64Array(nc);
   for (let rep = 0; rep < reps; rep++) {
-    const rng = createRng(seed, rep);
+    rademacherWeights(streamFor(seed, "replicate", rep), v, "bit");
     acc.fill(0);
-    let bits = 0;
     for (let c = 0; c < nc; c++) {
-      if ((c & 31) === 0) bits = rng.nextUint32();
-      if ((bits >>> (c & 31)) & 1) {
+      if (v[c] > 0) {
         const r = c * J;
         for (let j = 0; j < J; j++) acc[j] += z[r + j];
       }
