@@ -133,7 +133,7 @@ describe("truelift advise: one answer per rollout shape", () => {
     ]);
     expect(a.design).toBe("cluster");
     expect(a.command).toBe(
-      "truelift cluster <data.csv> --outcome session_minutes_obs --treatment treated --cluster workspace_id --exposure is_spillover --small-k always",
+      "truelift cluster <data.csv> --outcome session_minutes_obs --treatment treated --cluster workspace_id --exposure is_spillover --small-k always --seed 1",
     );
     expect(a.notes[0]).toMatch(/Only 12 clusters/);
     const many = await json(["--rollout", "shared", "--clusters", "50"]);

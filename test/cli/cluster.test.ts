@@ -69,6 +69,7 @@ describe("truelift cluster", () => {
       cluster: "workspace_id",
       exposure: { column: "opt_in_agent_mode" },
       inference: { seed: 3, smallK: "always", wild: { weights: "webb" } },
+      alpha: 0.05,
     });
   });
 

@@ -49,6 +49,9 @@ describe("truelift did", () => {
       treatment: { startColumn: "treatment_week" },
       cluster: "workspace_id",
       covariates: ["engagement_tier"],
+      anticipation: 0,
+      inference: "t",
+      alpha: 0.05,
     });
   });
 

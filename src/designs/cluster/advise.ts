@@ -71,6 +71,7 @@ export function sharedAdvice(a: AdviseAnswers): Advice {
       adviceFlag("--cluster", cluster),
       exposure ? adviceFlag("--exposure", exposure) : null,
       fewClusters ? "--small-k always" : null,
+      "--seed 1",
     ]),
     steps: [],
     notes: [

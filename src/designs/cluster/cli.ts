@@ -26,8 +26,8 @@ import { type ClusterSpec, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } 
 export const CLUSTER_CLI = {
   description: "Cluster-randomized experiments: honest SEs at any K, direct vs spillover effects.",
   examples: [
-    "truelift cluster saas.csv --join cluster_outcome.csv --join-on user_id --outcome session_minutes_obs --treatment wave --treated-values 1 --cluster workspace_id --exposure opt_in_agent_mode",
-    "truelift cluster users.csv --outcome y --treatment arm --cluster team --edges edges.csv --edge-from src --edge-to dst --user user_id --exposure-rule share",
+    "truelift cluster saas.csv --join cluster_outcome.csv --join-on user_id --outcome session_minutes_obs --treatment wave --treated-values 1 --cluster workspace_id --exposure opt_in_agent_mode --seed 7",
+    "truelift cluster users.csv --outcome y --treatment arm --cluster team --edges edges.csv --edge-from src --edge-to dst --user user_id --exposure-rule share --seed 7",
   ],
   dataFile: "user-level data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)",
   join: true,

@@ -104,7 +104,7 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
         .optional(),
     })
     .optional(),
-  alpha: z.number().gt(0).lt(1).optional(),
+  alpha: z.number().gt(0).lt(1).default(0.05),
 });
 
 /**

@@ -72,13 +72,13 @@ export const DID_SPEC_SCHEMA = z.strictObject({
   cluster: z.union([column, z.null()]).optional(),
   covariates: z.array(covariate).optional(),
   window: z.strictObject({ from: z.number().optional(), to: z.number().optional() }).optional(),
-  anticipation: z.number().int().min(0).optional(),
+  anticipation: z.number().int().min(0).default(0),
   eventStudy: z
     .strictObject({ leads: z.number().int().min(1).optional(), lags: z.number().int().min(0).optional() })
     .optional(),
   placeboCenter: z.number().finite().optional(),
-  inference: z.enum(DID_INFERENCE).optional(),
-  alpha: z.number().gt(0).lt(1).optional(),
+  inference: z.enum(DID_INFERENCE).default("t"),
+  alpha: z.number().gt(0).lt(1).default(0.05),
   staggered: z
     .strictObject({
       control: z.enum(DID_CONTROL_GROUPS).optional(),

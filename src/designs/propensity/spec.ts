@@ -100,8 +100,8 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
       maxIter: z.number().int().min(1).optional(),
     })
     .optional(),
-  estimand: z.enum(PS_ESTIMANDS).optional(),
-  estimator: z.enum(PS_ESTIMATORS).optional(),
+  estimand: z.enum(PS_ESTIMANDS).default("ATE"),
+  estimator: z.enum(PS_ESTIMATORS).default("aipw"),
   trim: trim.optional(),
   outcomeCovariates: z.array(covariate).min(1).optional(),
   balance: z
@@ -111,7 +111,7 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
       extra: z.array(covariate).optional(),
     })
     .optional(),
-  misspecify: z.enum(PS_MISSPECIFY).optional(),
+  misspecify: z.enum(PS_MISSPECIFY).default("none"),
   bootstrap: z
     .union([
       z.literal(false),
@@ -137,8 +137,8 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
       gammas: z.array(z.number().min(1)).min(1).optional(),
     })
     .optional(),
-  overlapBins: z.number().int().min(2).max(200).optional(),
-  alpha: z.number().gt(0).lt(1).optional(),
+  overlapBins: z.number().int().min(2).max(200).default(20),
+  alpha: z.number().gt(0).lt(1).default(0.05),
 });
 
 /**

@@ -35,7 +35,7 @@ export const SYNTH_SPEC_SCHEMA = z.strictObject({
   user: column.optional(),
   predictors: z.array(predictor).min(1).optional(),
   customV: z.array(z.number().nonnegative()).min(1).optional(),
-  nonzeroThreshold: z.number().min(0).lt(1).optional(),
+  nonzeroThreshold: z.number().min(0).lt(1).default(0.001),
   placebo: z
     .union([z.literal(false), z.strictObject({ excludePreRmspeAbove: z.number().positive().optional() })])
     .optional(),
@@ -66,7 +66,7 @@ export const SYNTH_SPEC_SCHEMA = z.strictObject({
       }),
     ])
     .optional(),
-  alpha: z.number().gt(0).lt(1).optional(),
+  alpha: z.number().gt(0).lt(1).default(0.05),
 });
 
 /**

@@ -87,7 +87,7 @@ describe("cluster(): errors by code, before any computation", () => {
   });
 
   it("the spec schema publishes as JSON Schema", () => {
-    const schema = z.toJSONSchema(CLUSTER_SPEC_SCHEMA) as {
+    const schema = z.toJSONSchema(CLUSTER_SPEC_SCHEMA, { io: "input" }) as {
       required: string[];
       properties: Record<string, unknown>;
     };

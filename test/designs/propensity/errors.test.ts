@@ -55,7 +55,7 @@ describe("propensity errors by code", () => {
     expect(e.hint).toMatch(/Loosen/);
   });
   test("the spec schema publishes as JSON Schema", () => {
-    const schema = z.toJSONSchema(PROPENSITY_SPEC_SCHEMA) as { required?: string[] };
+    const schema = z.toJSONSchema(PROPENSITY_SPEC_SCHEMA, { io: "input" }) as { required?: string[] };
     expect(schema.required).toEqual(["treatment", "outcome", "covariates"]);
   });
   test("spec, columns and values", () => {
