@@ -1,7 +1,6 @@
 import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
 import { cholesky, choleskyInverse, choleskySolve, gramRank } from "../numeric/linalg/cholesky.js";
 import {
@@ -324,13 +323,17 @@ function fitDesign(
     cols = materialized.map(run);
     if (failed > 0) {
       diagnostics.push(
-        note("D_FE_NOT_CONVERGED", "warn", { columns: failed, iterations: worst, tol: s.fixef.tol ?? 1e-12 }),
+        diagnostic("D_FE_NOT_CONVERGED", "warn", {
+          columns: failed,
+          iterations: worst,
+          tol: s.fixef.tol ?? 1e-12,
+        }),
       );
     }
     const singletons = absorb.map(singletonCount);
     if (singletons.some((c) => c > 0)) {
       diagnostics.push(
-        note("D_FE_SINGLETONS", "info", {
+        diagnostic("D_FE_SINGLETONS", "info", {
           singletons: singletons.reduce((a, b) => a + b, 0),
           columns: absorb.map((a) => a.column).join(", "),
         }),
@@ -410,7 +413,7 @@ function fitDesign(
     tss = weightedSs(design.y, w, hasConstant ? weightedMean(design.y, w, sumW) : 0);
   }
   const r2 = tss > 0 ? 1 - rss / tss : null;
-  if (r2 === null) diagnostics.push(note("D_CONSTANT_OUTCOME", "warn", { outcome: s.outcome }));
+  if (r2 === null) diagnostics.push(diagnostic("D_CONSTANT_OUTCOME", "warn", { outcome: s.outcome }));
   const c0 = hasConstant ? 1 : 0;
   const adjR2 = r2 === null ? null : 1 - ((n - c0) / dfResid) * (1 - r2);
   let r2Within: number | null = null;
@@ -419,7 +422,7 @@ function fitDesign(
     r2Within = within > 0 ? 1 - rss / within : null;
   }
   if (rss === 0 || rss <= 1e-30 * Math.max(tss, 1e-300)) {
-    diagnostics.push(note("D_PERFECT_FIT", "warn", { rss }));
+    diagnostics.push(diagnostic("D_PERFECT_FIT", "warn", { rss }));
   }
   const specJson: Json = JSON.parse(
     JSON.stringify({
@@ -570,12 +573,4 @@ function singular(
 
 function quote(xs: readonly string[]): string {
   return xs.map((x) => `'${x}'`).join(", ");
-}
-
-function note(
-  code: keyof typeof DIAGNOSTIC_CATALOGUE,
-  severity: Diagnostic["severity"],
-  evidence: Record<string, number | string | null>,
-): Diagnostic {
-  return diagnostic(code, severity, evidence, DIAGNOSTIC_CATALOGUE[code]);
 }

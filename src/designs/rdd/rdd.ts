@@ -186,24 +186,18 @@ export function rdd(data: Frame, spec: RddSpec): DeepReadonly<RddResult> {
   const diagnostics: Diagnostic[] = [];
   if (layout.dropped > 0) {
     diagnostics.push(
-      diagnostic(
-        "D_RDD_MISSING_DROPPED",
-        "info",
-        { dropped: layout.dropped, ...layout.droppedReasons },
-        `${layout.dropped} rows with a missing value in the columns used were dropped (as rdrobust does).`,
-      ),
+      diagnostic("D_RDD_MISSING_DROPPED", "info", { dropped: layout.dropped, ...layout.droppedReasons }),
     );
   }
   diagnostics.push(...rddBandwidthDiagnostics(fit));
   const mass = massShares(layout.left.x, layout.right.x);
   if (Math.max(...mass) >= 0.1) {
     diagnostics.push(
-      diagnostic(
-        "D_RDD_MASS_POINTS",
-        fixed ? "info" : "warn",
-        { repeatedBelow: mass[0], repeatedAbove: mass[1], masspoints: st.masspoints },
-        `${(100 * Math.max(...mass)).toFixed(0)}% of the running variable's values on one side are repeats (mass points)${fixed ? "" : st.masspoints === "adjust" ? '; bandwidth selection used the distinct values and required at least 10 of them on each side, as rdrobust\'s masspoints = "adjust" does' : ""}.`,
-      ),
+      diagnostic("D_RDD_MASS_POINTS", fixed ? "info" : "warn", {
+        repeatedBelow: mass[0],
+        repeatedAbove: mass[1],
+        masspoints: st.masspoints,
+      }),
     );
   }
   if (s.density !== false) {
@@ -213,12 +207,7 @@ export function rdd(data: Frame, spec: RddSpec): DeepReadonly<RddResult> {
     } catch (e) {
       if (!isTrueliftError(e)) throw e;
       diagnostics.push(
-        diagnostic(
-          "D_RDD_DENSITY_UNDEFINED",
-          "warn",
-          { code: e.code },
-          `The density test could not be run: ${e.message}`,
-        ),
+        diagnostic("D_RDD_DENSITY_UNDEFINED", "warn", { code: e.code }, { reason: e.message }),
       );
     }
   }
@@ -245,29 +234,17 @@ export function rdd(data: Frame, spec: RddSpec): DeepReadonly<RddResult> {
   const failed = [...polynomial, ...covariates, ...placebo, ...donut].filter((r) => r.failure);
   if (failed.length > 0) {
     diagnostics.push(
-      diagnostic(
-        "D_RDD_CHECK_FAILED",
-        "info",
-        {
-          checks: failed.map((r) => `${r.label} ${r.value}`),
-          codes: failed.map((r) => r.failure?.code ?? null),
-        },
-        `${failed.length} validity re-estimate${failed.length === 1 ? "" : "s"} could not be computed (${failed.map((r) => `${r.label} ${r.value}`).join(", ")}).`,
-      ),
+      diagnostic("D_RDD_CHECK_FAILED", "info", {
+        checks: failed.map((r) => `${r.label} ${r.value}`),
+        codes: failed.map((r) => r.failure?.code ?? null),
+      }),
     );
   }
   if (boot) {
     const all = [boot.headline, ...boot.sweep, boot.quadratic].filter((b): b is RddBootstrap => b !== null);
     const lost = all.reduce((a, b) => a + b.failed, 0);
     if (lost > 0) {
-      diagnostics.push(
-        diagnostic(
-          "D_RDD_BOOTSTRAP_FAILED",
-          "warn",
-          { failed: lost },
-          `${lost} bootstrap replicates had a singular fit and were dropped.`,
-        ),
-      );
+      diagnostics.push(diagnostic("D_RDD_BOOTSTRAP_FAILED", "warn", { failed: lost }));
     }
   }
 
