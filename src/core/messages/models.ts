@@ -1,4 +1,4 @@
-import { summaryOnly } from "./template.js";
+import { type DiagnosticContext, summaryOnly } from "./template.js";
 
 /**
  * Message templates of the shared models' diagnostics (linear models, logistic regression, bootstrap engine),
@@ -16,11 +16,14 @@ export const MODEL_MESSAGES = {
   D_FE_NOT_CONVERGED: summaryOnly,
   D_BOOTSTRAP_FAILED_REPLICATES: (
     e: { failed: number; replicates: number; firstError: string | null } | { failed: number; reps: number },
-    c: { summary: string },
+    c: DiagnosticContext,
+    resampling?: { scheme: "cluster-pairs" | "synth-units" },
   ): string =>
     "replicates" in e
       ? `${e.failed} of ${e.replicates} bootstrap replicates could not be computed and were dropped.`
-      : `${e.failed} pairs-bootstrap replicates drew clusters from one arm only (or no spillover-exposed users) and were dropped. ${c.summary}`,
+      : resampling?.scheme === "synth-units"
+        ? `${e.failed} of ${e.reps} bootstrap replicates left a unit without rows (or a predictor undefined) and were dropped.`
+        : `${e.failed} pairs-bootstrap replicates drew clusters from one arm only (or no spillover-exposed users) and were dropped. ${c.summary}`,
   D_LOGIT_NEAR_SEPARATION: (e: { rows: number }): string =>
     `${e.rows} fitted probabilities are numerically 0 or 1; estimates may be unstable.`,
   D_LOGIT_NOT_CONVERGED: summaryOnly,

@@ -164,12 +164,7 @@ export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
   for (const w of fit.weights) if (w > threshold) usedDonors++;
   if (!fit.exact) {
     diagnostics.push(
-      diagnostic(
-        "D_SYNTH_WEIGHTS_NOT_UNIQUE",
-        "warn",
-        { donors: J, preCount: panel.preCount },
-        "Several donor combinations fit the pre-period equally well, so the weights shown are one of them (the estimate may depend on that choice); use fewer donors or more pre-periods.",
-      ),
+      diagnostic("D_SYNTH_WEIGHTS_NOT_UNIQUE", "warn", { donors: J, preCount: panel.preCount }),
     );
   }
 
@@ -223,24 +218,19 @@ export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
         "D_BOOTSTRAP_FAILED_REPLICATES",
         "warn",
         { failed: boot.failed, reps: boot.reps },
-        `${boot.failed} of ${boot.reps} bootstrap replicates left a unit without rows (or a predictor undefined) and were dropped.`,
+        { scheme: "synth-units" },
       ),
     );
   }
   if (fit.adh && fit.adh.vSource === "optimised") {
     const bad = fit.adh.starts.filter((st) => st.convergence !== 0);
     diagnostics.push(
-      diagnostic(
-        "D_SYNTH_V_SEARCH",
-        bad.length === fit.adh.starts.length ? "warn" : "info",
-        {
-          starts: fit.adh.starts.map((st) => st.start),
-          methods: fit.adh.starts.map((st) => st.method),
-          lossV: fit.adh.starts.map((st) => st.lossV),
-          convergence: fit.adh.starts.map((st) => st.convergence),
-        },
-        `V was chosen by Nelder–Mead and BFGS from ${fit.adh.starts.length} starts (${fit.adh.starts.map((st) => `${st.start}: ${st.method} MSPE ${st.lossV.toPrecision(6)}${st.convergence === 0 ? "" : `, stopped with code ${st.convergence}`}`).join("; ")}), keeping the lowest pre-period MSPE.`,
-      ),
+      diagnostic("D_SYNTH_V_SEARCH", bad.length === fit.adh.starts.length ? "warn" : "info", {
+        starts: fit.adh.starts.map((st) => st.start),
+        methods: fit.adh.starts.map((st) => st.method),
+        lossV: fit.adh.starts.map((st) => st.lossV),
+        convergence: fit.adh.starts.map((st) => st.convergence),
+      }),
     );
   }
   diagnostics.push(naiveDiagnostic(naive, fit.meanGap));
@@ -390,7 +380,7 @@ function runInTimePlacebo(
           "D_SYNTH_IN_TIME_PLACEBO",
           "info",
           { fakeStart: fake },
-          `The in-time placebo at ${s.time} ${fake} was skipped: ${e.message} Set inTimePlacebo.start later, or give the predictor explicit periods.`,
+          { time: s.time, skipped: e.message },
         ),
       );
       return null;

@@ -1,7 +1,6 @@
 import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
 import { TrueliftError } from "../../../core/errors.js";
 import type { Frame } from "../../../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../../../core/messages.js";
 import { gramRank } from "../../../numeric/linalg/cholesky.js";
 import type { CsValidSpec } from "./spec.js";
 
@@ -72,15 +71,6 @@ function numericChecked(frame: Frame, name: string, role: string): Float64Array 
     }
   }
   return v;
-}
-
-function diag(
-  code: keyof typeof DIAGNOSTIC_CATALOGUE,
-  severity: Diagnostic["severity"],
-  evidence: Record<string, number | string | null | readonly number[]>,
-  message?: string,
-): Diagnostic {
-  return diagnostic(code, severity, evidence, message ?? DIAGNOSTIC_CATALOGUE[code]);
 }
 
 /**
@@ -230,7 +220,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
   }
   if (lateGroups.size > 0) {
     diagnostics.push(
-      diag("D_CS_TREATED_AFTER_SAMPLE", "info", { groups: [...lateGroups].sort((a, b) => a - b) }),
+      diagnostic("D_CS_TREATED_AFTER_SAMPLE", "info", { groups: [...lateGroups].sort((a, b) => a - b) }),
     );
   }
 
@@ -253,11 +243,11 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
   }
   if (alreadyTreated > 0) {
     diagnostics.push(
-      diag("D_CS_ALREADY_TREATED_DROPPED", "warn", { units: alreadyTreated, firstPeriod: first }),
+      diagnostic("D_CS_ALREADY_TREATED_DROPPED", "warn", { units: alreadyTreated, firstPeriod: first }),
     );
   }
   if (unbalanced > 0) {
-    diagnostics.push(diag("D_CS_UNBALANCED_DROPPED", "warn", { units: unbalanced, periods: nT0 }));
+    diagnostics.push(diagnostic("D_CS_UNBALANCED_DROPPED", "warn", { units: unbalanced, periods: nT0 }));
   }
 
   // Treated groups and the never-treated check.
@@ -282,7 +272,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     keptPeriods = periods.filter((p) => p < maxG - s.anticipation);
     glist = glist.filter((g) => g < maxG);
     diagnostics.push(
-      diag("D_CS_LAST_GROUP_AS_CONTROL", "info", { lastGroup: maxG, periodsKept: keptPeriods.length }),
+      diagnostic("D_CS_LAST_GROUP_AS_CONTROL", "info", { lastGroup: maxG, periodsKept: keptPeriods.length }),
     );
     if (keptPeriods.length < 2) {
       throw new TrueliftError(
@@ -363,7 +353,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       );
     }
     diagnostics.push(
-      diag("D_CS_SMALL_GROUP", "warn", {
+      diagnostic("D_CS_SMALL_GROUP", "warn", {
         groups: small.map((gs) => gs.group),
         units: small.map((gs) => gs.units),
         required: reqSize,
