@@ -81,6 +81,13 @@ function numericChecked(frame: Frame, name: string, role: string): Float64Array 
  * group serves only as a comparison. Every condition that changes the sample is reported as a diagnostic;
  * malformed input throws a coded {@link TrueliftError} before any computation.
  *
+ * ```
+ * readCsColumns (types, missing / infinite values) → csPeriods → indexCsUnits (unit × period rows; group and
+ *   cluster constant within units) → csGroupValues (late groups → never treated) → keepCsUnits (balanced, not
+ *   already treated) → csComparison (treated groups, never / last-group comparison, kept periods)
+ *   → widenCsPanel (wide outcome and covariates) → csClusters → checkCovariates → csGroupSizes (small groups)
+ * ```
+ *
  * @example
  * ```ts
  * const panel = buildCsPanel(frame, validateCsSpec({ outcome: "y", unit: "id", time: "t", group: "g" }));
@@ -88,7 +95,58 @@ function numericChecked(frame: Frame, name: string, role: string): Float64Array 
  * ```
  */
 export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
-  const diagnostics: Diagnostic[] = [];
+  const cols = readCsColumns(frame, s);
+  const { periods, periodIndex } = csPeriods(cols.time);
+  const units = indexCsUnits(frame, s, cols, periodIndex);
+  const groups = csGroupValues(s, units.gUnit, periods, periodIndex);
+  const kept = keepCsUnits(units, groups.gUnit, periods[0]);
+  const comparison = csComparison(s, periods, groups.gUnit, kept.keep);
+  const wide = widenCsPanel(
+    cols,
+    units,
+    groups.gUnit,
+    kept.keep,
+    comparison.periods.map((t) => periodIndex.get(t)!),
+  );
+  const { cluster, nClusters } = csClusters(wide.clusterRaw, wide.n);
+  if (wide.x) checkCovariates(wide.x, wide.n, wide.nT, wide.p, s.covariates);
+  const sizes = csGroupSizes(s, wide.g, wide.n, wide.p);
+  const { n, nT, y, x, p, g } = wide;
+  return {
+    n,
+    nT,
+    periods: comparison.periods,
+    y,
+    x,
+    p,
+    g,
+    glist: comparison.glist,
+    cluster,
+    nClusters,
+    rows: cols.rows,
+    droppedUnits: units.n0 - n,
+    groupSizes: sizes.groupSizes,
+    diagnostics: [
+      ...groups.diagnostics,
+      ...kept.diagnostics,
+      ...comparison.diagnostics,
+      ...sizes.diagnostics,
+    ],
+  };
+}
+
+/** The long panel's columns, validated row by row. */
+interface CsColumns {
+  readonly rows: number;
+  readonly unitCol: { keys: ArrayLike<number>; text: boolean };
+  readonly time: Float64Array;
+  readonly groupRaw: Float64Array;
+  readonly yAll: Float64Array;
+  readonly covs: readonly Float64Array[];
+  readonly clusterCol: { keys: ArrayLike<number>; text: boolean } | null;
+}
+
+function readCsColumns(frame: Frame, s: CsValidSpec): CsColumns {
   const rows = frame.nrows;
   if (rows === 0) throw new TrueliftError("E_EMPTY_DATA", "The data has no rows.");
   // Column presence and types first (Frame throws E_COLUMN_MISSING / E_COLUMN_TYPE).
@@ -128,8 +186,11 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       });
     }
   }
+  return { rows, unitCol, time, groupRaw, yAll, covs, clusterCol };
+}
 
-  // Periods.
+/** Sorted distinct periods (at least 2) and each period's position. */
+function csPeriods(time: Float64Array): { periods: number[]; periodIndex: Map<number, number> } {
   const periods = [...new Set(time)].sort((a, b) => a - b);
   if (periods.length < 2) {
     throw new TrueliftError(
@@ -144,9 +205,28 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
   periods.forEach((p, j) => {
     periodIndex.set(p, j);
   });
-  const nT0 = periods.length;
+  return { periods, periodIndex };
+}
 
-  // Units.
+/** Units in order of appearance: the input row of each unit × period, and each unit's group and cluster key. */
+interface CsUnits {
+  readonly n0: number;
+  readonly nT0: number;
+  /** Input row of unit u in period s, `rowOf[u * nT0 + s]`, or −1. */
+  readonly rowOf: Int32Array;
+  /** First treated period per unit as given (missing = 0). */
+  readonly gUnit: Float64Array;
+  readonly clusterKey: Float64Array | null;
+}
+
+function indexCsUnits(
+  frame: Frame,
+  s: CsValidSpec,
+  cols: CsColumns,
+  periodIndex: Map<number, number>,
+): CsUnits {
+  const { rows, unitCol, time, groupRaw, clusterCol } = cols;
+  const nT0 = periodIndex.size;
   const unitIndex = new Map<number, number>();
   const rowUnit = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -196,13 +276,25 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       }
     }
   }
+  return { n0, nT0, rowOf, gUnit, clusterKey };
+}
 
-  // Group values: 0, a period, or after the sample; values before or in the first period mean "already treated".
+/**
+ * Group values: 0, a period, or after the sample; values before or in the first period mean "already treated".
+ * Groups after the last period (+ anticipation) become never treated (0) in the returned copy.
+ */
+function csGroupValues(
+  s: CsValidSpec,
+  given: Float64Array,
+  periods: readonly number[],
+  periodIndex: Map<number, number>,
+): { gUnit: Float64Array; diagnostics: Diagnostic[] } {
+  const gUnit = Float64Array.from(given);
   const first = periods[0];
-  const last = periods[nT0 - 1];
+  const last = periods[periods.length - 1];
   const badGroups = new Set<number>();
   const lateGroups = new Set<number>();
-  for (let u = 0; u < n0; u++) {
+  for (let u = 0; u < gUnit.length; u++) {
     const gv = gUnit[u];
     if (gv === 0) continue;
     if (gv > last + s.anticipation) {
@@ -218,13 +310,22 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       { details: { values: vals.slice(0, 50), periods } },
     );
   }
+  const diagnostics: Diagnostic[] = [];
   if (lateGroups.size > 0) {
     diagnostics.push(
       diagnostic("D_CS_TREATED_AFTER_SAMPLE", "info", { groups: [...lateGroups].sort((a, b) => a - b) }),
     );
   }
+  return { gUnit, diagnostics };
+}
 
-  // Keep units: observed in every period and not treated in / before the first period.
+/** Keep units: observed in every period and not treated in / before the first period. */
+function keepCsUnits(
+  units: CsUnits,
+  gUnit: Float64Array,
+  first: number,
+): { keep: Uint8Array; diagnostics: Diagnostic[] } {
+  const { n0, nT0, rowOf } = units;
   const keep = new Uint8Array(n0);
   let unbalanced = 0;
   let alreadyTreated = 0;
@@ -241,6 +342,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     else if (!complete) unbalanced++;
     else keep[u] = 1;
   }
+  const diagnostics: Diagnostic[] = [];
   if (alreadyTreated > 0) {
     diagnostics.push(
       diagnostic("D_CS_ALREADY_TREATED_DROPPED", "warn", { units: alreadyTreated, firstPeriod: first }),
@@ -249,11 +351,20 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
   if (unbalanced > 0) {
     diagnostics.push(diagnostic("D_CS_UNBALANCED_DROPPED", "warn", { units: unbalanced, periods: nT0 }));
   }
+  return { keep, diagnostics };
+}
 
-  // Treated groups and the never-treated check.
+/** Treated groups and the never-treated check: the groups to estimate and the periods kept. */
+function csComparison(
+  s: CsValidSpec,
+  periods: readonly number[],
+  gUnit: Float64Array,
+  keep: Uint8Array,
+): { periods: readonly number[]; glist: number[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
   let hasNever = false;
   const gset = new Set<number>();
-  for (let u = 0; u < n0; u++) {
+  for (let u = 0; u < keep.length; u++) {
     if (!keep[u]) continue;
     if (gUnit[u] === 0) hasNever = true;
     else gset.add(gUnit[u]);
@@ -290,10 +401,30 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       { details: { firstPeriod: keptPeriods[0], anticipation: s.anticipation } },
     );
   }
+  return { periods: keptPeriods, glist, diagnostics };
+}
 
-  // Wide arrays.
-  const nT = keptPeriods.length;
-  const colOf = keptPeriods.map((p) => periodIndex.get(p)!);
+/** The wide panel of the kept units and periods. */
+interface CsWide {
+  readonly n: number;
+  readonly nT: number;
+  readonly p: number;
+  readonly y: Float64Array;
+  readonly x: Float64Array | null;
+  readonly g: Float64Array;
+  readonly clusterRaw: Float64Array | null;
+}
+
+function widenCsPanel(
+  cols: CsColumns,
+  units: CsUnits,
+  gUnit: Float64Array,
+  keep: Uint8Array,
+  colOf: readonly number[],
+): CsWide {
+  const { yAll, covs } = cols;
+  const { n0, nT0, rowOf, clusterKey } = units;
+  const nT = colOf.length;
   let n = 0;
   for (let u = 0; u < n0; u++) n += keep[u];
   const p = covs.length;
@@ -313,29 +444,39 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     i++;
   }
   if (n === 0) throw new TrueliftError("E_EMPTY_DATA", "No unit is observed in every period.");
+  return { n, nT, p, y, x, g, clusterRaw };
+}
 
-  let cluster: Int32Array | null = null;
-  let nClusters = n;
-  if (clusterRaw) {
-    const idx = new Map<number, number>();
-    cluster = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let c = idx.get(clusterRaw[i]);
-      if (c === undefined) {
-        c = idx.size;
-        idx.set(clusterRaw[i], c);
-      }
-      cluster[i] = c;
+/** Cluster index per unit (null when clustering by unit); at least two clusters. */
+function csClusters(
+  clusterRaw: Float64Array | null,
+  n: number,
+): { cluster: Int32Array | null; nClusters: number } {
+  if (!clusterRaw) return { cluster: null, nClusters: n };
+  const idx = new Map<number, number>();
+  const cluster = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = idx.get(clusterRaw[i]);
+    if (c === undefined) {
+      c = idx.size;
+      idx.set(clusterRaw[i], c);
     }
-    nClusters = idx.size;
-    if (nClusters < 2) {
-      throw new TrueliftError("E_TOO_FEW_CLUSTERS", "The bootstrap cluster column has a single value.");
-    }
+    cluster[i] = c;
   }
+  const nClusters = idx.size;
+  if (nClusters < 2) {
+    throw new TrueliftError("E_TOO_FEW_CLUSTERS", "The bootstrap cluster column has a single value.");
+  }
+  return { cluster, nClusters };
+}
 
-  if (x) checkCovariates(x, n, nT, p, s.covariates);
-
-  // Group sizes and small-group checks (did warns below #covariates + 5 units).
+/** Group sizes and small-group checks (did warns below #covariates + 5 units). */
+function csGroupSizes(
+  s: CsValidSpec,
+  g: Float64Array,
+  n: number,
+  p: number,
+): { groupSizes: { group: number; units: number }[]; diagnostics: Diagnostic[] } {
   const sizes = new Map<number, number>();
   for (let i = 0; i < n; i++) sizes.set(g[i], (sizes.get(g[i]) ?? 0) + 1);
   const groupSizes = [...sizes.entries()]
@@ -343,6 +484,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     .map(([group, units]) => ({ group, units }));
   const reqSize = p + 5;
   const small = groupSizes.filter((gs) => gs.units < reqSize);
+  const diagnostics: Diagnostic[] = [];
   if (small.length > 0) {
     const never = small.find((gs) => gs.group === 0);
     if (never && s.control === "never") {
@@ -360,23 +502,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       }),
     );
   }
-
-  return {
-    n,
-    nT,
-    periods: keptPeriods,
-    y,
-    x,
-    p,
-    g,
-    glist,
-    cluster,
-    nClusters,
-    rows,
-    droppedUnits: n0 - n,
-    groupSizes,
-    diagnostics,
-  };
+  return { groupSizes, diagnostics };
 }
 
 /** Constant or collinear covariates (with the intercept, first-period values) are a caller error. */
