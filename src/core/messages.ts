@@ -1,3 +1,11 @@
+import { CLUSTER_MESSAGES } from "./messages/cluster.js";
+import { DID_MESSAGES } from "./messages/did.js";
+import { MODEL_MESSAGES } from "./messages/models.js";
+import { PROPENSITY_MESSAGES } from "./messages/propensity.js";
+import { RDD_MESSAGES } from "./messages/rdd.js";
+import { SYNTH_MESSAGES } from "./messages/synth.js";
+import type { DiagnosticTemplate } from "./messages/template.js";
+
 /**
  * The error-code catalogue: every caller error truelift raises, with the exit-code category the CLI maps it to
  * and the fix hint shown to the user. All user-facing error text lives here, so codes and wording cannot drift.
@@ -436,3 +444,27 @@ export const DIAGNOSTIC_CATALOGUE = {
 
 /** A stable diagnostic code (a key of {@link DIAGNOSTIC_CATALOGUE}). */
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CATALOGUE;
+
+/**
+ * The message template of every diagnostic code: the sentence a reader sees, written from the diagnostic's
+ * evidence. One module per design under `core/messages/`; `diagnostic()` looks the template up here.
+ *
+ * @example
+ * ```ts
+ * DIAGNOSTIC_MESSAGES.D_RDD_FEW_EFFECTIVE({ nBelow: 12, nAbove: 40 });
+ * // "Only 12 observations on one side within the bandwidth: treat the estimate as fragile."
+ * ```
+ */
+export const DIAGNOSTIC_MESSAGES = {
+  ...MODEL_MESSAGES,
+  ...DID_MESSAGES,
+  ...RDD_MESSAGES,
+  ...SYNTH_MESSAGES,
+  ...CLUSTER_MESSAGES,
+  ...PROPENSITY_MESSAGES,
+} as const satisfies { readonly [C in DiagnosticCode]: DiagnosticTemplate };
+
+/** Compile-time check: every template belongs to a catalogued code (`never` when none is left over). */
+type UncataloguedTemplates = Exclude<keyof typeof DIAGNOSTIC_MESSAGES, DiagnosticCode>;
+const noUncataloguedTemplates: [UncataloguedTemplates] extends [never] ? true : never = true;
+void noUncataloguedTemplates;

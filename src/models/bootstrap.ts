@@ -4,7 +4,6 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
-import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import { deepFreeze, type ResultBase } from "../core/result.js";
 import { basicInterval, bcaInterval, bootstrapSe, percentileInterval } from "./bootstrap-ci.js";
 import type { BootstrapWorkerData } from "./bootstrap-worker.js";
@@ -184,9 +183,7 @@ export async function bootstrap(spec: BootstrapSpec): Promise<BootstrapResult> {
   let workerThreads = 0;
   const workerUrl = threads > 1 ? workerScript() : null;
   if (threads > 1 && workerUrl === null) {
-    diagnostics.push(
-      diagnostic("D_BOOTSTRAP_IN_PROCESS", "info", { threads }, DIAGNOSTIC_CATALOGUE.D_BOOTSTRAP_IN_PROCESS),
-    );
+    diagnostics.push(diagnostic("D_BOOTSTRAP_IN_PROCESS", "info", { threads }));
   }
   if (workerUrl !== null && typeof spec.statistic !== "function") {
     workerThreads = Math.min(threads, tasks.length);
@@ -209,12 +206,11 @@ export async function bootstrap(spec: BootstrapSpec): Promise<BootstrapResult> {
   const failed = nRep - ok.length;
   if (failed > 0) {
     diagnostics.push(
-      diagnostic(
-        "D_BOOTSTRAP_FAILED_REPLICATES",
-        ok.length === 0 ? "fail" : "warn",
-        { failed, replicates: nRep, firstError: errors.bootstrap },
-        `${failed} of ${nRep} bootstrap replicates could not be computed and were dropped.`,
-      ),
+      diagnostic("D_BOOTSTRAP_FAILED_REPLICATES", ok.length === 0 ? "fail" : "warn", {
+        failed,
+        replicates: nRep,
+        firstError: errors.bootstrap,
+      }),
     );
   }
   const component = (c: number): Float64Array => Float64Array.from(ok, (r) => draws[r * k + c]);
@@ -247,12 +243,7 @@ export async function bootstrap(spec: BootstrapSpec): Promise<BootstrapResult> {
   }
   if (bcaUndefined.length > 0) {
     diagnostics.push(
-      diagnostic(
-        "D_BCA_UNDEFINED",
-        "warn",
-        { components: bcaUndefined, jackknifeError: errors.jackknife },
-        DIAGNOSTIC_CATALOGUE.D_BCA_UNDEFINED,
-      ),
+      diagnostic("D_BCA_UNDEFINED", "warn", { components: bcaUndefined, jackknifeError: errors.jackknife }),
     );
   }
 

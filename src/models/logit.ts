@@ -1,7 +1,6 @@
 import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import { deepFreeze, type ResultBase, type SampleSize, type Term } from "../core/result.js";
 import { gramRank, spdInverse } from "../numeric/linalg/cholesky.js";
 import { newtonMinimize } from "../numeric/optimize/newton.js";
@@ -237,23 +236,11 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
   const diagnostics: Diagnostic[] = [];
   if (!fit.converged) {
     diagnostics.push(
-      diagnostic(
-        "D_LOGIT_NOT_CONVERGED",
-        "warn",
-        { iterations: fit.iterations, stop: fit.stop },
-        DIAGNOSTIC_CATALOGUE.D_LOGIT_NOT_CONVERGED,
-      ),
+      diagnostic("D_LOGIT_NOT_CONVERGED", "warn", { iterations: fit.iterations, stop: fit.stop }),
     );
   }
   if (extreme > 0) {
-    diagnostics.push(
-      diagnostic(
-        "D_LOGIT_NEAR_SEPARATION",
-        "warn",
-        { rows: extreme },
-        `${extreme} fitted probabilities are numerically 0 or 1; estimates may be unstable.`,
-      ),
-    );
+    diagnostics.push(diagnostic("D_LOGIT_NEAR_SEPARATION", "warn", { rows: extreme }));
   }
 
   // Inference from the observed information (unscaled Hessian of −logLik).
@@ -271,9 +258,7 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
     );
   } else {
     terms = names.map((name, j) => waldTerm(name, beta[j], null, alpha));
-    diagnostics.push(
-      diagnostic("D_LOGIT_PENALIZED_NO_SE", "info", { C: l2 }, DIAGNOSTIC_CATALOGUE.D_LOGIT_PENALIZED_NO_SE),
-    );
+    diagnostics.push(diagnostic("D_LOGIT_PENALIZED_NO_SE", "info", { C: l2 }));
   }
 
   const probs = probabilities(state);

@@ -1,28 +1,15 @@
-import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
+import type { Diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../core/messages.js";
 import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
-import { BLOCK, fillBlock } from "../numeric/linalg/block.js";
-import { cholesky, choleskyInverse, choleskySolve, gramRank } from "../numeric/linalg/cholesky.js";
-import { crossprod } from "../numeric/linalg/crossprod.js";
-import {
-  buildDesign,
-  type DesignColumn,
-  type DesignMatrix,
-  type GroupCodes,
-  materializeColumn,
-} from "./design-matrix.js";
-import {
-  type AbsorbOptions,
-  demean,
-  fixedEffectContext,
-  fixedEffectDf,
-  singletonCount,
-} from "./fixed-effects.js";
+import { buildDesign, type DesignMatrix } from "./design-matrix.js";
+import type { AbsorbOptions } from "./fixed-effects.js";
 import type { TermSpec } from "./formula.js";
+import { olsGoodnessOfFit } from "./ols-goodness.js";
+import { olsSolve } from "./ols-solve.js";
+import { olsShape, olsWorkingCoordinates } from "./ols-working.js";
 import { computeVcov } from "./vcov/index.js";
-import { blockResiduals, type LinearFit } from "./vcov/meat.js";
+import type { LinearFit } from "./vcov/meat.js";
 import { normalizeVcov, type Vcov } from "./vcov/types.js";
 import { assembleResult, type FitState, type OlsFit } from "./with-vcov.js";
 
@@ -98,10 +85,6 @@ export interface OlsResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
 }
-
-const RANK_TOL = 1e-10;
-/** A column whose transformed sum of squares is below this share of its raw one lies in the absorbed span. */
-const SPAN_TOL = 1e-18;
 
 /**
  * Ordinary / weighted least squares with optional absorbed fixed effects and any {@link Vcov}.
@@ -247,52 +230,17 @@ function validateSpec(spec: OlsSpec): ValidSpec {
   };
 }
 
-function weightedMean(x: Float64Array, w: Float64Array | null, sumW: number): number {
-  const n = x.length;
-  let s = 0;
-  if (w) for (let i = 0; i < n; i++) s += w[i] * x[i];
-  else for (let i = 0; i < n; i++) s += x[i];
-  const m = s / sumW;
-  let c = 0;
-  if (w) for (let i = 0; i < n; i++) c += w[i] * (x[i] - m);
-  else for (let i = 0; i < n; i++) c += x[i] - m;
-  return m + c / sumW;
-}
-
-function weightedSs(x: Float64Array, w: Float64Array | null, center: number): number {
-  let s = 0;
-  const n = x.length;
-  if (w)
-    for (let i = 0; i < n; i++) {
-      const d = x[i] - center;
-      s += w[i] * d * d;
-    }
-  else
-    for (let i = 0; i < n; i++) {
-      const d = x[i] - center;
-      s += d * d;
-    }
-  return s;
-}
-
-/** A location shift for a column: the mean of ≤ 4096 evenly spaced rows (any constant is exact; near the mean
- * is well conditioned). */
-function sampleShift(x: DesignColumn): number {
-  const n = x.length;
-  const m = Math.min(n, 4096);
-  let s = 0;
-  if (x instanceof Float64Array) {
-    for (let t = 0; t < m; t++) s += x[Math.floor((t * n) / m)];
-  } else {
-    const one = new Float64Array(1);
-    for (let t = 0; t < m; t++) {
-      x.fill(Math.floor((t * n) / m), 1, one, 0);
-      s += one[0];
-    }
-  }
-  return s / m;
-}
-
+/**
+ * One fit of a built design, as a pipeline of stages that return data:
+ *
+ * ```
+ * olsShape (k, absorbed df, Σw; too few rows) → olsWorkingCoordinates (demean | shift | raw)
+ *   → olsSolve (Gram pass, rank check, Cholesky, reported coordinates, RSS) → olsGoodnessOfFit (R², flags)
+ *   → fit state (the LinearFit the variance estimators read, summary statistics, provenance)
+ * ```
+ *
+ * Returns null when the optimistic (unscanned) pass met a non-finite Gram.
+ */
 function fitDesign(
   frame: Frame,
   design: DesignMatrix,
@@ -300,151 +248,63 @@ function fitDesign(
   vcov: Vcov,
   scanned: boolean,
 ): { state: FitState; diagnostics: Diagnostic[] } | null {
-  const { n, weights: w, names, intercept, absorb } = design;
-  const p = design.columns.length;
-  const k = p + (intercept ? 1 : 0);
-  if (k === 0) invalid("The model has no coefficients to estimate; add a term or the intercept.");
-  const fe = fixedEffectDf(absorb);
-  const kFull = k + fe.df;
-  if (n <= kFull) {
-    throw new TrueliftError(
-      "E_TOO_FEW_OBSERVATIONS",
-      `The model has ${kFull} parameters${fe.df > 0 ? ` (${fe.df} absorbed)` : ""} but only ${n} usable rows.`,
-      { details: { obs: n, parameters: kFull, absorbed: fe.df } },
-    );
-  }
-  let sumW = n;
-  if (w) {
-    sumW = 0;
-    for (let i = 0; i < n; i++) sumW += w[i];
-  }
-  const diagnostics: Diagnostic[] = [];
-
-  // Working coordinates: demeaned by the fixed effects, shifted near the means (intercept), or raw.
-  let cols: readonly DesignColumn[] = design.columns;
-  let rawSsFe: number[] | null = null;
-  let y = design.y;
-  let yShift = 0;
-  let tssCentred = 0;
-  let feInvWeight: Float64Array | null = null;
-  const shifts = new Float64Array(k);
-  if (absorb.length > 0) {
-    const yMean = weightedMean(design.y, w, sumW);
-    tssCentred = weightedSs(design.y, w, yMean);
-    const ctx = fixedEffectContext(absorb, w);
-    if (absorb.length === 1) feInvWeight = ctx.invWeight[0];
-    let worst = 0;
-    let failed = 0;
-    const run = (x: Float64Array): Float64Array => {
-      const r = demean(x, ctx, s.fixef);
-      worst = Math.max(worst, r.report.iterations);
-      if (!r.report.converged) failed++;
-      return r.out;
-    };
-    y = run(design.y);
-    const materialized = design.columns.map(materializeColumn);
-    rawSsFe = materialized.map((c) => weightedSs(c, w, 0));
-    cols = materialized.map(run);
-    if (failed > 0) {
-      diagnostics.push(
-        note("D_FE_NOT_CONVERGED", "warn", { columns: failed, iterations: worst, tol: s.fixef.tol ?? 1e-12 }),
-      );
-    }
-    const singletons = absorb.map(singletonCount);
-    if (singletons.some((c) => c > 0)) {
-      diagnostics.push(
-        note("D_FE_SINGLETONS", "info", {
-          singletons: singletons.reduce((a, b) => a + b, 0),
-          columns: absorb.map((a) => a.column).join(", "),
-        }),
-      );
-    }
-  } else if (intercept) {
-    for (let j = 0; j < p; j++) shifts[j + 1] = sampleShift(cols[j]);
-    yShift = sampleShift(y);
-  }
-  const work: (DesignColumn | null)[] = intercept ? [null, ...cols] : [...cols];
-
-  // One blocked pass gives UᵀWU, UᵀWy and yᵀWy (y appended as a last column).
-  const k1 = k + 1;
-  const aug = crossprod([...work, y], n, w, Float64Array.from([...shifts, yShift]));
-  if (!aug.every(Number.isFinite)) {
-    if (!scanned) return null;
-    throw new TrueliftError(
-      "E_NONFINITE_VALUES",
-      "Cross-products of the design overflowed: some values are too large to square in double precision.",
-      { hint: "Rescale the large columns (e.g. to thousands or millions) before fitting." },
-    );
-  }
-  const gram = new Float64Array(k * k);
-  const xty = new Float64Array(k);
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b < k; b++) gram[a * k + b] = aug[a * k1 + b];
-    xty[a] = aug[a * k1 + k];
-  }
-  // Raw Σwx² of each column (a scale reference for the collinearity checks), from the shifted sums.
-  const rawSs =
-    rawSsFe ??
-    Array.from({ length: p }, (_, j) => {
-      const c = j + (intercept ? 1 : 0);
-      const sh = shifts[c];
-      return intercept ? gram[c * k + c] + 2 * sh * gram[c] + sh * sh * sumW : gram[c * k + c];
-    });
-  checkRank(gram, k, intercept, rawSs, names, absorb);
-  const l = cholesky(gram, k);
-  if (!l) throw singular(names, [names[names.length - 1]], [], [], [names[names.length - 1]]);
-  const gamma = choleskySolve(l, k, xty);
-  const bread = choleskyInverse(l, k);
-
-  const dfResid = n - kFull;
-
-  // Reported coordinates: β = Tγ, T = I except row 0 = (1, −s) when shifted; the y shift goes to β₀.
-  let transform: Float64Array | null = null;
-  const coef = Float64Array.from(gamma);
-  if (intercept && absorb.length === 0) {
-    transform = new Float64Array(k * k);
-    for (let j = 0; j < k; j++) transform[j * k + j] = 1;
-    coef[0] += yShift;
-    for (let j = 1; j < k; j++) {
-      transform[j] = -shifts[j];
-      coef[0] -= shifts[j] * gamma[j];
-    }
-  }
-  const partial = { n, k, cols: work, shifts, y, yShift, gamma, weights: w };
-  const rss = rssFromGram(aug, gamma, k) ?? residualSs(partial);
+  const shape = olsShape(design);
+  const wc = olsWorkingCoordinates(design, s.fixef, shape);
+  const sol = olsSolve(design, wc, shape, scanned);
+  if (!sol) return null;
+  const gof = olsGoodnessOfFit(design, wc, sol, shape, s.outcome);
+  const diagnostics = [...wc.diagnostics, ...gof.diagnostics];
+  const { n, weights: w, absorb } = design;
+  const dfResid = n - shape.kFull;
   const fit: LinearFit = {
-    ...partial,
-    bread,
-    transform,
-    rss,
+    n,
+    k: shape.k,
+    cols: wc.work,
+    shifts: wc.shifts,
+    y: wc.y,
+    yShift: wc.yShift,
+    gamma: sol.gamma,
+    weights: w,
+    bread: sol.bread,
+    transform: sol.transform,
+    rss: sol.rss,
     dfResid,
-    kFull,
+    kFull: shape.kFull,
     absorb,
-    feInvWeight,
+    feInvWeight: wc.feInvWeight,
   };
-  // Like statsmodels (`k_constant`), a model whose columns span the constant (e.g. full-rank dummies without
-  // an intercept) has an implicit intercept: R² is then centred.
-  let hasConstant = true;
-  let tss: number;
-  if (absorb.length > 0) tss = tssCentred;
-  else if (intercept) tss = aug[k * k1 + k] - (aug[k] * aug[k]) / sumW;
-  else {
-    hasConstant = spansConstant(l, work, n, w, sumW);
-    tss = weightedSs(design.y, w, hasConstant ? weightedMean(design.y, w, sumW) : 0);
-  }
-  const r2 = tss > 0 ? 1 - rss / tss : null;
-  if (r2 === null) diagnostics.push(note("D_CONSTANT_OUTCOME", "warn", { outcome: s.outcome }));
-  const c0 = hasConstant ? 1 : 0;
-  const adjR2 = r2 === null ? null : 1 - ((n - c0) / dfResid) * (1 - r2);
-  let r2Within: number | null = null;
-  if (absorb.length > 0) {
-    const within = weightedSs(y, w, 0);
-    r2Within = within > 0 ? 1 - rss / within : null;
-  }
-  if (rss === 0 || rss <= 1e-30 * Math.max(tss, 1e-300)) {
-    diagnostics.push(note("D_PERFECT_FIT", "warn", { rss }));
-  }
-  const specJson: Json = JSON.parse(
+  const base: FitState["base"] = {
+    method: w ? "wls" : "ols",
+    outcome: s.outcome,
+    alpha: s.alpha,
+    dfResid,
+    k: shape.k,
+    r2: gof.r2,
+    adjR2: gof.adjR2,
+    r2Within: gof.r2Within,
+    sigma: Math.sqrt(sol.rss / dfResid),
+    rss: sol.rss,
+    fixedEffects: { columns: absorb.map((a) => ({ column: a.column, levels: a.count })), df: shape.feDf },
+    provenance: { spec: specJson(s, vcov), engine: "memory", version: LINEAR_MODEL_VERSION },
+  };
+  const rows = design.rows;
+  const counts = { obs: n, dropped: design.dropped, droppedReasons: { ...design.droppedReasons } };
+  const state: FitState = {
+    frame,
+    rows,
+    fit,
+    names: design.names,
+    coef: sol.coef,
+    base,
+    n: counts,
+    fitDiagnostics: diagnostics,
+  };
+  return { state, diagnostics };
+}
+
+/** The canonical spec recorded in provenance (plain JSON). */
+function specJson(s: ValidSpec, vcov: Vcov): Json {
+  return JSON.parse(
     JSON.stringify({
       outcome: s.outcome,
       terms: s.terms,
@@ -456,149 +316,4 @@ function fitDesign(
       missing: s.missing,
     }),
   );
-  const base: FitState["base"] = {
-    method: w ? "wls" : "ols",
-    outcome: s.outcome,
-    alpha: s.alpha,
-    dfResid,
-    k,
-    r2,
-    adjR2,
-    r2Within,
-    sigma: Math.sqrt(rss / dfResid),
-    rss,
-    fixedEffects: { columns: absorb.map((a) => ({ column: a.column, levels: a.count })), df: fe.df },
-    provenance: { spec: specJson, engine: "memory", version: LINEAR_MODEL_VERSION },
-  };
-  const state: FitState = {
-    frame,
-    rows: design.rows,
-    fit,
-    names,
-    coef,
-    base,
-    n: { obs: n, dropped: design.dropped, droppedReasons: { ...design.droppedReasons } },
-    fitDiagnostics: diagnostics,
-  };
-  return { state, diagnostics };
-}
-
-/**
- * RSS from the augmented Gram of the shifted columns, ỹᵀWỹ − γᵀUᵀWỹ, without another pass over the data. Its
- * rounding error is about ε·ỹᵀWỹ, so it is used only when RSS ≥ 10⁻⁶·ỹᵀWỹ (relative error ≲ 10⁻¹⁰); tighter
- * fits return null and get the explicit residual pass.
- */
-function rssFromGram(aug: Float64Array, gamma: Float64Array, k: number): number | null {
-  const k1 = k + 1;
-  const yy = aug[k * k1 + k];
-  let fitted = 0;
-  for (let j = 0; j < k; j++) fitted += gamma[j] * aug[j * k1 + k];
-  const rss = yy - fitted;
-  return rss >= 1e-6 * yy ? rss : null;
-}
-
-/** Σwe² in one blocked pass (residuals recomputed per block, never stored). */
-function residualSs(
-  fit: Pick<LinearFit, "n" | "k" | "cols" | "shifts" | "y" | "yShift" | "gamma" | "weights">,
-): number {
-  const { n, k, cols, shifts, weights: w } = fit;
-  const buf = new Float64Array(k * BLOCK);
-  const e = new Float64Array(BLOCK);
-  let rss = 0;
-  for (let start = 0; start < n; start += BLOCK) {
-    const len = Math.min(BLOCK, n - start);
-    fillBlock(cols, shifts, start, len, buf);
-    blockResiduals(fit as LinearFit, start, len, buf, e);
-    if (w) for (let t = 0; t < len; t++) rss += w[start + t] * e[t] * e[t];
-    else for (let t = 0; t < len; t++) rss += e[t] * e[t];
-  }
-  return rss;
-}
-
-/** True when the constant vector lies in the span of the (uncentred, no-intercept) columns. */
-function spansConstant(
-  l: Float64Array,
-  work: readonly (DesignColumn | null)[],
-  n: number,
-  w: Float64Array | null,
-  sumW: number,
-): boolean {
-  const k = work.length;
-  const g = crossprod([...work, null], n, w);
-  const xw1 = Float64Array.from({ length: k }, (_, j) => g[j * (k + 1) + k]);
-  const b = choleskySolve(l, k, xw1);
-  let explained = 0;
-  for (let j = 0; j < b.length; j++) explained += b[j] * xw1[j];
-  return sumW - explained <= 1e-10 * sumW;
-}
-
-function checkRank(
-  gram: Float64Array,
-  k: number,
-  intercept: boolean,
-  rawSs: readonly number[],
-  names: readonly string[],
-  absorb: readonly GroupCodes[],
-): void {
-  const off = intercept ? 1 : 0;
-  const inSpan: number[] = [];
-  const keep: number[] = intercept ? [0] : [];
-  for (let j = 0; j < rawSs.length; j++) {
-    const d = gram[(j + off) * k + (j + off)];
-    if (!(d > SPAN_TOL * rawSs[j]) || !(d > 0)) inSpan.push(j + off);
-    else keep.push(j + off);
-  }
-  const m = keep.length;
-  const sub = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) sub[a * m + b] = gram[keep[a] * k + keep[b]];
-  const later = gramRank(sub, m, RANK_TOL).dropped.map((i) => keep[i]);
-  if (inSpan.length === 0 && later.length === 0) return;
-  const withFe = absorb.length > 0 ? inSpan : [];
-  const withIntercept = absorb.length === 0 && intercept ? inSpan : [];
-  const zero = absorb.length === 0 && !intercept ? inSpan : [];
-  throw singular(
-    names,
-    [...inSpan, ...later].sort((a, b) => a - b).map((j) => names[j]),
-    withIntercept.map((j) => names[j]),
-    withFe.map((j) => names[j]),
-    [...zero, ...later].map((j) => names[j]),
-    absorb.map((a) => a.column),
-  );
-}
-
-function singular(
-  names: readonly string[],
-  collinear: string[],
-  withIntercept: string[],
-  withFixedEffects: string[],
-  withOthers: string[],
-  absorbed: string[] = [],
-): TrueliftError {
-  const parts: string[] = [];
-  if (withIntercept.length > 0) parts.push(`${quote(withIntercept)} constant (collinear with the intercept)`);
-  if (withFixedEffects.length > 0) {
-    parts.push(`${quote(withFixedEffects)} collinear with the fixed effects (${absorbed.join(", ")})`);
-  }
-  if (withOthers.length > 0) parts.push(`${quote(withOthers)} collinear with earlier columns`);
-  return new TrueliftError("E_SINGULAR_DESIGN", `The design matrix is singular: ${parts.join("; ")}.`, {
-    details: {
-      collinear,
-      withIntercept,
-      withFixedEffects,
-      withEarlierColumns: withOthers,
-      columns: [...names],
-    },
-  });
-}
-
-function quote(xs: readonly string[]): string {
-  return xs.map((x) => `'${x}'`).join(", ");
-}
-
-function note(
-  code: keyof typeof DIAGNOSTIC_CATALOGUE,
-  severity: Diagnostic["severity"],
-  evidence: Record<string, number | string | null>,
-): Diagnostic {
-  return diagnostic(code, severity, evidence, DIAGNOSTIC_CATALOGUE[code]);
 }

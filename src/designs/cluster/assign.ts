@@ -302,29 +302,21 @@ function assignDiagnostics(
     const maxSmd = worst.smd === null ? null : Math.abs(worst.smd);
     const severity = maxSmd === null || maxSmd > 0.25 ? "warn" : "pass";
     out.push(
-      diagnostic(
-        "D_ASSIGN_BALANCE",
-        severity,
-        { maxAbsSmd: maxSmd, worstCovariate: worst.covariate, covariates: balance.length },
-        severity === "pass"
-          ? `Cluster covariates are balanced: the largest standardized difference is ${fmt(maxSmd)} (${worst.covariate}).`
-          : `Arms differ on ${worst.covariate} (standardized difference ${maxSmd === null ? "unbounded" : fmt(maxSmd)}): adjust for it in the analysis, or stratify / re-randomize on it before launch.`,
-      ),
+      diagnostic("D_ASSIGN_BALANCE", severity, {
+        maxAbsSmd: maxSmd,
+        worstCovariate: worst.covariate,
+        covariates: balance.length,
+      }),
     );
   }
   if (rerand) {
     out.push(
-      diagnostic(
-        "D_ASSIGN_RERANDOMIZED",
-        "info",
-        {
-          criterion: rerand.criterion,
-          threshold: rerand.threshold,
-          draws: rerand.draws,
-          statistic: rerand.statistic,
-        },
-        `Re-randomized ${rerand.draws} time${rerand.draws === 1 ? "" : "s"} until ${rerand.criterion === "max-smd" ? "max |SMD|" : "the Mahalanobis distance"} ≤ ${rerand.threshold}; analyse with randomization inference that re-draws under this same rule (classical SEs are conservative here).`,
-      ),
+      diagnostic("D_ASSIGN_RERANDOMIZED", "info", {
+        criterion: rerand.criterion,
+        threshold: rerand.threshold,
+        draws: rerand.draws,
+        statistic: rerand.statistic,
+      }),
     );
   }
   const odd = design.blocks.filter((b) => Math.abs(b.treated - share * b.members.length) > 1e-9);
@@ -335,13 +327,9 @@ function assignDiagnostics(
         "D_ASSIGN_ODD_BLOCKS",
         "info",
         { blocks: odd.length, realisedShare: nT / design.clusters.length, targetShare: share },
-        `${odd.length} block${odd.length === 1 ? "" : "s"} could not be split exactly at ${share}; ${nT} of ${design.clusters.length} clusters are treated (share ${fmt(nT / design.clusters.length)}).`,
+        { treated: nT, clusters: design.clusters.length },
       ),
     );
   }
   return out;
-}
-
-function fmt(x: number | null): string {
-  return x === null ? "n/a" : x.toFixed(3);
 }

@@ -1,7 +1,6 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
@@ -156,7 +155,7 @@ export function cluster(
           "D_BOOTSTRAP_FAILED_REPLICATES",
           "warn",
           { failed: bootstrap.failed, reps: bootstrap.reps + bootstrap.failed },
-          `${bootstrap.failed} pairs-bootstrap replicates drew clusters from one arm only (or no spillover-exposed users) and were dropped. ${DIAGNOSTIC_CATALOGUE.D_BOOTSTRAP_FAILED_REPLICATES}`,
+          { scheme: "cluster-pairs" },
         ),
       );
     }

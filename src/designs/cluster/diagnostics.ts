@@ -16,11 +16,6 @@ import { SMALL_K_THRESHOLD, type SmallKInference } from "./small-k.js";
  */
 export const UNEQUAL_SIZE_CV = 0.23;
 
-const fmt = (x: number, digits = 4): string => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
-const pText = (p: number | null): string =>
-  p === null ? "p n/a" : p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
-const int = (x: number): string => Math.round(x).toLocaleString("en-US");
-
 /**
  * The K ≥ 30 rule as a diagnostic with its reason: warn below 30 clusters (and say which small-K methods were
  * added), pass otherwise.
@@ -39,14 +34,14 @@ export function fewClustersDiagnostic(clusters: number, column: string, smallKAd
       "D_FEW_CLUSTERS",
       "warn",
       { clusters, threshold: SMALL_K_THRESHOLD, smallKAdded },
-      `Only ${clusters} clusters of ${column}: with fewer than ${SMALL_K_THRESHOLD}, cluster-robust t tests reject a true null too often (the SE is estimated from ${clusters} cluster totals). ${smallKAdded ? "The wild cluster bootstrap and randomization inference were added; trust them over CR1." : "Turn on the wild cluster bootstrap and randomization inference (inference.smallK)."}`,
+      { column },
     );
   }
   return diagnostic(
     "D_FEW_CLUSTERS",
     "pass",
     { clusters, threshold: SMALL_K_THRESHOLD, smallKAdded },
-    `${clusters} clusters of ${column}: enough for cluster-robust t inference (the rule of thumb is ${SMALL_K_THRESHOLD}; it is a guide, not a guarantee — very unequal cluster sizes need more).`,
+    { column },
   );
 }
 
@@ -63,14 +58,14 @@ export function fewClustersDiagnostic(clusters: number, column: string, smallKAd
 export function unequalSizesDiagnostic(sizes: Float64Array): Diagnostic {
   const s = sizeStats(sizes);
   const unequal = s.cv > UNEQUAL_SIZE_CV;
-  return diagnostic(
-    "D_CLUSTER_UNEQUAL_SIZES",
-    unequal ? "warn" : "pass",
-    { min: s.min, median: s.median, max: s.max, mean: s.mean, cv: s.cv, threshold: UNEQUAL_SIZE_CV },
-    unequal
-      ? `Cluster sizes range from ${int(s.min)} to ${int(s.max)} users (CV ${s.cv.toFixed(2)}): the big clusters dominate the estimate and CR1 is unreliable; read the CR2 (Bell–McCaffrey df) and wild-bootstrap results.`
-      : `Cluster sizes are similar: ${int(s.min)}–${int(s.max)} users (median ${int(s.median)}, CV ${s.cv.toFixed(2)}).`,
-  );
+  return diagnostic("D_CLUSTER_UNEQUAL_SIZES", unequal ? "warn" : "pass", {
+    min: s.min,
+    median: s.median,
+    max: s.max,
+    mean: s.mean,
+    cv: s.cv,
+    threshold: UNEQUAL_SIZE_CV,
+  });
 }
 
 /** Min, median, max, mean and CV (population SD / mean) of cluster sizes. */
@@ -122,12 +117,7 @@ export function iccDiagnostic(layout: ClusterLayout): Diagnostic {
   const dfb = K - 2;
   const dfw = n - K;
   if (dfb < 1 || dfw < 1) {
-    return diagnostic(
-      "D_CLUSTER_ICC",
-      "info",
-      { icc: null },
-      "Too few clusters or users to estimate the ICC.",
-    );
+    return diagnostic("D_CLUSTER_ICC", "info", { icc: null });
   }
   const msb = ssb / dfb;
   const msw = ssw / dfw;
@@ -146,7 +136,7 @@ export function iccDiagnostic(layout: ClusterLayout): Diagnostic {
       meanSize: s.mean,
       cv: s.cv,
     },
-    `Users in the same cluster are alike (ICC ${Number.isFinite(raw) ? raw.toFixed(3) : "n/a"}): with ${int(s.mean)} users per cluster the design effect is ${de.toFixed(1)}, so the ${int(n)} users carry the information of about ${int(n / de)} independent ones.`,
+    { users: n },
   );
 }
 
@@ -163,22 +153,14 @@ export function iccDiagnostic(layout: ClusterLayout): Diagnostic {
  */
 export function naiveSeDiagnostic(naive: Term, honest: Term): Diagnostic {
   if (naive.se === null || honest.se === null || !(naive.se > 0)) {
-    return diagnostic(
-      "D_CLUSTER_NAIVE_SE",
-      "info",
-      { naiveSe: naive.se, clusterSe: honest.se, ratio: null },
-      "The naive and cluster-level SEs could not both be computed.",
-    );
+    return diagnostic("D_CLUSTER_NAIVE_SE", "info", { naiveSe: naive.se, clusterSe: honest.se, ratio: null });
   }
   const ratio = honest.se / naive.se;
-  return diagnostic(
-    "D_CLUSTER_NAIVE_SE",
-    ratio > 1.5 ? "warn" : "pass",
-    { naiveSe: naive.se, clusterSe: honest.se, ratio },
-    ratio > 1.5
-      ? `The naive user-level SE (${naive.se.toFixed(4)}) is ${ratio.toFixed(1)}× too small: treatment was assigned to whole clusters, so users are not independent; report the cluster-level SE (${honest.se.toFixed(4)}).`
-      : `The naive user-level SE (${naive.se.toFixed(4)}) is close to the cluster-level one (${honest.se.toFixed(4)}): little clustering in this outcome.`,
-  );
+  return diagnostic("D_CLUSTER_NAIVE_SE", ratio > 1.5 ? "warn" : "pass", {
+    naiveSe: naive.se,
+    clusterSe: honest.se,
+    ratio,
+  });
 }
 
 /**
@@ -195,12 +177,7 @@ export function naiveSeDiagnostic(naive: Term, honest: Term): Diagnostic {
  */
 export function spilloverDiagnostic(exposure: ClusterExposure | null, skipped: string | null): Diagnostic {
   if (exposure === null) {
-    return diagnostic(
-      "D_CLUSTER_NO_SPILLOVER",
-      "info",
-      {},
-      "No exposure flag or edge list was given, so the effect is the total effect of treating a cluster; direct and spillover effects are not separated.",
-    );
+    return diagnostic("D_CLUSTER_NO_SPILLOVER", "info", {});
   }
   const c = exposure.counts;
   const evidence = {
@@ -214,25 +191,23 @@ export function spilloverDiagnostic(exposure: ClusterExposure | null, skipped: s
     edgesRead: exposure.edges?.read ?? null,
     edgesUnknown: exposure.edges?.unknown ?? null,
   };
-  const counts = `${int(c.treated)} treated, ${int(c.spillover)} spillover-exposed, ${int(c.pureControl)} pure control`;
   if (skipped)
-    return diagnostic("D_CLUSTER_SPILLOVER_PROVENANCE", "warn", evidence, `${skipped} (${counts}).`);
+    return diagnostic("D_CLUSTER_SPILLOVER_PROVENANCE", "warn", evidence, {
+      column: exposure.column,
+      skipped,
+    });
   if (exposure.provenance === "proxy") {
-    return diagnostic(
-      "D_CLUSTER_SPILLOVER_PROVENANCE",
-      "warn",
-      evidence,
-      `Spillover exposure comes from a behavioural flag ('${exposure.column}'), a proxy for contact with treated users (${counts}). Users who chose that behaviour may differ from those who did not, so the spillover estimate can mix exposure with self-selection; an observed collaboration graph (edge list) is the safer basis.`,
-    );
+    return diagnostic("D_CLUSTER_SPILLOVER_PROVENANCE", "warn", evidence, {
+      column: exposure.column,
+      skipped: null,
+    });
   }
   const edges = exposure.edges;
   return diagnostic(
     "D_CLUSTER_SPILLOVER_PROVENANCE",
     edges && edges.unknown > 0 ? "warn" : "pass",
     evidence,
-    exposure.source === "edges"
-      ? `Spillover exposure comes from an observed collaboration graph (${int(edges?.read ?? 0)} edges, rule '${exposure.rule}'${edges && edges.unknown > 0 ? `; ${int(edges.unknown)} edges name users not in the data and were skipped` : ""}): ${counts}.`
-      : `Spillover exposure comes from a flag declared as observed ('${exposure.column}'): ${counts}.`,
+    { column: exposure.column, skipped: null },
   );
 }
 
@@ -249,18 +224,6 @@ export function spilloverDiagnostic(exposure: ClusterExposure | null, skipped: s
 export function smallKDiagnostic(s: DeepReadonly<SmallKInference>, cr1: Term): Diagnostic {
   const w = s.wild?.treatment ?? null;
   const r = s.randomization;
-  const parts: string[] = [];
-  if (w) {
-    parts.push(
-      `wild cluster bootstrap (${w.weights}, ${w.enumerated ? `all ${int(w.reps)} sign patterns` : `${int(w.reps)} reps`}) ${pText(w.pValue)}`,
-    );
-  }
-  if (r) {
-    parts.push(
-      `randomization inference (${r.exact ? `all ${int(r.assignments)} assignments` : `${int(r.reps)} re-draws`}) ${pText(r.pValue)}`,
-    );
-  }
-  parts.push(`CR1 ${pText(cr1.pValue)}`);
   const coarse = r !== null && r.minPValue > 0.01;
   return diagnostic(
     "D_CLUSTER_SMALL_K_INFERENCE",
@@ -275,6 +238,10 @@ export function smallKDiagnostic(s: DeepReadonly<SmallKInference>, cr1: Term): D
       riMinPValue: r?.minPValue ?? null,
       cr1PValue: cr1.pValue,
     },
-    `Small-K inference for the effect ${fmt(cr1.estimate)}: ${parts.join("; ")}.${coarse ? ` With only ${int(r?.assignments ?? 0)} possible assignments no randomization p-value can fall below ${(r?.minPValue ?? 0).toFixed(3)}.` : ""}`,
+    {
+      estimate: cr1.estimate,
+      wild: w === null ? null : { weights: w.weights, enumerated: w.enumerated, reps: w.reps },
+      randomization: r === null ? null : { exact: r.exact, assignments: r.assignments, reps: r.reps },
+    },
   );
 }

@@ -304,21 +304,23 @@ function powerDiagnostics(
   const gap = mdeT / mdeZ - 1;
   if (k < FEW_CLUSTERS_THRESHOLD) {
     out.push(
-      diagnostic(
-        "D_POWER_FEW_CLUSTERS",
-        "warn",
-        { clusters: k, threshold: FEW_CLUSTERS_THRESHOLD, mdeT, mdeNormal: mdeZ, mdeInflation: gap },
-        `Only ${k} clusters (fewer than ${FEW_CLUSTERS_THRESHOLD}): with so few independent units the normal approximation is too optimistic (the t(${k - 2}) MDE is ${pct(gap)} larger) and CR1 standard errors over-reject. Plan the analysis with the wild cluster bootstrap or randomization inference, and add clusters rather than users if you can.`,
-      ),
+      diagnostic("D_POWER_FEW_CLUSTERS", "warn", {
+        clusters: k,
+        threshold: FEW_CLUSTERS_THRESHOLD,
+        mdeT,
+        mdeNormal: mdeZ,
+        mdeInflation: gap,
+      }),
     );
   } else {
     out.push(
-      diagnostic(
-        "D_POWER_FEW_CLUSTERS",
-        "pass",
-        { clusters: k, threshold: FEW_CLUSTERS_THRESHOLD, mdeT, mdeNormal: mdeZ, mdeInflation: gap },
-        `${k} clusters: t and normal references give nearly the same MDE (${pct(gap)} apart), so large-sample cluster-robust inference is reasonable.`,
-      ),
+      diagnostic("D_POWER_FEW_CLUSTERS", "pass", {
+        clusters: k,
+        threshold: FEW_CLUSTERS_THRESHOLD,
+        mdeT,
+        mdeNormal: mdeZ,
+        mdeInflation: gap,
+      }),
     );
   }
   out.push(
@@ -332,36 +334,22 @@ function powerDiagnostics(
         msw: est?.msw ?? null,
         n0: est?.n0 ?? null,
       },
-      icc.source === "given"
-        ? `ICC ${icc.value} was given; the MDE grows roughly with √(1 + (m̄ − 1)·ICC), so check it against past data.`
-        : `ICC ${icc.value.toFixed(4)} estimated by one-way ANOVA from ${est?.obs} rows in ${est?.clusters} clusters; estimate it on pre-experiment data, since an effect that differs by cluster inflates it.`,
+      { rows: est?.obs, clusters: est?.clusters },
     ),
   );
   if (est?.truncated) {
-    out.push(
-      diagnostic(
-        "D_POWER_ICC_TRUNCATED",
-        "warn",
-        { iccRaw: est.iccRaw },
-        `The ANOVA ICC estimate was negative (${est.iccRaw.toFixed(4)}) and was set to 0: the design effect is 1 here, which is optimistic if clustering exists.`,
-      ),
-    );
+    out.push(diagnostic("D_POWER_ICC_TRUNCATED", "warn", { iccRaw: est.iccRaw }));
   }
   if (cv > 0) {
     const de = designEffect(x.meanSize, cv, x.icc);
     const deEqual = designEffect(x.meanSize, 0, x.icc);
     out.push(
-      diagnostic(
-        "D_POWER_UNEQUAL_SIZES",
-        cv > 0.5 ? "warn" : "info",
-        { cv, designEffect: de, designEffectEqualSizes: deEqual },
-        `Cluster sizes vary (CV ${cv.toFixed(2)}): the design effect is ${de.toFixed(2)} instead of ${deEqual.toFixed(2)} for equal sizes.`,
-      ),
+      diagnostic("D_POWER_UNEQUAL_SIZES", cv > 0.5 ? "warn" : "info", {
+        cv,
+        designEffect: de,
+        designEffectEqualSizes: deEqual,
+      }),
     );
   }
   return out;
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
 }

@@ -25,12 +25,7 @@ export function withoutAbsorbedCovariates(layout: DidLayout): {
   const names = absorbed.map((f) => f.column);
   return {
     layout: { ...layout, covariates: layout.covariates.filter((f) => !names.includes(f.column)) },
-    diagnostic: diagnostic(
-      "D_DID_COVARIATE_ABSORBED",
-      "info",
-      { covariates: names, absorbedBy: group },
-      `${names.join(", ")} ${names.length === 1 ? "does" : "do"} not vary within ${group}, so the ${group} fixed effects absorb ${names.length === 1 ? "it" : "them"} in TWFE and the event study; ${names.length === 1 ? "it still enters" : "they still enter"} the regression DiD and Callaway–Sant'Anna.`,
-    ),
+    diagnostic: diagnostic("D_DID_COVARIATE_ABSORBED", "info", { covariates: names, absorbedBy: group }),
   };
 }
 

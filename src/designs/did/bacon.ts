@@ -1,7 +1,6 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import { Frame } from "../../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance } from "../../core/result.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
 import { ols } from "../../models/ols.js";
@@ -283,35 +282,8 @@ export function baconDiagnostics(
     threshold,
     twfe: result.twfe,
   };
-  const share = pct(forbidden.weight);
-  if (!material && !opposite) {
-    const agree =
-      forbidden.estimate === null
-        ? "there are none"
-        : clean.estimate === null
-          ? "there are no clean comparisons to compare them with"
-          : "their average estimate has the same sign as the clean comparisons'";
-    return diagnostic(
-      "D_BACON_FORBIDDEN",
-      "pass",
-      evidence,
-      `Comparisons with already-treated units as controls carry ${share} of the TWFE weight (at most ${pct(threshold)}) and ${agree}, so they do not drive the TWFE coefficient.`,
-    );
-  }
-  const why = [
-    material
-      ? `carry ${share} of the TWFE weight (more than ${pct(threshold)})`
-      : `carry ${share} of the TWFE weight`,
-    opposite
-      ? `have an average estimate of ${num(forbidden.estimate)} against ${num(clean.estimate)} for the clean comparisons (opposite sign)`
-      : null,
-  ].filter((x) => x !== null);
-  return diagnostic(
-    "D_BACON_FORBIDDEN",
-    "warn",
-    evidence,
-    `Comparisons that use already-treated units as controls ${why.join(" and ")}. ${DIAGNOSTIC_CATALOGUE.D_BACON_FORBIDDEN}`,
-  );
+  if (!material && !opposite) return diagnostic("D_BACON_FORBIDDEN", "pass", evidence);
+  return diagnostic("D_BACON_FORBIDDEN", "warn", evidence);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -486,12 +458,4 @@ function pool(
     num += b.weight * b.estimate;
   }
   return { weight, estimate: any && weight > 0 ? num / weight : null };
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
-}
-
-function num(x: number | null): string {
-  return x === null ? "n/a" : x.toPrecision(3);
 }

@@ -13,11 +13,6 @@ export const FEW_CLUSTERS = 30;
 const FAIL_P = 0.05;
 const WARN_P = 0.1;
 
-const fmt = (x: number, digits = 4): string => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
-/** "p = 0.447", or "p < 0.001". */
-const pText = (p: number | null): string =>
-  p === null ? "p n/a" : p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
-
 function verdict(p: number | null): Severity {
   if (p === null) return "info";
   return p < FAIL_P ? "fail" : p < WARN_P ? "warn" : "pass";
@@ -46,24 +41,6 @@ export function parallelTrendsDiagnostic(
   const ps = [slope?.pValue ?? null, wald?.pValue ?? null].filter((p): p is number => p !== null);
   const worst = ps.length === 0 ? null : Math.min(...ps);
   const severity = verdict(worst);
-  const parts: string[] = [];
-  if (slope)
-    parts.push(
-      `pre-trend slope difference ${fmt(slope.estimate, 5)} per ${timeName} (${pText(slope.pValue)})`,
-    );
-  if (wald && wald.pValue !== null) {
-    const ref = wald.df2 === null ? `χ²(${wald.df1})` : `F(${wald.df1}, ${wald.df2})`;
-    parts.push(`the ${wald.df1} event-study leads jointly ${pText(wald.pValue)} (${ref})`);
-  }
-  const conclusion =
-    severity === "pass"
-      ? "no evidence against parallel trends (a pass is not proof: the test may lack power)."
-      : severity === "warn"
-        ? "weak evidence of diverging pre-trends; inspect the event study."
-        : severity === "fail"
-          ? "the groups were already diverging before treatment, so the DiD estimate is not credible; consider synthetic control or conditioning on covariates."
-          : "no pre-period test was possible.";
-  const text = parts.length > 0 ? `${capitalize(parts.join("; "))}: ${conclusion}` : capitalize(conclusion);
   return diagnostic(
     "D_DID_PARALLEL_TRENDS",
     severity,
@@ -75,7 +52,7 @@ export function parallelTrendsDiagnostic(
       leadsDf2: wald?.df2 ?? null,
       leadsPValue: wald?.pValue ?? null,
     },
-    text,
+    { time: timeName },
   );
 }
 
@@ -91,18 +68,15 @@ export function parallelTrendsDiagnostic(
  */
 export function anticipationDiagnostic(check: DeepReadonly<AnticipationCheck> | null): Diagnostic {
   if (check === null) {
-    return diagnostic("D_DID_ANTICIPATION", "info", {}, "Too few pre-periods to test for anticipation.");
+    return diagnostic("D_DID_ANTICIPATION", "info", {});
   }
   const p = check.term.pValue;
   const bump = p !== null && p < FAIL_P;
-  return diagnostic(
-    "D_DID_ANTICIPATION",
-    bump ? "warn" : "pass",
-    { periods: check.periods, estimate: check.term.estimate, pValue: p },
-    bump
-      ? `In the last ${check.periods} periods before launch the treated group already moved by ${fmt(check.term.estimate)} (${pText(p)}): anticipation. Re-run with anticipation: ${check.periods}.`
-      : `No anticipation bump in the last ${check.periods} pre-periods (${fmt(check.term.estimate)}, ${pText(p)}).`,
-  );
+  return diagnostic("D_DID_ANTICIPATION", bump ? "warn" : "pass", {
+    periods: check.periods,
+    estimate: check.term.estimate,
+    pValue: p,
+  });
 }
 
 /**
@@ -118,31 +92,14 @@ export function anticipationDiagnostic(check: DeepReadonly<AnticipationCheck> | 
 export function designDiagnostics(layout: DidLayout, clusters: number | null): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (layout.cluster === null) {
-    out.push(
-      diagnostic(
-        "D_DID_NO_CLUSTER",
-        "warn",
-        {},
-        "No cluster column was given, so standard errors treat every row as independent; if treatment was assigned to groups (workspaces, regions), pass that column as cluster.",
-      ),
-    );
+    out.push(diagnostic("D_DID_NO_CLUSTER", "warn", {}));
   } else if (clusters !== null && clusters < FEW_CLUSTERS) {
     out.push(
-      diagnostic(
-        "D_FEW_CLUSTERS",
-        "warn",
-        { clusters, threshold: FEW_CLUSTERS },
-        `Only ${clusters} clusters of ${layout.cluster}: CR1 standard errors are anti-conservative with fewer than ${FEW_CLUSTERS}; confirm with the wild cluster bootstrap.`,
-      ),
+      diagnostic("D_FEW_CLUSTERS", "warn", { clusters, threshold: FEW_CLUSTERS }, { column: layout.cluster }),
     );
   } else if (clusters !== null) {
     out.push(
-      diagnostic(
-        "D_FEW_CLUSTERS",
-        "pass",
-        { clusters, threshold: FEW_CLUSTERS },
-        `${clusters} clusters of ${layout.cluster}: enough for CR1 inference.`,
-      ),
+      diagnostic("D_FEW_CLUSTERS", "pass", { clusters, threshold: FEW_CLUSTERS }, { column: layout.cluster }),
     );
   }
   const treated = layout.frame.numeric(DID_COLUMNS.treated);
@@ -151,14 +108,11 @@ export function designDiagnostics(layout: DidLayout, clusters: number | null): D
   const share = nt / treated.length;
   const imbalanced = share < 0.1 || share > 0.9;
   out.push(
-    diagnostic(
-      "D_DID_GROUP_IMBALANCE",
-      imbalanced ? "warn" : "pass",
-      { treatedRows: nt, comparisonRows: treated.length - nt, treatedShare: share },
-      imbalanced
-        ? `Only ${(100 * Math.min(share, 1 - share)).toFixed(1)}% of rows are in the ${share < 0.5 ? "treated" : "comparison"} group: its means are noisy and dominate the standard error.`
-        : `Treated ${nt.toLocaleString("en-US")} rows vs comparison ${(treated.length - nt).toLocaleString("en-US")} (${(100 * share).toFixed(1)}% treated).`,
-    ),
+    diagnostic("D_DID_GROUP_IMBALANCE", imbalanced ? "warn" : "pass", {
+      treatedRows: nt,
+      comparisonRows: treated.length - nt,
+      treatedShare: share,
+    }),
   );
   return out;
 }
@@ -177,14 +131,11 @@ export function covariateDiagnostic(shifts: readonly DeepReadonly<CovariateShift
   const bad = shifts.filter((s) => (s.pValue !== null && s.pValue < FAIL_P) || s.timeVarying === true);
   const label = (s: DeepReadonly<CovariateShift>) =>
     s.level === null ? s.covariate : `${s.covariate}=${s.level}`;
-  return diagnostic(
-    "D_DID_TIME_VARYING_COVARIATE",
-    bad.length > 0 ? "warn" : "pass",
-    { flagged: bad.map(label), tested: shifts.map(label), pValues: shifts.map((s) => s.pValue) },
-    bad.length > 0
-      ? `${bad.map(label).join(", ")} ${bad.length === 1 ? "shifts" : "shift"} with treatment or over time; controlling for an outcome of the treatment biases the DiD — use pre-treatment values instead.`
-      : "No covariate shifts differentially after treatment (each covariate's own DiD p ≥ 0.05).",
-  );
+  return diagnostic("D_DID_TIME_VARYING_COVARIATE", bad.length > 0 ? "warn" : "pass", {
+    flagged: bad.map(label),
+    tested: shifts.map(label),
+    pValues: shifts.map((s) => s.pValue),
+  });
 }
 
 /**
@@ -198,18 +149,5 @@ export function covariateDiagnostic(shifts: readonly DeepReadonly<CovariateShift
  * @see Goodman-Bacon (2021); Callaway & Sant'Anna (2021); de Chaisemartin & D'Haultfœuille (2020).
  */
 export function staggeredTwfeDiagnostic(twfe: Term, forbiddenWeight: number | null): Diagnostic {
-  const w =
-    forbiddenWeight === null
-      ? ""
-      : ` ${(100 * forbiddenWeight).toFixed(1)}% of its weight comes from comparisons against already-treated units.`;
-  return diagnostic(
-    "D_DID_STAGGERED_TWFE",
-    "warn",
-    { twfe: twfe.estimate, forbiddenWeight },
-    `Treatment starts at different times, so the TWFE estimate (${fmt(twfe.estimate)}) is a weighted average of 2×2 comparisons;${w} With effects that change over time it can be biased, even in sign — rely on the Callaway–Sant'Anna estimates and see the Bacon decomposition.`,
-  );
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+  return diagnostic("D_DID_STAGGERED_TWFE", "warn", { twfe: twfe.estimate, forbiddenWeight });
 }

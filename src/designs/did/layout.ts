@@ -149,12 +149,7 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
     if (spec.window?.to === undefined) {
       to = lastClean;
       diagnostics.push(
-        diagnostic(
-          "D_DID_WINDOW",
-          "info",
-          { to, controlStart, anticipation },
-          `The analysis stops at ${spec.time} ${to}: the comparison group (start ${controlStart}) is treated from ${spec.time} ${controlStart - anticipation} on.`,
-        ),
+        diagnostic("D_DID_WINDOW", "info", { to, controlStart, anticipation }, { time: spec.time }),
       );
     } else if (to >= controlStart - anticipation) {
       diagnostics.push(
@@ -162,7 +157,7 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
           "D_DID_CONTAMINATED_CONTROL",
           "fail",
           { to, controlStart, anticipation },
-          `The window runs to ${spec.time} ${to}, but the comparison group is treated from ${controlStart - anticipation}: its later rows are not a control. End the window at ${controlStart - anticipation - 1}.`,
+          { time: spec.time },
         ),
       );
     }

@@ -36,28 +36,14 @@ export interface StaggeredDid {
 export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDid {
   const diagnostics: Diagnostic[] = [];
   if (layout.unit === null) {
-    diagnostics.push(
-      diagnostic(
-        "D_DID_NOT_APPLICABLE",
-        "warn",
-        { part: "callaway-santanna" },
-        "Callaway–Sant'Anna and the Bacon decomposition need unit × period panel data: pass the unit column (or aggregate the rows to a unit × period panel). Only TWFE and the event study are reported, and they may be biased with staggered timing.",
-      ),
-    );
+    diagnostics.push(diagnostic("D_DID_NOT_APPLICABLE", "warn", { part: "callaway-santanna" }));
     return { overall: null, callawaySantAnna: null, bacon: null, diagnostics };
   }
   const unit = layout.unit;
   const startColumn = "startColumn" in spec.treatment ? spec.treatment.startColumn : DID_COLUMNS.cohort;
   const numeric = layout.covariates.filter((f) => f.kind === "numeric").map((f) => f.column);
   if (numeric.length < layout.covariates.length) {
-    diagnostics.push(
-      diagnostic(
-        "D_DID_NOT_APPLICABLE",
-        "info",
-        { part: "callaway-santanna covariates" },
-        "Callaway–Sant'Anna uses numeric covariates only; text covariates were left out of its outcome and propensity models (encode them as 0/1 columns to include them).",
-      ),
-    );
+    diagnostics.push(diagnostic("D_DID_NOT_APPLICABLE", "info", { part: "callaway-santanna covariates" }));
   }
   const st = spec.staggered ?? {};
   const hasNever = layout.cohorts.some((c) => c.start === null);
@@ -90,7 +76,7 @@ export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDi
         "D_DID_NOT_APPLICABLE",
         "warn",
         { part: "callaway-santanna", code: e.code },
-        `Callaway–Sant'Anna could not run on these data: ${e.message}`,
+        { reason: e.message },
       ),
     );
   }
@@ -111,12 +97,7 @@ export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDi
   } catch (e) {
     if (!isTrueliftError(e)) throw e;
     diagnostics.push(
-      diagnostic(
-        "D_DID_NOT_APPLICABLE",
-        "info",
-        { part: "bacon", code: e.code },
-        `The Bacon decomposition could not run on these data: ${e.message}`,
-      ),
+      diagnostic("D_DID_NOT_APPLICABLE", "info", { part: "bacon", code: e.code }, { reason: e.message }),
     );
   }
   return { overall: cs?.aggregations.simple?.overall ?? null, callawaySantAnna: cs, bacon, diagnostics };

@@ -6,7 +6,6 @@ import type { PropensityModelFit } from "./model.js";
 import type { OverlapSummary, WeightSummary } from "./overlap.js";
 import type { MatchedRosenbaum } from "./rosenbaum.js";
 
-const pct = (x: number) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
 const num = (x: number, d = 3) => Number(x.toFixed(d));
 
 /**
@@ -27,11 +26,6 @@ export function overlapDiagnostic(o: OverlapSummary): Diagnostic {
   const exC = o.extreme.control / o.control.n;
   const worst = Math.max(outT, outC, exT, exC);
   const severity = worst > 0.1 ? "fail" : exT + exC > 0 || Math.max(outT, outC) > 0.01 ? "warn" : "pass";
-  const range = `${o.commonSupport[0].toFixed(3)}–${o.commonSupport[1].toFixed(3)}`;
-  const message =
-    severity === "pass"
-      ? `Opt-in and comparison users overlap well: both groups have propensity scores across ${range}, and no user has a score below 0.01 or above 0.99.`
-      : `Limited overlap: ${pct(outT)} of opt-in and ${pct(outC)} of comparison users fall outside the common range ${range}, and ${o.extreme.treated + o.extreme.control} have scores beyond [0.01, 0.99]. Estimates there rest on extrapolation; consider trimming (e.g. the Crump rule).`;
   return diagnostic(
     "D_PS_OVERLAP",
     severity,
@@ -43,7 +37,7 @@ export function overlapDiagnostic(o: OverlapSummary): Diagnostic {
       extremeTreated: o.extreme.treated,
       extremeControl: o.extreme.control,
     },
-    message,
+    { commonSupport: o.commonSupport, outsideShareTreated: outT, outsideShareControl: outC },
   );
 }
 
@@ -65,10 +59,6 @@ export function weightsDiagnostic(w: WeightSummary, estimand: "ATE" | "ATT"): Di
   const topC = arms.control.max / arms.control.sum;
   const low = Math.min(shareT, shareC);
   const severity = low < 0.1 ? "fail" : low < 0.5 || Math.max(topT, topC) > 0.05 ? "warn" : "pass";
-  const message =
-    severity === "pass"
-      ? `The ${estimand} weights are well behaved: they keep ${pct(shareT)} of the opt-in and ${pct(shareC)} of the comparison users' information (effective sample sizes ${Math.round(arms.treated.ess).toLocaleString("en-US")} and ${Math.round(arms.control.ess).toLocaleString("en-US")}); the largest weight is ${arms.treated.max >= arms.control.max ? arms.treated.max.toFixed(1) : arms.control.max.toFixed(1)}.`
-      : `A few users carry much of the ${estimand} weight: effective sample sizes are ${Math.round(arms.treated.ess).toLocaleString("en-US")} of ${arms.treated.n.toLocaleString("en-US")} opt-in and ${Math.round(arms.control.ess).toLocaleString("en-US")} of ${arms.control.n.toLocaleString("en-US")} comparison users; the estimate is noisier than the row count suggests and sensitive to those users, and the weighting estimate's confidence interval can be too narrow (its sampling distribution is skewed by the heavy weights). The doubly robust estimate is steadier; trimming also helps.`;
   return diagnostic(
     "D_PS_WEIGHTS",
     severity,
@@ -81,7 +71,10 @@ export function weightsDiagnostic(w: WeightSummary, estimand: "ATE" | "ATT"): Di
       maxWeightTreated: num(arms.treated.max, 4),
       maxWeightControl: num(arms.control.max, 4),
     },
-    message,
+    {
+      treated: { ess: arms.treated.ess, n: arms.treated.n, max: arms.treated.max },
+      control: { ess: arms.control.ess, n: arms.control.n, max: arms.control.max },
+    },
   );
 }
 
@@ -105,20 +98,12 @@ export function balanceDiagnostic(b: BalanceTable): Diagnostic {
     maxAbsSmdWeighted: num(b.maxAbsSmdWeighted, 4),
     failing: b.failing.slice(0, 20),
   };
-  if (b.failing.length === 0) {
-    return diagnostic(
-      "D_PS_BALANCE",
-      "pass",
-      evidence,
-      `After weighting, the groups look alike on every measured covariate: the largest standardized difference is ${b.maxAbsSmdWeighted.toFixed(3)} (was ${b.maxAbsSmdRaw.toFixed(3)}), below ${b.threshold}.`,
-    );
-  }
-  return diagnostic(
-    "D_PS_BALANCE",
-    "fail",
-    evidence,
-    `After weighting, ${b.failing.length} covariate column${b.failing.length === 1 ? "" : "s"} still differ between the groups (worst: ${worst.covariate}, standardized difference ${(worst[key] ?? 0).toFixed(3)}; threshold ${b.threshold}). The propensity model misses part of how users select in — add the missing terms (e.g. interactions) or rely on the doubly robust estimate.`,
-  );
+  return diagnostic("D_PS_BALANCE", b.failing.length === 0 ? "pass" : "fail", evidence, {
+    maxAbsSmdRaw: b.maxAbsSmdRaw,
+    maxAbsSmdWeighted: b.maxAbsSmdWeighted,
+    failing: b.failing.length,
+    worst: worst === undefined ? null : { covariate: worst.covariate, smd: worst[key] ?? 0 },
+  });
 }
 
 /**
@@ -139,9 +124,7 @@ export function agreementDiagnostic(ipw: Term, ra: Term, aipw: Term): Diagnostic
     "D_PS_ESTIMATORS_DISAGREE",
     ok ? "pass" : "warn",
     { ipw: num(ipw.estimate, 5), ra: num(ra.estimate, 5), aipw: num(aipw.estimate, 5), maxSe: num(se, 5) },
-    ok
-      ? `Weighting (${ipw.estimate.toFixed(4)}), outcome regression (${ra.estimate.toFixed(4)}) and the doubly robust estimate (${aipw.estimate.toFixed(4)}) agree.`
-      : `Weighting gives ${ipw.estimate.toFixed(4)} but the doubly robust estimate is ${aipw.estimate.toFixed(4)} (outcome regression ${ra.estimate.toFixed(4)}): at least one model is misspecified, so trust the doubly robust number only if the outcome model is right.`,
+    { ipw: ipw.estimate, ra: ra.estimate, aipw: aipw.estimate },
   );
 }
 
@@ -164,9 +147,7 @@ export function selectionDiagnostic(naive: number, adjusted: number, estimand: s
       adjusted: num(adjusted, 5),
       selectionShare: share === null ? null : num(share, 4),
     },
-    share === null
-      ? `The naive difference is zero; the adjusted ${estimand} is ${adjusted.toFixed(4)}.`
-      : `Opt-in users differ from the rest before any effect: the naive gap is ${naive.toFixed(4)}, the adjusted ${estimand} ${adjusted.toFixed(4)} — about ${Math.round(100 * share)}% of the naive gap is who opts in, not what the feature does.`,
+    { naive, adjusted, share, estimand },
   );
 }
 
@@ -189,7 +170,7 @@ export function eValueDiagnostic(e: EValueResult): Diagnostic {
       point: num(e.point, 3),
       ciBound: e.ciBound === null ? null : num(e.ciBound, 3),
     },
-    `To explain the effect away, an unmeasured confounder would need a risk ratio of at least ${e.point.toFixed(2)} with both opting in and the outcome, beyond the covariates measured${e.ciBound === null ? "" : e.ciBound === 1 ? "; the confidence interval already includes no effect" : `; to move the confidence interval to include no effect, ${e.ciBound.toFixed(2)}`}.`,
+    { point: e.point, ciBound: e.ciBound },
   );
 }
 
@@ -209,9 +190,7 @@ export function calibrationDiagnostic(fit: PropensityModelFit): Diagnostic {
     "D_PS_CALIBRATION",
     ok ? "pass" : "warn",
     { hosmerLemeshow: num(c.hosmerLemeshow, 3), pValue: num(c.pValue, 4), auc: num(fit.auc, 4) },
-    ok
-      ? `The propensity model is well calibrated: within each tenth of predicted scores the share who opted in matches the prediction (Hosmer–Lemeshow p = ${c.pValue.toFixed(3)}); it separates the groups with AUC ${fit.auc.toFixed(3)}.`
-      : `The propensity model's predictions miss the observed opt-in rates in some score deciles (Hosmer–Lemeshow p = ${c.pValue < 0.001 ? "< 0.001" : c.pValue.toFixed(3)}): the model form is probably wrong (missing interactions or non-linear terms).`,
+    { pValue: c.pValue, auc: fit.auc },
   );
 }
 
@@ -231,15 +210,8 @@ export function calibrationDiagnostic(fit: PropensityModelFit): Diagnostic {
  */
 export function rosenbaumDiagnostic(bounds: MatchedRosenbaum | null, sets: number): Diagnostic {
   if (bounds === null) {
-    return diagnostic(
-      "D_PS_ROSENBAUM",
-      "info",
-      { gammaCritical: null, pairs: 0, matchedSets: sets },
-      `Rosenbaum bounds were not computed: fewer than two of the ${sets.toLocaleString("en-US")} matched opt-in users differ in outcome from their matched comparison users.`,
-    );
+    return diagnostic("D_PS_ROSENBAUM", "info", { gammaCritical: null, pairs: 0, matchedSets: sets });
   }
-  const level = `${Number((100 * bounds.alpha).toPrecision(6))} %`;
-  const effect = bounds.direction === "increase" ? "the matched effect" : "the matched decrease";
   const evidence = {
     gammaCritical: bounds.gammaCritical === null ? null : num(bounds.gammaCritical, 4),
     pairs: bounds.pairs,
@@ -247,16 +219,11 @@ export function rosenbaumDiagnostic(bounds: MatchedRosenbaum | null, sets: numbe
     pValue: Number(bounds.pValue.toPrecision(4)),
     direction: bounds.direction,
   };
-  const g = bounds.gammaCritical;
-  let message: string;
-  if (g !== null) {
-    message = `An unmeasured trait would have to change the odds of opting in by a factor of Γ = ${g.toFixed(2)} within matched pairs before ${effect} stops being significant at ${level}.`;
-  } else if (bounds.pValue >= bounds.alpha) {
-    message = `${effect.charAt(0).toUpperCase()}${effect.slice(1)} is not significant at ${level} even without hidden bias (Γ = 1, one-sided signed-rank p = ${bounds.pValue.toFixed(3)}), so there is no significance for an unmeasured trait to explain away.`;
-  } else {
-    message = `${effect.charAt(0).toUpperCase()}${effect.slice(1)} stays significant at ${level} however strongly an unmeasured trait changes the odds of opting in within matched pairs (checked up to Γ = 10⁸).`;
-  }
-  return diagnostic("D_PS_ROSENBAUM", "info", evidence, message);
+  return diagnostic("D_PS_ROSENBAUM", "info", evidence, {
+    alpha: bounds.alpha,
+    gammaCritical: bounds.gammaCritical,
+    pValue: bounds.pValue,
+  });
 }
 
 /**
@@ -290,30 +257,10 @@ export function matchingDiagnostic(
     maxAbsSmdMatched: num(maxSmd, 4),
     threshold: b.threshold,
   };
-  const parts: string[] = [];
-  if (m.treatedUnmatched > 0) {
-    parts.push(
-      `${m.treatedUnmatched.toLocaleString("en-US")} of ${(m.treatedMatched + m.treatedUnmatched).toLocaleString("en-US")} opt-in users found no comparison user ${m.options.caliper !== null ? "inside the caliper" : "left to match without replacement"}, so the matched estimate describes only the matched ones`,
-    );
-  }
-  if (unbalanced && worst) {
-    parts.push(
-      `the matched groups still differ on ${worst.covariate}${worst.level !== null ? ` = ${worst.level}` : ""} (|SMD| ${maxSmd.toFixed(3)} ≥ ${b.threshold})`,
-    );
-  }
-  if (parts.length === 0) {
-    return diagnostic(
-      "D_PS_MATCHING",
-      "pass",
-      evidence,
-      `Every opt-in user found a match and the matched groups look alike on every measured covariate (largest |SMD| ${maxSmd.toFixed(3)}).`,
-    );
-  }
-  const sentence = parts.join("; and ");
-  return diagnostic(
-    "D_PS_MATCHING",
-    "warn",
-    evidence,
-    `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`,
-  );
+  const severity = m.treatedUnmatched > 0 || (unbalanced && worst) ? "warn" : "pass";
+  return diagnostic("D_PS_MATCHING", severity, evidence, {
+    caliper: m.options.caliper !== null,
+    maxAbsSmd: maxSmd,
+    worst: worst === undefined ? null : { covariate: worst.covariate, level: worst.level },
+  });
 }

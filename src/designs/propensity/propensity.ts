@@ -1,7 +1,6 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
@@ -296,9 +295,7 @@ function staged(
           droppedTreated: dt,
           droppedControl: dc,
         },
-        dt + dc > 0
-          ? `Trimming (${rule === "crump" ? "Crump et al. rule" : "user bounds"}) kept users with propensity scores in [${lower.toFixed(3)}, ${upper.toFixed(3)}], dropping ${dt} opt-in and ${dc} comparison users; the estimates describe the users who remain.`
-          : `Trimming (${rule === "crump" ? "Crump et al. rule" : "user bounds"}) to [${lower.toFixed(3)}, ${upper.toFixed(3)}] dropped nobody.`,
+        { lower, upper },
       ),
     );
   }
@@ -366,12 +363,7 @@ function staged(
     const all = [...diagnostics];
     if (bootstrap && bootstrap.failed > 0) {
       all.push(
-        diagnostic(
-          "D_PS_BOOTSTRAP_FAILED",
-          "warn",
-          { failed: bootstrap.failed, reps: bootstrap.reps },
-          `${bootstrap.failed} of ${bootstrap.reps} bootstrap replicates could not refit the propensity model and were dropped. ${DIAGNOSTIC_CATALOGUE.D_PS_BOOTSTRAP_FAILED}`,
-        ),
+        diagnostic("D_PS_BOOTSTRAP_FAILED", "warn", { failed: bootstrap.failed, reps: bootstrap.reps }),
       );
     }
 

@@ -3,8 +3,6 @@ import { criticalValue } from "../../numeric/dist/index.js";
 import type { RddCheckRow } from "./checks.js";
 import type { RddFit } from "./estimate.js";
 
-const fmt = (v: number, d = 4) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(d)}`;
-
 /**
  * How the bandwidth was chosen and the effective sample on each side; warns when a side keeps fewer than 20 rows.
  *
@@ -15,30 +13,23 @@ const fmt = (v: number, d = 4) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(
  */
 export function rddBandwidthDiagnostics(fit: RddFit): Diagnostic[] {
   const out: Diagnostic[] = [
-    diagnostic(
-      "D_RDD_BANDWIDTH",
-      "info",
-      {
-        bwselect: fit.bwselect,
-        hBelow: fit.h.below,
-        hAbove: fit.h.above,
-        bBelow: fit.b.below,
-        bAbove: fit.b.above,
-        nBelow: fit.nEffective.below,
-        nAbove: fit.nEffective.above,
-      },
-      `${fit.bwselect === "manual" ? "Bandwidth set by hand" : `Bandwidth chosen by ${fit.bwselect}`}: h = ${fit.h.below.toPrecision(4)}${fit.h.above !== fit.h.below ? ` / ${fit.h.above.toPrecision(4)}` : ""}, keeping ${fit.nEffective.below} rows below and ${fit.nEffective.above} above the cutoff.`,
-    ),
+    diagnostic("D_RDD_BANDWIDTH", "info", {
+      bwselect: fit.bwselect,
+      hBelow: fit.h.below,
+      hAbove: fit.h.above,
+      bBelow: fit.b.below,
+      bAbove: fit.b.above,
+      nBelow: fit.nEffective.below,
+      nAbove: fit.nEffective.above,
+    }),
   ];
   const few = Math.min(fit.nEffective.below, fit.nEffective.above);
   if (few < 20) {
     out.push(
-      diagnostic(
-        "D_RDD_FEW_EFFECTIVE",
-        "warn",
-        { nBelow: fit.nEffective.below, nAbove: fit.nEffective.above },
-        `Only ${few} observations on one side within the bandwidth: treat the estimate as fragile.`,
-      ),
+      diagnostic("D_RDD_FEW_EFFECTIVE", "warn", {
+        nBelow: fit.nEffective.below,
+        nAbove: fit.nEffective.above,
+      }),
     );
   }
   return out;
@@ -61,18 +52,12 @@ export function rddWeakFirstStageDiagnostic(fit: RddFit): Diagnostic | null {
   const f = rb.statistic === null ? null : rb.statistic ** 2;
   const zero = rb.ci !== null && rb.ci[0] <= 0 && rb.ci[1] >= 0;
   const severity = f === null || zero ? "fail" : f < 10 ? "warn" : "pass";
-  const msg =
-    severity === "pass"
-      ? `Take-up jumps by ${fmt(fs.conventional.estimate, 3)} at the cutoff (F = ${f?.toFixed(1)}): the first stage is strong.`
-      : severity === "warn"
-        ? `Take-up jumps by only ${fmt(fs.conventional.estimate, 3)} (F = ${f?.toFixed(1)} < 10): the fuzzy ratio is unstable and its interval unreliable.`
-        : "Take-up does not jump detectably at the cutoff: the fuzzy ratio is not identified; report the reduced form instead.";
-  return diagnostic(
-    "D_RDD_WEAK_FIRST_STAGE",
-    severity,
-    { jump: fs.conventional.estimate, robustZ: rb.statistic, F: f, robustPValue: rb.pValue },
-    msg,
-  );
+  return diagnostic("D_RDD_WEAK_FIRST_STAGE", severity, {
+    jump: fs.conventional.estimate,
+    robustZ: rb.statistic,
+    F: f,
+    robustPValue: rb.pValue,
+  });
 }
 
 /**
@@ -86,21 +71,9 @@ export function rddWeakFirstStageDiagnostic(fit: RddFit): Diagnostic | null {
  */
 export function rddComplianceDiagnostic(share: number, count: number, fuzzy: boolean): Diagnostic {
   if (fuzzy) {
-    return diagnostic(
-      "D_RDD_COMPLIANCE",
-      "info",
-      { share, count },
-      `${count} rows (${(100 * share).toFixed(2)}%) are not treated as their side of the cutoff says: analysed as a fuzzy RD.`,
-    );
+    return diagnostic("D_RDD_COMPLIANCE", "info", { share, count });
   }
-  return diagnostic(
-    "D_RDD_COMPLIANCE",
-    count === 0 ? "pass" : "warn",
-    { share, count },
-    count === 0
-      ? "Every row is treated exactly as its side of the cutoff says: the design is sharp."
-      : `${count} rows (${(100 * share).toFixed(2)}%) are not treated as their side of the cutoff says; the sharp estimate is an intention-to-treat effect — use fuzzy: true for the effect of treatment itself.`,
-  );
+  return diagnostic("D_RDD_COMPLIANCE", count === 0 ? "pass" : "warn", { share, count });
 }
 
 function okRows(rows: readonly RddCheckRow[]): RddCheckRow[] {
@@ -122,16 +95,13 @@ export function rddCovariateDiagnostic(rows: readonly RddCheckRow[], alpha: numb
   const p = ok.map((r) => r.robust?.pValue as number);
   const minP = Math.min(...p);
   const threshold = alpha / ok.length;
-  const worst = ok[p.indexOf(minP)];
   const jump = minP < threshold;
-  return diagnostic(
-    "D_RDD_COVARIATES",
-    jump ? "warn" : "pass",
-    { covariates: ok.map((r) => String(r.value)), pValues: p, minPValue: minP, threshold },
-    jump
-      ? `'${worst.value}' jumps at the cutoff (robust p = ${minP.toPrecision(2)}): the two sides differ in more than the treatment.`
-      : `No covariate jumps at the cutoff (smallest robust p = ${minP.toPrecision(2)} across ${ok.length}).`,
-  );
+  return diagnostic("D_RDD_COVARIATES", jump ? "warn" : "pass", {
+    covariates: ok.map((r) => String(r.value)),
+    pValues: p,
+    minPValue: minP,
+    threshold,
+  });
 }
 
 /**
@@ -149,18 +119,11 @@ export function rddPlaceboDiagnostic(rows: readonly RddCheckRow[], alpha: number
   const minP = Math.min(...p);
   const threshold = alpha / ok.length;
   const bad = minP < threshold;
-  return diagnostic(
-    "D_RDD_PLACEBO_CUTOFFS",
-    bad ? "warn" : "pass",
-    {
-      cutoffs: ok.map((r) => r.value as number),
-      estimates: ok.map((r) => r.robust?.estimate as number),
-      pValues: p,
-    },
-    bad
-      ? `A fake cutoff at ${ok[p.indexOf(minP)].value} also shows a jump (robust p = ${minP.toPrecision(2)}): the outcome has kinks or jumps unrelated to the threshold.`
-      : `No jump at the ${ok.length} placebo cutoff${ok.length === 1 ? "" : "s"} (smallest robust p = ${minP.toPrecision(2)}).`,
-  );
+  return diagnostic("D_RDD_PLACEBO_CUTOFFS", bad ? "warn" : "pass", {
+    cutoffs: ok.map((r) => r.value as number),
+    estimates: ok.map((r) => r.robust?.estimate as number),
+    pValues: p,
+  });
 }
 
 /**
@@ -191,20 +154,13 @@ export function rddDonutDiagnostic(
   const crit = criticalValue(alpha, null);
   const maxShift = Math.max(...shifts.map(Math.abs));
   const bad = z.some((v) => v !== null && Math.abs(v) > crit);
-  return diagnostic(
-    "D_RDD_DONUT",
-    bad ? "warn" : "pass",
-    {
-      radii: ok.map((r) => r.value as number),
-      estimates: ok.map((r) => r.conventional?.estimate as number),
-      z,
-      maxShift,
-      se,
-    },
-    bad
-      ? `Dropping the rows nearest the cutoff moves the estimate by up to ${fmt(maxShift)}, more than sampling noise explains: it leans on the units right at the threshold, where sorting is likeliest.`
-      : `Dropping the rows nearest the cutoff moves the estimate by at most ${fmt(maxShift)}, within sampling noise.`,
-  );
+  return diagnostic("D_RDD_DONUT", bad ? "warn" : "pass", {
+    radii: ok.map((r) => r.value as number),
+    estimates: ok.map((r) => r.conventional?.estimate as number),
+    z,
+    maxShift,
+    se,
+  });
 }
 
 /**
@@ -225,20 +181,13 @@ export function rddPolynomialDiagnostic(rows: readonly RddCheckRow[], alpha: num
   const tol = Math.max(lin.se, quad.se);
   const sigDiffers = lin.pValue < alpha !== quad.pValue < alpha;
   const bad = Math.abs(diff) > tol || sigDiffers;
-  return diagnostic(
-    "D_RDD_POLYNOMIAL",
-    bad ? "warn" : "pass",
-    {
-      linear: lin.estimate,
-      linearSe: lin.se,
-      linearP: lin.pValue,
-      quadratic: quad.estimate,
-      quadraticSe: quad.se,
-      quadraticP: quad.pValue,
-      difference: diff,
-    },
-    bad
-      ? `Linear (${fmt(lin.estimate)}, p ${lin.pValue.toPrecision(2)}) and quadratic (${fmt(quad.estimate)}, p ${quad.pValue.toPrecision(2)}) fits disagree: the outcome may curve near the cutoff, so a straight line can fake or hide a jump.`
-      : `Linear (${fmt(lin.estimate)}) and quadratic (${fmt(quad.estimate)}) fits agree within one SE.`,
-  );
+  return diagnostic("D_RDD_POLYNOMIAL", bad ? "warn" : "pass", {
+    linear: lin.estimate,
+    linearSe: lin.se,
+    linearP: lin.pValue,
+    quadratic: quad.estimate,
+    quadraticSe: quad.se,
+    quadraticP: quad.pValue,
+    difference: diff,
+  });
 }

@@ -1,44 +1,22 @@
-import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
-import { isTrueliftError, TrueliftError } from "../../core/errors.js";
+import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
-import { type RddBootstrap, rddBootstrap } from "./bootstrap.js";
-import {
-  covariateChecks,
-  defaultPlaceboCutoffs,
-  donutChecks,
-  placeboChecks,
-  polynomialChecks,
-  type RddCheckRow,
-} from "./checks.js";
+import type { RddBootstrap } from "./bootstrap.js";
+import type { RddCheckRow } from "./checks.js";
 import type { DensityTestResult } from "./density/index.js";
-import { densityTest } from "./density/index.js";
-import {
-  rddBandwidthDiagnostics,
-  rddComplianceDiagnostic,
-  rddCovariateDiagnostic,
-  rddDonutDiagnostic,
-  rddPlaceboDiagnostic,
-  rddPolynomialDiagnostic,
-  rddWeakFirstStageDiagnostic,
-} from "./diagnostics.js";
-import {
-  type FixedBandwidth,
-  fitSettings,
-  fixedBandwidth,
-  type RddFit,
-  type RddRows,
-  rddFit,
-} from "./estimate.js";
-import { layoutRdd, sortedColumn } from "./layout.js";
+import type { RddFit, RddRows } from "./estimate.js";
 import { type RddNaive, rddNaiveContrasts } from "./naive.js";
-import { type RdPlotResult, rdplot } from "./rdplot/index.js";
+import type { RdPlotResult } from "./rdplot/index.js";
 import { type RddCharts, rddCharts } from "./result-charts.js";
-import type { RddSideData } from "./side.js";
-import { parseRddSpec, type RddSpec, type RddTreatedSide } from "./spec.js";
-import { bandwidthSweep, RDD_SWEEP_MULTIPLIERS, type RddSweepRow } from "./sweep.js";
+import type { RddSpec, RddTreatedSide } from "./spec.js";
+import { type RddBootstrapStage, rddBootstrapStage } from "./stage-bootstrap.js";
+import { type RddChecksStage, rddChecks } from "./stage-checks.js";
+import { rddDiagnostics } from "./stage-diagnostics.js";
+import { type RddHeadlineStage, rddHeadline } from "./stage-headline.js";
+import { type RddShapeStage, rddShape } from "./stage-shape.js";
+import type { RddSweepRow } from "./sweep.js";
 
 /** Everything {@link rdd} returns: plain, frozen, JSON-serialisable data. */
 export interface RddResult extends DesignResult {
@@ -92,16 +70,16 @@ export interface RddResult extends DesignResult {
   readonly provenance: Provenance;
 }
 
-const stripTakeUp = (s: RddSideData): RddSideData => ({ ...s, t: null });
-
 /**
  * Regression discontinuity at a threshold, from a validated spec to the estimate and its checks:
  *
  * ```
- * parseRddSpec → layoutRdd (validate, drop incomplete rows, sort, split at the cutoff)
- *   → bandwidths (fixed, or rdrobust's selectors) → local-polynomial fit with robust bias correction
- *   → bandwidth sweep → linear vs quadratic → covariates → placebo cutoffs → donuts → bootstrap (optional)
- *   → density (manipulation) test → RD plot → naive contrasts → diagnostics → charts
+ * rddHeadline   parseRddSpec → layoutRdd (validate, drop incomplete rows, sort, split at the cutoff)
+ *               → bandwidths (fixed, or rdrobust's selectors) → local-polynomial fit with robust bias correction
+ * rddChecks     bandwidth sweep → linear vs quadratic → covariates → placebo cutoffs → donuts
+ * rddBootstrapStage   percentile intervals (optional)
+ * rddShape      density (manipulation) test → RD plot
+ * rddNaiveContrasts → rddDiagnostics → rddResult (estimate row, charts, counts, provenance)
  * ```
  *
  * The estimator is rdrobust's (Calonico, Cattaneo & Titiunik 2014): kernel-weighted polynomials of order p on
@@ -124,171 +102,39 @@ const stripTakeUp = (s: RddSideData): RddSideData => ({ ...s, t: null });
  *   A Practical Introduction to Regression Discontinuity Designs: Foundations (Cambridge Elements).
  */
 export function rdd(data: Frame, spec: RddSpec): DeepReadonly<RddResult> {
-  const s = parseRddSpec(spec);
-  const layout = layoutRdd(data, s);
-  const st = fitSettings(s, layout.clusters);
-  const alpha = st.alpha;
-  const fuzzy = s.fuzzy === true;
-  const fitLayout = fuzzy
-    ? layout
-    : { ...layout, left: stripTakeUp(layout.left), right: stripTakeUp(layout.right) };
-  if (fuzzy) checkFirstStage(layout.left.t as Float64Array, layout.right.t as Float64Array);
+  const head = rddHeadline(data, spec);
+  const checks = rddChecks(data, head);
+  const boot = rddBootstrapStage(head, checks);
+  const shape = rddShape(head);
+  const naive = rddNaiveContrasts(head.layout, head.settings.alpha);
+  const diagnostics = rddDiagnostics(head, checks, boot, shape);
+  return deepFreeze(rddResult({ head, checks, boot, shape, naive, diagnostics }));
+}
 
-  const fixed = fixedBandwidth(s.bandwidth);
-  const fit = rddFit(fitLayout, st, fixed);
-  const hPair: [number, number] = [fit.h.below, fit.h.above];
-  const bw: FixedBandwidth = { h: hPair, b: [fit.b.below, fit.b.above] };
-  const hMid = (fit.h.below + fit.h.above) / 2;
+/** Everything the stages of {@link rdd} computed, ready to be assembled into its result. */
+interface RddStages {
+  readonly head: RddHeadlineStage;
+  readonly checks: RddChecksStage;
+  readonly boot: RddBootstrapStage | null;
+  readonly shape: RddShapeStage;
+  readonly naive: RddNaive;
+  readonly diagnostics: Diagnostic[];
+}
 
-  const sweepBws =
-    s.sweep ?? RDD_SWEEP_MULTIPLIERS.map((m) => (m === 1 ? hMid : Number((m * hMid).toPrecision(3))));
-  const sweep = bandwidthSweep(fitLayout, st, sweepBws);
-  const polynomial = polynomialChecks(fitLayout, st, hPair);
-  const covariates = covariateChecks(
-    layout,
-    Object.fromEntries((s.covariates ?? []).map((c) => [c, sortedColumn(data, layout, c)])),
-    { ...st },
-    bw,
-  );
-  const placebo =
-    s.placebo === false ? [] : placeboChecks(layout, s.placebo ?? defaultPlaceboCutoffs(layout), st, bw);
-  const donut =
-    s.donut === false
-      ? []
-      : donutChecks(
-          fitLayout as typeof layout,
-          s.donut ?? [0.1 * hMid, 0.25 * hMid].map((r) => Number(r.toPrecision(2))),
-          st,
-          bw,
-        );
-
-  let boot: RddResult["bootstrap"] = null;
-  if (s.bootstrap) {
-    const reps = s.bootstrap.reps ?? 500;
-    const seed = s.bootstrap.seed;
-    const run = (p: number, h: readonly [number, number], stream: number) =>
-      rddBootstrap(fitLayout.left, fitLayout.right, { ...st, p, q: p + 1 }, h, { reps, seed, stream });
-    const tryRun = (p: number, h: readonly [number, number], stream: number) => {
-      try {
-        return run(p, h, stream);
-      } catch (e) {
-        if (isTrueliftError(e)) return null;
-        throw e;
-      }
-    };
-    boot = {
-      headline: run(st.p, hPair, 0),
-      sweep: sweepBws.map((b, i) => (sweep[i].failure ? null : tryRun(st.p, [b, b], i + 1))),
-      quadratic: tryRun(2, hPair, sweepBws.length + 1),
-    };
-  }
-
-  let density: DeepReadonly<DensityTestResult> | null = null;
-  const diagnostics: Diagnostic[] = [];
-  if (layout.dropped > 0) {
-    diagnostics.push(
-      diagnostic(
-        "D_RDD_MISSING_DROPPED",
-        "info",
-        { dropped: layout.dropped, ...layout.droppedReasons },
-        `${layout.dropped} rows with a missing value in the columns used were dropped (as rdrobust does).`,
-      ),
-    );
-  }
-  diagnostics.push(...rddBandwidthDiagnostics(fit));
-  const mass = massShares(layout.left.x, layout.right.x);
-  if (Math.max(...mass) >= 0.1) {
-    diagnostics.push(
-      diagnostic(
-        "D_RDD_MASS_POINTS",
-        fixed ? "info" : "warn",
-        { repeatedBelow: mass[0], repeatedAbove: mass[1], masspoints: st.masspoints },
-        `${(100 * Math.max(...mass)).toFixed(0)}% of the running variable's values on one side are repeats (mass points)${fixed ? "" : st.masspoints === "adjust" ? '; bandwidth selection used the distinct values and required at least 10 of them on each side, as rdrobust\'s masspoints = "adjust" does' : ""}.`,
-      ),
-    );
-  }
-  if (s.density !== false) {
-    try {
-      density = densityTest(layout.x, { cutoff: s.cutoff, alpha });
-      diagnostics.push(...density.diagnostics);
-    } catch (e) {
-      if (!isTrueliftError(e)) throw e;
-      diagnostics.push(
-        diagnostic(
-          "D_RDD_DENSITY_UNDEFINED",
-          "warn",
-          { code: e.code },
-          `The density test could not be run: ${e.message}`,
-        ),
-      );
-    }
-  }
-  let plot: DeepReadonly<RdPlotResult> | null = null;
-  if (s.rdplot !== false) {
-    try {
-      plot = rdplot(layout.y, layout.x, { cutoff: s.cutoff, alpha });
-    } catch (e) {
-      if (!isTrueliftError(e)) throw e;
-    }
-  }
-  const naive = rddNaiveContrasts(layout, alpha);
-  if (layout.t) diagnostics.push(compliance(layout.x, layout.t, s.cutoff, layout.treated, fuzzy));
-  const weak = rddWeakFirstStageDiagnostic(fit);
-  if (weak) diagnostics.push(weak);
-  for (const d of [
-    rddPolynomialDiagnostic(polynomial, alpha),
-    rddCovariateDiagnostic(covariates, alpha),
-    rddPlaceboDiagnostic(placebo, alpha),
-    rddDonutDiagnostic(donut, fit, alpha),
-  ]) {
-    if (d) diagnostics.push(d);
-  }
-  const failed = [...polynomial, ...covariates, ...placebo, ...donut].filter((r) => r.failure);
-  if (failed.length > 0) {
-    diagnostics.push(
-      diagnostic(
-        "D_RDD_CHECK_FAILED",
-        "info",
-        {
-          checks: failed.map((r) => `${r.label} ${r.value}`),
-          codes: failed.map((r) => r.failure?.code ?? null),
-        },
-        `${failed.length} validity re-estimate${failed.length === 1 ? "" : "s"} could not be computed (${failed.map((r) => `${r.label} ${r.value}`).join(", ")}).`,
-      ),
-    );
-  }
-  if (boot) {
-    const all = [boot.headline, ...boot.sweep, boot.quadratic].filter((b): b is RddBootstrap => b !== null);
-    const lost = all.reduce((a, b) => a + b.failed, 0);
-    if (lost > 0) {
-      diagnostics.push(
-        diagnostic(
-          "D_RDD_BOOTSTRAP_FAILED",
-          "warn",
-          { failed: lost },
-          `${lost} bootstrap replicates had a singular fit and were dropped.`,
-        ),
-      );
-    }
-  }
-
-  const estimateRow = fixed ? "conventional" : "robust";
+function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages): RddResult {
+  const { spec: s, layout, fit, fuzzy } = head;
+  const estimateRow = head.fixed ? "conventional" : "robust";
   const { effect, firstStage, reducedForm, ...fitInfo } = fit;
-  const result: RddResult = {
+  const { sweep, polynomial, covariates, placebo, donut } = checks;
+  const { density, plot } = shape;
+  return {
     method: "rdd",
     design: fuzzy ? "fuzzy" : "sharp",
     outcome: layout.outcome,
     running: layout.running,
     cutoff: layout.cutoff,
     treated: layout.treated,
-    estimate: {
-      ...effect[estimateRow],
-      name: fuzzy
-        ? "effect of take-up (local Wald ratio)"
-        : st.deriv === 0
-          ? "jump at the cutoff"
-          : `jump in derivative ${st.deriv} at the cutoff (kink)`,
-    },
+    estimate: { ...effect[estimateRow], name: estimateName(fuzzy, head.settings.deriv) },
     estimateRow,
     rows: effect,
     firstStage,
@@ -308,9 +154,9 @@ export function rdd(data: Frame, spec: RddSpec): DeepReadonly<RddResult> {
       plot,
       density,
       sweep,
-      headlineBandwidth: hMid,
+      headlineBandwidth: head.hMid,
     }),
-    alpha,
+    alpha: head.settings.alpha,
     n: {
       obs: layout.x.length,
       below: layout.left.x.length,
@@ -327,43 +173,9 @@ export function rdd(data: Frame, spec: RddSpec): DeepReadonly<RddResult> {
       ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),
     },
   };
-  return deepFreeze(result);
 }
 
-/** Share of repeated values of the running variable below and above the cutoff (rdrobust's mass-point check). */
-function massShares(left: Float64Array, right: Float64Array): [number, number] {
-  const share = (v: Float64Array) => {
-    if (v.length === 0) return 0;
-    let distinct = 1;
-    for (let i = 1; i < v.length; i++) if (v[i] !== v[i - 1]) distinct++;
-    return 1 - distinct / v.length;
-  };
-  return [share(left), share(right)];
-}
-
-function checkFirstStage(tl: Float64Array, tr: Float64Array): void {
-  const mean = (v: Float64Array) => v.reduce((a, b) => a + b, 0) / v.length;
-  const constant = (v: Float64Array) => v.every((a) => a === v[0]);
-  if (constant(tl) && constant(tr) && mean(tl) === mean(tr)) {
-    throw new TrueliftError(
-      "E_RDD_NO_FIRST_STAGE",
-      `Take-up is ${tl[0]} on both sides of the cutoff: there is no first stage to divide by.`,
-      { details: { below: tl[0], above: tr[0] } },
-    );
-  }
-}
-
-function compliance(
-  x: Float64Array,
-  t: Float64Array,
-  c: number,
-  treated: RddTreatedSide,
-  fuzzy: boolean,
-): Diagnostic {
-  let bad = 0;
-  for (let i = 0; i < x.length; i++) {
-    const assigned = treated === "below" ? x[i] < c : x[i] >= c;
-    if ((assigned ? 1 : 0) !== t[i]) bad++;
-  }
-  return rddComplianceDiagnostic(bad / x.length, bad, fuzzy);
+function estimateName(fuzzy: boolean, deriv: number): string {
+  if (fuzzy) return "effect of take-up (local Wald ratio)";
+  return deriv === 0 ? "jump at the cutoff" : `jump in derivative ${deriv} at the cutoff (kink)`;
 }

@@ -191,29 +191,22 @@ export function augmentedSc(
   const negative = [...aug].filter((w) => w < -1e-12);
 
   const diagnostics: Diagnostic[] = [
-    diagnostic(
-      "D_ASCM_RIDGE",
-      "info",
-      {
-        lambda,
-        source: cv ? `cv-${cv.rule}` : "given",
-        preRmseSc: fitSc.rmse,
-        preRmseAugmented: fitAug.rmse,
-        scEstimate,
-        augmentedEstimate: estimate,
-      },
-      `The ridge outcome model (λ = ${lambda.toPrecision(4)}, ${cv ? "chosen by cross-validation" : "given"}) cut the pre-period RMSE from ${fitSc.rmse.toPrecision(4)} to ${fitAug.rmse.toPrecision(4)} and moved the estimate from ${scEstimate.toPrecision(4)} (plain SC) to ${estimate.toPrecision(4)}.`,
-    ),
+    diagnostic("D_ASCM_RIDGE", "info", {
+      lambda,
+      source: cv ? `cv-${cv.rule}` : "given",
+      preRmseSc: fitSc.rmse,
+      preRmseAugmented: fitAug.rmse,
+      scEstimate,
+      augmentedEstimate: estimate,
+    }),
   ];
   if (negative.length > 0) {
     const mass = negative.reduce((a, b) => a + b, 0);
     diagnostics.push(
-      diagnostic(
-        "D_ASCM_NEGATIVE_WEIGHTS",
-        Math.abs(mass) > 0.5 ? "warn" : "info",
-        { negativeWeights: negative.length, negativeMass: mass },
-        `${negative.length} donor${negative.length === 1 ? "" : "s"} get negative weight (total ${mass.toPrecision(3)}): the augmented counterfactual extrapolates beyond the donors' convex hull, which is what corrects the pre-period fit but relies on the ridge outcome model.`,
-      ),
+      diagnostic("D_ASCM_NEGATIVE_WEIGHTS", Math.abs(mass) > 0.5 ? "warn" : "info", {
+        negativeWeights: negative.length,
+        negativeMass: mass,
+      }),
     );
   }
   const result: AugmentedScResult = {

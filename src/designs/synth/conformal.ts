@@ -247,20 +247,11 @@ export function conformalInference(
       "D_CONFORMAL_GRID",
       openLower || openUpper || gapsInSet || ci === null ? "warn" : "info",
       { from, to, points, step, openLower, openUpper, gapsInSet },
-      ci === null
-        ? `No effect size on the grid ${from.toPrecision(4)} … ${to.toPrecision(4)} has p > ${alpha}; widen the grid.`
-        : `The ${Math.round((1 - alpha) * 100)}% conformal set runs from ${ci[0].toPrecision(4)} to ${ci[1].toPrecision(4)} (grid step ${step.toPrecision(3)})${openLower || openUpper ? ", and reaches the edge of the grid, so it is wider than shown" : ""}${gapsInSet ? "; some effect sizes inside it are rejected (the set is not an interval)" : ""}.`,
+      { alpha, ci },
     ),
   ];
   if (1 / p.t > alpha) {
-    diagnostics.push(
-      diagnostic(
-        "D_CONFORMAL_COARSE",
-        "warn",
-        { periods: p.t, floor: 1 / p.t, alpha },
-        `With ${p.t} periods the conformal p-value cannot go below ${(1 / p.t).toPrecision(3)}, above α = ${alpha}: no effect size can be rejected.`,
-      ),
-    );
+    diagnostics.push(diagnostic("D_CONFORMAL_COARSE", "warn", { periods: p.t, floor: 1 / p.t, alpha }));
   }
   const result: ConformalResult = {
     method: "conformal",

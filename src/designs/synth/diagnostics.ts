@@ -2,9 +2,6 @@ import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import type { SynthInSpacePlacebo, SynthInTimePlacebo, SynthLeaveOneOut } from "./placebo.js";
 import type { SynthFit } from "./weights.js";
 
-const fmt = (x: number, digits = 4): string => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-
 /**
  * Weight shares above which one donor dominates (warn) or is essentially the whole control (fail).
  *
@@ -51,19 +48,7 @@ export function convexHullDiagnostic(
   const outside = above + below;
   const severity =
     above === preCount || below === preCount ? "fail" : outside >= preCount / 4 ? "warn" : "pass";
-  const side = above >= below ? "above the highest" : "below the lowest";
-  return diagnostic(
-    "D_SYNTH_CONVEX_HULL",
-    severity,
-    { periodsAbove: above, periodsBelow: below, preCount },
-    severity === "fail"
-      ? `In every one of the ${preCount} pre-periods the treated unit is ${side} donor: no weighted average of donors can reproduce it, so the synthetic control is biased toward the donors. Add donors that resemble the treated unit, or use augmented synthetic control or synthetic DiD (which allow a level shift).`
-      : severity === "warn"
-        ? `The treated unit is outside the donors' range in ${outside} of ${preCount} pre-periods (${above} above, ${below} below): the fit has to extrapolate there; check the pre-period fit and consider augmented synthetic control.`
-        : outside === 0
-          ? `The treated unit lies within the donors' range in all ${preCount} pre-periods.`
-          : `The treated unit lies within the donors' range in ${preCount - outside} of ${preCount} pre-periods.`,
-  );
+  return diagnostic("D_SYNTH_CONVEX_HULL", severity, { periodsAbove: above, periodsBelow: below, preCount });
 }
 
 /**
@@ -86,14 +71,11 @@ export function weightConcentrationDiagnostic(
   let hhi = 0;
   for (const x of weights) hhi += x * x;
   const severity = w > SYNTH_WEIGHT_LIMITS.fail ? "fail" : w > SYNTH_WEIGHT_LIMITS.warn ? "warn" : "pass";
-  return diagnostic(
-    "D_SYNTH_WEIGHT_CONCENTRATION",
-    severity,
-    { maxWeight: w, donor: donorUnits[best], effectiveDonors: 1 / hhi },
-    severity === "pass"
-      ? `The largest weight is ${pct(w)} (donor ${donorUnits[best]}); the weights are spread over about ${(1 / hhi).toFixed(1)} effective donors.`
-      : `Donor ${donorUnits[best]} carries ${pct(w)} of the weight: the counterfactual is essentially one unit, so anything that happened to it after the launch shows up in the estimate. Check the leave-one-out results.`,
-  );
+  return diagnostic("D_SYNTH_WEIGHT_CONCENTRATION", severity, {
+    maxWeight: w,
+    donor: donorUnits[best],
+    effectiveDonors: 1 / hhi,
+  });
 }
 
 /**
@@ -110,14 +92,7 @@ export function weightConcentrationDiagnostic(
 export function overfitDiagnostic(nDonors: number, preCount: number): Diagnostic {
   const ratio = nDonors / preCount;
   const severity = ratio >= 0.8 ? "warn" : "pass";
-  return diagnostic(
-    "D_SYNTH_OVERFIT",
-    severity,
-    { donors: nDonors, preCount, ratio },
-    severity === "warn"
-      ? `${nDonors} donors for ${preCount} pre-periods: with ${ratio >= 1 ? "more donors than" : "nearly as many donors as"} periods the weights can fit noise. Prefer a smaller pool of similar donors, and rely on the in-time placebo and leave-one-out checks.`
-      : `${nDonors} donors for ${preCount} pre-periods: enough pre-periods to pin the weights down.`,
-  );
+  return diagnostic("D_SYNTH_OVERFIT", severity, { donors: nDonors, preCount, ratio });
 }
 
 /**
@@ -133,14 +108,7 @@ export function preFitDiagnostic(fit: SynthFit): Diagnostic {
   const effect = Math.abs(fit.meanGap);
   const ratio = effect > 0 ? fit.preRmspe / effect : null;
   const severity = ratio === null || ratio > 1 ? "fail" : ratio > 0.5 ? "warn" : "pass";
-  return diagnostic(
-    "D_SYNTH_PRE_FIT",
-    severity,
-    { preRmspe: fit.preRmspe, meanGap: fit.meanGap, ratio },
-    severity === "pass"
-      ? `The synthetic control tracks the treated unit before the launch to ${fit.preRmspe.toFixed(4)} (RMSPE), well below the estimated effect of ${fmt(fit.meanGap)}.`
-      : `The pre-launch fit is loose (RMSPE ${fit.preRmspe.toFixed(4)}) compared with the effect of ${fmt(fit.meanGap)}: gaps of this size already occurred before the launch, so the estimate is ${severity === "fail" ? "not distinguishable from fit error" : "fragile"}.`,
-  );
+  return diagnostic("D_SYNTH_PRE_FIT", severity, { preRmspe: fit.preRmspe, meanGap: fit.meanGap, ratio });
 }
 
 /**
@@ -187,16 +155,12 @@ export function donorBreakDiagnostic(
     }
   }
   const severity = weighted.length > 0 ? "warn" : flagged.length > 0 ? "info" : "pass";
-  return diagnostic(
-    "D_SYNTH_DONOR_BREAK",
-    severity,
-    { flagged, withWeight: weighted, robustZ: z, medianChange: med },
-    severity === "warn"
-      ? `${weighted.join(", ")} ${weighted.length === 1 ? "shifts" : "shift"} after the launch far more than the other donors (robust z ${z.map((x) => x.toFixed(1)).join(", ")}) and ${weighted.length === 1 ? "carries" : "carry"} weight: an unrelated shock there moves the counterfactual. Drop ${weighted.length === 1 ? "it" : "them"} from the donor pool and compare.`
-      : severity === "info"
-        ? `${flagged.join(", ")} ${flagged.length === 1 ? "shifts" : "shift"} after the launch far more than the other donors, but ${flagged.length === 1 ? "has" : "have"} no weight in the synthetic control.`
-        : "No donor shifts after the launch much more than the others.",
-  );
+  return diagnostic("D_SYNTH_DONOR_BREAK", severity, {
+    flagged,
+    withWeight: weighted,
+    robustZ: z,
+    medianChange: med,
+  });
 }
 
 /**
@@ -226,7 +190,7 @@ export function placeboDiagnostic(pl: SynthInSpacePlacebo, alpha: number): Diagn
       excluded: dropped,
       asExtreme: pl.meanGapTest.asExtreme,
     },
-    `${pl.meanGapTest.asExtreme} of ${pl.kept} placebo donors show a mean gap as large as the treated unit's: pseudo p = ${p.toFixed(4)} (the smallest possible with ${pl.kept} placebos is 1/${pl.kept + 1} = ${floor.toFixed(4)}); post/pre RMSPE ratio p = ${pr === null ? "n/a" : pr.toFixed(4)}.${dropped > 0 ? ` ${dropped} placebos with a poor pre-fit were excluded.` : ""}${tooFew ? ` With so few donors no result can reach p ≤ ${alpha}.` : ""}`,
+    { alpha },
   );
 }
 
@@ -246,9 +210,7 @@ export function inTimePlaceboDiagnostic(p: SynthInTimePlacebo, effect: number, t
     "D_SYNTH_IN_TIME_PLACEBO",
     severity,
     { fakeStart: p.fakeStart, meanGap: p.meanGap, preRmspe: p.preRmspe, relativeToEffect: rel },
-    severity === "pass"
-      ? `With a fake launch at ${timeName} ${p.fakeStart} the synthetic control keeps tracking the treated unit (mean gap ${fmt(p.meanGap)} before the real launch, vs the effect ${fmt(effect)}).`
-      : `With a fake launch at ${timeName} ${p.fakeStart} a gap of ${fmt(p.meanGap)} opens before anything happened — ${rel === null ? "as large as" : `${(100 * (rel as number)).toFixed(0)}% of`} the estimated effect: the synthetic control does not predict the treated unit out of sample.`,
+    { time: timeName, effect },
   );
 }
 
@@ -263,20 +225,18 @@ export function inTimePlaceboDiagnostic(p: SynthInTimePlacebo, effect: number, t
  */
 export function leaveOneOutDiagnostic(loo: SynthLeaveOneOut, effect: number): Diagnostic {
   if (loo.gapRange === null) {
-    return diagnostic("D_SYNTH_LEAVE_ONE_OUT", "info", { fits: 0 }, "No donor could be left out.");
+    return diagnostic("D_SYNTH_LEAVE_ONE_OUT", "info", { fits: 0 });
   }
   const [lo, hi] = loo.gapRange;
   const flips = Math.sign(lo) !== Math.sign(effect) || Math.sign(hi) !== Math.sign(effect);
   const moves = Math.max(Math.abs(lo - effect), Math.abs(hi - effect)) > 0.5 * Math.abs(effect);
   const severity = flips || moves ? "warn" : "pass";
-  return diagnostic(
-    "D_SYNTH_LEAVE_ONE_OUT",
-    severity,
-    { fits: loo.fits.length, min: lo, max: hi, estimate: effect },
-    severity === "pass"
-      ? `Leaving out each of the ${loo.fits.length} used donors in turn keeps the effect between ${fmt(lo)} and ${fmt(hi)}.`
-      : `Leaving out single donors moves the effect to between ${fmt(lo)} and ${fmt(hi)} (estimate ${fmt(effect)})${flips ? ", even flipping its sign" : ""}: the result hinges on particular donors.`,
-  );
+  return diagnostic("D_SYNTH_LEAVE_ONE_OUT", severity, {
+    fits: loo.fits.length,
+    min: lo,
+    max: hi,
+    estimate: effect,
+  });
 }
 
 function median(xs: number[]): number {

@@ -70,12 +70,7 @@ export function synthExtensions(
     } catch (e) {
       if (!isTrueliftError(e)) throw e;
       diagnostics.push(
-        diagnostic(
-          "D_SYNTH_EXTENSION_FAILED",
-          "warn",
-          { part, code: e.code },
-          `The ${part} estimate could not be computed on this panel (${e.code}): ${e.message}`,
-        ),
+        diagnostic("D_SYNTH_EXTENSION_FAILED", "warn", { part, code: e.code }, { reason: e.message }),
       );
       return null;
     }

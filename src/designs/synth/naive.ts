@@ -62,11 +62,5 @@ export function synthNaive(panel: SynthPanel): SynthNaive {
  * ```
  */
 export function naiveDiagnostic(naive: SynthNaive, effect: number): Diagnostic {
-  const f = (x: number) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(4);
-  return diagnostic(
-    "D_SYNTH_NAIVE",
-    "info",
-    { ...naive, effect },
-    `For contrast: the treated unit's before/after change is ${f(naive.beforeAfter)}, its post-launch difference from the plain donor average ${f(naive.postDifference)}, and the DiD against the plain donor average ${f(naive.didVsDonorMean)}; the synthetic control estimates ${f(effect)}.`,
-  );
+  return diagnostic("D_SYNTH_NAIVE", "info", { ...naive, effect });
 }

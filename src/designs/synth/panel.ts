@@ -311,20 +311,13 @@ export function filledCellsDiagnostic(cells: SynthCells, panel: SynthPanel): Dia
   const labels = [...cells.treatedUnits, ...cells.donorUnits];
   for (let u = 0; u < panel.nUnits; u++) if (panel.filledByUnit[u] > 0) units.push(labels[u]);
   const share = panel.filled / total;
-  return diagnostic(
-    "D_SYNTH_FILLED_CELLS",
-    panel.filled === 0 ? "pass" : share > 0.1 ? "warn" : "info",
-    {
-      filled: panel.filled,
-      cells: total,
-      treatedFilled,
-      donorFilled: panel.filled - treatedFilled,
-      units: units.slice(0, 50),
-    },
-    panel.filled === 0
-      ? `Every one of the ${total} unit × period cells has data; nothing was interpolated.`
-      : `${panel.filled} of ${total} unit × period cells (${(100 * share).toFixed(1)}%) had no rows and were filled by linear interpolation or from the nearest observed period (${treatedFilled} in treated units, ${panel.filled - treatedFilled} in donors).`,
-  );
+  return diagnostic("D_SYNTH_FILLED_CELLS", panel.filled === 0 ? "pass" : share > 0.1 ? "warn" : "info", {
+    filled: panel.filled,
+    cells: total,
+    treatedFilled,
+    donorFilled: panel.filled - treatedFilled,
+    units: units.slice(0, 50),
+  });
 }
 
 /** Fills NaNs of series[off .. off+len) in place; returns the number filled, or −1 if all are NaN. */

@@ -1,38 +1,19 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
-import { diagnostic } from "../../core/diagnostics.js";
-import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
-import { validateColumns } from "../../core/validate.js";
 import type { DesignResult } from "../shared/contract.js";
 import type { AdhStart } from "./adh.js";
-import { type SynthBootstrap, synthBootstrap } from "./bootstrap.js";
-import {
-  convexHullDiagnostic,
-  donorBreakDiagnostic,
-  inTimePlaceboDiagnostic,
-  leaveOneOutDiagnostic,
-  overfitDiagnostic,
-  placeboDiagnostic,
-  preFitDiagnostic,
-  weightConcentrationDiagnostic,
-} from "./diagnostics.js";
+import type { SynthBootstrap } from "./bootstrap.js";
 import { type SynthExtensions, synthExtensions, synthMatrix } from "./extensions.js";
-import { naiveDiagnostic, type SynthNaive, synthNaive } from "./naive.js";
-import { filledCellsDiagnostic, type SynthCells, type SynthPanel, synthCells, synthPanel } from "./panel.js";
-import {
-  inSpacePlacebos,
-  inTimePlacebo,
-  leaveOneOut,
-  type SynthInSpacePlacebo,
-  type SynthInTimePlacebo,
-  type SynthLeaveOneOut,
-} from "./placebo.js";
-import { frameCellMeans, synthPredictors } from "./predictors.js";
-import { fitProblem, type SynthProblem } from "./problem.js";
+import { type SynthNaive, synthNaive } from "./naive.js";
+import type { SynthInSpacePlacebo, SynthInTimePlacebo, SynthLeaveOneOut } from "./placebo.js";
 import { type SynthCharts, synthCharts } from "./result-charts.js";
 import { type SynthTidyRows, synthTidyRows } from "./rows.js";
-import { parseSynthSpec, type SynthSpec, type ValidSynthSpec } from "./spec.js";
+import type { SynthSpec } from "./spec.js";
+import { synthVerdicts } from "./stage-diagnostics.js";
+import { type SynthInferenceStage, synthInference } from "./stage-inference.js";
+import { type SynthPrepareStage, synthPrepare } from "./stage-prepare.js";
+import { type SynthWeightsStage, synthWeights } from "./stage-weights.js";
 
 /**
  * Version of the synthetic-control engine recorded in provenance.
@@ -117,10 +98,12 @@ export interface SynthResult extends DesignResult {
  * Synthetic control for a global rollout, from user-level logs to the estimate and every check:
  *
  * ```
- * parseSynthSpec → synthCells (validate; unit × period sums and counts) → synthPanel (cell means, interpolation,
- *   edge fill; treated = mean of the treated units) → weights (exact simplex QP on the pre-period outcomes, or
- *   the nested ADH V search with predictors) → in-space placebos (mean-gap and RMSPE-ratio pseudo p-values)
- *   → in-time placebo → leave-one-out → user-level bootstrap (optional, seeded) → naive contrasts → diagnostics
+ * synthPrepare    parseSynthSpec → synthCells (validate; unit × period sums and counts) → synthPanel (cell
+ *                 means, interpolation, edge fill; treated = mean of the treated units) → weight problem
+ * synthWeights    exact simplex QP on the pre-period outcomes, or the nested ADH V search with predictors
+ * synthInference  in-space placebos (mean-gap and RMSPE-ratio pseudo p-values) → in-time placebo
+ *                 → leave-one-out → user-level bootstrap (optional, seeded)
+ * synthNaive → extensions (synthetic DiD, augmented SC, conformal) → synthVerdicts → synthResult
  * ```
  *
  * @example
@@ -141,130 +124,60 @@ export interface SynthResult extends DesignResult {
  * @see Abadie, Diamond & Hainmueller (2010), JASA 105, 493–505; Abadie (2021), JEL 59, 391–425.
  */
 export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
-  const s = parseSynthSpec(spec);
-  checkSpec(data, s);
-  const alpha = s.alpha ?? 0.05;
-  const threshold = s.nonzeroThreshold ?? 0.001;
-  const cells = synthCells(data, s);
-  const panel = synthPanel(cells, cells.sums, cells.counts) as SynthPanel;
-  const diagnostics: Diagnostic[] = [filledCellsDiagnostic(cells, panel)];
-  const meansOf = (column: string) => frameCellMeans(data, cells, column);
-  const predictors =
-    s.predictors === undefined ? null : synthPredictors(meansOf, cells, panel, s.outcome, s.predictors);
-  const problem: SynthProblem = {
-    treated: panel.treated,
-    donors: panel.donors,
-    nDonors: panel.nDonors,
-    preCount: panel.preCount,
-    predictors: predictors === null ? null : { x1: predictors.treated, x0: predictors.donors },
-    customV: s.customV ?? null,
-  };
-  const fit = fitProblem(problem, { solver: "exact" });
-  const J = panel.nDonors;
-  let usedDonors = 0;
-  for (const w of fit.weights) if (w > threshold) usedDonors++;
-  if (!fit.exact) {
-    diagnostics.push(
-      diagnostic(
-        "D_SYNTH_WEIGHTS_NOT_UNIQUE",
-        "warn",
-        { donors: J, preCount: panel.preCount },
-        "Several donor combinations fit the pre-period equally well, so the weights shown are one of them (the estimate may depend on that choice); use fewer donors or more pre-periods.",
-      ),
-    );
-  }
+  const prep = synthPrepare(data, spec);
+  const weights = synthWeights(prep);
+  const inference = synthInference(data, prep, weights);
+  const naive = synthNaive(prep.panel);
+  const ext = extensionsStage(prep);
+  const diagnostics = [
+    ...prep.diagnostics,
+    ...weights.diagnostics,
+    ...inference.diagnostics,
+    ...ext.diagnostics,
+    ...synthVerdicts(prep, weights, inference, naive),
+  ];
+  const stages = { prep, weights, inference, naive, extensions: ext.extensions, diagnostics };
+  return deepFreeze(synthResult(data, stages));
+}
 
-  const placebo =
-    s.placebo === false || J < 2
-      ? null
-      : inSpacePlacebos(problem, fit, cells.donorUnits, s.placebo?.excludePreRmspeAbove ?? null);
-  const inTime = runInTimePlacebo(s, cells, panel, problem, meansOf, diagnostics);
-  const loo = s.leaveOneOut === false ? null : leaveOneOut(problem, fit.weights, cells.donorUnits, threshold);
-  const boot =
-    s.bootstrap === undefined || s.bootstrap === false
-      ? null
-      : synthBootstrap(
-          data,
-          cells,
-          problem,
-          { weights: fit.weights, v: fit.adh?.v ?? null },
-          {
-            outcome: s.outcome,
-            ...(s.user === undefined ? {} : { user: s.user }),
-            ...(s.predictors === undefined ? {} : { predictors: s.predictors }),
-            reps: s.bootstrap.reps ?? 500,
-            seed: s.bootstrap.seed,
-            alpha,
-          },
-        );
-  const naive = synthNaive(panel);
+/** Synthetic DiD, augmented SC and conformal inference on the filled panel, with their failure diagnostics. */
+function extensionsStage(prep: SynthPrepareStage): {
+  extensions: SynthExtensions;
+  diagnostics: Diagnostic[];
+} {
+  const s = prep.spec;
+  const diagnostics: Diagnostic[] = [];
   const extensions = synthExtensions(
-    synthMatrix(cells, panel),
-    {
-      sdid: s.sdid ?? { se: false },
-      augmented: s.augmented ?? {},
-      conformal: s.conformal ?? false,
-    },
+    synthMatrix(prep.cells, prep.panel),
+    { sdid: s.sdid ?? { se: false }, augmented: s.augmented ?? {}, conformal: s.conformal ?? false },
     diagnostics,
   );
+  return { extensions, diagnostics };
+}
 
-  diagnostics.push(convexHullDiagnostic(panel.treated, panel.donors, J, panel.preCount));
-  diagnostics.push(weightConcentrationDiagnostic(fit.weights, cells.donorUnits));
-  diagnostics.push(overfitDiagnostic(J, panel.preCount));
-  diagnostics.push(preFitDiagnostic(fit));
-  diagnostics.push(
-    donorBreakDiagnostic(panel.donors, J, panel.preCount, fit.weights, cells.donorUnits, threshold),
-  );
-  if (placebo) diagnostics.push(placeboDiagnostic(placebo, alpha));
-  if (inTime) diagnostics.push(inTimePlaceboDiagnostic(inTime, fit.meanGap, s.time));
-  if (loo) diagnostics.push(leaveOneOutDiagnostic(loo, fit.meanGap));
-  if (boot && boot.failed > 0) {
-    diagnostics.push(
-      diagnostic(
-        "D_BOOTSTRAP_FAILED_REPLICATES",
-        "warn",
-        { failed: boot.failed, reps: boot.reps },
-        `${boot.failed} of ${boot.reps} bootstrap replicates left a unit without rows (or a predictor undefined) and were dropped.`,
-      ),
-    );
-  }
-  if (fit.adh && fit.adh.vSource === "optimised") {
-    const bad = fit.adh.starts.filter((st) => st.convergence !== 0);
-    diagnostics.push(
-      diagnostic(
-        "D_SYNTH_V_SEARCH",
-        bad.length === fit.adh.starts.length ? "warn" : "info",
-        {
-          starts: fit.adh.starts.map((st) => st.start),
-          methods: fit.adh.starts.map((st) => st.method),
-          lossV: fit.adh.starts.map((st) => st.lossV),
-          convergence: fit.adh.starts.map((st) => st.convergence),
-        },
-        `V was chosen by Nelder–Mead and BFGS from ${fit.adh.starts.length} starts (${fit.adh.starts.map((st) => `${st.start}: ${st.method} MSPE ${st.lossV.toPrecision(6)}${st.convergence === 0 ? "" : `, stopped with code ${st.convergence}`}`).join("; ")}), keeping the lowest pre-period MSPE.`,
-      ),
-    );
-  }
-  diagnostics.push(naiveDiagnostic(naive, fit.meanGap));
+/** Everything the stages of {@link synth} computed, ready to be assembled into its result. */
+interface SynthStages {
+  readonly prep: SynthPrepareStage;
+  readonly weights: SynthWeightsStage;
+  readonly inference: SynthInferenceStage;
+  readonly naive: SynthNaive;
+  readonly extensions: SynthExtensions;
+  readonly diagnostics: Diagnostic[];
+}
 
-  const estimate: Term = {
-    name: "mean post-period gap",
-    estimate: fit.meanGap,
-    se: boot?.se ?? null,
-    statistic: null,
-    df: null,
-    pValue: placebo?.meanGapTest.pValue ?? null,
-    ci: boot?.ci ?? null,
-  };
-  const adh = fit.adh;
-  const rows = synthTidyRows(cells, fit, placebo, loo);
-  const result: SynthResult = {
+function synthResult(data: Frame, st: SynthStages): SynthResult {
+  const { prep, inference: inf, extensions } = st;
+  const { spec: s, cells, panel } = prep;
+  const { fit } = st.weights;
+  const rows = synthTidyRows(cells, fit, inf.placebo, inf.leaveOneOut);
+  return {
     method: "synth",
     outcome: s.outcome,
     unit: s.unit,
     time: s.time,
-    estimate,
+    estimate: headline(st),
     weights: cells.donorUnits.map((unit, j) => ({ unit, weight: fit.weights[j] })),
-    usedDonors,
+    usedDonors: st.weights.usedDonors,
     fit: {
       preRmspe: fit.preRmspe,
       postRmspe: fit.postRmspe,
@@ -272,23 +185,7 @@ export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
       ratio: fit.ratio,
       uniqueWeights: fit.exact,
     },
-    predictors:
-      adh && predictors
-        ? {
-            names: predictors.names,
-            v: Array.from(adh.v),
-            treated: Array.from(predictors.treated),
-            synthetic: predictors.names.map((_, i) => {
-              let x = 0;
-              for (let j = 0; j < J; j++) x += predictors.donors[i * J + j] * fit.weights[j];
-              return x;
-            }),
-            lossV: adh.lossV,
-            lossW: adh.lossW,
-            vSource: adh.vSource,
-            starts: adh.starts,
-          }
-        : null,
+    predictors: predictorSummary(prep, st.weights),
     panel: {
       periods: cells.periods,
       preCount: cells.preCount,
@@ -298,11 +195,11 @@ export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
       filledCells: panel.filled,
       window: cells.window,
     },
-    placebo,
-    inTimePlacebo: inTime,
-    leaveOneOut: loo,
-    bootstrap: boot,
-    naive,
+    placebo: inf.placebo,
+    inTimePlacebo: inf.inTime,
+    leaveOneOut: inf.leaveOneOut,
+    bootstrap: inf.bootstrap,
+    naive: st.naive,
     extensions,
     rows,
     charts: synthCharts(rows, extensions, {
@@ -310,16 +207,16 @@ export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
       outcome: s.outcome,
       time: s.time,
     }),
-    alpha,
+    alpha: prep.alpha,
     n: {
       rows: data.nrows,
       rowsUsed: cells.rowsUsed,
       rowsOutside: cells.rowsOutside,
-      donors: J,
+      donors: panel.nDonors,
       periods: cells.periods.length,
       preCount: cells.preCount,
     },
-    diagnostics,
+    diagnostics: st.diagnostics,
     provenance: {
       spec: s as unknown as Json,
       engine: "memory",
@@ -327,75 +224,40 @@ export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
       ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),
     },
   };
-  return deepFreeze(result);
 }
 
-function checkSpec(data: Frame, s: ValidSynthSpec): void {
-  if (s.customV !== undefined && s.predictors === undefined) {
-    throw new TrueliftError("E_INVALID_SPEC", "spec.customV needs spec.predictors: V weighs the predictors.");
-  }
-  if (s.customV !== undefined && s.predictors !== undefined && s.customV.length !== s.predictors.length) {
-    throw new TrueliftError(
-      "E_INVALID_SPEC",
-      `spec.customV has ${s.customV.length} entries but there are ${s.predictors.length} predictors.`,
-    );
-  }
-  if (s.customV !== undefined && !(s.customV.reduce((a, b) => a + b, 0) > 0)) {
-    throw new TrueliftError("E_INVALID_SPEC", "spec.customV must have a positive entry.");
-  }
-  if (s.predictors) {
-    validateColumns(
-      data,
-      s.predictors
-        .filter((p) => p.column !== s.outcome)
-        .map((p) => ({ column: p.column, kind: "numeric" as const, allowMissing: true })),
-    );
-  }
+/** The mean post-period gap, with the bootstrap SE and interval and the placebo pseudo p-value when run. */
+function headline(st: SynthStages): Term {
+  const { bootstrap: boot, placebo } = st.inference;
+  return {
+    name: "mean post-period gap",
+    estimate: st.weights.fit.meanGap,
+    se: boot?.se ?? null,
+    statistic: null,
+    df: null,
+    pValue: placebo?.meanGapTest.pValue ?? null,
+    ci: boot?.ci ?? null,
+  };
 }
 
-function runInTimePlacebo(
-  s: ValidSynthSpec,
-  cells: SynthCells,
-  panel: SynthPanel,
-  problem: SynthProblem,
-  meansOf: (column: string) => Float64Array,
-  diagnostics: Diagnostic[],
-): SynthInTimePlacebo | null {
-  if (s.inTimePlacebo === false) return null;
-  const T0 = panel.preCount;
-  let idx: number;
-  if (s.inTimePlacebo?.start !== undefined) {
-    const start = s.inTimePlacebo.start;
-    idx = cells.periods.findIndex((t) => t >= start);
-    if (idx < 2 || idx >= T0) {
-      throw new TrueliftError(
-        "E_INVALID_SPEC",
-        `spec.inTimePlacebo.start ${start} must leave at least 2 periods before it and lie before the treatment start ${cells.treatmentStart}.`,
-        { details: { start, treatmentStart: cells.treatmentStart } },
-      );
-    }
-  } else {
-    idx = Math.floor(T0 / 2);
-    if (idx < 2) return null;
-  }
-  const fake = cells.periods[idx];
-  let p = problem;
-  if (s.predictors !== undefined && problem.predictors !== null) {
-    try {
-      const x = synthPredictors(meansOf, cells, panel, s.outcome, s.predictors, fake);
-      p = { ...problem, predictors: { x1: x.treated, x0: x.donors } };
-    } catch (e) {
-      if (!(e instanceof TrueliftError) || e.code !== "E_SYNTH_BAD_PREDICTOR") throw e;
-      diagnostics.push(
-        diagnostic(
-          "D_SYNTH_IN_TIME_PLACEBO",
-          "info",
-          { fakeStart: fake },
-          `The in-time placebo at ${s.time} ${fake} was skipped: ${e.message} Set inTimePlacebo.start later, or give the predictor explicit periods.`,
-        ),
-      );
-      return null;
-    }
-  }
-  return inTimePlacebo(p, idx, fake);
+function predictorSummary(prep: SynthPrepareStage, w: SynthWeightsStage): SynthResult["predictors"] {
+  const { predictors } = prep;
+  const { fit } = w;
+  const adh = fit.adh;
+  if (!(adh && predictors)) return null;
+  const J = prep.panel.nDonors;
+  return {
+    names: predictors.names,
+    v: Array.from(adh.v),
+    treated: Array.from(predictors.treated),
+    synthetic: predictors.names.map((_, i) => {
+      let x = 0;
+      for (let j = 0; j < J; j++) x += predictors.donors[i * J + j] * fit.weights[j];
+      return x;
+    }),
+    lossV: adh.lossV,
+    lossW: adh.lossW,
+    vSource: adh.vSource,
+    starts: adh.starts,
+  };
 }

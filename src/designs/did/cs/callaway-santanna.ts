@@ -1,6 +1,5 @@
 import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
 import type { Frame } from "../../../core/frame.js";
-import { DIAGNOSTIC_CATALOGUE } from "../../../core/messages.js";
 import { type DeepReadonly, deepFreeze, type Json } from "../../../core/result.js";
 import { waldTerm } from "../../../models/wald-term.js";
 import { normalQuantile } from "../../../numeric/dist/index.js";
@@ -38,17 +37,6 @@ import type { CsAggregateRow, CsAggregation, CsAttGtRow, CsResult, CsSpec } from
  * ```
  */
 export const CS_VERSION = "0.1.0";
-
-type DiagCode = keyof typeof DIAGNOSTIC_CATALOGUE;
-
-function diag(
-  code: DiagCode,
-  severity: Diagnostic["severity"],
-  evidence: Record<string, number | string | boolean | null | readonly (number | string | null)[]>,
-  message?: string,
-): Diagnostic {
-  return diagnostic(code, severity, evidence, message ?? DIAGNOSTIC_CATALOGUE[code]);
-}
 
 interface Inference {
   se: number | null;
@@ -96,7 +84,7 @@ export function callawaySantAnna(frame: Frame, spec: CsSpec): DeepReadonly<CsRes
   const failed = cells.filter((c) => c.failure !== null);
   if (failed.length > 0) {
     diagnostics.push(
-      diag("D_CS_CELL_DROPPED", "warn", {
+      diagnostic("D_CS_CELL_DROPPED", "warn", {
         groups: failed.map((c) => c.group),
         times: failed.map((c) => c.time),
         reasons: failed.map((c) => c.failure),
@@ -106,7 +94,7 @@ export function callawaySantAnna(frame: Frame, spec: CsSpec): DeepReadonly<CsRes
   const nonConv = cells.filter((c) => c.psNotConverged);
   if (nonConv.length > 0) {
     diagnostics.push(
-      diag("D_CS_PS_NOT_CONVERGED", "warn", {
+      diagnostic("D_CS_PS_NOT_CONVERGED", "warn", {
         groups: nonConv.map((c) => c.group),
         times: nonConv.map((c) => c.time),
       }),
@@ -157,7 +145,7 @@ export function callawaySantAnna(frame: Frame, spec: CsSpec): DeepReadonly<CsRes
     );
     if (bandCrit !== null && bandCrit >= 7) {
       diagnostics.push(
-        diag("D_CS_LARGE_CRITICAL_VALUE", "warn", { criticalValue: bandCrit, parameter: "attGt" }),
+        diagnostic("D_CS_LARGE_CRITICAL_VALUE", "warn", { criticalValue: bandCrit, parameter: "attGt" }),
       );
     }
   }
@@ -232,15 +220,15 @@ export function callawaySantAnna(frame: Frame, spec: CsSpec): DeepReadonly<CsRes
   const preTest = wald ? { ...wald, vcov: "analytic" as const } : null;
   if (wald) {
     diagnostics.push(
-      diag(
-        "D_CS_PRETEST",
-        wald.pValue < s.alpha ? "warn" : "pass",
-        { statistic: wald.statistic, df: wald.df, pValue: wald.pValue, alpha: s.alpha },
-        `Wald pre-test that all ${wald.df} pre-treatment ATT(g,t) are zero: W = ${wald.statistic.toFixed(3)}, p = ${wald.pValue.toPrecision(3)}${wald.pValue < s.alpha ? " (parallel trends rejected)" : ""}.`,
-      ),
+      diagnostic("D_CS_PRETEST", wald.pValue < s.alpha ? "warn" : "pass", {
+        statistic: wald.statistic,
+        df: wald.df,
+        pValue: wald.pValue,
+        alpha: s.alpha,
+      }),
     );
   } else {
-    diagnostics.push(diag("D_CS_PRETEST_UNAVAILABLE", "info", { preTreatmentCells: pre.length }));
+    diagnostics.push(diagnostic("D_CS_PRETEST_UNAVAILABLE", "info", { preTreatmentCells: pre.length }));
   }
 
   const specJson: Json = JSON.parse(JSON.stringify(s));
@@ -300,7 +288,7 @@ function renderAggregation(
   diagnostics: Diagnostic[],
 ): CsAggregation | null {
   if (!plan.overall) {
-    diagnostics.push(diag("D_CS_AGGREGATION_EMPTY", "warn", { type: plan.type }));
+    diagnostics.push(diagnostic("D_CS_AGGREGATION_EMPTY", "warn", { type: plan.type }));
     return null;
   }
   const overallInf = infer(plan.overall.coef);
@@ -315,12 +303,15 @@ function renderAggregation(
     // did's crit_val_checks: fall back to the pointwise value when the band is undefined or narrower.
     if (crit === null || !Number.isFinite(crit) || crit < z) {
       diagnostics.push(
-        diag("D_CS_BAND_POINTWISE", "warn", { type: plan.type, criticalValue: crit === null ? null : crit }),
+        diagnostic("D_CS_BAND_POINTWISE", "warn", {
+          type: plan.type,
+          criticalValue: crit === null ? null : crit,
+        }),
       );
       crit = z;
     } else if (crit >= 7) {
       diagnostics.push(
-        diag("D_CS_LARGE_CRITICAL_VALUE", "warn", { criticalValue: crit, parameter: plan.type }),
+        diagnostic("D_CS_LARGE_CRITICAL_VALUE", "warn", { criticalValue: crit, parameter: plan.type }),
       );
     }
   }

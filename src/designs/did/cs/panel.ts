@@ -2,8 +2,7 @@ import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
 import { TrueliftError } from "../../../core/errors.js";
 import type { Frame } from "../../../core/frame.js";
 import { denseCodes } from "../../../core/group-codes.js";
-import { DIAGNOSTIC_CATALOGUE } from "../../../core/messages.js";
-import { panelIndex } from "../../../core/panel.js";
+import { type PanelIndex, panelIndex } from "../../../core/panel.js";
 import { panelCells } from "../../../core/panel-cells.js";
 import { gramRank } from "../../../numeric/linalg/cholesky.js";
 import type { CsValidSpec } from "./spec.js";
@@ -77,15 +76,6 @@ function numericChecked(frame: Frame, name: string, role: string): Float64Array 
   return v;
 }
 
-function diag(
-  code: keyof typeof DIAGNOSTIC_CATALOGUE,
-  severity: Diagnostic["severity"],
-  evidence: Record<string, number | string | null | readonly number[]>,
-  message?: string,
-): Diagnostic {
-  return diagnostic(code, severity, evidence, message ?? DIAGNOSTIC_CATALOGUE[code]);
-}
-
 /**
  * Validates the long panel and reshapes it to wide form, applying did's pre-processing (`pre_process_did`):
  * groups after the last period (+ anticipation) become never treated; units treated in the first period are
@@ -94,6 +84,13 @@ function diag(
  * group serves only as a comparison. Every condition that changes the sample is reported as a diagnostic;
  * malformed input throws a coded {@link TrueliftError} before any computation.
  *
+ * ```
+ * readCsColumns (types, missing / infinite values) → csPeriods → indexCsUnits (unit × period rows; group and
+ *   cluster constant within units) → csGroupValues (late groups → never treated) → keepCsUnits (balanced, not
+ *   already treated) → csComparison (treated groups, never / last-group comparison, kept periods)
+ *   → widenCsPanel (wide outcome and covariates) → csClusters → checkCovariates → csGroupSizes (small groups)
+ * ```
+ *
  * @example
  * ```ts
  * const panel = buildCsPanel(frame, validateCsSpec({ outcome: "y", unit: "id", time: "t", group: "g" }));
@@ -101,7 +98,58 @@ function diag(
  * ```
  */
 export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
-  const diagnostics: Diagnostic[] = [];
+  const cols = readCsColumns(frame, s);
+  const { index, periods, periodIndex } = csPeriods(frame, s);
+  const units = indexCsUnits(frame, s, cols, index);
+  const groups = csGroupValues(s, units.gUnit, periods, periodIndex);
+  const kept = keepCsUnits(units, groups.gUnit, periods[0]);
+  const comparison = csComparison(s, periods, groups.gUnit, kept.keep);
+  const wide = widenCsPanel(
+    cols,
+    units,
+    groups.gUnit,
+    kept.keep,
+    comparison.periods.map((t) => periodIndex.get(t)!),
+  );
+  const { cluster, nClusters } = csClusters(wide.clusterRaw, wide.n);
+  if (wide.x) checkCovariates(wide.x, wide.n, wide.nT, wide.p, s.covariates);
+  const sizes = csGroupSizes(s, wide.g, wide.n, wide.p);
+  const { n, nT, y, x, p, g } = wide;
+  return {
+    n,
+    nT,
+    periods: comparison.periods,
+    y,
+    x,
+    p,
+    g,
+    glist: comparison.glist,
+    cluster,
+    nClusters,
+    rows: cols.rows,
+    droppedUnits: units.n0 - n,
+    groupSizes: sizes.groupSizes,
+    diagnostics: [
+      ...groups.diagnostics,
+      ...kept.diagnostics,
+      ...comparison.diagnostics,
+      ...sizes.diagnostics,
+    ],
+  };
+}
+
+/** The long panel's columns, validated row by row. */
+interface CsColumns {
+  readonly rows: number;
+  readonly unitCol: { keys: ArrayLike<number>; text: boolean };
+  readonly time: Float64Array;
+  readonly groupRaw: Float64Array;
+  readonly yAll: Float64Array;
+  readonly covs: readonly Float64Array[];
+  readonly clusterCol: { keys: ArrayLike<number>; text: boolean } | null;
+}
+
+function readCsColumns(frame: Frame, s: CsValidSpec): CsColumns {
   const rows = frame.nrows;
   if (rows === 0) throw new TrueliftError("E_EMPTY_DATA", "The data has no rows.");
   // Column presence and types first (Frame throws E_COLUMN_MISSING / E_COLUMN_TYPE).
@@ -141,8 +189,14 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       });
     }
   }
+  return { rows, unitCol, time, groupRaw, yAll, covs, clusterCol };
+}
 
-  // Units (first appearance) and periods (ascending) on the unit × period grid.
+/** Units (first appearance) and sorted distinct periods (at least 2) on the unit × period grid. */
+function csPeriods(
+  frame: Frame,
+  s: CsValidSpec,
+): { index: PanelIndex; periods: readonly number[]; periodIndex: Map<number, number> } {
   const index = panelIndex(frame, s.unit, s.time);
   const { periods } = index;
   if (periods.length < 2) {
@@ -150,11 +204,31 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       "E_CS_TOO_FEW_PERIODS",
       `The panel has ${periods.length} period(s); at least 2 are needed.`,
       {
-        details: { periods },
+        details: { periods: [...periods] },
       },
     );
   }
-  const nT0 = periods.length;
+  const periodIndex = new Map<number, number>();
+  periods.forEach((p, j) => {
+    periodIndex.set(p, j);
+  });
+  return { index, periods, periodIndex };
+}
+
+/** Units in order of appearance: the input row of each unit × period, and each unit's group and cluster key. */
+interface CsUnits {
+  readonly n0: number;
+  readonly nT0: number;
+  /** Input row of unit u in period s, `rowOf[u * nT0 + s]`, or −1. */
+  readonly rowOf: Int32Array;
+  /** First treated period per unit as given (missing = 0). */
+  readonly gUnit: Float64Array;
+  readonly clusterKey: Float64Array | null;
+}
+
+function indexCsUnits(frame: Frame, s: CsValidSpec, cols: CsColumns, index: PanelIndex): CsUnits {
+  const { rows, time, groupRaw, clusterCol } = cols;
+  const nT0 = index.periods.length;
   const n0 = index.units;
   const { rowOf, firstDuplicate } = panelCells(index);
   const gUnit = new Float64Array(n0).fill(Number.NaN);
@@ -192,19 +266,31 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       }
     }
   }
+  return { n0, nT0, rowOf, gUnit, clusterKey };
+}
 
-  // Group values: 0, a period, or after the sample; values before or in the first period mean "already treated".
+/**
+ * Group values: 0, a period, or after the sample; values before or in the first period mean "already treated".
+ * Groups after the last period (+ anticipation) become never treated (0) in the returned copy.
+ */
+function csGroupValues(
+  s: CsValidSpec,
+  given: Float64Array,
+  periods: readonly number[],
+  periodIndex: Map<number, number>,
+): { gUnit: Float64Array; diagnostics: Diagnostic[] } {
+  const gUnit = Float64Array.from(given);
   const first = periods[0];
-  const last = periods[nT0 - 1];
+  const last = periods[periods.length - 1];
   const badGroups = new Set<number>();
   const lateGroups = new Set<number>();
-  for (let u = 0; u < n0; u++) {
+  for (let u = 0; u < gUnit.length; u++) {
     const gv = gUnit[u];
     if (gv === 0) continue;
     if (gv > last + s.anticipation) {
       lateGroups.add(gv);
       gUnit[u] = 0;
-    } else if (gv > first && gv <= last && !periods.includes(gv)) badGroups.add(gv);
+    } else if (gv > first && gv <= last && !periodIndex.has(gv)) badGroups.add(gv);
   }
   if (badGroups.size > 0) {
     const vals = [...badGroups].sort((a, b) => a - b);
@@ -214,13 +300,22 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       { details: { values: vals.slice(0, 50), periods } },
     );
   }
+  const diagnostics: Diagnostic[] = [];
   if (lateGroups.size > 0) {
     diagnostics.push(
-      diag("D_CS_TREATED_AFTER_SAMPLE", "info", { groups: [...lateGroups].sort((a, b) => a - b) }),
+      diagnostic("D_CS_TREATED_AFTER_SAMPLE", "info", { groups: [...lateGroups].sort((a, b) => a - b) }),
     );
   }
+  return { gUnit, diagnostics };
+}
 
-  // Keep units: observed in every period and not treated in / before the first period.
+/** Keep units: observed in every period and not treated in / before the first period. */
+function keepCsUnits(
+  units: CsUnits,
+  gUnit: Float64Array,
+  first: number,
+): { keep: Uint8Array; diagnostics: Diagnostic[] } {
+  const { n0, nT0, rowOf } = units;
   const keep = new Uint8Array(n0);
   let unbalanced = 0;
   let alreadyTreated = 0;
@@ -237,19 +332,29 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     else if (!complete) unbalanced++;
     else keep[u] = 1;
   }
+  const diagnostics: Diagnostic[] = [];
   if (alreadyTreated > 0) {
     diagnostics.push(
-      diag("D_CS_ALREADY_TREATED_DROPPED", "warn", { units: alreadyTreated, firstPeriod: first }),
+      diagnostic("D_CS_ALREADY_TREATED_DROPPED", "warn", { units: alreadyTreated, firstPeriod: first }),
     );
   }
   if (unbalanced > 0) {
-    diagnostics.push(diag("D_CS_UNBALANCED_DROPPED", "warn", { units: unbalanced, periods: nT0 }));
+    diagnostics.push(diagnostic("D_CS_UNBALANCED_DROPPED", "warn", { units: unbalanced, periods: nT0 }));
   }
+  return { keep, diagnostics };
+}
 
-  // Treated groups and the never-treated check.
+/** Treated groups and the never-treated check: the groups to estimate and the periods kept. */
+function csComparison(
+  s: CsValidSpec,
+  periods: readonly number[],
+  gUnit: Float64Array,
+  keep: Uint8Array,
+): { periods: readonly number[]; glist: number[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
   let hasNever = false;
   const gset = new Set<number>();
-  for (let u = 0; u < n0; u++) {
+  for (let u = 0; u < keep.length; u++) {
     if (!keep[u]) continue;
     if (gUnit[u] === 0) hasNever = true;
     else gset.add(gUnit[u]);
@@ -268,7 +373,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     keptPeriods = periods.filter((p) => p < maxG - s.anticipation);
     glist = glist.filter((g) => g < maxG);
     diagnostics.push(
-      diag("D_CS_LAST_GROUP_AS_CONTROL", "info", { lastGroup: maxG, periodsKept: keptPeriods.length }),
+      diagnostic("D_CS_LAST_GROUP_AS_CONTROL", "info", { lastGroup: maxG, periodsKept: keptPeriods.length }),
     );
     if (keptPeriods.length < 2) {
       throw new TrueliftError(
@@ -286,10 +391,30 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       { details: { firstPeriod: keptPeriods[0], anticipation: s.anticipation } },
     );
   }
+  return { periods: keptPeriods, glist, diagnostics };
+}
 
-  // Wide arrays.
-  const nT = keptPeriods.length;
-  const colOf = keptPeriods.map((p) => periods.indexOf(p));
+/** The wide panel of the kept units and periods. */
+interface CsWide {
+  readonly n: number;
+  readonly nT: number;
+  readonly p: number;
+  readonly y: Float64Array;
+  readonly x: Float64Array | null;
+  readonly g: Float64Array;
+  readonly clusterRaw: Float64Array | null;
+}
+
+function widenCsPanel(
+  cols: CsColumns,
+  units: CsUnits,
+  gUnit: Float64Array,
+  keep: Uint8Array,
+  colOf: readonly number[],
+): CsWide {
+  const { yAll, covs } = cols;
+  const { n0, nT0, rowOf, clusterKey } = units;
+  const nT = colOf.length;
   let n = 0;
   for (let u = 0; u < n0; u++) n += keep[u];
   const p = covs.length;
@@ -309,21 +434,29 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     i++;
   }
   if (n === 0) throw new TrueliftError("E_EMPTY_DATA", "No unit is observed in every period.");
+  return { n, nT, p, y, x, g, clusterRaw };
+}
 
-  let cluster: Int32Array | null = null;
-  let nClusters = n;
-  if (clusterRaw) {
-    const coded = denseCodes(clusterRaw);
-    cluster = coded.codes;
-    nClusters = coded.count;
-    if (nClusters < 2) {
-      throw new TrueliftError("E_TOO_FEW_CLUSTERS", "The bootstrap cluster column has a single value.");
-    }
+/** Cluster index per unit (null when clustering by unit); at least two clusters. */
+function csClusters(
+  clusterRaw: Float64Array | null,
+  n: number,
+): { cluster: Int32Array | null; nClusters: number } {
+  if (!clusterRaw) return { cluster: null, nClusters: n };
+  const coded = denseCodes(clusterRaw);
+  if (coded.count < 2) {
+    throw new TrueliftError("E_TOO_FEW_CLUSTERS", "The bootstrap cluster column has a single value.");
   }
+  return { cluster: coded.codes, nClusters: coded.count };
+}
 
-  if (x) checkCovariates(x, n, nT, p, s.covariates);
-
-  // Group sizes and small-group checks (did warns below #covariates + 5 units).
+/** Group sizes and small-group checks (did warns below #covariates + 5 units). */
+function csGroupSizes(
+  s: CsValidSpec,
+  g: Float64Array,
+  n: number,
+  p: number,
+): { groupSizes: { group: number; units: number }[]; diagnostics: Diagnostic[] } {
   const sizes = new Map<number, number>();
   for (let i = 0; i < n; i++) sizes.set(g[i], (sizes.get(g[i]) ?? 0) + 1);
   const groupSizes = [...sizes.entries()]
@@ -331,6 +464,7 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
     .map(([group, units]) => ({ group, units }));
   const reqSize = p + 5;
   const small = groupSizes.filter((gs) => gs.units < reqSize);
+  const diagnostics: Diagnostic[] = [];
   if (small.length > 0) {
     const never = small.find((gs) => gs.group === 0);
     if (never && s.control === "never") {
@@ -341,30 +475,14 @@ export function buildCsPanel(frame: Frame, s: CsValidSpec): CsPanel {
       );
     }
     diagnostics.push(
-      diag("D_CS_SMALL_GROUP", "warn", {
+      diagnostic("D_CS_SMALL_GROUP", "warn", {
         groups: small.map((gs) => gs.group),
         units: small.map((gs) => gs.units),
         required: reqSize,
       }),
     );
   }
-
-  return {
-    n,
-    nT,
-    periods: keptPeriods,
-    y,
-    x,
-    p,
-    g,
-    glist,
-    cluster,
-    nClusters,
-    rows,
-    droppedUnits: n0 - n,
-    groupSizes,
-    diagnostics,
-  };
+  return { groupSizes, diagnostics };
 }
 
 /** Constant or collinear covariates (with the intercept, first-period values) are a caller error. */

@@ -11,14 +11,6 @@ export interface DensitySideSummary {
   readonly h: number;
 }
 
-function fmt(v: number | null, d = 3): string {
-  return v !== null && Number.isFinite(v) ? v.toFixed(d) : "n/a";
-}
-
-function fmtP(p: number): string {
-  return p < 0.0001 ? "< 0.0001" : p.toFixed(4);
-}
-
 /**
  * The manipulation verdict of a density test as a diagnostic: `D_RDD_DENSITY_TEST` with severity `fail` when the
  * p-value is below alpha (naming the side units piled up on), `pass` otherwise, or `D_RDD_DENSITY_UNDEFINED`
@@ -52,29 +44,9 @@ export function densityVerdict(
     effectiveLeft: left.nEffective,
     effectiveRight: right.nEffective,
   };
-  if (est === null || est.pValue === null)
-    return diagnostic(
-      "D_RDD_DENSITY_UNDEFINED",
-      "warn",
-      evidence,
-      "The density test could not be computed here (too little data near the cutoff or a degenerate fit), so sorting around the threshold cannot be ruled out.",
-    );
-  const dens = `density just below ${fmt(left.estimate)} vs just above ${fmt(right.estimate)}`;
-  if (est.pValue < o.alpha) {
-    const pile = (left.estimate ?? 0) > (right.estimate ?? 0) ? "below" : "at or above";
-    return diagnostic(
-      "D_RDD_DENSITY_TEST",
-      "fail",
-      evidence,
-      `The running variable's density jumps at the cutoff ${o.cutoff} (${dens}, p = ${fmtP(est.pValue)}): too many units sit just ${pile} the threshold, as if they sorted themselves to that side, so units on either side may not be comparable.`,
-    );
-  }
-  return diagnostic(
-    "D_RDD_DENSITY_TEST",
-    "pass",
-    evidence,
-    `No evidence that units sort around the cutoff ${o.cutoff}: ${dens} (p = ${fmtP(est.pValue)}).`,
-  );
+  if (est === null || est.pValue === null) return diagnostic("D_RDD_DENSITY_UNDEFINED", "warn", evidence);
+  if (est.pValue < o.alpha) return diagnostic("D_RDD_DENSITY_TEST", "fail", evidence);
+  return diagnostic("D_RDD_DENSITY_TEST", "pass", evidence);
 }
 
 /**
@@ -100,22 +72,12 @@ export function cjmDiagnostics(
   densityFewObsDiagnostics(out, left, right);
   if (ties !== null)
     out.push(
-      diagnostic(
-        "D_RDD_DENSITY_MASS_POINTS",
-        "info",
-        { distinctValues: ties.distinct, observations: ties.n },
-        `The running variable takes ${ties.distinct} distinct values over ${ties.n} observations; the density estimates and standard errors were adjusted for the repeats (rddensity's mass-point correction).`,
-      ),
+      diagnostic("D_RDD_DENSITY_MASS_POINTS", "info", {
+        distinctValues: ties.distinct,
+        observations: ties.n,
+      }),
     );
-  if (beyondRange)
-    out.push(
-      diagnostic(
-        "D_RDD_DENSITY_BW_RANGE",
-        "info",
-        { hLeft: left.h, hRight: right.h },
-        "The bandwidth on one side reaches past the data on that side, so the whole side enters the local fit.",
-      ),
-    );
+  if (beyondRange) out.push(diagnostic("D_RDD_DENSITY_BW_RANGE", "info", { hLeft: left.h, hRight: right.h }));
   return out;
 }
 
@@ -138,11 +100,10 @@ export function densityFewObsDiagnostics(
 ): void {
   if (left.nEffective < FEW_EFFECTIVE || right.nEffective < FEW_EFFECTIVE)
     out.push(
-      diagnostic(
-        "D_RDD_DENSITY_FEW_EFFECTIVE",
-        "warn",
-        { effectiveLeft: left.nEffective, effectiveRight: right.nEffective, minimum: FEW_EFFECTIVE },
-        `Only ${Math.min(left.nEffective, right.nEffective)} observations within the bandwidth on one side of the cutoff: the density test has little power there.`,
-      ),
+      diagnostic("D_RDD_DENSITY_FEW_EFFECTIVE", "warn", {
+        effectiveLeft: left.nEffective,
+        effectiveRight: right.nEffective,
+        minimum: FEW_EFFECTIVE,
+      }),
     );
 }

@@ -217,14 +217,11 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
     if (massL >= 0.2 || massR >= 0.2) {
       if (o.masspoints === "adjust" && !method.endsWith("pr")) method = `${method}pr` as RdPlotBinSelect;
       diagnostics.push(
-        diagnostic(
-          "D_RDPLOT_MASS_POINTS",
-          "info",
-          { repeatedShareLeft: massL, repeatedShareRight: massR, adjusted: o.masspoints === "adjust" },
-          o.masspoints === "adjust"
-            ? "Many values of the running variable repeat, so the number of bins was chosen with polynomial-regression variance estimates (rdplot's mass-point adjustment)."
-            : 'Many values of the running variable repeat; consider masspoints: "adjust".',
-        ),
+        diagnostic("D_RDPLOT_MASS_POINTS", "info", {
+          repeatedShareLeft: massL,
+          repeatedShareRight: massR,
+          adjusted: o.masspoints === "adjust",
+        }),
       );
     }
   }
@@ -255,12 +252,7 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
   if (!(varR > 0)) jr = 1;
   if (!(varL > 0) || !(varR > 0))
     diagnostics.push(
-      diagnostic(
-        "D_RDPLOT_NO_VARIATION",
-        "warn",
-        { varianceLeft: varL, varianceRight: varR },
-        "The outcome does not vary on one side of the cutoff, so that side is shown as a single bin.",
-      ),
+      diagnostic("D_RDPLOT_NO_VARIATION", "warn", { varianceLeft: varL, varianceRight: varR }),
     );
   if (!(Number.isFinite(jl) && jl >= 1) || !(Number.isFinite(jr) && jr >= 1))
     throw new TrueliftError(

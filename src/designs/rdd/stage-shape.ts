@@ -1,0 +1,53 @@
+import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
+import { isTrueliftError } from "../../core/errors.js";
+import type { DeepReadonly } from "../../core/result.js";
+import type { DensityTestResult } from "./density/index.js";
+import { densityTest } from "./density/index.js";
+import { type RdPlotResult, rdplot } from "./rdplot/index.js";
+import type { RddHeadlineStage } from "./stage-headline.js";
+
+/** The running variable's shape in {@link rdd}: the density (manipulation) test and the RD plot. */
+export interface RddShapeStage {
+  /** The density test, or null when skipped (`density: false`) or not computable. */
+  readonly density: DeepReadonly<DensityTestResult> | null;
+  /** The density test's diagnostics, or `D_RDD_DENSITY_UNDEFINED` when it could not run. */
+  readonly densityDiagnostics: readonly Diagnostic[];
+  /** The RD plot (binned means and global polynomial fits), or null when skipped or not computable. */
+  readonly plot: DeepReadonly<RdPlotResult> | null;
+}
+
+/**
+ * Runs the Cattaneo–Jansson–Ma density test at the cutoff and builds the RD plot; a caller error in either
+ * (too little data) leaves that part null instead of failing the analysis.
+ *
+ * @example
+ * ```ts
+ * rddShape(rddHeadline(frame, spec)).density?.estimate?.pValue; // the manipulation test's p-value
+ * ```
+ */
+export function rddShape(head: RddHeadlineStage): RddShapeStage {
+  const { spec: s, layout } = head;
+  const alpha = head.settings.alpha;
+  let density: DeepReadonly<DensityTestResult> | null = null;
+  let densityDiagnostics: readonly Diagnostic[] = [];
+  if (s.density !== false) {
+    try {
+      density = densityTest(layout.x, { cutoff: s.cutoff, alpha });
+      densityDiagnostics = density.diagnostics;
+    } catch (e) {
+      if (!isTrueliftError(e)) throw e;
+      densityDiagnostics = [
+        diagnostic("D_RDD_DENSITY_UNDEFINED", "warn", { code: e.code }, { reason: e.message }),
+      ];
+    }
+  }
+  let plot: DeepReadonly<RdPlotResult> | null = null;
+  if (s.rdplot !== false) {
+    try {
+      plot = rdplot(layout.y, layout.x, { cutoff: s.cutoff, alpha });
+    } catch (e) {
+      if (!isTrueliftError(e)) throw e;
+    }
+  }
+  return { density, densityDiagnostics, plot };
+}
