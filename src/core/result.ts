@@ -66,3 +66,26 @@ export function deepFreeze<T>(value: T): DeepReadonly<T> {
   }
   return value as DeepReadonly<T>;
 }
+
+/**
+ * A plain data value (a validated spec, a tidy row) as {@link Json}, checked rather than cast: objects and
+ * arrays are copied with `undefined` fields dropped (as `JSON.stringify` drops them); a function, symbol, bigint
+ * or typed array throws, since it is not JSON data.
+ *
+ * @example
+ * ```ts
+ * import { toJson } from "truelift";
+ * toJson({ outcome: "y", alpha: 0.05, window: undefined }); // { outcome: "y", alpha: 0.05 }
+ * ```
+ */
+export function toJson(value: unknown): Json {
+  if (value === null || typeof value === "boolean" || typeof value === "string" || typeof value === "number")
+    return value;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : toJson(v)));
+  if (typeof value === "object" && !ArrayBuffer.isView(value)) {
+    const out: { [key: string]: Json } = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJson(v);
+    return out;
+  }
+  throw new TypeError(`toJson: a ${typeof value} is not JSON data`);
+}
