@@ -30,11 +30,11 @@ import {
   callawaySantAnna,
   didVcov,
   eventStudy,
-  generatePanel,
   layoutDid,
   parseDidSpec,
   twfe,
-} from "../dist/index.js";
+} from "../dist/designs/did/index.js";
+import { generatePanel } from "../dist/index.js";
 import { arg, machineInfo, packageVersion, root, writeResult } from "./lib.mjs";
 
 const LOAD_AT_START = loadavg();

@@ -35,7 +35,7 @@ async function mpdtaFrame(Frame) {
 }
 
 async function worker(dataName, estMethod, ses, warm) {
-  const lib = await import("../dist/index.js");
+  const lib = { ...(await import("../dist/index.js")), ...(await import("../dist/designs/did/index.js")) };
   const t0 = performance.now();
   let frame;
   let spec;

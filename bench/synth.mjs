@@ -27,11 +27,8 @@ if (arg("side", null) === "truelift") {
 }
 
 async function truelift() {
-  const lib = await import(pathToFileURL(join(dist, "index.js")).href).catch(() => null);
-  const synthMod = lib?.synth
-    ? lib
-    : await import(pathToFileURL(join(dist, "designs", "synth", "index.js")).href);
-  const dataMod = lib?.loadFrame ? lib : await import(pathToFileURL(join(dist, "data", "index.js")).href);
+  const synthMod = await import(pathToFileURL(join(dist, "designs", "synth", "index.js")).href);
+  const dataMod = await import(pathToFileURL(join(dist, "data", "index.js")).href);
   const { synthCells, synthPanel, fitProblem, inSpacePlacebos, leaveOneOut, synthBootstrap, parseSynthSpec } =
     synthMod;
   const sections = {};
