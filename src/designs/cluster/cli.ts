@@ -6,6 +6,7 @@ import {
   usage,
 } from "../../core/options.js";
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
+import { ALPHA_OPTION } from "../shared/cli-options.js";
 import type { DesignCli } from "../shared/contract.js";
 import { type ClusterSpec, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } from "./spec.js";
 
@@ -93,7 +94,7 @@ export const CLUSTER_CLI = {
       description: "another file whose columns are added by --join-on (left join)",
     },
     joinOn: { flags: "--join-on <column>", description: "key column present in both files" },
-    alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
+    alpha: ALPHA_OPTION,
   },
   toSpec: (options, context) => buildSpec(options, context.seed),
 } satisfies DesignCli<ClusterSpec>;

@@ -6,6 +6,7 @@ import {
   optionString as str,
   usage,
 } from "../../core/options.js";
+import { ALPHA_OPTION } from "../shared/cli-options.js";
 import type { DesignCli } from "../shared/contract.js";
 import { DID_CONTROL_GROUPS, DID_EST_METHODS, DID_INFERENCE, type DidSpec } from "./spec.js";
 
@@ -71,7 +72,7 @@ export const DID_CLI = {
       flags: "--inference <dist>",
       description: `reference distribution: ${DID_INFERENCE.join(" | ")} (default t)`,
     },
-    alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
+    alpha: ALPHA_OPTION,
     control: {
       flags: "--control <group>",
       description: `staggered control group: ${DID_CONTROL_GROUPS.join(" | ")}`,

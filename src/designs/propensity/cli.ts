@@ -6,6 +6,7 @@ import {
   optionString as str,
   usage,
 } from "../../core/options.js";
+import { ALPHA_OPTION } from "../shared/cli-options.js";
 import type { DesignCli } from "../shared/contract.js";
 import {
   type PropensityCovariate,
@@ -105,7 +106,7 @@ export const PROPENSITY_CLI = {
       flags: "--balance-threshold <x>",
       description: "|SMD| below which a covariate is balanced (default 0.1)",
     },
-    alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
+    alpha: ALPHA_OPTION,
     threads: {
       flags: "--threads <n>",
       description: "worker threads for --bootstrap (default 1; results are identical for any n)",

@@ -6,6 +6,7 @@ import {
   optionString as str,
   usage,
 } from "../../core/options.js";
+import { ALPHA_OPTION } from "../shared/cli-options.js";
 import type { DesignCli } from "../shared/contract.js";
 import { RDD_BWSELECT } from "./bwselect.js";
 import { RDD_KERNELS, RDD_SUPPORTS } from "./kernel.js";
@@ -69,7 +70,7 @@ export const RDD_CLI = {
     donut: { flags: "--donut <radii>", description: "comma-separated donut radii, or 'none'" },
     density: { flags: "--no-density", description: "skip the manipulation (density) test" },
     bootstrap: { flags: "--bootstrap <reps>", description: "percentile bootstrap replicates (uses --seed)" },
-    alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
+    alpha: ALPHA_OPTION,
   },
   toSpec: (options, context) => buildSpec(options, context.seed),
 } satisfies DesignCli<RddSpec>;

@@ -5,6 +5,7 @@ import {
   optionString as str,
   usage,
 } from "../../core/options.js";
+import { ALPHA_OPTION } from "../shared/cli-options.js";
 import type { DesignCli } from "../shared/contract.js";
 import type { SynthSpec } from "./spec.js";
 
@@ -57,7 +58,7 @@ export const SYNTH_CLI = {
       description: "fake treatment date of the in-time placebo",
     },
     bootstrap: { flags: "--bootstrap <reps>", description: "user-level bootstrap replicates (uses --seed)" },
-    alpha: { flags: "--alpha <a>", description: "1 − confidence level (default 0.05)" },
+    alpha: ALPHA_OPTION,
   },
   toSpec: (options, context) => buildSpec(options, context.seed),
 } satisfies DesignCli<SynthSpec>;
