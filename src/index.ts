@@ -40,11 +40,13 @@ export {
   LOGIT_PENALTIES,
   type LogitCovariate,
   type LogitDesignInfo,
+  type LogitFit,
   type LogitFittedCovariate,
   type LogitPenalty,
   type LogitResult,
   type LogitSpec,
   logit,
+  logitFit,
   predictLogit,
 } from "./models/logit.js";
 export * from "./models/randomization.js";
