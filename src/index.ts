@@ -18,8 +18,10 @@ export * from "./designs/synth/index.js";
 export { type AucOptions, auc } from "./models/auc.js";
 export {
   type BootstrapResult,
+  type BootstrapRun,
   type BootstrapSpec,
   bootstrap,
+  bootstrapRun,
   CI_METHODS,
   type CiMethod,
   type ModuleStatistic,
