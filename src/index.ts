@@ -118,10 +118,23 @@ export {
 export { synthSummary } from "./designs/synth/summary.js";
 export { type SynthResult, synth } from "./designs/synth/synth.js";
 // ── models ───────────────────────────────────────────────────────────────────────────────────────────────────
-export { type BootstrapResult, type BootstrapSpec, bootstrap } from "./models/bootstrap.js";
+export {
+  type BootstrapResult,
+  type BootstrapRun,
+  type BootstrapSpec,
+  bootstrap,
+  bootstrapRun,
+} from "./models/bootstrap.js";
 export { bootstrapSe, percentileInterval } from "./models/bootstrap-ci.js";
 export { parseFormula } from "./models/formula.js";
-export { type LogitResult, type LogitSpec, logit, predictLogit } from "./models/logit.js";
+export {
+  type LogitFit,
+  type LogitResult,
+  type LogitSpec,
+  logit,
+  logitFit,
+  predictLogit,
+} from "./models/logit.js";
 export { type OlsResult, type OlsSpec, ols, olsFit } from "./models/ols.js";
 export { type RandomizationResult, randomizationInference } from "./models/randomization.js";
 export { ssc, type Vcov } from "./models/vcov/types.js";

@@ -2,6 +2,7 @@ export * from "./diagnostics.js";
 export * from "./errors.js";
 export * from "./frame.js";
 export * from "./group-codes.js";
+export * from "./json.js";
 export * from "./messages.js";
 export * from "./moments.js";
 export * from "./panel.js";

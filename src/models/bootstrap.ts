@@ -70,8 +70,21 @@ export interface BootstrapSpec {
 
 /**
  * A bootstrap result: plain, frozen, JSON-serialisable data. Arrays have one entry per component of the
- * statistic. `draws` (B × k row-major replicate values, NaN rows for failed replicates) and `jackknife`
- * (J × k, or null) are non-enumerable: available on the object, left out of JSON.
+ * statistic. The replicate values themselves are not part of the result; {@link bootstrapRun} returns them
+ * beside it.
+ *
+ * @example
+ * ```ts
+ * import { bootstrap } from "truelift";
+ * const x = [2.1, 3.4, 1.9, 5.6, 4.4];
+ * const res: BootstrapResult = await bootstrap({
+ *   n: x.length,
+ *   statistic: (idx) => idx.reduce((s, i) => s + x[i], 0) / idx.length,
+ *   replicates: 500,
+ *   seed: 1,
+ * });
+ * JSON.stringify(res); // plain data: estimate, se, bias, intervals, diagnostics, …
+ * ```
  */
 export interface BootstrapResult extends ResultBase {
   readonly method: "bootstrap";
@@ -103,7 +116,30 @@ export interface BootstrapResult extends ResultBase {
   } | null;
   /** Worker threads that ran the replicates (0 = this thread). */
   readonly workerThreads: number;
+}
+
+/**
+ * What {@link bootstrapRun} returns: the plain-data result and, beside it, the replicate values it summarises.
+ *
+ * @example
+ * ```ts
+ * import { bootstrapRun } from "truelift";
+ * const x = [2.1, 3.4, 1.9, 5.6, 4.4];
+ * const { result, draws }: BootstrapRun = await bootstrapRun({
+ *   n: x.length,
+ *   statistic: (idx) => idx.reduce((s, i) => s + x[i], 0) / idx.length,
+ *   replicates: 500,
+ *   seed: 1,
+ * });
+ * draws.length === result.replicates * result.estimate.length; // true
+ * ```
+ */
+export interface BootstrapRun {
+  /** The frozen, JSON-serialisable result (what {@link bootstrap} returns). */
+  readonly result: BootstrapResult;
+  /** B × k row-major replicate values (replicate r at r · k), NaN rows for failed replicates. */
   readonly draws: Float64Array;
+  /** J × k row-major jackknife values when BCa was requested (J = rows, or clusters), else null. */
   readonly jackknife: Float64Array | null;
 }
 
@@ -146,6 +182,30 @@ export interface BootstrapResult extends ResultBase {
  * @see Efron (1987), "Better bootstrap confidence intervals", JASA 82, 171–185 (BCa).
  */
 export async function bootstrap(spec: BootstrapSpec): Promise<BootstrapResult> {
+  return (await bootstrapRun(spec)).result;
+}
+
+/**
+ * {@link bootstrap}, returning the replicate values beside the result ({@link BootstrapRun}): the B × k draws and,
+ * with BCa, the jackknife values. The result is the same plain data, so it does not grow by B numbers.
+ *
+ * @example
+ * ```ts
+ * import { bootstrapRun, bootstrapSe } from "truelift";
+ * const x = Float64Array.of(2.1, 3.4, 1.9, 5.6, 4.4, 3.3, 2.8);
+ * const { result, draws, jackknife } = await bootstrapRun({
+ *   n: x.length,
+ *   statistic: (idx) => idx.reduce((s, i) => s + x[i], 0) / idx.length,
+ *   replicates: 2000,
+ *   seed: 42,
+ *   ci: ["bca"],
+ * });
+ * bootstrapSe(draws) === result.se[0]; // true (one component, no failed replicates)
+ * jackknife?.length;                   // 7
+ * ```
+ * @see Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 6, 11.
+ */
+export async function bootstrapRun(spec: BootstrapSpec): Promise<BootstrapRun> {
   const opts = validate(spec);
   const { plan, replicates: nRep, seed, alpha, methods, threads } = opts;
   const statistic = await loadStatistic(spec.statistic);
@@ -247,8 +307,8 @@ export async function bootstrap(spec: BootstrapSpec): Promise<BootstrapResult> {
     );
   }
 
-  const result = {
-    method: "bootstrap" as const,
+  const result: BootstrapResult = {
+    method: "bootstrap",
     alpha,
     seed,
     resample: plan.kind,
@@ -265,9 +325,7 @@ export async function bootstrap(spec: BootstrapSpec): Promise<BootstrapResult> {
     workerThreads,
     diagnostics,
   };
-  Object.defineProperty(result, "draws", { value: draws, enumerable: false });
-  Object.defineProperty(result, "jackknife", { value: jack, enumerable: false });
-  return deepFreeze(result) as unknown as BootstrapResult;
+  return Object.freeze({ result: deepFreeze(result), draws, jackknife: jack });
 }
 
 interface ValidOptions {

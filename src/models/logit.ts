@@ -101,8 +101,16 @@ export interface LogitDesignInfo {
  * null (normal reference). For an L2-penalised fit `se`, `statistic`, `pValue`, `ci` and `covariance` are null
  * (diagnostic `D_LOGIT_PENALIZED_NO_SE`).
  *
- * `fitted` (the fitted probabilities, aligned with the input frame's rows, NaN for dropped rows) is a
- * non-enumerable property: available on the object but left out of `JSON.stringify` and `Object.keys`.
+ * The fitted probabilities are not part of the result (it would grow by a number per row); {@link logitFit}
+ * returns them beside it.
+ *
+ * @example
+ * ```ts
+ * import { logit, Frame } from "truelift";
+ * const frame = Frame.fromObject({ y: [0, 1, 0, 1, 1, 0], x: [1, 2, 3, 4, 5, 2.5] });
+ * const res: LogitResult = logit(frame, { outcome: "y", covariates: ["x"] });
+ * JSON.stringify(res); // plain data: terms, covariance, logLik, auc, n, design, diagnostics, …
+ * ```
  */
 export interface LogitResult extends ResultBase {
   readonly method: "logit";
@@ -123,7 +131,23 @@ export interface LogitResult extends ResultBase {
   readonly converged: boolean;
   readonly n: SampleSize;
   readonly design: LogitDesignInfo;
-  /** Fitted probabilities aligned with the input rows (NaN for dropped rows). Non-enumerable. */
+}
+
+/**
+ * What {@link logitFit} returns: the plain-data result and, beside it, the fitted probabilities.
+ *
+ * @example
+ * ```ts
+ * import { logitFit, Frame } from "truelift";
+ * const frame = Frame.fromObject({ y: [0, 1, 0, 1, 1, 0], x: [1, 2, 3, 4, 5, 2.5] });
+ * const { result, fitted }: LogitFit = logitFit(frame, { outcome: "y", covariates: ["x"] });
+ * fitted.length === result.n.obs + result.n.dropped; // true: one probability per input row
+ * ```
+ */
+export interface LogitFit {
+  /** The frozen, JSON-serialisable result (what {@link logit} returns). */
+  readonly result: LogitResult;
+  /** Fitted probabilities aligned with the input frame's rows (NaN for dropped rows); not part of the result. */
   readonly fitted: Float64Array;
 }
 
@@ -151,13 +175,30 @@ export interface LogitResult extends ResultBase {
  * });
  * const fit = logit(frame, { outcome: "y", covariates: ["x", { kind: "categorical", column: "tier" }] });
  * fit.terms.map((t) => t.name); // ["Intercept", "x", "C(tier)[T.b]"]
- * fit.fitted;                   // fitted probabilities, one per row
  * ```
  * @see McCullagh & Nelder, Generalized Linear Models (2nd ed., 1989), §4.4 (binary data) and §2.5 (IRLS).
  * @see Albert & Anderson (1984), "On the existence of maximum likelihood estimates in logistic regression
  *   models", Biometrika 71, 1–10 (separation).
  */
 export function logit(frame: Frame, spec: LogitSpec): LogitResult {
+  return logitFit(frame, spec).result;
+}
+
+/**
+ * {@link logit}, returning the fitted probabilities beside the result ({@link LogitFit}); the result is the same
+ * plain data, so it does not grow by a number per row.
+ *
+ * @example
+ * ```ts
+ * import { logitFit, Frame } from "truelift";
+ * const frame = Frame.fromObject({ y: [0, 0, 1, 1, 0, 1, 1, 0], x: [0.1, 0.4, 0.35, 0.8, 0.5, 0.9, 0.3, 0.2] });
+ * const { result, fitted } = logitFit(frame, { outcome: "y", covariates: ["x"] });
+ * result.terms.map((t) => t.name); // ["Intercept", "x"]
+ * fitted;                          // Float64Array of fitted probabilities, one per row
+ * ```
+ * @see McCullagh & Nelder, Generalized Linear Models (2nd ed., 1989), §4.4.
+ */
+export function logitFit(frame: Frame, spec: LogitSpec): LogitFit {
   const opts = validateSpec(spec);
   const design = buildLogitDesign(frame, {
     outcome: spec.outcome,
@@ -267,8 +308,8 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
   const fitted = new Float64Array(frame.nrows).fill(Number.NaN);
   for (let r = 0; r < n; r++) fitted[design.rows[r]] = probs[r];
 
-  const result = {
-    method: "logit" as const,
+  const result: LogitResult = {
+    method: "logit",
     alpha,
     outcome: spec.outcome,
     terms,
@@ -293,8 +334,7 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
     },
     diagnostics,
   };
-  Object.defineProperty(result, "fitted", { value: fitted, enumerable: false });
-  return deepFreeze(result) as unknown as LogitResult;
+  return Object.freeze({ result: deepFreeze(result), fitted });
 }
 
 /**

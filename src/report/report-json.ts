@@ -1,12 +1,27 @@
 import type { ReportMeta } from "./report-types.js";
 import type { ReportView } from "./report-view.js";
 
+/** Any typed array (an `ArrayBufferView` that is not a `DataView`). */
+type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+function isTypedArray(value: unknown): value is TypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
 /** JSON.stringify replacer: typed arrays become plain arrays (results may hold Float64Array scores). */
 function plain(_key: string, value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number>);
-  }
-  return value;
+  return isTypedArray(value) ? Array.from<number | bigint>(value) : value;
 }
 
 /**

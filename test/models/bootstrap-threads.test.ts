@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as BootstrapModule from "../../src/models/bootstrap.js";
-import { bootstrap as bootstrapFromSource } from "../../src/models/bootstrap.js";
+import { bootstrapRun as bootstrapRunFromSource } from "../../src/models/bootstrap.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const src = join(root, "src");
@@ -88,23 +88,25 @@ describe("bootstrap on real worker threads", () => {
       seed: 2024,
       ci: ["percentile", "basic", "bca"] as const,
     };
-    const one = await compiled.bootstrap({ ...spec, threads: 1 });
+    const runOne = await compiled.bootstrapRun({ ...spec, threads: 1 });
+    const one = runOne.result;
     const progress: number[] = [];
-    const two = await compiled.bootstrap({ ...spec, threads: 2, onProgress: (d) => progress.push(d) });
+    const runTwo = await compiled.bootstrapRun({ ...spec, threads: 2, onProgress: (d) => progress.push(d) });
+    const two = runTwo.result;
     expect(one.workerThreads).toBe(0);
     expect(two.workerThreads).toBe(2);
     expect(two.diagnostics.map((d) => d.code)).toEqual(["D_BOOTSTRAP_FAILED_REPLICATES"]);
     expect(two.failed).toBe(Math.ceil((300 - 4) / 9));
-    expect(Array.from(two.draws)).toEqual(Array.from(one.draws));
-    expect(Array.from(two.jackknife!)).toEqual(Array.from(one.jackknife!));
+    expect(Array.from(runTwo.draws)).toEqual(Array.from(runOne.draws));
+    expect(Array.from(runTwo.jackknife!)).toEqual(Array.from(runOne.jackknife!));
     expect({ ...two, workerThreads: 0 }).toEqual(one);
     expect(progress.at(-1)).toBe(300 + 400);
 
     // Same numbers from the TypeScript sources (threads requested, run in-process with a diagnostic).
-    const fromSource = await bootstrapFromSource({ ...spec, threads: 2 });
+    const { result: fromSource, draws: sourceDraws } = await bootstrapRunFromSource({ ...spec, threads: 2 });
     expect(fromSource.workerThreads).toBe(0);
     expect(fromSource.diagnostics.map((d) => d.code)).toContain("D_BOOTSTRAP_IN_PROCESS");
-    expect(Array.from(fromSource.draws)).toEqual(Array.from(one.draws));
+    expect(Array.from(sourceDraws)).toEqual(Array.from(runOne.draws));
     expect(fromSource.intervals).toEqual(one.intervals);
   });
 
@@ -117,11 +119,11 @@ describe("bootstrap on real worker threads", () => {
       seed: 7,
       ci: ["bca"] as const,
     };
-    const one = await compiled.bootstrap({ ...spec, threads: 1 });
-    const three = await compiled.bootstrap({ ...spec, threads: 3 });
-    expect(three.workerThreads).toBe(3);
+    const one = await compiled.bootstrapRun({ ...spec, threads: 1 });
+    const three = await compiled.bootstrapRun({ ...spec, threads: 3 });
+    expect(three.result.workerThreads).toBe(3);
     expect(Array.from(three.draws)).toEqual(Array.from(one.draws));
-    expect(three.intervals).toEqual(one.intervals);
+    expect(three.result.intervals).toEqual(one.result.intervals);
     expect(three.jackknife?.length).toBe(23 * 2);
   });
 

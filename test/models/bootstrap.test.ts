@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TrueliftError } from "../../src/core/errors.js";
 import { createRng } from "../../src/core/rng.js";
-import { type BootstrapSpec, bootstrap } from "../../src/models/bootstrap.js";
+import { type BootstrapSpec, bootstrap, bootstrapRun } from "../../src/models/bootstrap.js";
 import {
   basicInterval,
   bcaInterval,
@@ -166,25 +166,31 @@ describe("bootstrap engine", () => {
   const base: BootstrapSpec = { n: x.length, statistic: meanOf(x), replicates: 500, seed: 42 };
 
   it("is reproducible: same seed → identical replicates; another seed → different", async () => {
-    const a = await bootstrap(base);
-    const b = await bootstrap(base);
-    const c = await bootstrap({ ...base, seed: 43 });
+    const a = await bootstrapRun(base);
+    const b = await bootstrapRun(base);
+    const c = await bootstrapRun({ ...base, seed: 43 });
     expect(Array.from(a.draws)).toEqual(Array.from(b.draws));
-    expect(a).toEqual(b);
+    expect(a.result).toEqual(b.result);
+    expect(a.result).toEqual(await bootstrap(base));
     expect(Array.from(c.draws)).not.toEqual(Array.from(a.draws));
     // replicate r is the statistic on bootstrapResample(plan, seed, r)
     expect(a.draws[123]).toBe(meanOf(x)(bootstrapResample({ kind: "rows", n: 200 }, 42, 123).indices));
   });
 
   it("returns frozen JSON-serialisable results with SE, bias and the requested intervals", async () => {
-    const res = await bootstrap({ ...base, ci: ["percentile", "basic", "bca"] });
+    const {
+      result: res,
+      draws,
+      jackknife,
+    } = await bootstrapRun({ ...base, ci: ["percentile", "basic", "bca"] });
     expect(Object.isFrozen(res)).toBe(true);
     const json = JSON.parse(JSON.stringify(res));
     expect(json.draws).toBeUndefined();
+    expect(json.jackknife).toBeUndefined();
     expect(Object.keys(json.intervals)).toEqual(["percentile", "basic", "bca"]);
-    expect(res.draws.length).toBe(500);
-    expect(res.jackknife?.length).toBe(200);
-    expectClose(res.se[0], bootstrapSe(res.draws), { rtol: 1e-15 });
+    expect(draws.length).toBe(500);
+    expect(jackknife?.length).toBe(200);
+    expectClose(res.se[0], bootstrapSe(draws), { rtol: 1e-15 });
     // SE of a mean ≈ sd / √n ≈ 1/√200
     expect(res.se[0]).toBeGreaterThan(0.06);
     expect(res.se[0]).toBeLessThan(0.085);
@@ -234,13 +240,13 @@ describe("bootstrap engine", () => {
       if (ctx.kind === "bootstrap" && ctx.index % 10 === 7) return Number.NaN;
       return meanOf(x)(idx);
     };
-    const res = await bootstrap({ ...base, statistic: stat });
+    const { result: res, draws } = await bootstrapRun({ ...base, statistic: stat });
     expect(res.failed).toBe(100);
     expect(res.succeeded).toBe(400);
     const d = res.diagnostics.find((g) => g.code === "D_BOOTSTRAP_FAILED_REPLICATES");
     expect(d?.severity).toBe("warn");
     expect(d?.evidence).toMatchObject({ failed: 100, replicates: 500, firstError: "Error: boom" });
-    const ok = Array.from(res.draws).filter(Number.isFinite);
+    const ok = Array.from(draws).filter(Number.isFinite);
     expect(ok.length).toBe(400);
     expectClose(res.intervals.percentile![0], percentileInterval(ok, 0.05), { rtol: 1e-15 });
 
@@ -264,7 +270,7 @@ describe("bootstrap engine", () => {
     const clusters = Int32Array.from({ length: n }, (_, i) => Math.floor(i / 10) * 3);
     const values = Float64Array.from({ length: n }, (_, i) => Math.floor(i / 10) + (i % 10) / 100);
     let checked = 0;
-    const res = await bootstrap({
+    const { result: res, jackknife } = await bootstrapRun({
       resample: { clusters },
       statistic: (idx, ctx) => {
         // rows sharing a clusterOf are exactly one original cluster, complete
@@ -286,7 +292,7 @@ describe("bootstrap engine", () => {
     expect(res.failed).toBe(0);
     expect(res.resample).toBe("clusters");
     expect(res.clusters).toBe(30);
-    expect(res.jackknife?.length).toBe(30);
+    expect(jackknife?.length).toBe(30);
     expect(checked).toBe(1 + 200 + 30);
     expect(res.intervals.bca![0]).not.toBeNull();
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TrueliftError } from "../../src/core/errors.js";
 import { Frame } from "../../src/core/frame.js";
 import { createRng } from "../../src/core/rng.js";
-import { type LogitSpec, logit, predictLogit } from "../../src/models/logit.js";
+import { type LogitSpec, logit, logitFit, predictLogit } from "../../src/models/logit.js";
 import { errorCode } from "../helpers/error-code.js";
 import { expectClose, expectTermsClose, TOL } from "../helpers/expect-close.js";
 import { saasFixture } from "../helpers/fixture.js";
@@ -46,7 +46,7 @@ const OPT_IN: LogitSpec = {
 describe("logit vs statsmodels Logit on the tutorial fixture (golden)", () => {
   const golden = loadGolden<FixtureGolden>("logit", "fixture_opt_in");
   const g = golden.expected;
-  const fit = logit(saasFixture(), OPT_IN);
+  const { result: fit, fitted } = logitFit(saasFixture(), OPT_IN);
 
   it("uses the fixture the golden file was generated from", () => {
     expect(golden.data).toMatchObject({
@@ -90,7 +90,7 @@ describe("logit vs statsmodels Logit on the tutorial fixture (golden)", () => {
     expectClose(fit.pseudoR2, g.prsquared, { rtol: 1e-9 });
     expectClose(fit.auc, g.auc, { atol: 1e-12 });
     expect(fit.auc.toFixed(3)).toBe("0.744");
-    expectClose(fit.fitted.subarray(0, 5), g.fitted_first5, { rtol: 1e-12 });
+    expectClose(fitted.subarray(0, 5), g.fitted_first5, { rtol: 1e-12 });
     expect(fit.n).toEqual({ obs: g.nobs, dropped: 0 });
     expect(fit.converged).toBe(true);
     expect(fit.iterations).toBeLessThanOrEqual(10);
@@ -167,7 +167,8 @@ describe("logit result shape and predictLogit", () => {
   const spec: LogitSpec = { outcome: "y", covariates: ["x", { kind: "categorical", column: "tier" }] };
 
   it("is frozen, JSON-serialisable, and keeps fitted probabilities out of the JSON", () => {
-    const fit = logit(frame, spec);
+    const { result: fit, fitted } = logitFit(frame, spec);
+    expect(fit).toEqual(logit(frame, spec));
     expect(Object.isFrozen(fit)).toBe(true);
     expect(Object.isFrozen(fit.terms[0])).toBe(true);
     expect(Object.keys(fit)).not.toContain("fitted");
@@ -179,8 +180,8 @@ describe("logit result shape and predictLogit", () => {
       "C(tier)[T.b]",
       "C(tier)[T.c]",
     ]);
-    expect(fit.fitted).toBeInstanceOf(Float64Array);
-    expect(fit.fitted.length).toBe(60);
+    expect(fitted).toBeInstanceOf(Float64Array);
+    expect(fitted.length).toBe(60);
     expect(json.design.covariates[1]).toEqual({
       kind: "categorical",
       column: "tier",
@@ -191,8 +192,8 @@ describe("logit result shape and predictLogit", () => {
   });
 
   it("predictLogit reproduces the fitted values and handles new data", () => {
-    const fit = logit(frame, spec);
-    expectClose(predictLogit(fit, frame), fit.fitted, TOL.identity);
+    const { result: fit, fitted } = logitFit(frame, spec);
+    expectClose(predictLogit(fit, frame), fitted, TOL.identity);
     const fresh = Frame.fromObject({ x: [0.5, null, 0.5], tier: ["c", "a", "a"] });
     const p = predictLogit(fit, fresh);
     expect(Number.isNaN(p[1])).toBe(true);
@@ -207,10 +208,10 @@ describe("logit result shape and predictLogit", () => {
     x[2] = null;
     const withNa = frame.withColumn("x", x);
     expect(errorCode(() => logit(withNa, spec))).toBe("E_MISSING_VALUES");
-    const fit = logit(withNa, { ...spec, missing: "drop" });
+    const { result: fit, fitted } = logitFit(withNa, { ...spec, missing: "drop" });
     expect(fit.n).toEqual({ obs: 59, dropped: 1, droppedReasons: { missing: 1 } });
-    expect(Number.isNaN(fit.fitted[2])).toBe(true);
-    expect(Number.isNaN(fit.fitted[3])).toBe(false);
+    expect(Number.isNaN(fitted[2])).toBe(true);
+    expect(Number.isNaN(fitted[3])).toBe(false);
     const reference = logit(withNa.filter(x.map((v) => v !== null)), spec);
     expectClose(
       fit.terms.map((t) => t.estimate),

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../../core/diagnostics.js";
 import { isTrueliftError, TrueliftError } from "../../core/errors.js";
 import { type Column, Frame } from "../../core/frame.js";
 import type { Term } from "../../core/result.js";
-import { type LogitPenalty, logit } from "../../models/logit.js";
+import { type LogitFit, type LogitPenalty, logitFit } from "../../models/logit.js";
 import { chisqSurvival } from "../../numeric/dist/index.js";
 import type { CovariateColumn } from "./covariates.js";
 import { collapsedLogitRefitter } from "./logit-refit.js";
@@ -95,7 +95,7 @@ export interface PropensityModel {
 }
 
 /**
- * The logistic propensity model: {@link logit} (Newton to a gradient tolerance of 1e-10, so the unpenalised
+ * The logistic propensity model: {@link logitFit} (Newton to a gradient tolerance of 1e-10, so the unpenalised
  * estimate is the exact MLE; `l2` follows scikit-learn's C convention) on an intercept plus the covariate
  * columns. Estimating equations ψᵢ = xᵢ(tᵢ − pᵢ) − β∘c/(nC) (c = 1 except for the intercept), bread
  * Σ pᵢ(1 − pᵢ) xᵢxᵢᵀ + diag(c/C).
@@ -115,9 +115,9 @@ export const LOGIT_PROPENSITY: PropensityModel = {
     const cols = new Map<string, Column>();
     cols.set(data.treatment, { kind: "f64", values: data.t });
     for (const c of data.columns) cols.set(c.name, { kind: "f64", values: c.values });
-    let res: ReturnType<typeof logit>;
+    let fit: LogitFit;
     try {
-      res = logit(Frame.fromColumns(cols), {
+      fit = logitFit(Frame.fromColumns(cols), {
         outcome: data.treatment,
         covariates: data.columns.map((c) => c.name),
         penalty,
@@ -133,7 +133,7 @@ export const LOGIT_PROPENSITY: PropensityModel = {
       }
       throw e;
     }
-    const p = res.fitted;
+    const { result: res, fitted: p } = fit;
     const n = p.length;
     const k = data.columns.length + 1;
     const beta = Float64Array.from(res.terms, (term) => term.estimate);

@@ -122,7 +122,8 @@ export function boxLeastSquares(
   return solveBoundedLs(a, b, lower, upper, false);
 }
 
-type Status = 0 | 1 | 2; // free, at lower, at upper
+/** Per coordinate: 0 free, 1 at its lower bound, 2 at its upper bound (a byte each). */
+type StatusArray = Uint8Array;
 
 function solveBoundedLs(
   a: DenseMatrix,
@@ -155,7 +156,7 @@ function solveBoundedLs(
     }
   }
   const x = Float64Array.from(stage1!.x);
-  const status = new Uint8Array(k) as unknown as Status[];
+  const status: StatusArray = new Uint8Array(k);
   for (const i of stage1!.activeInequalities) {
     const [j, side] = boundOf[i];
     status[j] = side;
@@ -198,10 +199,10 @@ function activeSetRefine(
   upper: Float64Array,
   simplex: boolean,
   start: Float64Array,
-  startStatus: Status[],
+  startStatus: StatusArray,
 ): { x: Float64Array; iterations: number } | null {
   const x = Float64Array.from(start);
-  const status = [...startStatus];
+  const status: StatusArray = Uint8Array.from(startStatus);
   const tol = dualTolerance(gram, c, k, x);
   const maxIter = 10 * k + 20;
   for (let iter = 1; iter <= maxIter; iter++) {
@@ -321,7 +322,7 @@ function multipliers(
   c: Float64Array,
   k: number,
   x: Float64Array,
-  status: readonly Status[],
+  status: StatusArray,
   simplex: boolean,
 ): { lambda: Float64Array; nu: number } {
   const grad = quadraticGradient(gram, c, k, x);
@@ -350,8 +351,8 @@ function kktResiduals(
   simplex: boolean,
   x: Float64Array,
 ): KktResiduals {
-  const status: Status[] = [];
-  for (let j = 0; j < k; j++) status.push(x[j] <= lower[j] ? 1 : x[j] >= upper[j] ? 2 : 0);
+  const status: StatusArray = new Uint8Array(k);
+  for (let j = 0; j < k; j++) status[j] = x[j] <= lower[j] ? 1 : x[j] >= upper[j] ? 2 : 0;
   const { lambda } = multipliers(gram, c, k, x, status, simplex);
   let stationarity = 0;
   let dualFeasibility = 0;

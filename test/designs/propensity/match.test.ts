@@ -6,7 +6,7 @@ import {
   nearestNeighbourMatch,
 } from "../../../src/designs/propensity/match.js";
 import { nearestInPool, neighbourPool } from "../../../src/designs/propensity/match-neighbours.js";
-import { logit } from "../../../src/models/logit.js";
+import { logitFit } from "../../../src/models/logit.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { saasFixture } from "../../helpers/fixture.js";
@@ -33,9 +33,9 @@ function fixtureScores(): { ps: Float64Array; t: Uint8Array; y: Float64Array } {
     medium: tier.map((v) => (v === "medium" ? 1 : 0)),
     qc: Array.from(f.numeric("query_confidence")),
   });
-  const fit = logit(frame, { outcome: "t", covariates: ["light", "medium", "qc"] });
+  const { fitted } = logitFit(frame, { outcome: "t", covariates: ["light", "medium", "qc"] });
   return {
-    ps: Float64Array.from(fit.fitted),
+    ps: Float64Array.from(fitted),
     t: Uint8Array.from(t),
     y: Float64Array.from(f.numeric("task_completed")),
   };

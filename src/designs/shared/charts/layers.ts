@@ -1,4 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
+import { TrueliftError } from "../../../core/errors.js";
+import { isJsonObject } from "../../../core/json.js";
 import type { Json } from "../../../core/result.js";
 import { deepFreeze } from "../../../core/result.js";
 import { ANNOTATION_COLOR, chartConfig, VEGA_LITE_SCHEMA } from "./theme.js";
@@ -114,7 +116,9 @@ export function integerAxis(values: readonly number[]): { tickMinStep?: number; 
 
 /**
  * Wraps layers into a top-level spec with the shared `$schema`, `config` (see `chartConfig`), title and
- * subtitle, ARIA description (the title), plot size and optional shared inline data, then deep-freezes it.
+ * subtitle, ARIA description (the title), plot size and optional shared inline data, then deep-freezes it and
+ * checks that it is plain JSON data ({@link ChartSpec}; `E_INVALID_ARGUMENT` otherwise, e.g. a typed array in the
+ * data).
  *
  * @example
  * ```ts
@@ -138,5 +142,20 @@ export function layeredSpec(
     ...(data === undefined ? {} : { data: { values: data.map((r) => ({ ...r })) } }),
     layer,
   };
-  return deepFreeze(spec) as unknown as ChartSpec;
+  const frozen: unknown = deepFreeze(spec);
+  if (!isChartSpec(frozen)) {
+    throw new TrueliftError(
+      "E_INVALID_ARGUMENT",
+      `Chart '${frame.title}': the spec is not plain JSON data.`,
+      {
+        hint: "Build chart layers and data from plain objects, arrays, strings, numbers, booleans and null.",
+      },
+    );
+  }
+  return frozen;
+}
+
+/** The Vega-Lite spec built against the `vega-lite` types is also plain JSON data with a `$schema`. */
+function isChartSpec(value: unknown): value is ChartSpec {
+  return isJsonObject(value) && typeof value.$schema === "string";
 }
