@@ -82,7 +82,7 @@ export interface RddResult extends DesignResult {
  *               → bandwidths (fixed, or rdrobust's selectors) → local-polynomial fit with robust bias correction
  * rddChecks     bandwidth sweep → linear vs quadratic → covariates → placebo cutoffs → donuts
  * rddBootstrapStage   percentile intervals (optional)
- * rddShape      density (manipulation) test → RD plot
+ * rddShape      density (manipulation) test → RD plot → histogram around the cutoff (densityBins)
  * rddNaiveContrasts → rddDiagnostics → rddResult (estimate row, counts, provenance)
  * ```
  *
