@@ -9,8 +9,8 @@ import type { SummaryLine } from "../designs/shared/summary.js";
  *
  * @example
  * ```ts
- * import type { ReportChart } from "truelift";
- * const c: ReportChart = { title: "Event study", spec: result.charts.eventStudy };
+ * import { didCharts, type ReportChart } from "truelift";
+ * const c: ReportChart = { title: "Event study", spec: didCharts(result).trend };
  * ```
  */
 export interface ReportChart {

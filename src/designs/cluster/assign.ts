@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance } from "../../core/result.js";
+import { type DeepReadonly, deepFreeze, type Json, type Provenance, toJson } from "../../core/result.js";
 import { streamFor } from "../../core/rng.js";
 import { validateColumns } from "../../core/validate.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
@@ -199,7 +199,7 @@ export function assignClusters(clusters: Frame, spec: AssignSpec): DeepReadonly<
     design: design as ClusterAssignmentDesign,
     diagnostics: assignDiagnostics(design, balance, rerandomization, s.treatedShare ?? 0.5),
     provenance: {
-      spec: s as unknown as Json,
+      spec: toJson(s),
       inputHash,
       seed: s.seed,
       engine: "memory",
@@ -265,7 +265,7 @@ function hashInputs(
 ): string {
   const covs = [...new Set([...balanceCols, ...rerandCols])].sort();
   const payload = {
-    spec: canonical(s as unknown as Json),
+    spec: canonical(toJson(s)),
     clusters: ids,
     strata,
     covariates: Object.fromEntries(covs.map((c) => [c, colValues(c)])),

@@ -16,7 +16,6 @@ import { type ClusterEstimators, clusterEstimators } from "./estimators.js";
 import { armCounts, type ClusterExposure, clusterExposure, type ExposureCounts } from "./exposure.js";
 import { layoutCluster } from "./layout.js";
 import { type PairsBootstrap, type PairsBootstrapModel, pairsClusterBootstrap } from "./pairs-bootstrap.js";
-import { type ClusterCharts, clusterCharts } from "./result-charts.js";
 import { clusterSeed } from "./seed.js";
 import {
   CLUSTER_STREAMS,
@@ -47,10 +46,8 @@ export interface ClusterResult extends DesignResult {
   readonly smallK: SmallKInference | null;
   /** Pairs cluster bootstrap on cluster sufficient statistics; null when disabled. */
   readonly bootstrap: PairsBootstrap | null;
-  /** Tidy rows for charts: cluster means by arm, exposure groups, estimates side by side. */
+  /** Tidy rows for charts: cluster means by arm, exposure groups, estimates side by side, outcome histogram. */
   readonly tidy: ClusterTidy;
-  /** Vega-Lite specs: outcome by exposure group, cluster means by arm, estimates side by side. */
-  readonly charts: ClusterCharts;
   readonly alpha: number;
   readonly n: {
     readonly obs: number;
@@ -193,7 +190,6 @@ export function cluster(
     smallK: smallK as SmallKInference | null,
     bootstrap,
     tidy,
-    charts: clusterCharts(layout, exposure, tidy),
     alpha,
     n: {
       obs: layout.n,

@@ -1,6 +1,7 @@
 import type { Design } from "../shared/contract.js";
 import { CLUSTER_CLI } from "./cli.js";
 import { type ClusterResult, cluster } from "./cluster.js";
+import { clusterCharts } from "./result-charts.js";
 import { CLUSTER_SPEC_SCHEMA, type ClusterSpec, parseClusterSpec, type ValidClusterSpec } from "./spec.js";
 import { clusterSummary } from "./summary.js";
 
@@ -33,7 +34,7 @@ export const clusterDesign: Design<ClusterSpec, ValidClusterSpec, ClusterResult>
       label: "User-level comparison (users treated as independent)",
       estimate: r.naive.userLevel.estimate,
     }),
-    charts: (r) => r.charts,
+    charts: clusterCharts,
   },
   cli: CLUSTER_CLI,
 };

@@ -1,7 +1,7 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance } from "../../core/result.js";
+import { type DeepReadonly, deepFreeze, type Provenance, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import { normalQuantile, tQuantile } from "../../numeric/dist/index.js";
 import { estimateIcc, type IccEstimate } from "./power-icc.js";
@@ -191,7 +191,7 @@ export function clusterPower(spec: PowerSpec, data?: Frame): DeepReadonly<Cluste
     criticalValue: plan.crit,
     curve,
     diagnostics: powerDiagnostics(k, x, target, icc, sizes.cv, fromData?.icc ?? null),
-    provenance: { spec: s as unknown as Json, engine: "memory", version: LINEAR_MODEL_VERSION },
+    provenance: { spec: toJson(s), engine: "memory", version: LINEAR_MODEL_VERSION },
   };
   return deepFreeze(result);
 }

@@ -1,4 +1,5 @@
 import type { Term } from "../../core/result.js";
+import { type OutcomeBinRow, outcomeHistogram } from "./charts.js";
 import type { ClusterEstimators } from "./estimators.js";
 import type { ClusterExposure } from "./exposure.js";
 import type { ClusterLayout } from "./layout.js";
@@ -40,12 +41,14 @@ export interface ClusterTidy {
   readonly clusters: readonly ClusterMeanRow[];
   readonly exposureGroups: readonly ExposureGroupRow[];
   readonly estimates: readonly EstimateRow[];
+  /** Histogram of the per-user outcome by exposure group (40 bins shared by all groups; {@link outcomeHistogram}). */
+  readonly outcomeBins: readonly OutcomeBinRow[];
 }
 
 /**
- * The tidy rows of a cluster analysis: cluster means by arm, outcome by exposure group, and every estimate with
+ * The tidy rows of a cluster analysis: cluster means by arm, outcome by exposure group, every estimate with
  * its interval (naive, cluster-mean WLS, CR1/CR2/CR3, two-exposure, projected, wild bootstrap, randomization
- * inference, pairs bootstrap).
+ * inference, pairs bootstrap), and the histogram of the per-user outcome by exposure group.
  *
  * @example
  * ```ts
@@ -145,5 +148,10 @@ export function clusterTidy(
       upper: b.ci?.[1] ?? null,
     });
   }
-  return { clusters, exposureGroups, estimates };
+  const outcomeBins = outcomeHistogram(
+    layout.y,
+    Array.from(layout.d, (_, i) => labels[groupOf(i)]),
+    { bins: 40 },
+  );
+  return { clusters, exposureGroups, estimates, outcomeBins };
 }

@@ -1,6 +1,7 @@
 import type { Design } from "../shared/contract.js";
 import { DID_CLI } from "./cli.js";
 import { type DidResult, did } from "./did.js";
+import { didCharts } from "./result-charts.js";
 import { DID_SPEC_SCHEMA, type DidSpec, parseDidSpec, type ValidDidSpec } from "./spec.js";
 import { didSummary } from "./summary.js";
 
@@ -27,7 +28,7 @@ export const didDesign: Design<DidSpec, ValidDidSpec, DidResult> = {
   report: {
     summary: didSummary,
     naive: (r) => ({ label: "Treated group before vs after launch", estimate: r.naive.beforeAfter.estimate }),
-    charts: (r) => r.charts,
+    charts: didCharts,
   },
   cli: DID_CLI,
 };

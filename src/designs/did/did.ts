@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
+import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { Vcov } from "../../models/vcov/types.js";
 import type { DesignResult } from "../shared/contract.js";
@@ -21,7 +21,6 @@ import { type DidCohort, type DidLayout, layoutDid } from "./layout.js";
 import { type DidNaive, naiveContrasts } from "./naive.js";
 import { type DidPlacebo, placeboTrend } from "./placebo.js";
 import { type DidRegression, regressionDid, twfe } from "./regression.js";
-import { type DidCharts, didCharts } from "./result-charts.js";
 import { type DidSpec, parseDidSpec } from "./spec.js";
 import { type StaggeredDid, staggeredDid } from "./staggered.js";
 import { type DidTrends, didTrends } from "./trends.js";
@@ -49,8 +48,6 @@ export interface DidResult extends DesignResult {
   readonly naive: DidNaive;
   /** Period means per group and the two-group counterfactual: the tidy rows behind the trend chart. */
   readonly trends: DidTrends;
-  /** Vega-Lite specs: trend with counterfactual, event study, CS dynamic effects, Bacon scatter. */
-  readonly charts: DidCharts;
   readonly layout: {
     readonly window: DidLayout["window"];
     readonly start: DidLayout["start"];
@@ -58,6 +55,8 @@ export interface DidResult extends DesignResult {
     readonly anticipation: number;
     readonly cohorts: readonly DidCohort[];
     readonly periods: readonly number[];
+    /** The time column (the period axis of the charts). */
+    readonly time: string;
     readonly unit: string | null;
     readonly cluster: string | null;
   };
@@ -161,7 +160,6 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
     staggered,
     naive,
     trends,
-    charts: didCharts(layout, trends, events, staggered, alpha),
     layout: {
       window: layout.window,
       start: layout.start,
@@ -169,6 +167,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
       anticipation: layout.anticipation,
       cohorts: layout.cohorts,
       periods: layout.periods,
+      time: layout.time,
       unit: layout.unit,
       cluster: layout.cluster,
     },
@@ -181,7 +180,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
       clusters: fe.n.clusters,
     },
     diagnostics,
-    provenance: { spec: s as unknown as Json, engine: "memory", version: LINEAR_MODEL_VERSION },
+    provenance: { spec: toJson(s), engine: "memory", version: LINEAR_MODEL_VERSION },
   };
   return deepFreeze(result);
 }

@@ -10,13 +10,6 @@ const GROUPS = ["Opt-in (treated)", "Comparison (control)"];
 const groupScale = { domain: [...GROUPS], range: [OKABE_ITO[0], OKABE_ITO[1]] as string[] };
 const groupLabel = (g: "treated" | "control") => (g === "treated" ? GROUPS[0] : GROUPS[1]);
 
-/** The three propensity charts, as Vega-Lite specs. */
-export interface PropensityCharts {
-  readonly overlap: ChartSpec;
-  readonly love: ChartSpec;
-  readonly weights: ChartSpec;
-}
-
 /**
  * Overlap chart: the histogram of propensity scores of each group (share of the group per bin, bars overlaid
  * semi-transparently) on [0, 1], with the trimming bounds as labelled dashed rules when trimming was applied.

@@ -2,6 +2,7 @@ import type { Design } from "../shared/contract.js";
 import { PROPENSITY_CLI } from "./cli.js";
 import { propensityEstimatesChart } from "./estimates-chart.js";
 import { type PropensityResult, propensity, propensityParallel } from "./propensity.js";
+import { propensityCharts } from "./result-charts.js";
 import {
   PROPENSITY_SPEC_SCHEMA,
   type PropensitySpec,
@@ -39,7 +40,7 @@ export const propensityDesign: Design<PropensitySpec, ValidPropensitySpec, Prope
       label: "Treated minus untreated (raw difference)",
       estimate: r.naive.difference.estimate,
     }),
-    charts: (r) => ({ ...r.charts, estimates: propensityEstimatesChart(r) }),
+    charts: (r) => ({ ...propensityCharts(r), estimates: propensityEstimatesChart(r) }),
   },
   cli: PROPENSITY_CLI,
 };

@@ -19,6 +19,7 @@ export * from "./model.js";
 export * from "./naive.js";
 export * from "./overlap.js";
 export * from "./propensity.js";
+export * from "./result-charts.js";
 export * from "./rosenbaum.js";
 export * from "./spec.js";
 export * from "./spline.js";

@@ -1,16 +1,10 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
+import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
 import { type BalanceTable, balanceTable } from "./balance.js";
-import {
-  type PropensityCharts,
-  propensityLovePlot,
-  propensityOverlapChart,
-  propensityWeightChart,
-} from "./charts.js";
 import {
   agreementDiagnostic,
   balanceDiagnostic,
@@ -114,8 +108,6 @@ export interface PropensityResult extends DesignResult {
    */
   readonly matching: Omit<MatchResult, "weights" | "sets">;
   readonly naive: PropensityNaive;
-  /** Vega-Lite specs: overlap histogram with trimming bounds, love plot, weight distribution. */
-  readonly charts: PropensityCharts;
   readonly alpha: number;
   readonly n: {
     readonly obs: number;
@@ -395,11 +387,6 @@ function staged(
       sensitivity: { eValue, rosenbaum },
       matching,
       naive,
-      charts: {
-        overlap: propensityOverlapChart(overlap, { trim }),
-        love: propensityLovePlot(balance, { matchedLabel: `Matched (${matching.options.k}-NN)` }),
-        weights: propensityWeightChart(weights, estimand),
-      },
       alpha,
       n: {
         obs: layout.n,
@@ -409,7 +396,7 @@ function staged(
         droppedReasons: dropped > 0 ? { trimmed: dropped } : {},
       },
       diagnostics: all,
-      provenance: { spec: s as unknown as Json, engine: "memory", version: LINEAR_MODEL_VERSION },
+      provenance: { spec: toJson(s), engine: "memory", version: LINEAR_MODEL_VERSION },
     };
     return Object.freeze({ result: deepFreeze(result), scores });
   };

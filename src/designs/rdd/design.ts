@@ -1,6 +1,7 @@
 import type { Design } from "../shared/contract.js";
 import { RDD_CLI } from "./cli.js";
 import { type RddResult, rdd } from "./rdd.js";
+import { rddCharts } from "./result-charts.js";
 import { parseRddSpec, RDD_SPEC_SCHEMA, type RddSpec, type ValidRddSpec } from "./spec.js";
 import { rddSummary } from "./summary.js";
 
@@ -32,7 +33,7 @@ export const rddDesign: Design<RddSpec, ValidRddSpec, RddResult> = {
           : "Treated vs untreated rows (all rows)",
       estimate: (r.naive.treatment ?? r.naive.sides).estimate,
     }),
-    charts: (r) => r.charts,
+    charts: rddCharts,
   },
   cli: RDD_CLI,
 };

@@ -5,6 +5,7 @@ export * from "./charts.js";
 export * from "./checks.js";
 export * from "./cli.js";
 export * from "./density/index.js";
+export * from "./density-bins.js";
 export * from "./design.js";
 export * from "./diagnostics.js";
 export * from "./estimate.js";

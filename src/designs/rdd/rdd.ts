@@ -1,15 +1,15 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
+import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
 import type { RddBootstrap } from "./bootstrap.js";
 import type { RddCheckRow } from "./checks.js";
 import type { DensityTestResult } from "./density/index.js";
+import type { RddDensityBin } from "./density-bins.js";
 import type { RddFit, RddRows } from "./estimate.js";
 import { type RddNaive, rddNaiveContrasts } from "./naive.js";
 import type { RdPlotResult } from "./rdplot/index.js";
-import { type RddCharts, rddCharts } from "./result-charts.js";
 import type { RddSpec, RddTreatedSide } from "./spec.js";
 import { type RddBootstrapStage, rddBootstrapStage } from "./stage-bootstrap.js";
 import { type RddChecksStage, rddChecks } from "./stage-checks.js";
@@ -55,8 +55,12 @@ export interface RddResult extends DesignResult {
   readonly density: DeepReadonly<DensityTestResult> | null;
   /** The RD plot (binned means and global polynomial fits), or null when not computable. */
   readonly rdplot: DeepReadonly<RdPlotResult> | null;
+  /**
+   * The histogram of the running variable around the cutoff (10 bins per side of width h/10, tidy rows behind the
+   * density chart), or null when it cannot be laid out.
+   */
+  readonly densityBins: readonly RddDensityBin[] | null;
   readonly naive: RddNaive;
-  readonly charts: RddCharts;
   readonly alpha: number;
   readonly n: {
     readonly obs: number;
@@ -78,8 +82,8 @@ export interface RddResult extends DesignResult {
  *               → bandwidths (fixed, or rdrobust's selectors) → local-polynomial fit with robust bias correction
  * rddChecks     bandwidth sweep → linear vs quadratic → covariates → placebo cutoffs → donuts
  * rddBootstrapStage   percentile intervals (optional)
- * rddShape      density (manipulation) test → RD plot
- * rddNaiveContrasts → rddDiagnostics → rddResult (estimate row, charts, counts, provenance)
+ * rddShape      density (manipulation) test → RD plot → histogram around the cutoff (densityBins)
+ * rddNaiveContrasts → rddDiagnostics → rddResult (estimate row, counts, provenance)
  * ```
  *
  * The estimator is rdrobust's (Calonico, Cattaneo & Titiunik 2014): kernel-weighted polynomials of order p on
@@ -145,17 +149,8 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
     bootstrap: boot,
     density,
     rdplot: plot,
+    densityBins: shape.densityBins,
     naive,
-    charts: rddCharts({
-      outcome: layout.outcome,
-      running: layout.running,
-      cutoff: layout.cutoff,
-      x: layout.x,
-      plot,
-      density,
-      sweep,
-      headlineBandwidth: head.hMid,
-    }),
     alpha: head.settings.alpha,
     n: {
       obs: layout.x.length,
@@ -167,7 +162,7 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
     },
     diagnostics,
     provenance: {
-      spec: s as unknown as Json,
+      spec: toJson(s),
       engine: "memory",
       version: LINEAR_MODEL_VERSION,
       ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),

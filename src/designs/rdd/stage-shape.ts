@@ -3,10 +3,14 @@ import { isTrueliftError } from "../../core/errors.js";
 import type { DeepReadonly } from "../../core/result.js";
 import type { DensityTestResult } from "./density/index.js";
 import { densityTest } from "./density/index.js";
+import { type RddDensityBin, rddDensityBins } from "./density-bins.js";
 import { type RdPlotResult, rdplot } from "./rdplot/index.js";
 import type { RddHeadlineStage } from "./stage-headline.js";
 
-/** The running variable's shape in {@link rdd}: the density (manipulation) test and the RD plot. */
+/**
+ * The running variable's shape in {@link rdd}: the density (manipulation) test, the RD plot and the histogram
+ * around the cutoff.
+ */
 export interface RddShapeStage {
   /** The density test, or null when skipped (`density: false`) or not computable. */
   readonly density: DeepReadonly<DensityTestResult> | null;
@@ -14,11 +18,14 @@ export interface RddShapeStage {
   readonly densityDiagnostics: readonly Diagnostic[];
   /** The RD plot (binned means and global polynomial fits), or null when skipped or not computable. */
   readonly plot: DeepReadonly<RdPlotResult> | null;
+  /** The histogram of the running variable around the cutoff (tidy bins), or null when it cannot be laid out. */
+  readonly densityBins: RddDensityBin[] | null;
 }
 
 /**
- * Runs the Cattaneo–Jansson–Ma density test at the cutoff and builds the RD plot; a caller error in either
- * (too little data) leaves that part null instead of failing the analysis.
+ * Runs the Cattaneo–Jansson–Ma density test at the cutoff, builds the RD plot and bins the running variable around
+ * the cutoff ({@link rddDensityBins}); a caller error in any (too little data) leaves that part null instead of
+ * failing the analysis.
  *
  * @example
  * ```ts
@@ -49,5 +56,6 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
       if (!isTrueliftError(e)) throw e;
     }
   }
-  return { density, densityDiagnostics, plot };
+  const densityBins = rddDensityBins(layout.x, layout.cutoff, head.hMid);
+  return { density, densityDiagnostics, plot, densityBins };
 }

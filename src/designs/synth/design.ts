@@ -1,5 +1,6 @@
 import type { Design } from "../shared/contract.js";
 import { SYNTH_CLI } from "./cli.js";
+import { synthCharts } from "./result-charts.js";
 import { parseSynthSpec, SYNTH_SPEC_SCHEMA, type SynthSpec, type ValidSynthSpec } from "./spec.js";
 import { synthSummary } from "./summary.js";
 import { type SynthResult, synth } from "./synth.js";
@@ -27,7 +28,7 @@ export const synthDesign: Design<SynthSpec, ValidSynthSpec, SynthResult> = {
   report: {
     summary: synthSummary,
     naive: (r) => ({ label: "Treated unit before vs after launch", estimate: r.naive.beforeAfter }),
-    charts: (r) => r.charts,
+    charts: synthCharts,
   },
   cli: SYNTH_CLI,
 };

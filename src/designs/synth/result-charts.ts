@@ -1,3 +1,4 @@
+import type { DeepReadonly } from "../../core/result.js";
 import type { ChartSpec } from "../shared/charts/types.js";
 import {
   donorWeightsChart,
@@ -6,48 +7,51 @@ import {
   synthGapChart,
   synthTrajectoryChart,
 } from "./charts.js";
-import type { SynthExtensions } from "./extensions.js";
-import type { SynthTidyRows } from "./rows.js";
+import type { SynthResult } from "./synth.js";
 
-/** The charts of a synthetic-control result (Vega-Lite specs with their data embedded); absent parts are null. */
-export interface SynthCharts {
+/**
+ * The charts of a synthetic-control result (Vega-Lite specs with their data embedded); absent parts are null. A
+ * type alias rather than an interface, so it fits the report adapter's `Record<string, ChartSpec | null>`.
+ */
+export type SynthCharts = {
   readonly trajectory: ChartSpec;
   readonly gap: ChartSpec;
   readonly placebo: ChartSpec | null;
   readonly leaveOneOut: ChartSpec | null;
   readonly weights: ChartSpec;
-}
+};
 
 /**
- * Builds every chart of a synthetic-control result from its tidy rows: treated vs synthetic with the treatment
- * date, the gap, the placebo spaghetti with the treated gap highlighted, the leave-one-out band, and the donor
- * weights (next to the SDID and augmented-SC weights when those ran).
+ * Builds every chart of a synthetic-control result from its tidy rows (`result.rows`, `result.extensions`):
+ * treated vs synthetic with the treatment date, the gap, the placebo spaghetti with the treated gap highlighted,
+ * the leave-one-out band, and the donor weights (next to the SDID and augmented-SC weights when those ran).
  *
  * @example
  * ```ts
- * import { synthCharts } from "truelift";
- * synthCharts(res.rows, res.extensions, { treatmentStart: 20, outcome: "task_completed", time: "signup_week" });
+ * import { synth, synthCharts } from "truelift";
+ * synthCharts(synth(frame, spec)).trajectory; // treated vs synthetic over time
  * ```
  */
-export function synthCharts(
-  rows: SynthTidyRows,
-  extensions: SynthExtensions,
-  opts: { readonly treatmentStart: number; readonly outcome: string; readonly time: string },
-): SynthCharts {
-  const time = { treatmentStart: opts.treatmentStart, outcomeLabel: opts.outcome, periodLabel: opts.time };
+export function synthCharts(result: DeepReadonly<SynthResult>): SynthCharts {
+  const { rows, extensions, outcome } = result;
+  const time = {
+    treatmentStart: result.panel.treatmentStart,
+    outcomeLabel: outcome,
+    periodLabel: result.time,
+  };
   const trajectory = synthTrajectoryChart(
     rows.trajectory.map((r) => ({ period: r.period, treated: r.treated, synthetic: r.synthetic })),
     time,
   );
   const gap = synthGapChart(
     rows.trajectory.map((r) => ({ period: r.period, gap: r.gap })),
-    { ...time, outcomeLabel: `${opts.outcome}: treated − synthetic` },
+    { ...time, outcomeLabel: `${outcome}: treated − synthetic` },
   );
   const placeboRows = rows.placeboGaps.filter((r) => r.kept);
   const placebo = placeboRows.some((r) => !r.treated)
     ? placeboSpaghettiChart(
         placeboRows.map((r) => ({ unit: r.unit, period: r.period, gap: r.gap, treated: r.treated })),
-        { ...time, outcomeLabel: `${opts.outcome}: gap` },
+        { ...time, outcomeLabel: `${outcome}: gap` },
       )
     : null;
   const byPeriod = new Map(rows.trajectory.map((r) => [r.period, r]));

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
+import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import { waldTerm } from "../../models/wald-term.js";
 import { sdidDiagnostics, sdidPreFitRmse } from "./sdid-diagnostics.js";
@@ -215,7 +215,7 @@ export function sdid(panel: SynthMatrix, spec: SdidSpec = {}): DeepReadonly<Sdid
     },
     diagnostics,
     provenance: {
-      spec: s as unknown as Json,
+      spec: toJson(s),
       ...(se?.seed != null ? { seed: se.seed } : {}),
       engine: "memory",
       version: LINEAR_MODEL_VERSION,

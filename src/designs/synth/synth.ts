@@ -1,13 +1,12 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
-import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
+import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import type { DesignResult } from "../shared/contract.js";
 import type { AdhStart } from "./adh.js";
 import type { SynthBootstrap } from "./bootstrap.js";
 import { type SynthExtensions, synthExtensions, synthMatrix } from "./extensions.js";
 import { type SynthNaive, synthNaive } from "./naive.js";
 import type { SynthInSpacePlacebo, SynthInTimePlacebo, SynthLeaveOneOut } from "./placebo.js";
-import { type SynthCharts, synthCharts } from "./result-charts.js";
 import { type SynthTidyRows, synthTidyRows } from "./rows.js";
 import type { SynthSpec } from "./spec.js";
 import { synthVerdicts } from "./stage-diagnostics.js";
@@ -77,8 +76,6 @@ export interface SynthResult extends DesignResult {
   readonly naive: SynthNaive;
   /** Synthetic DiD, augmented SC and conformal inference on the same filled panel (null when skipped). */
   readonly extensions: SynthExtensions;
-  /** Vega-Lite specs: trajectories, gap, placebo spaghetti, leave-one-out band, donor weights. */
-  readonly charts: SynthCharts;
   /** Tidy rows for charts: trajectories, gaps, weights, placebo gaps, leave-one-out gaps. */
   readonly rows: SynthTidyRows;
   readonly alpha: number;
@@ -202,11 +199,6 @@ function synthResult(data: Frame, st: SynthStages): SynthResult {
     naive: st.naive,
     extensions,
     rows,
-    charts: synthCharts(rows, extensions, {
-      treatmentStart: cells.treatmentStart,
-      outcome: s.outcome,
-      time: s.time,
-    }),
     alpha: prep.alpha,
     n: {
       rows: data.nrows,
@@ -218,7 +210,7 @@ function synthResult(data: Frame, st: SynthStages): SynthResult {
     },
     diagnostics: st.diagnostics,
     provenance: {
-      spec: s as unknown as Json,
+      spec: toJson(s),
       engine: "memory",
       version: SYNTH_VERSION,
       ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cluster } from "../../../src/designs/cluster/cluster.js";
+import { clusterCharts } from "../../../src/designs/cluster/result-charts.js";
 import { CLUSTER_SPEC_SCHEMA, type ClusterSpec } from "../../../src/designs/cluster/spec.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -193,13 +194,14 @@ describe("cluster(): result shape, diagnostics, bootstrap, determinism", () => {
   });
 });
 
-describe("cluster charts in the result", () => {
+describe("cluster charts from the result", () => {
   it("outcome by exposure group, cluster means and estimates compile without warnings", async () => {
     const { compileChart } = await import("../../../src/report/vega.js");
-    for (const spec of [res.charts.outcomeDistribution, res.charts.clusterMeans, res.charts.estimates]) {
+    const charts = clusterCharts(res);
+    for (const spec of [charts.outcomeDistribution, charts.clusterMeans, charts.estimates]) {
       expect((await compileChart(spec)).warnings).toEqual([]);
     }
-    const clusterRows = JSON.stringify(res.charts.clusterMeans).match(/"cluster":/g) ?? [];
+    const clusterRows = JSON.stringify(charts.clusterMeans).match(/"cluster":/g) ?? [];
     expect(clusterRows).toHaveLength(50); // one point per workspace
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { did } from "../../../src/designs/did/did.js";
+import { didCharts } from "../../../src/designs/did/result-charts.js";
 import type { DidSpec } from "../../../src/designs/did/spec.js";
 import { compileChart, renderSvg } from "../../../src/report/vega.js";
 import { errorCode } from "../../helpers/error-code.js";
@@ -184,12 +185,13 @@ describe("did on the tutorial fixture (golden: statsmodels, test/golden/did/tuto
   });
 
   it("charts: trend (with counterfactual) and event study compile without warnings and render", async () => {
-    expect(res.charts.csDynamic).toBeNull();
-    for (const spec of [res.charts.trend, res.charts.eventStudy!]) {
+    const charts = didCharts(res);
+    expect(charts.csDynamic).toBeNull();
+    for (const spec of [charts.trend, charts.eventStudy!]) {
       const compiled = await compileChart(spec);
       expect(compiled.warnings).toEqual([]);
     }
-    const svg = await renderSvg(res.charts.eventStudy!);
+    const svg = await renderSvg(charts.eventStudy!);
     expect(svg).toMatch(/^<svg/);
   });
 

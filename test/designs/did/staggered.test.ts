@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generatePanel } from "../../../src/data/generate/panel.js";
 import { did } from "../../../src/designs/did/did.js";
+import { didCharts } from "../../../src/designs/did/result-charts.js";
 import { compileChart } from "../../../src/report/vega.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
@@ -40,7 +41,8 @@ describe("did with staggered adoption (generated panels with known truth)", () =
   });
 
   it("charts: CS dynamic effects and the Bacon scatter compile without warnings", async () => {
-    for (const spec of [res.charts.trend, res.charts.eventStudy!, res.charts.csDynamic!, res.charts.bacon!]) {
+    const charts = didCharts(res);
+    for (const spec of [charts.trend, charts.eventStudy!, charts.csDynamic!, charts.bacon!]) {
       expect((await compileChart(spec)).warnings).toEqual([]);
     }
   });

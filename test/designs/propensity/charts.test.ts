@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { propensity, propensityLovePlot } from "../../../src/designs/propensity/index.js";
+import { propensity, propensityCharts, propensityLovePlot } from "../../../src/designs/propensity/index.js";
 import { compileChart, renderSvg } from "../../../src/report/vega.js";
 import { LALONDE_COVARIATES, lalondeFrame } from "./lalonde.js";
 
@@ -10,9 +10,10 @@ describe("propensity charts", () => {
     covariates: LALONDE_COVARIATES,
     trim: { rule: "crump" },
   });
+  const charts = propensityCharts(res);
 
   test("overlap, love plot and weight distribution compile and render", async () => {
-    for (const spec of [res.charts.overlap, res.charts.love, res.charts.weights]) {
+    for (const spec of [charts.overlap, charts.love, charts.weights]) {
       expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
       await compileChart(spec);
       const svg = await renderSvg(spec);
@@ -21,11 +22,11 @@ describe("propensity charts", () => {
   }, 60_000);
 
   test("tidy rows: trimming bounds on the overlap chart, one row per covariate and stage on the love plot", () => {
-    const overlap = JSON.stringify(res.charts.overlap);
+    const overlap = JSON.stringify(charts.overlap);
     expect(overlap).toContain(`trim ${res.trim?.lower.toFixed(3)}`);
-    const love = res.charts.love as unknown as { data: { values: { stage: string }[] } };
+    const love = charts.love as unknown as { data: { values: { stage: string }[] } };
     expect(love.data.values.length).toBe(3 * res.balance.rows.length);
-    const weights = res.charts.weights as unknown as { data: { values: { group: string; max: number }[] } };
+    const weights = charts.weights as unknown as { data: { values: { group: string; max: number }[] } };
     expect(weights.data.values.map((r) => r.group)).toEqual(["Opt-in (treated)", "Comparison (control)"]);
   });
 
@@ -36,7 +37,7 @@ describe("propensity charts", () => {
         encoding?: { color?: { scale?: { domain?: string[] } }; shape?: { scale?: { domain?: string[] } } };
       }[];
     };
-    const love = res.charts.love as unknown as Love;
+    const love = charts.love as unknown as Love;
     const stages = ["Before weighting", "After weighting (ATE)", "Matched (1-NN)"];
     const points = love.layer.find((l) => l.encoding?.color?.scale?.domain);
     expect(points?.encoding?.color?.scale?.domain).toEqual(stages);

@@ -7,6 +7,7 @@ import {
   nearestNeighbourMatch,
   parsePropensitySpec,
   propensity,
+  propensityCharts,
   propensityFit,
   rosenbaumBounds,
   rosenbaumDiagnostic,
@@ -384,7 +385,7 @@ describe("Rosenbaum bounds on the 1-NN matched sets", () => {
     expect(Object.isFrozen(res.sensitivity.rosenbaum)).toBe(true);
     expect("sets" in res.matching || "weights" in res.matching).toBe(false);
     expect(JSON.stringify(res.sensitivity).length).toBeLessThan(5_000);
-    const love = res.charts.love as unknown as { data: { values: { stage: string }[] } };
+    const love = propensityCharts(res).love as unknown as { data: { values: { stage: string }[] } };
     expect(new Set(love.data.values.map((v) => v.stage)).has("Matched (1-NN)")).toBe(true);
   });
 

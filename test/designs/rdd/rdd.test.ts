@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Frame } from "../../../src/core/frame.js";
 import { rdd } from "../../../src/designs/rdd/rdd.js";
+import { rddCharts } from "../../../src/designs/rdd/result-charts.js";
 import { RDD_SPEC_SCHEMA, type RddSpec } from "../../../src/designs/rdd/spec.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
@@ -261,8 +262,9 @@ describe("rdd on the tutorial fixture (golden: statsmodels, test/golden/rdd/fixt
     for (const code of ["D_RDD_PLACEBO_CUTOFFS", "D_RDD_DONUT", "D_RDD_DENSITY_TEST"]) {
       expect(res.diagnostics.find((d) => d.code === code)?.severity, code).toBe("pass");
     }
-    expect(res.charts.rdplot).not.toBeNull();
-    expect(res.charts.sweep).not.toBeNull();
+    const charts = rddCharts(res);
+    expect(charts.rdplot).not.toBeNull();
+    expect(charts.sweep).not.toBeNull();
     expect(Object.isFrozen(res.sweep[0])).toBe(true);
     expect(() => JSON.stringify(res)).not.toThrow();
   });

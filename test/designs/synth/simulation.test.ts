@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateSynthPanel } from "../../../src/data/generate/synth-scenarios.js";
-import { type SynthSpec, synth } from "../../../src/designs/synth/index.js";
+import { type SynthSpec, synth, synthCharts } from "../../../src/designs/synth/index.js";
 
 const LEAN = {
   leaveOneOut: false,
@@ -84,7 +84,8 @@ describe("synth on generated rollouts with a known effect (generateSynthPanel)",
     const { res, truth } = run(5, { effect: 2, shock: 0 }, { leaveOneOut: false });
     expect(Math.abs((res.extensions.sdid?.estimate.estimate ?? 0) - truth.att)).toBeLessThan(0.75);
     expect(Math.abs((res.extensions.augmented?.estimate.estimate ?? 0) - truth.att)).toBeLessThan(0.75);
-    expect(res.charts.weights).toBeTypeOf("object");
-    expect(res.charts.placebo).not.toBeNull();
+    const charts = synthCharts(res);
+    expect(charts.weights).toBeTypeOf("object");
+    expect(charts.placebo).not.toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Frame } from "../../../src/core/frame.js";
+import { synthCharts } from "../../../src/designs/synth/result-charts.js";
 import { synth } from "../../../src/designs/synth/synth.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
@@ -135,9 +136,10 @@ describe("synth on the tutorial fixture", () => {
     expect(res.extensions.sdid?.fits.sc.estimate).toBeCloseTo(res.estimate.estimate, 1);
     expect(res.extensions.augmented?.estimate.estimate).toBeTypeOf("number");
     expect(res.extensions.conformal).toBeNull();
-    expect(res.charts.trajectory).toBeTypeOf("object");
-    expect(res.charts.placebo).not.toBeNull();
-    expect(res.charts.leaveOneOut).not.toBeNull();
+    const charts = synthCharts(res);
+    expect(charts.trajectory).toBeTypeOf("object");
+    expect(charts.placebo).not.toBeNull();
+    expect(charts.leaveOneOut).not.toBeNull();
   });
 
   it("excludes placebos with a poor pre-fit and recomputes the floor", () => {
