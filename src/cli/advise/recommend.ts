@@ -5,6 +5,7 @@ import {
   type AdviceColumn,
   type AdviseAnswers,
   adviceColumn,
+  outcomeColumn,
 } from "../../designs/shared/advise.js";
 import { ROLLOUT_LABELS, ROLLOUTS, type Rollout } from "../../designs/shared/rollouts.js";
 
@@ -19,7 +20,7 @@ export {
 };
 
 function abAdvice(a: AdviseAnswers): Advice {
-  const outcome = adviceColumn("outcome", a.outcome, "outcome", "the metric the feature should move");
+  const outcome = outcomeColumn(a);
   const treatment = adviceColumn(
     "treatment",
     a.treatment,

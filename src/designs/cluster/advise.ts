@@ -5,6 +5,7 @@ import {
   adviceData,
   adviceFlag,
   commandLine,
+  outcomeColumn,
 } from "../shared/advise.js";
 
 /**
@@ -17,7 +18,7 @@ import {
  * ```
  */
 export function sharedAdvice(a: AdviseAnswers): Advice {
-  const outcome = adviceColumn("outcome", a.outcome, "outcome", "the metric the feature should move");
+  const outcome = outcomeColumn(a);
   const treatment = adviceColumn(
     "treatment",
     a.treatment,

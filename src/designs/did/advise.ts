@@ -5,6 +5,7 @@ import {
   adviceData,
   adviceFlag,
   commandLine,
+  outcomeColumn,
 } from "../shared/advise.js";
 
 /**
@@ -18,7 +19,7 @@ import {
  */
 export function wavesAdvice(a: AdviseAnswers): Advice {
   const staggered = (a.waves ?? 2) >= 3;
-  const outcome = adviceColumn("outcome", a.outcome, "outcome", "the metric the feature should move");
+  const outcome = outcomeColumn(a);
   const time = adviceColumn("time", a.time, "period", "the period of each row (week, month)");
   const start = adviceColumn(
     "treatment start",

@@ -5,6 +5,7 @@ import {
   adviceData,
   adviceFlag,
   commandLine,
+  outcomeColumn,
 } from "../shared/advise.js";
 
 /**
@@ -17,7 +18,7 @@ import {
  * ```
  */
 export function toggleAdvice(a: AdviseAnswers): Advice {
-  const outcome = adviceColumn("outcome", a.outcome, "outcome", "the metric the feature should move");
+  const outcome = outcomeColumn(a);
   const treatment = adviceColumn("opt-in flag", a.treatment, "opted_in", "0/1: who turned the feature on");
   const covariates = adviceColumn(
     "covariates",

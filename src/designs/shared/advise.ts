@@ -125,3 +125,15 @@ export function adviceFlag(name: string, c: AdviceColumn | string | number | und
 export function adviceData(a: AdviseAnswers): string {
   return a.data === undefined ? "<data.csv>" : shellQuote(a.data);
 }
+
+/**
+ * The outcome column every advice asks for: the given `--outcome`, or the `<outcome>` placeholder.
+ *
+ * @example
+ * ```ts
+ * outcomeColumn({ rollout: "waves", outcome: "task_completed" }).name; // "task_completed"
+ * ```
+ */
+export function outcomeColumn(a: AdviseAnswers): AdviceColumn {
+  return adviceColumn("outcome", a.outcome, "outcome", "the metric the feature should move");
+}

@@ -6,6 +6,7 @@ import {
   adviceData,
   adviceFlag,
   commandLine,
+  outcomeColumn,
 } from "../shared/advise.js";
 
 /**
@@ -18,7 +19,7 @@ import {
  * ```
  */
 export function globalAdvice(a: AdviseAnswers): Advice {
-  const outcome = adviceColumn("outcome", a.outcome, "outcome", "the metric the feature should move");
+  const outcome = outcomeColumn(a);
   const unit = adviceColumn("unit", a.unit, "unit", "markets, workspaces or products observed over time");
   const time = adviceColumn("time", a.time, "period", "the period column");
   const noDonors = a.donors === "none";
