@@ -367,6 +367,10 @@ export const DIAGNOSTIC_CATALOGUE = {
     "The naive user-level standard error ignores clustering and understates the uncertainty.",
   D_CLUSTER_SMALL_K_INFERENCE:
     "Small-K inference (wild cluster bootstrap, randomization inference) for the headline effect.",
+  D_CLUSTER_TOO_FEW:
+    "Too few clusters for cluster-robust inference: CR1/CR2/CR3 and the wild cluster bootstrap are not reported, only randomization inference.",
+  D_CLUSTER_CI_UNBOUNDED:
+    "The test-inversion interval is unbounded (no effect size can be rejected at this level), so no interval is reported.",
   // Synthetic control.
   D_SYNTH_FILLED_CELLS:
     "Some unit × period cells had no rows and were filled by linear interpolation or from the nearest period.",

@@ -3,6 +3,9 @@ import { streamFor } from "../core/rng.js";
 import { spdInverse } from "../numeric/linalg/cholesky.js";
 import { rademacherWeights, webbWeights } from "./resample.js";
 
+/** Webb's six points in enumeration order (base-6 digit i → point i), as `webbWeights` draws them. */
+const WEBB_POINTS = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)];
+
 /**
  * A linear model reduced to per-cluster sufficient statistics: Gram blocks S_g = X_gᵀX_g (k×k, cluster g at
  * offset g·k²) and cross-products b_g = X_gᵀy_g (k each), over `n` rows. Least-squares estimates, residual scores
@@ -35,8 +38,8 @@ export type WildWeights = (typeof WILD_WEIGHTS)[number];
 /**
  * Options of {@link wildClusterBootstrap}.
  *
- * - `reps`: bootstrap replicates B. __Default value:__ 9999. With Rademacher weights and 2^G ≤ B every sign
- *   pattern is enumerated instead (B = 2^G), as fwildclusterboot does.
+ * - `reps`: bootstrap replicates B. __Default value:__ 9999. When the weight patterns number at most B (2^G
+ *   Rademacher, 6^G Webb) every pattern is enumerated instead (B = 2^G or 6^G), as fwildclusterboot does.
  * - `weights`: __Default value:__ `"rademacher"`; `"webb"` (six points ±√1.5, ±1, ±√0.5) for G ≲ 12.
  * - `seed`: required unless every sign pattern is enumerated ({@link wildEnumerates}); replicates are drawn in
  *   sequence from `streamFor(seed, "sequence", stream)` (= `createRng(seed, stream)`).
@@ -64,8 +67,19 @@ export interface WildBootstrapResult {
    * randomization test does; fwildclusterboot's "two-tailed" counts only |t*| > |t|).
    */
   readonly pValue: number;
-  /** Interval by test inversion: {β₀ : p(β₀) ≥ alpha}; null when p never drops below alpha (too few clusters). */
+  /**
+   * Interval by test inversion: {β₀ : p(β₀) ≥ alpha}, searched in a bracket around the estimate; null when that
+   * set is unbounded because no β₀ can be rejected: `minPValue` ≥ alpha.
+   */
   readonly ci: readonly [number, number] | null;
+  /**
+   * The smallest p-value any null value can reach (the limit as |β₀| → ∞): the share of weight patterns whose
+   * bootstrap t statistic grows with |β₀| at least as fast as the sample's (v_g constant across clusters, a tie —
+   * 2 of 2^G Rademacher patterns, 6 of 6^G Webb ones — or patterns the model absorbs, such as v_g constant within
+   * each arm). When it is ≥ alpha the interval is the whole line and `ci` is null: with Rademacher weights at
+   * G = 4 it is at least 2/16 = 1/8, so no 95% interval exists.
+   */
+  readonly minPValue: number;
   readonly reps: number;
   readonly weights: WildWeights;
   readonly enumerated: boolean;
@@ -75,19 +89,27 @@ export interface WildBootstrapResult {
 }
 
 /**
- * Whether {@link wildClusterBootstrap} enumerates all 2^G Rademacher sign patterns instead of sampling `reps` of
- * them (then it draws no random numbers and needs no seed): Rademacher weights, G < 31 and 2^G ≤ reps.
+ * Whether {@link wildClusterBootstrap} enumerates every weight pattern instead of sampling `reps` of them (then it
+ * draws no random numbers and needs no seed): all 2^G Rademacher sign patterns when 2^G ≤ reps (G < 31), all 6^G
+ * Webb patterns when 6^G ≤ reps (G ≤ 5 at the default 9999 reps).
  *
  * @example
  * ```ts
  * import { wildEnumerates } from "truelift";
  * wildEnumerates(8, 9999, "rademacher"); // true (256 patterns)
- * wildEnumerates(8, 9999, "webb"); // false
+ * wildEnumerates(8, 9999, "webb"); // false (1,679,616 patterns)
+ * wildEnumerates(5, 9999, "webb"); // true (7,776 patterns)
  * ```
- * @see Roodman, MacKinnon, Nielsen & Webb (2019), "Fast and wild", Stata Journal 19(1), §3.3.
+ * @see Roodman, MacKinnon, Nielsen & Webb (2019), "Fast and wild", Stata Journal 19(1), §3.3; Webb (2023),
+ *   "Reworking wild bootstrap-based inference for clustered errors", CJE 56(3) (six-point weights, 2014 WP).
  */
 export function wildEnumerates(clusters: number, reps: number, weights: WildWeights): boolean {
-  return weights === "rademacher" && clusters < 31 && 2 ** clusters <= reps;
+  return clusters < 31 && patternCount(clusters, weights) <= reps;
+}
+
+/** How many distinct weight patterns G clusters have: 2^G (Rademacher) or 6^G (Webb). */
+function patternCount(clusters: number, weights: WildWeights): number {
+  return (weights === "webb" ? 6 : 2) ** clusters;
 }
 
 /**
@@ -184,7 +206,7 @@ export function wildClusterBootstrap(
   const se = Math.sqrt(factor * se2);
   const estimate = beta[j];
 
-  const B = enumerated ? 2 ** G : reps;
+  const B = enumerated ? patternCount(G, weights) : reps;
   const coefA = new Float64Array(B);
   const coefB = new Float64Array(B);
   const quadA = new Float64Array(B);
@@ -196,7 +218,9 @@ export function wildClusterBootstrap(
   const seed = options.seed;
   const rng = enumerated || seed === undefined ? null : streamFor(seed, "sequence", options.stream ?? 0);
   for (let rep = 0; rep < B; rep++) {
-    if (rng === null) for (let g = 0; g < G; g++) v[g] = (rep >>> g) & 1 ? -1 : 1;
+    if (rng === null && weights === "webb") {
+      for (let g = 0, code = rep; g < G; g++, code = Math.floor(code / 6)) v[g] = WEBB_POINTS[code % 6];
+    } else if (rng === null) for (let g = 0; g < G; g++) v[g] = (rep >>> g) & 1 ? -1 : 1;
     else if (weights === "rademacher") rademacherWeights(rng, v, "word");
     else webbWeights(rng, v);
     let A = 0;
@@ -236,6 +260,23 @@ export function wildClusterBootstrap(
     quadB[rep] = qb;
     quadC[rep] = qc;
   }
+  // Patterns whose bootstrap scores do not grow with δ (qc ≈ 0: v constant across clusters, or absorbed by the
+  // model) keep |t*| ≈ |t| however far β₀ is from β̂: they set the p-value floor. Zeroing their δ-terms removes
+  // the rounding noise that otherwise decides |t*| at huge δ (the ±5·10⁹ "interval" of earlier versions).
+  let qcMax = 0;
+  for (let rep = 0; rep < B; rep++) qcMax = Math.max(qcMax, quadC[rep]);
+  // As |β₀| → ∞ such a pattern's |t*| and |t| both grow linearly in δ, with slopes |B|/√(factor·qa) and
+  // m_jj/se: it stays "at least as extreme" for ever when the first is ≥ the second (v constant: a tie).
+  let floor = 0;
+  for (let rep = 0; rep < B; rep++) {
+    if (quadC[rep] <= 1e-10 * qcMax) {
+      quadB[rep] = 0;
+      quadC[rep] = 0;
+      const den = Math.sqrt(factor * quadA[rep]);
+      if (den > 0 && Math.abs(coefB[rep]) / den >= (mjj / se) * (1 - 1e-10)) floor++;
+    }
+  }
+  const minPValue = floor / B;
   const pAt = (b0: number): number => {
     const delta = (estimate - b0) / mjj;
     const t = Math.abs((estimate - b0) / se);
@@ -248,7 +289,7 @@ export function wildClusterBootstrap(
     return exceed / B;
   };
   const pValue = pAt(beta0);
-  const ci = invert(pAt, estimate, se, alpha);
+  const ci = minPValue >= alpha ? null : invert(pAt, estimate, se, alpha);
   return {
     term: stats.names[j] ?? `x${j}`,
     estimate,
@@ -256,6 +297,7 @@ export function wildClusterBootstrap(
     statistic: (estimate - beta0) / se,
     pValue,
     ci,
+    minPValue,
     reps: B,
     weights,
     enumerated,
@@ -266,8 +308,9 @@ export function wildClusterBootstrap(
 
 /**
  * The interval {θ : p(θ) ≥ alpha} of a test-inversion p-value function that is ≥ alpha at the estimate: each
- * end is bracketed by stepping out from the estimate in multiples of `scale`, then bisected to 10⁻¹⁰·scale.
- * Null when an end cannot be bracketed within 2⁴⁰·scale (the p-value never falls below alpha).
+ * end is bracketed by stepping out from the estimate in doubling multiples of `scale` (1, 2, 4, … up to 2²⁰·scale),
+ * then bisected to 10⁻¹⁰·scale. Null — never a sentinel end such as ±10⁹ — when an end cannot be bracketed
+ * within 2²⁰·scale: the p-value does not fall below alpha there, and the set is reported as unbounded.
  *
  * @example
  * ```ts
@@ -301,7 +344,7 @@ function invert(
       inside = outside;
       step *= 2;
       outside = estimate + dir * step;
-      if (++tries > 40) return null;
+      if (++tries > 20) return null;
     }
     for (let it = 0; it < 200 && Math.abs(outside - inside) > 1e-10 * scale; it++) {
       const mid = 0.5 * (inside + outside);

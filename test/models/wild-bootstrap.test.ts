@@ -130,6 +130,40 @@ describe("wildClusterBootstrap (restricted, sufficient statistics)", () => {
     );
   });
 
+  it("small G: Webb weights enumerate all 6^G patterns; Rademacher's 2^G cannot reach p < 1/8 at G = 4, so no CI", () => {
+    // the first four clusters only: 2 treated (clusters 0, 2), 2 control (1, 3)
+    const G = 4;
+    const k = stats.k;
+    const four: ClusterSuffStats = {
+      ...stats,
+      count: G,
+      n: data.g.filter((c) => c < G).length,
+      gram: stats.gram.slice(0, G * k * k),
+      xty: stats.xty.slice(0, G * k),
+    };
+    const webb = wildClusterBootstrap(four, 1, { weights: "webb" });
+    expect(webb.enumerated).toBe(true);
+    expect(webb.reps).toBe(1296);
+    expect(webb.seed).toBeNull();
+    expect(webb.minPValue).toBeLessThan(0.05);
+    expect(webb.ci).not.toBeNull();
+    const [lo, hi] = webb.ci!;
+    expect(lo).toBeLessThan(webb.estimate);
+    expect(hi).toBeGreaterThan(webb.estimate);
+    expect(hi - lo).toBeLessThan(100);
+    const rad = wildClusterBootstrap(four, 1, {});
+    expect(rad.reps).toBe(16);
+    expect(rad.minPValue).toBe(1 / 8);
+    expect(rad.ci).toBeNull(); // not ±5·10⁹
+    expect(rad.pValue).toBeGreaterThanOrEqual(1 / 8);
+  });
+
+  it("invertPValue never returns a sentinel end: a set wider than 2^20·scale is null", () => {
+    expect(invertPValue((b) => (Math.abs(b) < 5e9 ? 1 : 0), 0, 0.005, 0.05)).toBeNull();
+    const ci = invertPValue((b) => (Math.abs(b) < 1000 ? 1 : 0), 0, 1, 0.05)!;
+    expect(ci[1]).toBeCloseTo(1000, 6);
+  });
+
   it("invertPValue finds the crossing points of a step function", () => {
     const ci = invertPValue((b) => (Math.abs(b - 1) < 1.96 ? 1 : 0), 1, 1, 0.05)!;
     expect(ci[0]).toBeCloseTo(-0.96, 8);

@@ -121,6 +121,34 @@ export const CLUSTER_MESSAGES = {
     parts.push(`CR1 ${pText(e.cr1PValue)}`);
     return `Small-K inference for the effect ${signed(d.estimate)}: ${parts.join("; ")}.${c.severity === "warn" ? ` With only ${int(r?.assignments ?? 0)} possible assignments no randomization p-value can fall below ${(e.riMinPValue ?? 0).toFixed(3)}.` : ""}`;
   },
+  D_CLUSTER_TOO_FEW: (
+    e: {
+      clusters: number;
+      minimum: number;
+      riPValue: number | null;
+      riMinPValue: number | null;
+      riAssignments: number | null;
+      alpha: number;
+    },
+    _c: DiagnosticContext,
+    d: { column: string },
+  ): string => {
+    const why =
+      e.clusters === 2
+        ? "with an intercept and a treatment effect fitted, 2 cluster totals leave no degree of freedom for the variance: every cluster's score is exactly 0, so CR1/CR2/CR3 would show a standard error of 0, a zero-width interval and a spurious p < 0.001"
+        : `with an intercept and a treatment effect fitted, ${e.clusters} cluster totals leave only ${e.clusters - 2} degree${e.clusters - 2 === 1 ? "" : "s"} of freedom for the variance, too few for any cluster-robust standard error or bootstrap to mean anything`;
+    const ri =
+      e.riPValue === null || e.riAssignments === null || e.riMinPValue === null
+        ? "Randomization inference was switched off, so no valid p-value or interval is reported at all: the estimate stands without inference."
+        : `Only randomization inference over all ${int(e.riAssignments)} possible assignments is reported (${pText(e.riPValue)})${e.riMinPValue >= e.alpha ? `, and it cannot give a ${Math.round(100 * (1 - e.alpha))}% interval: no p-value can fall below ${e.riMinPValue.toFixed(3)}` : ""}.`;
+    return `Only ${e.clusters} clusters of ${d.column}: cluster-robust standard errors (CR1, CR2, CR3), the wild cluster bootstrap and the pairs cluster bootstrap are not reported — ${why}. ${ri} Randomize at least ${e.minimum} clusters (12 or more for reliable intervals).`;
+  },
+  D_CLUSTER_CI_UNBOUNDED: (
+    e: { method: string; minPValue: number; alpha: number; clusters: number; patterns: number },
+    _c: DiagnosticContext,
+    d: { weights: string | null },
+  ): string =>
+    `No ${Math.round(100 * (1 - e.alpha))}% interval from the ${e.method}${d.weights ? ` (${d.weights} weights)` : ""}: with ${e.clusters} clusters and ${int(e.patterns)} ${e.method === "randomization inference" ? "possible assignments" : "weight patterns"} the smallest p-value any effect size can reach is ${e.minPValue.toFixed(3)} ≥ ${e.alpha}, so no value is rejected and the set is the whole line.${d.weights === "rademacher" ? " Use Webb's six-point weights (inference.wild.weights: 'webb'), whose 6^G patterns allow a far smaller p-value." : ""}`,
   D_ASSIGN_BALANCE: (
     e: { maxAbsSmd: number | null; worstCovariate: string; covariates: number },
     c: DiagnosticContext,

@@ -14,11 +14,18 @@ import {
 } from "./diagnostics.js";
 import { type ClusterEstimators, clusterEstimators } from "./estimators.js";
 import { armCounts, type ClusterExposure, clusterExposure, type ExposureCounts } from "./exposure.js";
+import {
+  clusterHeadline,
+  type HeadlineInference,
+  headlineDiagnostics,
+  withoutInference,
+} from "./headline.js";
 import { layoutCluster } from "./layout.js";
 import { type PairsBootstrap, type PairsBootstrapModel, pairsClusterBootstrap } from "./pairs-bootstrap.js";
 import { clusterSeed } from "./seed.js";
 import {
   CLUSTER_STREAMS,
+  MIN_CLUSTER_ROBUST,
   type SmallKInference,
   smallKInference,
   smallKRandomMethods,
@@ -33,9 +40,19 @@ import { type TwoExposureModel, twoExposureModel } from "./two-exposure.js";
 export interface ClusterResult extends DesignResult {
   readonly method: "cluster";
   readonly outcome: string;
-  /** The headline effect: the cluster-mean WLS estimate with t(K − 2) (= the difference in user means). */
+  /**
+   * The headline effect (= the difference in user means) and its inference, by the number of clusters K (see
+   * `clusterHeadline`): the cluster-mean WLS term with t(K − 2) when K ≥ 12; with 4 ≤ K < 12 the wild cluster
+   * bootstrap's p-value and test-inversion interval (Webb weights); with K ≤ 3 only exact randomization
+   * inference, without an SE. Never an SE of 0 or a sentinel interval: what cannot be computed is null.
+   */
   readonly estimate: Term;
-  /** The same effect under every variance estimator (naive, cluster means, CR1, CR2, CR3). */
+  /** Where the headline p-value and interval come from. */
+  readonly headlineInference: HeadlineInference;
+  /**
+   * The same effect under every variance estimator (naive, cluster means, CR1, CR2, CR3); with fewer than 4
+   * clusters CR1/CR2/CR3 carry no inference (null SE, p-value and interval; `D_CLUSTER_TOO_FEW`).
+   */
   readonly estimators: ClusterEstimators;
   /** What a naive analysis reports, for contrast: user-level OLS treating users as independent. */
   readonly naive: { readonly userLevel: Term; readonly seRatio: number | null };
@@ -101,7 +118,17 @@ export function cluster(
   const s = parseClusterSpec(spec);
   const alpha = s.alpha ?? 0.05;
   const layout = layoutCluster(data, s);
-  const estimators = clusterEstimators(layout, alpha);
+  // Fewer than 4 clusters: cluster-robust SEs are 0 (K = 2) or rest on one degree of freedom (K = 3); refuse them.
+  const tooFew = layout.clusters < MIN_CLUSTER_ROBUST;
+  const fitted = clusterEstimators(layout, alpha);
+  const estimators: ClusterEstimators = tooFew
+    ? {
+        ...fitted,
+        cr1: withoutInference(fitted.cr1),
+        cr2: withoutInference(fitted.cr2),
+        cr3: withoutInference(fitted.cr3),
+      }
+    : fitted;
   const diagnostics: Diagnostic[] = [];
 
   let exposure: ClusterExposure | null = null;
@@ -116,6 +143,16 @@ export function cluster(
         "Every untreated user is exposed to spillover (no pure controls), so the two-exposure model was not fitted";
     } else {
       twoExposure = twoExposureModel(layout, exposure, s.rollout?.spilloverShare, alpha);
+      if (tooFew) {
+        const p = twoExposure.projected;
+        twoExposure = {
+          ...twoExposure,
+          direct: withoutInference(twoExposure.direct),
+          spillover: withoutInference(twoExposure.spillover),
+          pureControlMean: withoutInference(twoExposure.pureControlMean),
+          projected: { ...p, term: withoutInference(p.term) },
+        };
+      }
     }
   }
 
@@ -125,11 +162,12 @@ export function cluster(
       ? clusterSuffStats(layout, [layout.d, exposure.spill], ["Intercept", "direct", "spillover"])
       : null;
   const reason = smallKReason(layout.clusters, s);
-  const seed = clusterSeed(s, reason === null ? [] : smallKRandomMethods(layout, s));
+  const pairsOn = s.inference?.pairs !== false && !tooFew;
+  const seed = clusterSeed(s, reason === null ? [] : smallKRandomMethods(layout, s), pairsOn);
   const smallK = reason === null ? null : smallKInference(layout, s, treatmentStats, twoStats, reason, alpha);
 
   let bootstrap: PairsBootstrap | null = null;
-  if (s.inference?.pairs !== false && seed !== null) {
+  if (pairsOn && seed !== null) {
     const models: PairsBootstrapModel[] = [
       { stats: treatmentStats, quantities: [{ name: "effect", weights: [0, 1] }] },
     ];
@@ -164,6 +202,8 @@ export function cluster(
   diagnostics.push(naiveSeDiagnostic(estimators.naive, estimators.clusterMeans));
   diagnostics.push(spilloverDiagnostic(exposure, skipped));
   if (smallK) diagnostics.push(smallKDiagnostic(smallK, estimators.cr1));
+  diagnostics.push(...headlineDiagnostics(smallK, layout.clusters, layout.clusterColumn, alpha));
+  const headline = clusterHeadline(estimators, smallK, layout.clusters);
 
   let treatedClusters = 0;
   for (const t of layout.treated) treatedClusters += t;
@@ -182,7 +222,8 @@ export function cluster(
   const result: ClusterResult = {
     method: "cluster",
     outcome: layout.outcome,
-    estimate: { ...estimators.clusterMeans, name: "effect" },
+    estimate: headline.term,
+    headlineInference: headline.inference,
     estimators,
     naive: { userLevel: estimators.naive, seRatio },
     twoExposure,

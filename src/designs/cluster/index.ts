@@ -10,6 +10,7 @@ export * from "./design.js";
 export * from "./diagnostics.js";
 export * from "./estimators.js";
 export * from "./exposure.js";
+export * from "./headline.js";
 export * from "./layout.js";
 export * from "./pairs-bootstrap.js";
 export * from "./power.js";

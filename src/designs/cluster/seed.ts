@@ -6,7 +6,8 @@ import type { ValidClusterSpec } from "./spec.js";
  * soon as the analysis draws random numbers: the pairs cluster bootstrap (on unless `inference.pairs` is
  * `false`) or a small-K method that samples (`smallKMethods`, from `smallKRandomMethods`). There is no silent
  * default: a missing seed throws `E_INVALID_SPEC` before any resampling, naming the methods, with the fix in the
- * hint. Returns null when nothing is random (the seed, if given, is then not recorded, as in the other designs).
+ * hint. `pairs` says whether the pairs bootstrap runs (__Default value:__ unless `inference.pairs` is false; the
+ * design passes false below `MIN_CLUSTER_ROBUST` clusters, where it is refused). Returns null when nothing is random (the seed, if given, is then not recorded, as in the other designs).
  *
  * @example
  * ```ts
@@ -17,9 +18,13 @@ import type { ValidClusterSpec } from "./spec.js";
  * @see Cameron, Gelbach & Miller (2008), "Bootstrap-based improvements for inference with clustered errors",
  *   REStat 90(3).
  */
-export function clusterSeed(spec: ValidClusterSpec, smallKMethods: readonly string[]): number | null {
+export function clusterSeed(
+  spec: ValidClusterSpec,
+  smallKMethods: readonly string[],
+  pairs: boolean = spec.inference?.pairs !== false,
+): number | null {
   const inf = spec.inference ?? {};
-  const methods = [...(inf.pairs !== false ? ["the pairs cluster bootstrap"] : []), ...smallKMethods];
+  const methods = [...(pairs ? ["the pairs cluster bootstrap"] : []), ...smallKMethods];
   if (methods.length === 0) return null;
   if (inf.seed !== undefined) return inf.seed;
   throw new TrueliftError(

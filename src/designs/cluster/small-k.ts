@@ -27,6 +27,37 @@ import type { ValidClusterSpec } from "./spec.js";
 export const SMALL_K_THRESHOLD = 30;
 
 /**
+ * The fewest clusters for which cluster-robust inference (CR1/CR2/CR3 and the wild cluster bootstrap) is reported.
+ * With G ≤ 3 and an intercept plus a treatment dummy fitted, the G cluster scores satisfy two linear constraints,
+ * so they carry at most G − 2 ≤ 1 degree of freedom: at G = 2 every score is exactly 0 (CR SE 0.0000, a
+ * zero-width interval), at G = 3 the variance rests on one number. Below this only randomization inference runs.
+ *
+ * @example
+ * ```ts
+ * import { MIN_CLUSTER_ROBUST } from "truelift";
+ * MIN_CLUSTER_ROBUST; // 4
+ * ```
+ * @see Cameron, Gelbach & Miller (2008), REStat 90(3); MacKinnon & Webb (2018), "The wild bootstrap for few
+ *   (treated) clusters", Econometrics Journal 21(2).
+ */
+export const MIN_CLUSTER_ROBUST = 4;
+
+/**
+ * Fewer clusters than this: the headline p-value and interval come from the wild cluster bootstrap with Webb's
+ * six-point weights (test inversion) instead of the t distribution, and Webb weights are the default — Rademacher
+ * weights have only 2^G patterns, too few for a 95% interval at G ≤ 5.
+ *
+ * @example
+ * ```ts
+ * import { WEBB_THRESHOLD } from "truelift";
+ * WEBB_THRESHOLD; // 12
+ * ```
+ * @see Webb (2023), "Reworking wild bootstrap-based inference for clustered errors", CJE 56(3) (2014 working
+ *   paper); Roodman, MacKinnon, Nielsen & Webb (2019), Stata Journal 19(1); Fischer & Roodman, fwildclusterboot.
+ */
+export const WEBB_THRESHOLD = 12;
+
+/**
  * Replicate-stream offsets, so every resampling method draws from its own stream of the one seed.
  *
  * @example
@@ -70,6 +101,9 @@ export function smallKReason(clusters: number, spec: ValidClusterSpec): string |
   const inf = spec.inference ?? {};
   const mode = inf.smallK ?? "auto";
   if (mode === "never") return null;
+  if (clusters < MIN_CLUSTER_ROBUST) {
+    return `${clusters} clusters < ${MIN_CLUSTER_ROBUST}: cluster-robust SEs and the wild cluster bootstrap are undefined, so only randomization inference (every assignment) is reported`;
+  }
   if (mode === "always") return "requested (inference.smallK = 'always')";
   if (clusters < SMALL_K_THRESHOLD) {
     return `${clusters} clusters < ${SMALL_K_THRESHOLD}: cluster-robust t tests over-reject with few clusters, so the wild cluster bootstrap and randomization inference are added`;
@@ -103,7 +137,7 @@ export function smallKInference(
   const inf = spec.inference ?? {};
   const seed = inf.seed === undefined ? {} : { seed: inf.seed };
   let wild: ClusterWildBootstrap | null = null;
-  const w = wildSettings(spec);
+  const w = wildSettings(spec, layout.clusters);
   if (w !== null) {
     const run = (stats: ClusterSuffStats, j: number, stream: number) =>
       wildClusterBootstrap(stats, j, { ...w, ...seed, stream, alpha });
@@ -139,7 +173,7 @@ export function smallKInference(
  * @see Roodman et al. (2019), Stata Journal 19(1); Gerber & Green (2012), Field Experiments, ch. 3.
  */
 export function smallKRandomMethods(layout: ClusterLayout, spec: ValidClusterSpec): string[] {
-  const w = wildSettings(spec);
+  const w = wildSettings(spec, layout.clusters);
   const r = randomizationSettings(spec);
   return [
     ...(w !== null && !wildEnumerates(layout.clusters, w.reps, w.weights)
@@ -149,12 +183,19 @@ export function smallKRandomMethods(layout: ClusterLayout, spec: ValidClusterSpe
   ];
 }
 
-/** The wild bootstrap's reps (__Default value:__ 9999) and weights (__Default value:__ Rademacher); null when off. */
-function wildSettings(spec: ValidClusterSpec): { reps: number; weights: WildWeights } | null {
+/**
+ * The wild bootstrap's reps (__Default value:__ 9999) and weights (__Default value:__ Webb below
+ * {@link WEBB_THRESHOLD} clusters, Rademacher from there on); null when off or with fewer than
+ * {@link MIN_CLUSTER_ROBUST} clusters (cluster-robust inference is refused there).
+ */
+function wildSettings(
+  spec: ValidClusterSpec,
+  clusters: number,
+): { reps: number; weights: WildWeights } | null {
   const inf = spec.inference ?? {};
-  if (inf.wild === false) return null;
+  if (inf.wild === false || clusters < MIN_CLUSTER_ROBUST) return null;
   const w = typeof inf.wild === "object" ? inf.wild : {};
-  return { reps: w.reps ?? 9999, weights: w.weights ?? "rademacher" };
+  return { reps: w.reps ?? 9999, weights: w.weights ?? (clusters < WEBB_THRESHOLD ? "webb" : "rademacher") };
 }
 
 /** Randomization inference's reps (__Default value:__ 9999) and exactness (__Default value:__ "auto"); null when off. */
