@@ -10,7 +10,8 @@ const FOUR_DIGITS = { reference: true, adaptive: false } as const;
 export type ClusterSummary = DesignSummary;
 
 /**
- * Tidy summary of a {@link ClusterResult}: the headline cluster-mean estimate, the same effect under CR1 / CR2 /
+ * Tidy summary of a {@link ClusterResult}: the headline estimate (labelled with its inference: cluster-mean
+ * WLS, wild cluster bootstrap, randomization inference or none), the same effect under CR1 / CR2 /
  * CR3, the naive user-level answer for contrast, the two-exposure model and projected total with its assumption,
  * the small-K inference and the pairs bootstrap, then every diagnostic — the lines the CLI prints.
  *
@@ -25,7 +26,13 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
   const level = Math.round((1 - res.alpha) * 100);
   const lines: SummaryLine[] = [];
   const e = res.estimators;
-  lines.push({ label: "Effect (cluster-mean WLS)", value: termText(res.estimate, level, FOUR_DIGITS) });
+  const headlineLabel = {
+    t: "Effect (cluster-mean WLS)",
+    "wild-bootstrap": `Effect (wild cluster bootstrap${res.smallK?.wild ? `, ${res.smallK.wild.treatment.weights}` : ""}; SE cluster-mean WLS)`,
+    randomization: "Effect (randomization inference)",
+    none: "Effect (no valid inference: too few clusters)",
+  }[res.headlineInference];
+  lines.push({ label: headlineLabel, value: termText(res.estimate, level, FOUR_DIGITS) });
   lines.push({
     label: "Design",
     value: `${res.n.obs.toLocaleString("en-US")} users in ${res.n.clusters} clusters (${res.n.treatedClusters} treated, ${res.n.controlClusters} control${res.n.strata ? `; ${res.n.strata} strata` : ""})`,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Frame } from "../../../src/core/frame.js";
 import { createRng } from "../../../src/core/rng.js";
 import { cluster } from "../../../src/designs/cluster/cluster.js";
+import { clusterSummary } from "../../../src/designs/cluster/summary.js";
 
 /** G clusters (the first ⌈G/2⌉ treated), 20–40 users each, cluster effects sd 0.5, unit noise, effect `tau`. */
 function simulate(G: number, seed: number, tau = 1) {
@@ -58,6 +59,9 @@ describe("cluster(): never a silent wrong number with 2–6 clusters", () => {
     expect(few?.message).toMatch(/standard error of 0/);
     expect(few?.message).toMatch(/all 2 possible assignments/);
     for (const t of Object.values(r.estimators)) expectHonest(t);
+    const lines = clusterSummary(r).lines;
+    expect(lines[0].label).toBe("Effect (randomization inference)");
+    expect(lines.find((l) => l.label === "User-level OLS, CR1")?.value).not.toMatch(/SE 0\.0000/);
   });
 
   it("G = 3: refused too (one df), RI over 3 assignments, no interval; with RI off nothing is inferred", () => {
@@ -126,6 +130,9 @@ describe("cluster(): never a silent wrong number with 2–6 clusters", () => {
       inference: { seed: 5, pairs: false, wild: { reps: 1999 } },
     });
     expect(again.estimate.ci).toEqual(r.estimate.ci);
+    expect(clusterSummary(r).lines[0].label).toBe(
+      "Effect (wild cluster bootstrap, webb; SE cluster-mean WLS)",
+    );
   });
 
   it("G = 12 and more: the headline is the cluster-mean t(K − 2) term as before", () => {
