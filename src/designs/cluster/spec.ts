@@ -127,8 +127,9 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
  *   observed in the experiment (the mean of the spillover regressor over all users).
  * - `inference`: `seed` (no default: required as soon as the analysis draws random numbers — the pairs bootstrap,
  *   a sampled wild bootstrap or randomization inference — and then recorded in provenance; see `clusterSeed`),
- *   `smallK` (__Default value:__ `"auto"`: wild bootstrap and randomization inference run when K < 30), `wild` (__Default value:__ 9999 reps, Rademacher
- *   weights — Webb is advisable below ~12 clusters), `randomization` (__Default value:__ 9999 reps, exact
+ *   `smallK` (__Default value:__ `"auto"`: wild bootstrap and randomization inference run when K < 30; below 4
+ *   clusters only randomization inference), `wild` (__Default value:__ 9999 reps, Webb weights below 12 clusters —
+ *   all 6^K patterns enumerated when 6^K ≤ reps — and Rademacher from 12), `randomization` (__Default value:__ 9999 reps, exact
  *   enumeration when ≤ 100 000 assignments), `pairs` (the pairs cluster bootstrap on cluster sufficient
  *   statistics; __Default value:__ 1999 reps; `false` skips it).
  * - `alpha`: __Default value:__ 0.05.
