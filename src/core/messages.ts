@@ -39,6 +39,10 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Check the spelling (names are case-sensitive) or rename the column.",
   },
+  E_DUPLICATE_COLUMN: {
+    category: "data",
+    hint: "Rename one of the two columns with the same name, or drop the copy you do not need.",
+  },
   E_COLUMN_TYPE: { category: "data", hint: "Cast the column to the expected type before the analysis." },
   E_MISSING_VALUES: {
     category: "data",
