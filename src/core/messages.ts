@@ -100,7 +100,15 @@ export const ERROR_CATALOGUE = {
     category: "usage",
     hint: "Call withVcov on the fit returned by olsFit() (a result is plain data), or refit with the new vcov.",
   },
+  E_OUTCOME_CONSTANT: {
+    category: "data",
+    hint: "The outcome takes a single value in the rows used, so no effect or standard error can be estimated: check the outcome column and the filter or window.",
+  },
   // Difference-in-differences.
+  E_TREATMENT_COLLINEAR_TIME: {
+    category: "data",
+    hint: "Observe both groups before and after the start (the comparison group needs post-period rows and the treated group pre-period rows), or check the treatment and time columns.",
+  },
   E_TOO_FEW_PERIODS: {
     category: "data",
     hint: "Widen the window or check the treatment start: the design needs rows before and after it.",
