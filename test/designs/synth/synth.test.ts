@@ -5,7 +5,7 @@ import { TRUELIFT_VERSION } from "../../../src/core/version.js";
 import { synthCharts } from "../../../src/designs/synth/result-charts.js";
 import { synth } from "../../../src/designs/synth/synth.js";
 import { LINEAR_MODEL_VERSION } from "../../../src/models/ols.js";
-import { errorCode } from "../../helpers/error-code.js";
+import { errorCode, thrown } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { readFixture } from "../../helpers/fixture.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -48,6 +48,13 @@ describe("synth on the tutorial fixture", () => {
     expect(res.provenance.version).toBe(pkg.version);
     expect(res.provenance.version).toBe(LINEAR_MODEL_VERSION);
     expect(res.provenance.algorithm).toBe("synth-1");
+  });
+
+  it("a constant outcome is refused (not +0.0000 with contradicting checks)", () => {
+    const flat = frame.withColumn("task_completed", new Float64Array(frame.nrows).fill(1));
+    const e = thrown(() => synth(flat, SPEC));
+    expect(e.code).toBe("E_OUTCOME_CONSTANT");
+    expect(e.message).toContain("'task_completed'");
   });
 
   it("reproduces the tutorial's printed numbers (issue 6 acceptance)", () => {
