@@ -309,6 +309,8 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_DID_STAGGERED_TWFE:
     "Two-way fixed effects with staggered timing mixes in comparisons against already-treated units.",
   D_DID_NOT_APPLICABLE: "This part of the analysis does not apply to this design.",
+  D_DID_ZERO_SE:
+    "The estimate's standard error is exactly 0 (the outcome does not vary within the group × period cells): its uncertainty cannot be measured.",
   D_DID_COVARIATE_ABSORBED:
     "A covariate is constant within the absorbed groups; the fixed effects absorb it.",
   // Callaway & Sant'Anna staggered DiD.

@@ -257,6 +257,28 @@ describe("did: bad input gets a coded error before any computation", () => {
     );
   });
 
+  it("zero-variance cells: the SE is null with a failing diagnostic, never a valid-looking 0", () => {
+    const week = small.numeric("signup_week");
+    const wave = small.numeric("wave");
+    const g = Float64Array.from(wave, (w) => (w === 1 ? 1 : 0));
+    const y = Float64Array.from(
+      g,
+      (gi, i) => gi + 2 * (week[i] >= 20 ? 1 : 0) + 0.5 * gi * (week[i] >= 20 ? 1 : 0),
+    );
+    const r = did(small.withColumn("g", g).withColumn("cells", y), {
+      ...TUTORIAL,
+      outcome: "cells",
+      covariates: [],
+      treatment: { column: "g", start: 20 },
+      window: { from: 0, to: 29 },
+    });
+    expect(r.estimate.estimate).toBeCloseTo(0.5, 10);
+    expect(r.estimate.se).toBeNull();
+    expect(r.estimate.ci).toBeNull();
+    const d = r.diagnostics.find((q) => q.code === "D_DID_ZERO_SE");
+    expect(d?.severity).toBe("fail");
+  });
+
   it("treatment collinear with time is refused, naming both columns", () => {
     const t = small.numeric("signup_week");
     const treatedIsPost = Float64Array.from(t, (w) => (w >= 20 ? 1 : 0));
