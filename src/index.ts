@@ -18,6 +18,7 @@ export {
   toJson,
 } from "./core/result.js";
 export { createRng, type Rng, streamFor } from "./core/rng.js";
+export { TRUELIFT_VERSION } from "./core/version.js";
 // ── data: loading, describing, generating ────────────────────────────────────────────────────────────────────
 export { describeFrame } from "./data/describe.js";
 export { type GenerateOptions, generateDataset } from "./data/generate/dataset.js";

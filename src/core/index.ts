@@ -11,3 +11,4 @@ export * from "./parse-spec.js";
 export * from "./result.js";
 export * from "./rng.js";
 export * from "./validate.js";
+export * from "./version.js";

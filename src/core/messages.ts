@@ -39,6 +39,10 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Check the spelling (names are case-sensitive) or rename the column.",
   },
+  E_DUPLICATE_COLUMN: {
+    category: "data",
+    hint: "Rename one of the two columns with the same name, or drop the copy you do not need.",
+  },
   E_COLUMN_TYPE: { category: "data", hint: "Cast the column to the expected type before the analysis." },
   E_MISSING_VALUES: {
     category: "data",
@@ -96,7 +100,15 @@ export const ERROR_CATALOGUE = {
     category: "usage",
     hint: "Call withVcov on the fit returned by olsFit() (a result is plain data), or refit with the new vcov.",
   },
+  E_OUTCOME_CONSTANT: {
+    category: "data",
+    hint: "The outcome takes a single value in the rows used, so no effect or standard error can be estimated: check the outcome column and the filter or window.",
+  },
   // Difference-in-differences.
+  E_TREATMENT_COLLINEAR_TIME: {
+    category: "data",
+    hint: "Observe both groups before and after the start (the comparison group needs post-period rows and the treated group pre-period rows), or check the treatment and time columns.",
+  },
   E_TOO_FEW_PERIODS: {
     category: "data",
     hint: "Widen the window or check the treatment start: the design needs rows before and after it.",
@@ -297,6 +309,8 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_DID_STAGGERED_TWFE:
     "Two-way fixed effects with staggered timing mixes in comparisons against already-treated units.",
   D_DID_NOT_APPLICABLE: "This part of the analysis does not apply to this design.",
+  D_DID_ZERO_SE:
+    "The estimate's standard error is exactly 0 (the outcome does not vary within the group × period cells): its uncertainty cannot be measured.",
   D_DID_COVARIATE_ABSORBED:
     "A covariate is constant within the absorbed groups; the fixed effects absorb it.",
   // Callaway & Sant'Anna staggered DiD.

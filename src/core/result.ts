@@ -40,6 +40,8 @@ export interface Provenance {
   readonly seed?: number;
   readonly engine: "memory" | "duckdb" | "warehouse";
   readonly version: string;
+  /** Revision of the design's own algorithm, when it has one (e.g. synth's `"synth-1"`). */
+  readonly algorithm?: string;
 }
 
 /** Fields common to every estimate result. */

@@ -38,7 +38,8 @@ const DETAIL_ROWS = 20;
  * 2. per requirement, in the order given: `E_COLUMN_TYPE` (text where numbers are needed),
  *    `E_MISSING_VALUES` (NaN, a null, or an empty string; the message names the first offending rows as
  *    1-based data-row numbers — row 1 is the first row after a CSV header — and `details.rows` holds up to 20
- *    of them, `details.count` the total), then `E_NOT_BINARY` (a value other than 0/1; `details.rows` and
+ *    of them, `details.count` the total), `E_NONFINITE_VALUES` (±Infinity in a numeric or 0/1 column, with the
+ *    rows in the same form), then `E_NOT_BINARY` (a value other than 0/1; `details.rows` and
  *    `details.values` show examples).
  *
  * @example
@@ -99,6 +100,7 @@ export function validateColumns(frame: Frame, requirements: readonly ColumnRequi
       );
     }
     if (!req.allowMissing) checkMissing(req.column, col);
+    if (req.kind === "numeric" || req.kind === "binary") checkFinite(req.column, col);
     if (req.kind === "binary") checkBinary(req.column, col);
   }
 }
@@ -130,6 +132,27 @@ function checkMissing(name: string, col: Column): void {
   throw new TrueliftError(
     "E_MISSING_VALUES",
     `Column '${name}' has ${count} missing ${count === 1 ? "value" : "values"} (${count === 1 ? "row" : "rows"} ${shown}${more}).`,
+    { details: { column: name, count, rows } },
+  );
+}
+
+function checkFinite(name: string, col: Column): void {
+  if (col.kind !== "f64") return;
+  const v = col.values;
+  const rows: number[] = [];
+  let count = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === Number.POSITIVE_INFINITY || v[i] === Number.NEGATIVE_INFINITY) {
+      count++;
+      if (rows.length < DETAIL_ROWS) rows.push(i + 1);
+    }
+  }
+  if (count === 0) return;
+  const shown = rows.slice(0, SHOW_ROWS).join(", ");
+  const more = count > SHOW_ROWS ? `, … (${count} in all)` : "";
+  throw new TrueliftError(
+    "E_NONFINITE_VALUES",
+    `Column '${name}' has ${count} infinite ${count === 1 ? "value" : "values"} (${count === 1 ? "row" : "rows"} ${shown}${more}).`,
     { details: { column: name, count, rows } },
   );
 }

@@ -1,5 +1,8 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip, gunzipSync, constants as zlibConstants } from "node:zlib";
 import { TrueliftError } from "../core/errors.js";
 
 /**
@@ -32,6 +35,10 @@ export interface ResolvedSource {
   readonly kind: "file" | "query";
   /** The path or the SQL, for messages. */
   readonly label: string;
+  /** The file's format (files only). */
+  readonly format?: InputFormat;
+  /** The file is gzip-compressed (files only): {@link gzipProblem} checks the whole stream. */
+  readonly gzip?: boolean;
 }
 
 const EXTENSIONS: readonly (readonly [string, InputFormat])[] = [
@@ -127,6 +134,10 @@ export function resolveSource(
   if ([...delim].length !== 1) {
     throw new TrueliftError("E_INVALID_ARGUMENT", `The delimiter must be one character; got '${delim}'.`);
   }
+  if (format === "csv" || format === "tsv") {
+    const text = textHead(source, path, head, gz);
+    checkHeader(source, text, delim, options.delimiter !== undefined);
+  }
   // Compression is decided from the content (gzip signature), not the name, so a gzip file without `.gz` reads.
   const compression = gz ? "'gzip'" : "'none'";
   let reader: string;
@@ -138,7 +149,7 @@ export function resolveSource(
       `read_csv($1, header = true, delim = ${sqlChar(delim)}, quote = '"', escape = '"', skip = 0, ` +
       `compression = ${compression})`;
   }
-  return { sql: `SELECT * FROM ${reader}`, param: path, kind: "file", label: source };
+  return { sql: `SELECT * FROM ${reader}`, param: path, kind: "file", label: source, format, gzip: gz };
 }
 
 function sqlChar(c: string): string {
@@ -226,4 +237,153 @@ function checkContent(path: string, format: InputFormat, head: Uint8Array, gz: b
   }
   if (gz) return; // compressed text: DuckDB decompresses it and reports malformed content itself.
   if (magic !== null) fail(format === "json" ? "a JSON file" : `a ${format.toUpperCase()} file`);
+}
+
+const TEXT_HEAD_BYTES = 65536;
+
+/** The start of a text file as a string (decompressed when gzip); a gzip stream that does not inflate is refused. */
+function textHead(source: string, path: string, head: Uint8Array, gz: boolean): string {
+  if (!gz) return new TextDecoder().decode(head);
+  const fd = openSync(path, "r");
+  let raw: Uint8Array;
+  try {
+    const buf = new Uint8Array(TEXT_HEAD_BYTES);
+    raw = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    // Z_SYNC_FLUSH: inflate what is there without requiring the end of the stream.
+    const text = gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    return new TextDecoder().decode(text.subarray(0, TEXT_HEAD_BYTES));
+  } catch (e) {
+    throw notGzip(source, e);
+  }
+}
+
+function notGzip(source: string, e: unknown): TrueliftError {
+  const reason = e instanceof Error ? e.message : String(e);
+  return new TrueliftError(
+    "E_READ_FAILED",
+    `'${source}' is not valid gzip: it starts like a gzip file but does not decompress (${reason}).`,
+    {
+      details: { path: source, gzip: reason },
+      cause: e,
+      hint: "The file is corrupt or truncated (e.g. an interrupted download or copy): fetch or compress it again, and check it with `gzip -t`.",
+    },
+  );
+}
+
+/**
+ * Decompresses a whole gzip file without keeping the output, and returns a `not valid gzip` error if the stream
+ * is corrupt or truncated (DuckDB may otherwise read the good prefix and report a misleading type error, or
+ * none at all), or null when it is intact. Never rejects.
+ *
+ * @example
+ * ```ts
+ * const problem = await gzipProblem("logs.csv.gz", "/data/logs.csv.gz");
+ * if (problem) throw problem;
+ * ```
+ */
+export async function gzipProblem(source: string, path: string): Promise<TrueliftError | null> {
+  try {
+    await pipeline(
+      createReadStream(path),
+      createGunzip(),
+      new Writable({
+        write(_chunk, _enc, done) {
+          done();
+        },
+      }),
+    );
+    return null;
+  } catch (e) {
+    return notGzip(source, e);
+  }
+}
+
+/** Splits one CSV line on `delim`, honouring double quotes. */
+function splitFields(line: string, delim: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delim) {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+const OTHER_DELIMITERS: readonly (readonly [string, string])[] = [
+  [";", "';'"],
+  ["\t", "tab"],
+  ["|", "'|'"],
+  [",", "','"],
+];
+
+/**
+ * Checks a CSV header before DuckDB reads it: two columns with one name are refused (DuckDB would silently
+ * rename the second, and the first would be used), and a file that reads as one column but splits consistently on
+ * another common delimiter is refused with a hint naming that delimiter (unless the delimiter was given).
+ */
+function checkHeader(source: string, text: string, delim: string, explicit: boolean): void {
+  const nl = text.indexOf("\n");
+  if (nl < 0) return; // a header longer than the sampled bytes (or no data line): leave it to DuckDB
+  const lines = text
+    .slice(0, text.lastIndexOf("\n"))
+    .split("\n")
+    .map((l) => l.replace(/\r$/, ""))
+    .filter((l) => l.length > 0);
+  if (lines.length === 0) return;
+  const names = splitFields(lines[0], delim).map((n) => n.trim());
+  // DuckDB compares column names case-insensitively (it would read 'a,A' as 'a', 'A_1').
+  const folded = names.map((n) => n.toLowerCase());
+  for (let j = 1; j < names.length; j++) {
+    const i = folded.indexOf(folded[j]);
+    if (i < j && names[j] !== "") {
+      const same =
+        names[i] === names[j]
+          ? `'${names[j]}'`
+          : `'${names[i]}' / '${names[j]}' (names are compared ignoring case)`;
+      throw new TrueliftError(
+        "E_DUPLICATE_COLUMN",
+        `'${source}' has two columns named ${same} (columns ${i + 1} and ${j + 1}); it is not clear which one the analysis should use.`,
+        {
+          details: {
+            path: source,
+            column: names[j],
+            columns: [names[i], names[j]],
+            positions: [i + 1, j + 1],
+          },
+          hint: `Rename one of the two '${names[j]}' columns in the header (e.g. '${names[j]}_a' and '${names[j]}_b'), or drop the copy you do not need.`,
+        },
+      );
+    }
+  }
+  if (explicit || names.length !== 1) return;
+  const rows = lines.slice(1, 6);
+  for (const [cand, label] of OTHER_DELIMITERS) {
+    if (cand === delim) continue;
+    const count = splitFields(lines[0], cand).length;
+    if (count < 2 || rows.some((r) => splitFields(r, cand).length !== count)) continue;
+    throw new TrueliftError(
+      "E_READ_FAILED",
+      `'${source}' reads as a single column '${lines[0].slice(0, 60)}' with the delimiter ${delim === "\t" ? "tab" : `'${delim}'`}; it looks ${label}-delimited (${count} columns).`,
+      {
+        details: { path: source, delimiter: delim, probable: cand, columns: count },
+        hint: `The file probably uses ${label} as its delimiter: pass { delimiter: ${JSON.stringify(cand)} } to loadFrame, or save it as comma-separated .csv (tab-separated as .tsv).`,
+      },
+    );
+  }
 }

@@ -1,10 +1,16 @@
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBPreparedStatement } from "@duckdb/node-api";
 import { TrueliftError } from "../core/errors.js";
-import { Frame } from "../core/frame.js";
+import { type Column, Frame } from "../core/frame.js";
 import { quoteIdent } from "../sql/quote.js";
 import { duckdbApi, duckdbMessage, withDuckDB } from "./duckdb-session.js";
 import { type ReadPlan, readColumns } from "./load-read.js";
-import { type InputFormat, type LoadSource, type ResolvedSource, resolveSource } from "./load-source.js";
+import {
+  gzipProblem,
+  type InputFormat,
+  type LoadSource,
+  type ResolvedSource,
+  resolveSource,
+} from "./load-source.js";
 
 /** Options for {@link loadFrame}. */
 export interface LoadOptions {
@@ -58,6 +64,23 @@ export interface LoadOptions {
  */
 export async function loadFrame(source: LoadSource, options: LoadOptions = {}): Promise<Frame> {
   const resolved = resolveSource(source, options);
+  // A gzip file is checked end to end alongside the read: DuckDB may read a truncated stream's good prefix
+  // silently, or report a corrupt one as a type error.
+  const gz =
+    resolved.gzip && resolved.param !== undefined ? gzipProblem(resolved.label, resolved.param) : null;
+  let frame: Frame;
+  try {
+    frame = await readFrame(resolved, options);
+  } catch (e) {
+    const problem = gz === null ? null : await gz;
+    throw problem ?? e;
+  }
+  const problem = gz === null ? null : await gz;
+  if (problem !== null) throw problem;
+  return frame;
+}
+
+async function readFrame(resolved: ResolvedSource, options: LoadOptions): Promise<Frame> {
   return withDuckDB({ dbPath: resolved.dbPath }, async (conn) => {
     // Column names and types: run the source with LIMIT 0 (types are only known once the path is bound).
     const probe = await prepare(conn, resolved, `${resolved.sql} LIMIT 0`);
@@ -90,7 +113,25 @@ export async function loadFrame(source: LoadSource, options: LoadOptions = {}): 
     } catch (e) {
       throw failure(resolved, e);
     }
+    if (resolved.kind === "file" && Number(result.rowCount) === 0) {
+      const text = resolved.format === "csv" || resolved.format === "tsv";
+      throw new TrueliftError(
+        "E_EMPTY_DATA",
+        `'${resolved.label}' ${text ? "has a header but no rows" : "has no rows"}.`,
+        {
+          details: { path: resolved.label, columns: available.slice(0, 200) },
+          hint: "The file holds column names only: check that it was exported completely (or point at the file with the data).",
+        },
+      );
+    }
     const columns = await readColumns(result, plans);
+    for (const p of plans) {
+      const col = columns.get(p.name);
+      if (col?.kind === "str") {
+        const parsed = numbersWithInfinities(col.codes, col.levels);
+        if (parsed !== null) columns.set(p.name, parsed);
+      }
+    }
     return Frame.fromColumns(columns);
   });
 }
@@ -116,6 +157,17 @@ function failure(src: ResolvedSource, e: unknown): TrueliftError {
       details: { sql: src.label, duckdb: e instanceof Error ? e.message : String(e) },
       cause: e,
     });
+  }
+  const inf =
+    /Error when converting column "([^"]*)"\. Could not convert string "([+-]?(?:inf|infinity))" to/i.exec(
+      reason,
+    );
+  if (inf !== null) {
+    return new TrueliftError(
+      "E_NONFINITE_VALUES",
+      `Column '${inf[1]}' of '${src.label}' holds an infinite value ('${inf[2]}'${/on line: (\d+)/i.test(reason) ? ` on line ${/on line: (\d+)/i.exec(reason)?.[1]}` : ""}).`,
+      { details: { path: src.label, column: inf[1], value: inf[2] }, cause: e },
+    );
   }
   const sniff = reason.includes("sniffing file");
   return new TrueliftError("E_READ_FAILED", `Could not read '${src.label}': ${reason}`, {
@@ -163,7 +215,7 @@ function dedupe(names: readonly string[]): string[] {
   const out: string[] = [];
   for (const n of names) {
     if (seen.has(n)) {
-      throw new TrueliftError("E_READ_FAILED", `The data has two columns named '${n}'.`, {
+      throw new TrueliftError("E_DUPLICATE_COLUMN", `The data has two columns named '${n}'.`, {
         details: { column: n },
         hint: "Rename one of them (in SQL: SELECT a AS a1, …).",
       });
@@ -203,7 +255,14 @@ function castFor(T: TypeIds, typeId: number, col: string): { expr: string; plan:
     case T.VARCHAR:
       return { expr: col, plan: { kind: "str", narrow: false } };
     case T.DATE:
-      return { expr: `CAST(${col} - DATE '1970-01-01' AS DOUBLE)`, plan: { kind: "f64", narrow: false } };
+      // DuckDB's sniffer types a column of `inf` / `-inf` / `infinity` as DATE (infinite dates): keep them ±Infinity
+      // so validation reports them, instead of the day numbers ±2147483647.
+      return {
+        expr:
+          `CASE WHEN isinf(${col}) THEN (CASE WHEN ${col} > DATE '1970-01-01' THEN 'inf' ELSE '-inf' END)::DOUBLE ` +
+          `ELSE CAST(${col} - DATE '1970-01-01' AS DOUBLE) END`,
+        plan: { kind: "f64", narrow: false },
+      };
     case T.TIMESTAMP:
     case T.TIMESTAMP_S:
     case T.TIMESTAMP_MS:
@@ -213,4 +272,31 @@ function castFor(T: TypeIds, typeId: number, col: string): { expr: string; plan:
     default:
       return { expr: `CAST(${col} AS VARCHAR)`, plan: { kind: "str", narrow: false } };
   }
+}
+
+const INFINITY = /^\s*([+-]?)(?:inf|infinity)\s*$/i;
+const NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+
+/**
+ * A text column that is numbers plus `inf` / `-inf` / `Infinity` tokens (which DuckDB's sniffer may leave as
+ * text), read as `f64` with ±Infinity (empty → NaN) so that validation names the infinite values; null when the
+ * column is genuinely text or has no infinity token.
+ */
+function numbersWithInfinities(codes: Int32Array, levels: readonly string[]): Column | null {
+  const value = new Float64Array(levels.length);
+  let infinite = false;
+  for (let k = 0; k < levels.length; k++) {
+    const l = levels[k];
+    const m = INFINITY.exec(l);
+    if (m !== null) {
+      value[k] = m[1] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      infinite = true;
+    } else if (NUMBER.test(l)) value[k] = Number(l);
+    else if (l.trim() === "") value[k] = Number.NaN;
+    else return null;
+  }
+  if (!infinite) return null;
+  const out = new Float64Array(codes.length);
+  for (let r = 0; r < codes.length; r++) out[r] = codes[r] < 0 ? Number.NaN : value[codes[r]];
+  return { kind: "f64", values: out };
 }

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import type { DeepReadonly, Json, Provenance, Term } from "../core/result.js";
+import { TRUELIFT_VERSION } from "../core/version.js";
 import { buildDesign, type DesignMatrix } from "./design-matrix.js";
 import type { AbsorbOptions } from "./fixed-effects.js";
 import type { TermSpec } from "./formula.js";
@@ -21,7 +22,7 @@ import { assembleResult, type FitState, type OlsFit } from "./with-vcov.js";
  * ols(frame, spec).provenance.version === LINEAR_MODEL_VERSION; // true
  * ```
  */
-export const LINEAR_MODEL_VERSION = "0.1.0";
+export const LINEAR_MODEL_VERSION: string = TRUELIFT_VERSION;
 
 /**
  * What to fit: a {@link ModelFormula}-shaped mean model (`outcome`, `terms`, `intercept`, e.g. from

@@ -101,13 +101,44 @@ async function loadSource(name: string, spec: ValidRunSpec, baseDir: string): Pr
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   if ("path" in source) {
     const path = at(source.path);
-    const frame = await loadFrame(path);
+    const frame = await relativeToSpec(source.path, path, baseDir, () => loadFrame(path));
     return { frame, hash: await hashFile(path), engine: "memory" };
   }
-  const duckdb = source.duckdb === undefined ? undefined : at(source.duckdb);
-  const frame = await loadFrame(duckdb === undefined ? { sql: source.sql } : { sql: source.sql, duckdb });
+  const given = source.duckdb;
+  const duckdb = given === undefined ? undefined : at(given);
+  const frame =
+    given === undefined || duckdb === undefined
+      ? await loadFrame({ sql: source.sql })
+      : await relativeToSpec(given, duckdb, baseDir, () => loadFrame({ sql: source.sql, duckdb }));
   const dbHash = duckdb === undefined ? "" : await hashFile(duckdb);
   return { frame, hash: hashBytes(`${source.sql}\n${dbHash}`), engine: "duckdb" };
+}
+
+/**
+ * Runs a load of a spec-relative file; a missing file's `E_FILE_NOT_FOUND` says that the path was resolved from
+ * the spec's folder (not the current directory) and shows the resolved path.
+ */
+async function relativeToSpec<T>(
+  given: string,
+  path: string,
+  baseDir: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    if (e instanceof TrueliftError && e.code === "E_FILE_NOT_FOUND") {
+      const relative = !isAbsolute(given);
+      throw new TrueliftError("E_FILE_NOT_FOUND", `No such file: '${given}' (looked for '${path}').`, {
+        details: { ...e.details, path: given, resolved: path, baseDir },
+        hint: relative
+          ? `Relative data paths in a run spec resolve from the spec's folder ('${baseDir}'), not the current directory: make '${given}' relative to that folder, or give an absolute path.`
+          : "Check the path.",
+        cause: e,
+      });
+    }
+    throw e;
+  }
 }
 
 async function runOne(a: RunAnalysis, loaded: LoadedSource): Promise<ReportAnalysis> {

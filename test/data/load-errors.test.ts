@@ -1,10 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { TrueliftError } from "../../src/core/errors.js";
+import { validateColumns } from "../../src/core/validate.js";
 import type { LoadOptions } from "../../src/data/load.js";
 import { loadFrame } from "../../src/data/load.js";
 import type { LoadSource } from "../../src/data/load-source.js";
+import { thrown } from "../helpers/error-code.js";
 import { runDuckDB, tempDir } from "./helpers.js";
 
 const dir = tempDir();
@@ -104,5 +107,61 @@ describe("loadFrame errors", () => {
     expect((await loadError(csv, { delimiter: ";;" })).code).toBe("E_INVALID_ARGUMENT");
     const ok = await loadFrame(csv, { delimiter: ";" });
     expect(ok.names).toEqual(["a", "b"]);
+  });
+
+  it("E_EMPTY_DATA for a CSV with a header but no rows (plain and gzipped), not 'holds text'", async () => {
+    for (const p of [file("header-only.csv", "a,b\n"), file("header-only.csv.gz", gzipSync("a,b\n"))]) {
+      const e = await loadError(p);
+      expect(e.code).toBe("E_EMPTY_DATA");
+      expect(e.message).toContain("has a header but no rows");
+    }
+  });
+
+  it("E_NONFINITE_VALUES naming the column for inf / -inf / Infinity (sniffed as DATE, as text, or after the sample)", async () => {
+    const asDate = await loadFrame(file("inf-date.csv", "a,b\n1,inf\n2,-inf\n3,Infinity\n"));
+    expect(Array.from(asDate.numeric("b"))).toEqual([Infinity, -Infinity, Infinity]);
+    const e1 = thrown(() => validateColumns(asDate, [{ column: "b", kind: "numeric" }]));
+    expect(e1.code).toBe("E_NONFINITE_VALUES");
+    expect(e1.message).toContain("Column 'b'");
+    const asText = await loadFrame(file("inf-text.csv", "a,b\n1,2.5\n2,INF\n3,+Infinity\n"));
+    expect(thrown(() => validateColumns(asText, [{ column: "b", kind: "numeric" }])).code).toBe(
+      "E_NONFINITE_VALUES",
+    );
+    const late = file(
+      "inf-late.csv",
+      `a,b\n${Array.from({ length: 30000 }, (_, i) => `${i},${i}\n`).join("")}5,inf\n`,
+    );
+    const e2 = await loadError(late);
+    expect(e2.code).toBe("E_NONFINITE_VALUES");
+    expect(e2.message).toContain("Column 'b'");
+  });
+
+  it("a corrupt or truncated .gz says the file is not valid gzip (not a type error, not a silent prefix)", async () => {
+    const good = gzipSync(`a,b\n${Array.from({ length: 5000 }, (_, i) => `${i},${i * 3}\n`).join("")}`);
+    const corrupt = Uint8Array.from(good, (x, k) => (k >= 200 && k < 260 ? x ^ 0x55 : x));
+    for (const bytes of [
+      corrupt,
+      good.subarray(0, good.length >> 1),
+      Buffer.from([0x1f, 0x8b, 9, 9, 9, 9]),
+    ]) {
+      const e = await loadError(file("broken.csv.gz", bytes));
+      expect(e.code).toBe("E_READ_FAILED");
+      expect(e.message).toContain("is not valid gzip");
+    }
+  });
+
+  it("a ';'- or tab-delimited .csv read as one column: the hint names the delimiter it probably uses", async () => {
+    const semi = await loadError(file("semi.csv", "a;b\n1;2\n3;4\n"));
+    expect(semi.code).toBe("E_READ_FAILED");
+    expect(semi.hint).toContain("';'");
+    const tab = await loadError(file("tab.csv", "a\tb\n1\t2\n3\t4\n"));
+    expect(tab.hint).toContain("tab");
+    expect((await loadFrame(file("one.csv", "a;b\nx\ny\n"))).names).toEqual(["a;b"]);
+  });
+
+  it("E_DUPLICATE_COLUMN names both copies instead of silently renaming the second", async () => {
+    const e = await loadError(file("dup.csv", "task_completed,x,task_completed\n1,2,0\n0,3,1\n"));
+    expect(e.code).toBe("E_DUPLICATE_COLUMN");
+    expect(e.message).toContain("'task_completed' (columns 1 and 3)");
   });
 });

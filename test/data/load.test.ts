@@ -151,14 +151,14 @@ describe("loadFrame round trips", () => {
     expect(f.value("short", 5999)).toBe(`v${5999 % 500}`);
   });
 
-  it("handles awkward names and text: quotes, spaces, duplicates (renamed by DuckDB), UTF-8, empty cells", async () => {
+  it("handles awkward names and text: quotes, spaces, UTF-8, empty cells (duplicate names are refused: load-errors)", async () => {
     const path = join(dir, "awkward.csv");
-    writeFileSync(path, 'a,a,my col,"q""uote"\n1,2,naïve,😀 emoji and more than twelve bytes\n3,4,,café\n');
+    writeFileSync(path, 'a,b,my col,"q""uote"\n1,2,naïve,😀 emoji and more than twelve bytes\n3,4,,café\n');
     const f = await loadFrame(path);
-    expect(f.names).toEqual(["a", "a_1", "my col", 'q"uote']);
+    expect(f.names).toEqual(["a", "b", "my col", 'q"uote']);
     expect(f.toRecords()).toEqual([
-      { a: 1, a_1: 2, "my col": "naïve", 'q"uote': "😀 emoji and more than twelve bytes" },
-      { a: 3, a_1: 4, "my col": null, 'q"uote': "café" },
+      { a: 1, b: 2, "my col": "naïve", 'q"uote': "😀 emoji and more than twelve bytes" },
+      { a: 3, b: 4, "my col": null, 'q"uote': "café" },
     ]);
     const sel = await loadFrame(path, { columns: ['q"uote', "my col"] });
     expect(sel.names).toEqual(['q"uote', "my col"]);

@@ -3,7 +3,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { TrueliftError } from "../../src/core/errors.js";
 import { DESIGN_NAMES } from "../../src/designs/registry.js";
+import { executeRunSpec } from "../../src/run/execute.js";
 import {
   parseRunSpec,
   RUN_SPEC_SCHEMA,
@@ -121,5 +123,26 @@ describe("the published JSON Schema (docs/spec.schema.json)", () => {
   it("is generated from the same zod schema that validates specs", () => {
     expect(RUN_SPEC_SCHEMA.shape.data.safeParse({ a: { path: "x.csv" } }).success).toBe(true);
     expect(z.toJSONSchema(RUN_SPEC_SCHEMA, { io: "input", unrepresentable: "any" })).toBeTypeOf("object");
+  });
+});
+
+describe("executeRunSpec data paths", () => {
+  it("a missing relative data file names the spec's folder (not the current directory) and the resolved path", async () => {
+    const spec = parseRunSpec({ ...base(), data: { logs: { path: "data/missing.csv" } } });
+    const baseDir = join(root, "test", "run", "no-such-spec-dir");
+    let caught: unknown;
+    try {
+      await executeRunSpec(spec, { baseDir });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(TrueliftError);
+    const e = caught as TrueliftError;
+    expect(e.code).toBe("E_FILE_NOT_FOUND");
+    expect(e.message).toContain(join(baseDir, "data", "missing.csv"));
+    expect(e.hint).toContain("spec's folder");
+    expect(e.hint).toContain(baseDir);
+    expect(e.hint).not.toContain("current directory;");
+    expect(e.details.resolved).toBe(join(baseDir, "data", "missing.csv"));
   });
 });

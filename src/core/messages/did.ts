@@ -98,6 +98,8 @@ export const DID_MESSAGES = {
         : ` ${(100 * e.forbiddenWeight).toFixed(1)}% of its weight comes from comparisons against already-treated units.`;
     return `Treatment starts at different times, so the TWFE estimate (${signed(e.twfe)}) is a weighted average of 2×2 comparisons;${w} With effects that change over time it can be biased, even in sign — rely on the Callaway–Sant'Anna estimates and see the Bacon decomposition.`;
   },
+  D_DID_ZERO_SE: (e: { estimate: number; source: string }): string =>
+    `The ${e.source} estimate ${signed(e.estimate)} has a standard error of exactly 0: the outcome is constant within every group × period cell, so the residuals are all zero and no uncertainty can be measured. The standard error, p-value and interval are left empty; check the outcome (is it aggregated or constant per cell?) before reading the estimate.`,
   D_DID_NOT_APPLICABLE: (
     e: { part: string; code?: string },
     _c: DiagnosticContext,

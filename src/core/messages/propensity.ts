@@ -5,7 +5,7 @@ const count = (x: number): string => x.toLocaleString("en-US");
 const capitalize = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
 
 /** One arm of the inverse-probability weights, unrounded (the evidence keeps rounded copies). */
-type WeightArm = { ess: number; n: number; max: number };
+type WeightArm = { ess: number; n: number; max: number; sum?: number };
 
 /**
  * Message templates of the propensity-score diagnostics (overlap, weights, balance, matching, sensitivity), keyed
@@ -68,6 +68,12 @@ export const PROPENSITY_MESSAGES = {
     const { treated: t, control: k } = d;
     const essT = Math.round(t.ess).toLocaleString("en-US");
     const essC = Math.round(k.ess).toLocaleString("en-US");
+    const share = (a: WeightArm) => (a.sum === undefined || !(a.sum > 0) ? 0 : a.max / a.sum);
+    const top = Math.max(share(t), share(k));
+    if (c.severity === "fail" && top > 0.1) {
+      const arm = share(t) >= share(k) ? "opt-in" : "comparison";
+      return `Near-separation: one ${arm} user carries ${pct(top)} of that group's ${e.estimand} weight (largest weight ${Math.max(t.max, k.max).toFixed(1)}), so the weighting estimate rests on a handful of users. Trim to the region of overlap (trim: { rule: "crump" }, CLI --trim crump) or use fewer covariates.`;
+    }
     return c.severity === "pass"
       ? `The ${e.estimand} weights are well behaved: they keep ${pct(t.ess / t.n)} of the opt-in and ${pct(k.ess / k.n)} of the comparison users' information (effective sample sizes ${essT} and ${essC}); the largest weight is ${t.max >= k.max ? t.max.toFixed(1) : k.max.toFixed(1)}.`
       : `A few users carry much of the ${e.estimand} weight: effective sample sizes are ${essT} of ${count(t.n)} opt-in and ${essC} of ${count(k.n)} comparison users; the estimate is noisier than the row count suggests and sensitive to those users, and the weighting estimate's confidence interval can be too narrow (its sampling distribution is skewed by the heavy weights). The doubly robust estimate is steadier; trimming also helps.`;

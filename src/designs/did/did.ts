@@ -26,6 +26,9 @@ import { type StaggeredDid, staggeredDid } from "./staggered.js";
 import { type DidTrends, didTrends } from "./trends.js";
 import { type TwoByTwo, twoByTwo } from "./two-by-two.js";
 
+/** An SE at or below this (relative to max(1, |estimate|)) is rounding noise on zero residuals, not an SE. */
+const ZERO_SE = 1e-10;
+
 /** Where the headline estimate comes from. */
 export type DidEstimateSource = "regression" | "callaway-santanna" | "twfe";
 
@@ -143,6 +146,14 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
   } else {
     estimate = fe.effect;
     estimateSource = "twfe";
+  }
+  if (estimate.se !== null && estimate.se <= ZERO_SE * Math.max(1, Math.abs(estimate.estimate))) {
+    // Zero-variance cells (each group × period constant): residuals are all 0, and an SE of exactly 0 with a
+    // zero-width interval would look valid. No uncertainty can be measured: null plus a failing diagnostic.
+    estimate = { ...estimate, se: null, statistic: null, pValue: null, ci: null };
+    diagnostics.push(
+      diagnostic("D_DID_ZERO_SE", "fail", { estimate: estimate.estimate, source: estimateSource }),
+    );
   }
   const result: DidResult = {
     method: "did",

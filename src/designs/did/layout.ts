@@ -224,6 +224,8 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
       { details: { from, to, preRows, postRows } },
     );
   }
+  checkOutcomeVaries(data.numeric(spec.outcome), idx, treatedCol, spec.outcome);
+  if (kind === "two-group") checkNotCollinear(treatedCol, postCol, spec);
   const frame = data
     .take(idx)
     .withColumn(DID_COLUMNS.treated, treatedCol)
@@ -250,6 +252,57 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
     periods: panelPeriods(time, { from, to }),
     diagnostics,
   };
+}
+
+/**
+ * The outcome must vary in the window, and within at least one of the two groups: otherwise the estimate is a
+ * difference of constants with a standard error of exactly 0 (and a parallel-trends "pass" by construction).
+ */
+function checkOutcomeVaries(y: Float64Array, idx: Int32Array, treated: Float64Array, outcome: string): void {
+  const first = [Number.NaN, Number.NaN];
+  const varies = [false, false];
+  for (let j = 0; j < idx.length; j++) {
+    const g = treated[j] === 1 ? 1 : 0;
+    const v = y[idx[j]];
+    if (Number.isNaN(first[g])) first[g] = v;
+    else if (v !== first[g]) varies[g] = true;
+  }
+  if (varies[0] || varies[1]) return;
+  const overall = first[0] === first[1];
+  throw new TrueliftError(
+    "E_OUTCOME_CONSTANT",
+    overall
+      ? `Outcome '${outcome}' is ${first[0]} in every row of the window: there is no variation to compare.`
+      : `Outcome '${outcome}' is constant within each group (${first[1]} for every treated row, ${first[0]} for every comparison row): the difference-in-differences would be 0 with a standard error of exactly 0.`,
+    {
+      details: { outcome, treatedValue: first[1], controlValue: first[0] },
+      hint: "Check the outcome column and the window: a DiD needs the outcome to vary over time within the groups.",
+    },
+  );
+}
+
+/**
+ * Two-group layout: treated-ness must not coincide with the post period (treated rows only after the start and
+ * comparison rows only before it, or the reverse): then the group effect and the time effect are the same column.
+ */
+function checkNotCollinear(treated: Float64Array, post: Float64Array, spec: ValidDidSpec): void {
+  const cells = [0, 0, 0, 0]; // control-pre, control-post, treated-pre, treated-post
+  for (let j = 0; j < treated.length; j++) cells[2 * treated[j] + post[j]]++;
+  const sameColumn = cells[1] === 0 && cells[2] === 0;
+  const reversed = cells[0] === 0 && cells[3] === 0;
+  if (!sameColumn && !reversed) return;
+  const treatment = "startColumn" in spec.treatment ? spec.treatment.startColumn : spec.treatment.column;
+  throw new TrueliftError(
+    "E_TREATMENT_COLLINEAR_TIME",
+    `Treatment '${treatment}' is collinear with time '${spec.time}': every ${sameColumn ? "treated row is after" : "treated row is before"} the start and every comparison row ${sameColumn ? "before" : "after"} it, so the treatment effect cannot be told apart from the change over time.`,
+    {
+      details: {
+        treatment,
+        time: spec.time,
+        cells: { controlPre: cells[0], controlPost: cells[1], treatedPre: cells[2], treatedPost: cells[3] },
+      },
+    },
+  );
 }
 
 function checkReserved(spec: ValidDidSpec): void {

@@ -7,6 +7,8 @@ import type { OverlapSummary, WeightSummary } from "./overlap.js";
 import type { MatchedRosenbaum } from "./rosenbaum.js";
 
 const num = (x: number, d = 3) => Number(x.toFixed(d));
+/** Largest share of an arm's total weight one row may carry before the weights diagnostic fails. */
+const MAX_WEIGHT_SHARE = 0.1;
 
 /**
  * The overlap verdict: `fail` when more than 10% of either group sits outside the common support or has a score
@@ -58,7 +60,13 @@ export function weightsDiagnostic(w: WeightSummary, estimand: "ATE" | "ATT"): Di
   const topT = arms.treated.max / arms.treated.sum;
   const topC = arms.control.max / arms.control.sum;
   const low = Math.min(shareT, shareC);
-  const severity = low < 0.1 ? "fail" : low < 0.5 || Math.max(topT, topC) > 0.05 ? "warn" : "pass";
+  // One row carrying more than MAX_WEIGHT_SHARE of its arm's weight: near-separation, the estimate is that row.
+  const severity =
+    low < 0.1 || Math.max(topT, topC) > MAX_WEIGHT_SHARE
+      ? "fail"
+      : low < 0.5 || Math.max(topT, topC) > 0.05
+        ? "warn"
+        : "pass";
   return diagnostic(
     "D_PS_WEIGHTS",
     severity,
@@ -72,8 +80,8 @@ export function weightsDiagnostic(w: WeightSummary, estimand: "ATE" | "ATT"): Di
       maxWeightControl: num(arms.control.max, 4),
     },
     {
-      treated: { ess: arms.treated.ess, n: arms.treated.n, max: arms.treated.max },
-      control: { ess: arms.control.ess, n: arms.control.n, max: arms.control.max },
+      treated: { ess: arms.treated.ess, n: arms.treated.n, max: arms.treated.max, sum: arms.treated.sum },
+      control: { ess: arms.control.ess, n: arms.control.n, max: arms.control.max, sum: arms.control.sum },
     },
   );
 }

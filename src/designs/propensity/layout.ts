@@ -121,6 +121,18 @@ export function layoutPropensity(frame: Frame, spec: ValidPropensitySpec): Prope
   };
 }
 
+/**
+ * The fix hint of a propensity model's perfect separation: a covariate predicts the treatment (the model's 0/1
+ * response), not the outcome.
+ *
+ * @example
+ * ```ts
+ * SEPARATION_HINT; // "A covariate predicts the treatment perfectly: …"
+ * ```
+ */
+export const SEPARATION_HINT =
+  'A covariate predicts the treatment perfectly (the groups do not overlap on it): drop or coarsen it, restrict the data to where both groups occur, or fit the propensity model with an L2 penalty (model: { penalty: { type: "l2", C } }).';
+
 /** Throws E_PERFECT_SEPARATION when one covariate alone separates treated from control rows. */
 function checkSeparation(treatment: string, t: Float64Array, columns: readonly CovariateColumn[]): void {
   for (const c of columns) {
@@ -149,7 +161,10 @@ function checkSeparation(treatment: string, t: Float64Array, columns: readonly C
         throw new TrueliftError(
           "E_PERFECT_SEPARATION",
           `Covariate '${c.source}' separates the groups: ${who} of the ${on1 + on0} rows with ${c.source} = '${c.level}' have ${treatment} = 1, so their propensity is exactly ${on1 === 0 ? 0 : 1} and the logistic model has no maximum.`,
-          { details: { covariate: c.source, level: c.level, treated: on1, rows: on1 + on0 } },
+          {
+            details: { covariate: c.source, level: c.level, treated: on1, rows: on1 + on0 },
+            hint: SEPARATION_HINT,
+          },
         );
       }
       continue;
@@ -160,6 +175,7 @@ function checkSeparation(treatment: string, t: Float64Array, columns: readonly C
         `Covariate '${c.source}' separates the groups: every treated row has ${c.source} ${max0 < min1 ? `above ${max0}` : `below ${min0}`} and every control row ${max0 < min1 ? `at or below ${max0}` : `at or above ${min0}`}, so the groups do not overlap at all.`,
         {
           details: { covariate: c.source, treatedRange: [min1, max1], controlRange: [min0, max0] },
+          hint: SEPARATION_HINT,
         },
       );
     }

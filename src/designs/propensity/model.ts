@@ -5,6 +5,7 @@ import type { Term } from "../../core/result.js";
 import { type LogitFit, type LogitPenalty, logitFit } from "../../models/logit.js";
 import { chisqSurvival } from "../../numeric/dist/index.js";
 import type { CovariateColumn } from "./covariates.js";
+import { SEPARATION_HINT } from "./layout.js";
 import { collapsedLogitRefitter } from "./logit-refit.js";
 
 /** What a propensity model family is fitted on: the 0/1 treatment and the numeric covariate columns. */
@@ -128,7 +129,7 @@ export const LOGIT_PROPENSITY: PropensityModel = {
         throw new TrueliftError(
           "E_PERFECT_SEPARATION",
           `The covariates ${data.columns.map((c) => `'${c.name}'`).join(", ")} jointly separate treated from control rows (no single one does): ${e.message}`,
-          { details: { ...e.details, covariates: data.columns.map((c) => c.name) } },
+          { details: { ...e.details, covariates: data.columns.map((c) => c.name) }, hint: SEPARATION_HINT },
         );
       }
       throw e;

@@ -121,7 +121,9 @@ export function crumpThreshold(p: ArrayLike<number>): number {
     sum += g[i];
   }
   g.sort();
-  if (g[n - 1] <= (2 * sum) / n) return 0;
+  // A score of exactly 0 or 1 (to double precision) has g = ∞: such units are always trimmed, and the threshold
+  // comes from the finite part (the early exit would otherwise compare ∞ ≤ ∞ and keep everyone).
+  if (Number.isFinite(sum) && g[n - 1] <= (2 * sum) / n) return 0;
   let cum = 0;
   for (let k = 0; k < n; k++) {
     cum += g[k];

@@ -245,6 +245,7 @@ function staged(
   const firstFit = fitOn(full);
   const overlap = overlapSummary(firstFit.scores, full.t, s.overlapBins ?? 20);
   const diagnostics: Diagnostic[] = [...firstFit.diagnostics];
+  if (!s.trim || s.trim.rule === "none") checkScoresInside(firstFit.scores, full.t, null);
 
   // Trimming: drop rows outside the bounds and refit on the rest.
   let layout = full;
@@ -274,6 +275,7 @@ function staged(
     if (dt + dc > 0) {
       layout = subsetLayout(full, Int32Array.from(keep));
       fit = fitOn(layout);
+      checkScoresInside(fit.scores, layout.t, s.trim.rule);
       diagnostics.push(...fit.diagnostics);
     }
     diagnostics.push(
@@ -401,6 +403,32 @@ function staged(
     return Object.freeze({ result: deepFreeze(result), scores });
   };
   return { bootstrapInput, finish };
+}
+
+/**
+ * Refuses scores of exactly 0 or 1 (to double precision): the groups barely overlap, and the inverse weights and
+ * the matching distance would divide by zero. Without trimming the hint names it; after trimming, fewer covariates.
+ */
+function checkScoresInside(p: Float64Array, t: Float64Array, trimmed: string | null): void {
+  let treated = 0;
+  let control = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] > 0 && p[i] < 1) continue;
+    if (t[i] === 1) treated++;
+    else control++;
+  }
+  if (treated + control === 0) return;
+  throw new TrueliftError(
+    "E_PS_NO_OVERLAP",
+    `${treated + control} rows (${treated} opt-in, ${control} comparison) have a propensity score of exactly 0 or 1${trimmed === null ? "" : ` even after ${trimmed} trimming`}: the groups barely overlap, so weights and matches there are undefined.`,
+    {
+      details: { treatedAtBound: treated, controlAtBound: control, trim: trimmed },
+      hint:
+        trimmed === null
+          ? 'Trim to the region of overlap (trim: { rule: "crump" }, CLI --trim crump), or use fewer covariates (drop the one that nearly separates the groups).'
+          : "Use fewer covariates (drop the one that nearly separates the groups), or trim with tighter bounds (e.g. --trim 0.05:0.95).",
+    },
+  );
 }
 
 function trimBounds(

@@ -113,6 +113,29 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
     );
   }
   const { left, right } = splitSides(x, y, t, c, s.cutoff);
+  for (const [side, data] of [
+    ["below", left],
+    ["at or above", right],
+  ] as const) {
+    const v = data.y;
+    let varies = false;
+    for (let i = 1; i < v.length && !varies; i++) varies = v[i] !== v[0];
+    if (!varies) {
+      throw new TrueliftError(
+        "E_OUTCOME_CONSTANT",
+        `Outcome '${s.outcome}' is ${v[0]} in every row ${side} the cutoff ${s.cutoff} (${v.length} rows): the local fit on that side has no variation, so the jump's standard error would be meaningless.`,
+        {
+          details: {
+            outcome: s.outcome,
+            side: side === "below" ? "left" : "right",
+            value: v[0],
+            rows: v.length,
+          },
+          hint: "Check the outcome column (and any filter): an RD needs the outcome to vary on both sides of the cutoff.",
+        },
+      );
+    }
+  }
   const clusters = c ? new Set(c).size : null;
   return {
     outcome: s.outcome,

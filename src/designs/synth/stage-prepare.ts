@@ -40,6 +40,7 @@ export function synthPrepare(data: Frame, spec: SynthSpec): SynthPrepareStage {
   checkSpec(data, s);
   const cells = synthCells(data, s);
   const panel = synthPanel(cells, cells.sums, cells.counts) as SynthPanel;
+  checkOutcomeVaries(panel, s.outcome);
   const diagnostics = [filledCellsDiagnostic(cells, panel)];
   const meansOf = (column: string) => frameCellMeans(data, cells, column);
   const predictors =
@@ -78,4 +79,28 @@ function checkSpec(data: Frame, s: ValidSynthSpec): void {
         .map((p) => ({ column: p.column, kind: "numeric" as const, allowMissing: true })),
     );
   }
+}
+
+/**
+ * The outcome must vary across the treated series and the donors: when every unit has the same value in every
+ * period, the weights are arbitrary and the gap is 0 by construction (with checks that contradict each other).
+ */
+function checkOutcomeVaries(panel: SynthPanel, outcome: string): void {
+  let first = Number.NaN;
+  for (const series of [panel.treated, panel.donors]) {
+    for (let i = 0; i < series.length; i++) {
+      const v = series[i];
+      if (Number.isNaN(v)) continue;
+      if (Number.isNaN(first)) first = v;
+      else if (v !== first) return;
+    }
+  }
+  throw new TrueliftError(
+    "E_OUTCOME_CONSTANT",
+    `Outcome '${outcome}' is ${first} for the treated unit(s) and every donor in every period of the window: there is no variation to fit weights to or to measure a gap in.`,
+    {
+      details: { outcome, value: first },
+      hint: "Check the outcome column, the unit and time columns and the window: synthetic control needs an outcome that moves over time.",
+    },
+  );
 }

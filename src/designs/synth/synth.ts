@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
+import { TRUELIFT_VERSION } from "../../core/version.js";
 import type { DesignResult } from "../shared/contract.js";
 import type { AdhStart } from "./adh.js";
 import type { SynthBootstrap } from "./bootstrap.js";
@@ -15,7 +16,8 @@ import { type SynthPrepareStage, synthPrepare } from "./stage-prepare.js";
 import { type SynthWeightsStage, synthWeights } from "./stage-weights.js";
 
 /**
- * Version of the synthetic-control engine recorded in provenance.
+ * Revision of the synthetic-control algorithm, recorded as `provenance.algorithm` (the release version is
+ * `provenance.version`, the same {@link TRUELIFT_VERSION} as every other design).
  *
  * @example
  * ```ts
@@ -212,7 +214,8 @@ function synthResult(data: Frame, st: SynthStages): SynthResult {
     provenance: {
       spec: toJson(s),
       engine: "memory",
-      version: SYNTH_VERSION,
+      version: TRUELIFT_VERSION,
+      algorithm: SYNTH_VERSION,
       ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),
     },
   };

@@ -3,7 +3,7 @@ import { did } from "../../../src/designs/did/did.js";
 import { didCharts } from "../../../src/designs/did/result-charts.js";
 import type { DidSpec } from "../../../src/designs/did/spec.js";
 import { compileChart, renderSvg } from "../../../src/report/vega.js";
-import { errorCode } from "../../helpers/error-code.js";
+import { errorCode, thrown } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { readFixture } from "../../helpers/fixture.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -242,6 +242,56 @@ describe("did: bad input gets a coded error before any computation", () => {
     const y = Float64Array.from(small.numeric("task_completed"));
     y[7] = Number.NaN;
     expect(errorCode(() => did(small.withColumn("task_completed", y), TUTORIAL))).toBe("E_MISSING_VALUES");
+  });
+
+  it("constant outcome (overall, or within each group) is refused instead of SE 0 and a trends 'pass'", () => {
+    const spec: DidSpec = { ...TUTORIAL, covariates: [] };
+    const flat = small.withColumn("task_completed", new Float64Array(small.nrows).fill(1));
+    const e = thrown(() => did(flat, spec));
+    expect(e.code).toBe("E_OUTCOME_CONSTANT");
+    expect(e.message).toContain("'task_completed'");
+    const start = small.numeric("treatment_week");
+    const byGroup = Float64Array.from(start, (s) => (Number.isNaN(s) || s === 0 ? 0 : 1));
+    expect(errorCode(() => did(small.withColumn("task_completed", byGroup), spec))).toBe(
+      "E_OUTCOME_CONSTANT",
+    );
+  });
+
+  it("zero-variance cells: the SE is null with a failing diagnostic, never a valid-looking 0", () => {
+    const week = small.numeric("signup_week");
+    const wave = small.numeric("wave");
+    const g = Float64Array.from(wave, (w) => (w === 1 ? 1 : 0));
+    const y = Float64Array.from(
+      g,
+      (gi, i) => gi + 2 * (week[i] >= 20 ? 1 : 0) + 0.5 * gi * (week[i] >= 20 ? 1 : 0),
+    );
+    const r = did(small.withColumn("g", g).withColumn("cells", y), {
+      ...TUTORIAL,
+      outcome: "cells",
+      covariates: [],
+      treatment: { column: "g", start: 20 },
+      window: { from: 0, to: 29 },
+    });
+    expect(r.estimate.estimate).toBeCloseTo(0.5, 10);
+    expect(r.estimate.se).toBeNull();
+    expect(r.estimate.ci).toBeNull();
+    const d = r.diagnostics.find((q) => q.code === "D_DID_ZERO_SE");
+    expect(d?.severity).toBe("fail");
+  });
+
+  it("treatment collinear with time is refused, naming both columns", () => {
+    const t = small.numeric("signup_week");
+    const treatedIsPost = Float64Array.from(t, (w) => (w >= 20 ? 1 : 0));
+    const e = thrown(() =>
+      did(small.withColumn("late", treatedIsPost), {
+        ...TUTORIAL,
+        covariates: [],
+        treatment: { column: "late", start: 20 },
+      }),
+    );
+    expect(e.code).toBe("E_TREATMENT_COLLINEAR_TIME");
+    expect(e.message).toContain("'late'");
+    expect(e.message).toContain("'signup_week'");
   });
 
   it("one cluster", () => {

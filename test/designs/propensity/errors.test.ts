@@ -46,7 +46,12 @@ describe("propensity errors by code", () => {
     const e2 = thrown(() => propensity(frame({ x }), spec));
     expect(e2.code).toBe("E_PERFECT_SEPARATION");
     expect(e2.details.covariate).toBe("x");
+    for (const err of [e, e2]) {
+      expect(err.hint).toContain("predicts the treatment");
+      expect(err.hint).not.toContain("outcome");
+    }
   });
+
   test("no overlap after trimming", () => {
     const e = thrown(() =>
       propensity(frame(), { ...spec, trim: { rule: "bounds", lower: 0.45, upper: 0.55 } }),
@@ -93,5 +98,62 @@ describe("propensity errors by code", () => {
     expect(errorCode(() => parsePropensitySpec({ ...spec, matching: { ties: "random" } }))).toBe(
       "E_INVALID_SPEC",
     );
+  });
+});
+
+/** One covariate that nearly separates the groups: treated iff x > 0.5, except one flipped row on each side. */
+function nearSeparation(flip: number, n = 200): Frame {
+  const x: number[] = [];
+  const d: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let di = i / n > 0.5 ? 1 : 0;
+    if (i === Math.round(flip * n)) di = 0;
+    if (i === Math.round((1 - flip) * n)) di = 1;
+    x.push(i / n);
+    d.push(di);
+    y.push(i / n + di + ((i * 7919) % 13) / 13);
+  }
+  return Frame.fromObject({ x, d, y });
+}
+
+/** Treatment drawn from a steep logistic in a normal covariate: poor but not perfect overlap. */
+function poorOverlap(slope: number, n = 2000): Frame {
+  let s = 1;
+  const u = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s + 0.5) / 2147483648;
+  };
+  const x: number[] = [];
+  const d: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const xi = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+    const di = u() < 1 / (1 + Math.exp(-slope * xi)) ? 1 : 0;
+    x.push(xi);
+    d.push(di);
+    y.push(xi + di + u());
+  }
+  return Frame.fromObject({ x, d, y });
+}
+
+describe("propensity: poor overlap", () => {
+  const xSpec = { treatment: "d", outcome: "y", covariates: ["x"] };
+  test("scores of exactly 0 or 1 give a coded overlap error naming trimming (not 'Replace infinite values')", () => {
+    const e = thrown(() => propensity(poorOverlap(15), xSpec));
+    expect(e.code).toBe("E_PS_NO_OVERLAP");
+    expect(e.hint).toContain("--trim crump");
+    expect(e.hint).toContain("fewer covariates");
+  });
+  test("Crump trimming rescues the same data: it computes on the trimmed rows", () => {
+    const r = propensity(poorOverlap(15), { ...xSpec, trim: { rule: "crump" } });
+    expect(Number.isFinite(r.ipw.ate.estimate)).toBe(true);
+    expect(r.trim?.dropped.treated ?? 0).toBeGreaterThan(0);
+  });
+  test("near-separation: one row with a large share of the weight fails the weights diagnostic, naming trimming", () => {
+    const r = propensity(nearSeparation(0.6), xSpec);
+    const w = r.diagnostics.find((q) => q.code === "D_PS_WEIGHTS");
+    expect(w?.severity).toBe("fail");
+    expect(w?.message).toContain("--trim crump");
   });
 });

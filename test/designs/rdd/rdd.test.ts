@@ -6,7 +6,7 @@ import { Frame } from "../../../src/core/frame.js";
 import { rdd } from "../../../src/designs/rdd/rdd.js";
 import { rddCharts } from "../../../src/designs/rdd/result-charts.js";
 import { RDD_SPEC_SCHEMA, type RddSpec } from "../../../src/designs/rdd/spec.js";
-import { errorCode } from "../../helpers/error-code.js";
+import { errorCode, thrown } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { fixturePath, readFixture } from "../../helpers/fixture.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -276,6 +276,12 @@ describe("rdd errors (coded, before computing)", () => {
   it("cutoff outside the data range", () => {
     expect(errorCode(() => rdd(f, { ...spec, cutoff: 10 }))).toBe("E_RDD_CUTOFF_OUT_OF_RANGE");
     expect(errorCode(() => rdd(f, { ...spec, cutoff: -3 }))).toBe("E_RDD_CUTOFF_OUT_OF_RANGE");
+  });
+  it("a constant outcome on one side of the cutoff is named as such (not '0 observations with positive kernel weight')", () => {
+    const flat = Frame.fromObject({ x: [-3, -2, -1, 1, 2, 3, 4], y: [2, 2, 2, 5, 6, 7, 8] });
+    const e = thrown(() => rdd(flat, spec));
+    expect(e.code).toBe("E_OUTCOME_CONSTANT");
+    expect(e.message).toContain("below the cutoff");
   });
   it("no observations on one side within the bandwidth", () => {
     expect(errorCode(() => rdd(f, { ...spec, bandwidth: 0.5 }))).toBe("E_RDD_NO_OBS_SIDE");

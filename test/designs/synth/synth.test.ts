@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Frame } from "../../../src/core/frame.js";
+import { TRUELIFT_VERSION } from "../../../src/core/version.js";
 import { synthCharts } from "../../../src/designs/synth/result-charts.js";
 import { synth } from "../../../src/designs/synth/synth.js";
-import { errorCode } from "../../helpers/error-code.js";
+import { LINEAR_MODEL_VERSION } from "../../../src/models/ols.js";
+import { errorCode, thrown } from "../../helpers/error-code.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { readFixture } from "../../helpers/fixture.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -36,6 +39,23 @@ describe("synth on the tutorial fixture", () => {
   const frame = readFixture("saas_llm_logs_seed42.csv.gz");
   const res = synth(frame, SPEC);
   const golden = loadGolden<FixtureGolden>("synth", "fixture").expected;
+
+  it("records the package version in provenance (the same as every design), the algorithm id separately", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(TRUELIFT_VERSION).toBe(pkg.version);
+    expect(res.provenance.version).toBe(pkg.version);
+    expect(res.provenance.version).toBe(LINEAR_MODEL_VERSION);
+    expect(res.provenance.algorithm).toBe("synth-1");
+  });
+
+  it("a constant outcome is refused (not +0.0000 with contradicting checks)", () => {
+    const flat = frame.withColumn("task_completed", new Float64Array(frame.nrows).fill(1));
+    const e = thrown(() => synth(flat, SPEC));
+    expect(e.code).toBe("E_OUTCOME_CONSTANT");
+    expect(e.message).toContain("'task_completed'");
+  });
 
   it("reproduces the tutorial's printed numbers (issue 6 acceptance)", () => {
     expect(res.fit.preRmspe.toFixed(4)).toBe("0.0374");
