@@ -3,6 +3,7 @@ import { isTrueliftError, TrueliftError } from "../core/errors.js";
 import { type ArgDef, GLOBAL_ARGS, GLOBAL_VALUE_FLAGS, parseGlobalOptions } from "./args.js";
 import { packageVersion } from "./build-info.js";
 import type { CommandDefinition } from "./command.js";
+import { guardInterrupts } from "./interrupt.js";
 import {
   type CliIo,
   debugEnabled,
@@ -40,6 +41,7 @@ import { COMMANDS, type CommandEntry } from "./registry.js";
  * ```
  */
 export async function main(argv: readonly string[] = process.argv, io: Partial<CliIo> = {}): Promise<number> {
+  if (io.stdout === undefined) guardInterrupts();
   const cli = processIo(io);
   const color = useColor(cli);
   const args = argv.slice(2);

@@ -12,6 +12,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { holdCleanup } from "../core/cleanup.js";
 import { TrueliftError } from "../core/errors.js";
 
 /**
@@ -35,6 +36,7 @@ import { TrueliftError } from "../core/errors.js";
 export class AtomicFile {
   private fd: number | null;
   private done = false;
+  private readonly release: () => void;
   /** Bytes written so far. */
   bytes = 0;
 
@@ -46,6 +48,7 @@ export class AtomicFile {
     fd: number,
   ) {
     this.fd = fd;
+    this.release = holdCleanup(() => this.abort());
   }
 
   /** Creates the temporary file next to `path`. Throws `E_WRITE_FAILED` if the directory is missing or read-only. */
@@ -100,6 +103,7 @@ export class AtomicFile {
       this.closeTemp();
       renameSync(this.tempPath, this.path);
       this.done = true;
+      this.release();
     } catch (e) {
       this.abort();
       throw writeFailed(this.path, e);
@@ -118,6 +122,7 @@ export class AtomicFile {
     }
     if (!this.done) rmSync(this.tempPath, { force: true });
     this.done = true;
+    this.release();
   }
 }
 

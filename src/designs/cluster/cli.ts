@@ -1,7 +1,6 @@
 import {
   optionNumber as number,
   parseChoice,
-  parseInteger,
   parseReplicates,
   optionString as str,
   usage,

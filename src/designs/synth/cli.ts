@@ -1,6 +1,5 @@
 import {
   optionalNumber as number,
-  parseInteger,
   parseList,
   parseReplicates,
   optionString as str,
