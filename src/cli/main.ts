@@ -53,6 +53,9 @@ export async function main(argv: readonly string[] = process.argv, io: Partial<C
     await program.parseAsync(args, { from: "user" });
     return status.code;
   } catch (e) {
+    // `truelift help [command]` asked for help: exit 0 (a bare `truelift` shows help too, as a usage error)
+    const askedHelp = args.find((a) => !a.startsWith("-")) === "help";
+    if (askedHelp && e instanceof CommanderError && e.code === "commander.help") return EXIT.ok;
     return reportError(e, cli, color, invoked);
   }
 }
