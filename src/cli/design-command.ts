@@ -7,6 +7,7 @@ import { summaryMarkdown, summaryText } from "../report/summary.js";
 import type { ArgDef } from "./args.js";
 import type { CommandDefinition } from "./command.js";
 import { type CommandOutput, renderOutput } from "./output.js";
+import { loopProgress } from "./progress.js";
 
 /**
  * The `--print-spec` flag every design command accepts: print the canonical spec (defaults filled in by the
@@ -104,7 +105,17 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
       if (outPath !== undefined) assertWritable(outPath, "file");
       const frame = await loadMain(design, file, options, io.cwd);
       const frames = await loadExtraFrames(design, options, io.cwd);
-      const analysis = await design.analyze(frame, spec, { frames, threads });
+      const progress = loopProgress(design.name, io);
+      let analysis: Awaited<ReturnType<typeof design.analyze>>;
+      try {
+        analysis = await design.analyze(frame, spec, {
+          frames,
+          threads,
+          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        });
+      } finally {
+        progress.done();
+      }
       const sha256 = await hashFile(resolve(io.cwd, file));
       const out: CommandOutput = {
         data: { command: design.name, source: file, sha256, result: analysis.result },

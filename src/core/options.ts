@@ -167,3 +167,18 @@ export function optionNumber(option: string, value: unknown): number {
 export function optionalNumber(option: string, value: unknown): number | undefined {
   return value === undefined ? undefined : optionNumber(option, value);
 }
+
+/**
+ * A progress callback for long loops (bootstrap replicates): `done` of `total` steps of the task `label`. Called
+ * synchronously from inside the loop, at most once per step; keep it cheap (the CLI throttles its redraws).
+ *
+ * @example
+ * ```ts
+ * const onProgress: ProgressCallback = ({ label, done, total }) => console.error(`${label} ${done}/${total}`);
+ * ```
+ */
+export type ProgressCallback = (progress: {
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
+}) => void;
