@@ -1,5 +1,17 @@
-import { type ArgDef, parseInteger, usage } from "../core/options.js";
+import { type ArgDef, parseChoice, parseInteger, usage } from "../core/options.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
+
+/**
+ * The levels of `--fail-on`: `warn` fails on a warning or a failed check, `fail` only on a failed check.
+ *
+ * @example
+ * ```ts
+ * FAIL_ON_LEVELS; // ["warn", "fail"]
+ * ```
+ */
+export const FAIL_ON_LEVELS = ["warn", "fail"] as const;
+/** One of {@link FAIL_ON_LEVELS}. */
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 
 /**
  * Options every command accepts, before or after the command name. Commands read them from `ctx.global`.
@@ -17,6 +29,10 @@ export const GLOBAL_ARGS = {
   },
   seed: { flags: "--seed <n>", description: "random seed (an integer) for anything random" },
   out: { flags: "--out <path>", description: "where to write the command's output file" },
+  failOn: {
+    flags: "--fail-on <level>",
+    description: `exit 6 when a check is at least this severe: ${FAIL_ON_LEVELS.join(" | ")} (design commands, run, demo)`,
+  },
 } as const satisfies Record<string, ArgDef>;
 
 /** The parsed global options. */
@@ -24,13 +40,14 @@ export interface GlobalOptions {
   readonly format: OutputFormat;
   readonly seed?: number;
   readonly out?: string;
+  readonly failOn?: FailOn;
 }
 
 /**
  * Options that take a value, so argument scanning can skip their values (long names, with `--`).
  * @example
  * ```ts
- * GLOBAL_VALUE_FLAGS; // ["--format", "--seed", "--out"]
+ * GLOBAL_VALUE_FLAGS; // ["--format", "--seed", "--out", "--fail-on"]
  * ```
  */
 export const GLOBAL_VALUE_FLAGS: readonly string[] = Object.values(GLOBAL_ARGS).map(
@@ -53,7 +70,8 @@ export function parseGlobalOptions(raw: Readonly<Record<string, unknown>>): Glob
   const seed = raw.seed === undefined ? undefined : parseInteger("--seed", raw.seed, { min: -(2 ** 53) + 1 });
   const out = raw.out === undefined ? undefined : String(raw.out);
   if (out !== undefined && out.trim() === "") throw usage("--out needs a file path.");
-  return { format: format as OutputFormat, seed, out };
+  const failOn = raw.failOn === undefined ? undefined : parseChoice("--fail-on", raw.failOn, FAIL_ON_LEVELS);
+  return { format: format as OutputFormat, seed, out, ...(failOn !== undefined ? { failOn } : {}) };
 }
 
 export {

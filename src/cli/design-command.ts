@@ -1,12 +1,13 @@
 import { resolve } from "node:path";
 import type { Frame } from "../core/frame.js";
 import { parseInteger, optionString as str, usage } from "../core/options.js";
-import { hashFile, leftJoin, loadFrame } from "../data/index.js";
+import { assertWritable, hashFile, leftJoin, loadFrame, writeTextAtomic } from "../data/index.js";
 import type { RegisteredDesign } from "../designs/shared/contract.js";
 import { summaryMarkdown, summaryText } from "../report/summary.js";
 import type { ArgDef } from "./args.js";
 import type { CommandDefinition } from "./command.js";
-import type { CommandOutput } from "./output.js";
+import { type CommandOutput, renderOutput } from "./output.js";
+import { loopProgress } from "./progress.js";
 
 /**
  * The `--print-spec` flag every design command accepts: print the canonical spec (defaults filled in by the
@@ -76,7 +77,9 @@ async function loadExtraFrames(
  * The CLI command of a registered design, built from its contract: help and examples from `design.cli`, the
  * data-file argument, the design's option table plus `--print-spec`, and a `run` that builds the spec
  * (`design.cli.toSpec`), loads the file (and `--join`, and file options), analyses, hashes the file for
- * provenance, and renders the design's summary as text / Markdown with the full result as JSON.
+ * provenance, and renders the design's summary as text / Markdown with the full result as JSON. The global
+ * `--out <file>` is checked for writability before anything is loaded and receives the `--format json` document
+ * (written atomically); the output carries the result's diagnostics for `--fail-on`.
  *
  * @example
  * ```ts
@@ -98,15 +101,30 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
           ? parseInteger("--threads", options.threads, { min: 1, max: 64 })
           : 1;
       const file = positionals[0] as string;
+      const outPath = global.out === undefined ? undefined : resolve(io.cwd, global.out);
+      if (outPath !== undefined) assertWritable(outPath, "file");
       const frame = await loadMain(design, file, options, io.cwd);
       const frames = await loadExtraFrames(design, options, io.cwd);
-      const analysis = await design.analyze(frame, spec, { frames, threads });
+      const progress = loopProgress(design.name, io);
+      let analysis: Awaited<ReturnType<typeof design.analyze>>;
+      try {
+        analysis = await design.analyze(frame, spec, {
+          frames,
+          threads,
+          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        });
+      } finally {
+        progress.done();
+      }
       const sha256 = await hashFile(resolve(io.cwd, file));
-      return {
+      const out: CommandOutput = {
         data: { command: design.name, source: file, sha256, result: analysis.result },
         text: () => summaryText(analysis.summary),
         markdown: () => summaryMarkdown(analysis.summary),
+        diagnostics: analysis.result.diagnostics,
       };
+      if (outPath !== undefined) writeTextAtomic(outPath, renderOutput(out, "json"));
+      return out;
     },
   };
 }

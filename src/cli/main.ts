@@ -3,12 +3,14 @@ import { isTrueliftError, TrueliftError } from "../core/errors.js";
 import { type ArgDef, GLOBAL_ARGS, GLOBAL_VALUE_FLAGS, parseGlobalOptions } from "./args.js";
 import { packageVersion } from "./build-info.js";
 import type { CommandDefinition } from "./command.js";
+import { guardInterrupts } from "./interrupt.js";
 import {
   type CliIo,
   debugEnabled,
   EXIT,
   errorLine,
   exitCodeFor,
+  failingChecks,
   formatErrorLine,
   processIo,
   renderOutput,
@@ -25,6 +27,7 @@ import { COMMANDS, type CommandEntry } from "./registry.js";
  *      ─ commander parses flags ─ command.run: parse → canonical spec → library call → CommandOutput
  *      ─ render as text | json | md on stdout
  * errors ─ TrueliftError → one line on stderr, exit 2 (usage) / 3 (data) / 4 (engine)
+ *        ─ --fail-on warn|fail and a diagnostic at least that severe → one line on stderr, exit 6
  *        ─ commander errors → E_USAGE, exit 2 ─ anything else → internal error, exit 1
  * ```
  *
@@ -38,16 +41,21 @@ import { COMMANDS, type CommandEntry } from "./registry.js";
  * ```
  */
 export async function main(argv: readonly string[] = process.argv, io: Partial<CliIo> = {}): Promise<number> {
+  if (io.stdout === undefined) guardInterrupts();
   const cli = processIo(io);
   const color = useColor(cli);
   const args = argv.slice(2);
   let invoked: string | null = null;
   try {
     invoked = commandName(args);
-    const program = await buildProgram(cli, invoked);
+    const status = { code: EXIT.ok };
+    const program = await buildProgram(cli, invoked, status, color);
     await program.parseAsync(args, { from: "user" });
-    return EXIT.ok;
+    return status.code;
   } catch (e) {
+    // `truelift help [command]` asked for help: exit 0 (a bare `truelift` shows help too, as a usage error)
+    const askedHelp = args.find((a) => !a.startsWith("-")) === "help";
+    if (askedHelp && e instanceof CommanderError && e.code === "commander.help") return EXIT.ok;
     return reportError(e, cli, color, invoked);
   }
 }
@@ -68,7 +76,12 @@ function commandName(args: readonly string[]): string | null {
   return null;
 }
 
-async function buildProgram(io: CliIo, invoked: string | null): Promise<Command> {
+async function buildProgram(
+  io: CliIo,
+  invoked: string | null,
+  status: { code: number },
+  color: boolean,
+): Promise<Command> {
   const program = new Command("truelift")
     .description("Causal effects of product launches that were not clean A/B tests.")
     .version(packageVersion(), "-V, --version", "print the version")
@@ -84,10 +97,10 @@ async function buildProgram(io: CliIo, invoked: string | null): Promise<Command>
   for (const def of Object.values(GLOBAL_ARGS)) program.addOption(toOption(def));
   program.addHelpText(
     "after",
-    "\nExit codes: 0 ok, 2 usage error, 3 data error, 4 engine error.\nRun `truelift <command> --help` for a command's options.",
+    "\nExit codes: 0 ok, 2 usage error, 3 data error, 4 engine error, 6 a check failed (--fail-on).\nRun `truelift <command> --help` for a command's options.",
   );
   for (const entry of COMMANDS) {
-    if (entry.name === invoked) addCommand(program, entry, await entry.load(), io);
+    if (entry.name === invoked) addCommand(program, entry, await entry.load(), io, status, color);
     else program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
   }
   return program;
@@ -99,7 +112,14 @@ function toOption(def: ArgDef): Option {
   return opt;
 }
 
-function addCommand(program: Command, entry: CommandEntry, def: CommandDefinition, io: CliIo): void {
+function addCommand(
+  program: Command,
+  entry: CommandEntry,
+  def: CommandDefinition,
+  io: CliIo,
+  status: { code: number },
+  color: boolean,
+): void {
   const cmd = program.command(entry.name).description(def.meta.description);
   for (const p of def.positionals ?? [])
     cmd.argument(p.required ? `<${p.name}>` : `[${p.name}]`, p.description);
@@ -126,6 +146,17 @@ function addCommand(program: Command, entry: CommandEntry, def: CommandDefinitio
       io,
     });
     io.stdout(renderOutput(out, global.format));
+    if (global.failOn !== undefined && out.diagnostics !== undefined) {
+      const failed = failingChecks(out.diagnostics, global.failOn);
+      if (failed.length > 0) {
+        const codes = [...new Set(failed.map((d) => `${d.code} (${d.severity})`))].join(", ");
+        const message = `${failed.length} check${failed.length === 1 ? "" : "s"} at or above '${global.failOn}': ${codes}.`;
+        const hint =
+          "Read the diagnostics in the output; drop --fail-on (or use --fail-on fail) to exit 0 on warnings.";
+        io.stderr(`${formatErrorLine("E_CHECK_FAILED", message, hint, color)}\n`);
+        status.code = EXIT.check;
+      }
+    }
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Diagnostic, Severity } from "../core/diagnostics.js";
 import { isTrueliftError, type TrueliftError } from "../core/errors.js";
 
 /**
@@ -115,13 +116,13 @@ export function formatErrorLine(code: string, message: string, hint: string, col
 }
 
 /**
- * Exit codes: 0 ok, 1 unexpected internal error, 2 usage, 3 data, 4 engine.
+ * Exit codes: 0 ok, 1 unexpected internal error, 2 usage, 3 data, 4 engine, 6 a check failed (`--fail-on`).
  * @example
  * ```ts
  * EXIT.data; // 3
  * ```
  */
-export const EXIT = Object.freeze({ ok: 0, internal: 1, usage: 2, data: 3, engine: 4 });
+export const EXIT = Object.freeze({ ok: 0, internal: 1, usage: 2, data: 3, engine: 4, check: 6 });
 
 /**
  * The exit code for an error: a {@link TrueliftError}'s category (usage 2, data 3, engine 4), else 1 (a bug).
@@ -141,6 +142,27 @@ export interface CommandOutput {
   readonly data: unknown;
   readonly text: () => string;
   readonly markdown: () => string;
+  /** The diagnostics of the analyses behind the output (what `--fail-on` reads); absent when there are none. */
+  readonly diagnostics?: readonly Pick<Diagnostic, "code" | "severity">[];
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { pass: 0, info: 0, warn: 1, fail: 2 };
+
+/**
+ * The diagnostics at least as severe as `level` (`warn`: warnings and failures; `fail`: failures only): the one
+ * verdict `--fail-on` exits 6 on, read from the diagnostics' severities.
+ *
+ * @example
+ * ```ts
+ * failingChecks([{ code: "PT", severity: "warn" }, { code: "SMD", severity: "pass" }], "warn"); // [{ code: "PT", … }]
+ * ```
+ */
+export function failingChecks<D extends Pick<Diagnostic, "severity">>(
+  diagnostics: readonly D[],
+  level: "warn" | "fail",
+): D[] {
+  const min = level === "warn" ? 1 : 2;
+  return diagnostics.filter((d) => SEVERITY_RANK[d.severity] >= min);
 }
 
 /**

@@ -1,6 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { holdCleanup } from "../core/cleanup.js";
 import { TrueliftError } from "../core/errors.js";
 
 /**
@@ -24,6 +36,7 @@ import { TrueliftError } from "../core/errors.js";
 export class AtomicFile {
   private fd: number | null;
   private done = false;
+  private readonly release: () => void;
   /** Bytes written so far. */
   bytes = 0;
 
@@ -35,6 +48,7 @@ export class AtomicFile {
     fd: number,
   ) {
     this.fd = fd;
+    this.release = holdCleanup(() => this.abort());
   }
 
   /** Creates the temporary file next to `path`. Throws `E_WRITE_FAILED` if the directory is missing or read-only. */
@@ -89,6 +103,7 @@ export class AtomicFile {
       this.closeTemp();
       renameSync(this.tempPath, this.path);
       this.done = true;
+      this.release();
     } catch (e) {
       this.abort();
       throw writeFailed(this.path, e);
@@ -107,6 +122,7 @@ export class AtomicFile {
     }
     if (!this.done) rmSync(this.tempPath, { force: true });
     this.done = true;
+    this.release();
   }
 }
 
@@ -151,4 +167,55 @@ export function writeTextAtomic(path: string, text: string): void {
     file.abort();
     throw e;
   }
+}
+
+function notWritable(path: string, why: string, hint: string): TrueliftError {
+  return new TrueliftError("E_WRITE_FAILED", `Can't write '${path}': ${why}`, { details: { path }, hint });
+}
+
+function canWrite(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks, before any computing, that an output path can be written — without creating anything. `kind: "file"`:
+ * the path is not a directory and its directory exists and is writable. `kind: "dir"` (a report folder, created
+ * when written): the path is a writable directory, or does not exist and its nearest existing ancestor is a
+ * writable directory (not a file). Throws `E_WRITE_FAILED` with a fix hint otherwise.
+ *
+ * @example
+ * ```ts
+ * assertWritable("results.json", "file");
+ * assertWritable("notes.txt/report", "dir"); // throws E_WRITE_FAILED: 'notes.txt' is a file
+ * ```
+ */
+export function assertWritable(path: string, kind: "file" | "dir"): void {
+  const abs = resolve(path);
+  const other = "Choose another --out path.";
+  if (existsSync(abs)) {
+    const isDir = statSync(abs).isDirectory();
+    if (kind === "file" && isDir) throw notWritable(path, "it is a directory.", other);
+    if (kind === "dir" && !isDir) throw notWritable(path, "it is a file, not a directory.", other);
+    const dir = kind === "dir" ? abs : dirname(abs);
+    if (!canWrite(dir)) throw notWritable(path, `the directory '${dir}' is read-only.`, other);
+    return;
+  }
+  let dir = dirname(abs);
+  while (!existsSync(dir) && dirname(dir) !== dir) {
+    if (kind === "file") {
+      throw notWritable(
+        path,
+        `the directory '${dir}' does not exist.`,
+        "Create the directory first, or choose another --out path.",
+      );
+    }
+    dir = dirname(dir);
+  }
+  if (!statSync(dir).isDirectory()) throw notWritable(path, `'${dir}' is a file, not a directory.`, other);
+  if (!canWrite(dir)) throw notWritable(path, `the directory '${dir}' is read-only.`, other);
 }

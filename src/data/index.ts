@@ -1,5 +1,5 @@
 // Public API of the data layer: loading (DuckDB), validation, writing, hashing, and the dataset generator.
-export { writeTextAtomic } from "./atomic-file.js";
+export { assertWritable, writeTextAtomic } from "./atomic-file.js";
 export * from "./csv-encoder.js";
 export { roundDecimal, scaledRound } from "./decimal.js";
 export * from "./describe.js";

@@ -12,6 +12,7 @@ import {
 import { basename } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { holdCleanup } from "../core/cleanup.js";
 import { TrueliftError } from "../core/errors.js";
 import type { Column, Frame } from "../core/frame.js";
 import { AtomicFile, siblingTempPath } from "./atomic-file.js";
@@ -138,10 +139,16 @@ export function createDatasetWriter(path: string, options: WriteOptions = {}): D
         }
         file.closeTemp();
         const out = siblingTempPath(file.path, ".out");
+        const release = holdCleanup(() => rmSync(out, { force: true }));
         try {
           if (format === "parquet") await csvToParquet(file.tempPath, out, kinds);
+          // opened synchronously, so an interrupt's cleanup never races an asynchronous file creation
           else
-            await pipeline(createReadStream(file.tempPath), createGzip({ level: 6 }), createWriteStream(out));
+            await pipeline(
+              createReadStream(file.tempPath),
+              createGzip({ level: 6 }),
+              createWriteStream(out, { fd: openSync(out, "wx", 0o644) }),
+            );
           fsyncFile(out);
           renameSync(out, file.path);
         } catch (e) {
@@ -152,6 +159,7 @@ export function createDatasetWriter(path: string, options: WriteOptions = {}): D
             cause: e,
           });
         } finally {
+          release();
           file.abort();
         }
         return { ...base, bytes: statSync(file.path).size, sha256: await hashFile(file.path) };

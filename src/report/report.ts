@@ -1,6 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { join, resolve } from "node:path";
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { holdCleanup } from "../core/cleanup.js";
 import { TrueliftError } from "../core/errors.js";
 import { type HtmlChart, renderHtml } from "./report-html.js";
 import { renderJson } from "./report-json.js";
@@ -143,11 +154,6 @@ export async function writeReport(
 ): Promise<void> {
   const formats = options.formats ?? ["html", "markdown", "json"];
   const root = resolve(dir);
-  try {
-    mkdirSync(root, { recursive: true });
-  } catch (e) {
-    throw writeFailed(root, e);
-  }
   const files = formats.map((f) => ({ path: join(root, REPORT_FILES[f]), text: rendered[f] }));
   for (const f of files) {
     let isDir = false;
@@ -168,16 +174,39 @@ export async function writeReport(
     ...f,
     temp: join(root, `.${f.path.slice(root.length + 1)}.${tag}.tmp`),
   }));
+  let created: string | undefined;
   try {
-    for (const t of temps) writeTemp(t.temp, t.text);
+    created = mkdirSync(root, { recursive: true });
   } catch (e) {
-    for (const t of temps) rmSync(t.temp, { force: true });
     throw writeFailed(root, e);
   }
+  // Until every file is renamed into place, an interrupt or a failure removes the temporary files and the
+  // folders this call created (if still empty): never a half-written report, never an empty folder.
+  const undo = () => {
+    for (const t of temps) rmSync(t.temp, { force: true });
+    removeEmptyDirs(root, created);
+  };
+  const release = holdCleanup(undo);
   try {
+    for (const t of temps) writeTemp(t.temp, t.text);
     for (const t of temps) renameSync(t.temp, t.path);
   } catch (e) {
-    for (const t of temps) rmSync(t.temp, { force: true });
+    undo();
     throw writeFailed(root, e);
+  } finally {
+    release();
+  }
+}
+
+/** Removes `dir` and its parents up to `top` (the first folder `mkdirSync` created), stopping at a non-empty one. */
+function removeEmptyDirs(dir: string, top: string | undefined): void {
+  if (top === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top || dirname(d) === d) return;
   }
 }

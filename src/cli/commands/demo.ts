@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { assertWritable } from "../../data/index.js";
 import { renderReport, writeReport } from "../../report/report.js";
 import type { ReportMeta } from "../../report/report-types.js";
 import { parseInteger } from "../args.js";
@@ -65,6 +66,7 @@ export default defineCommand({
           ? DEMO_REPLICATES.quick
           : DEMO_REPLICATES.full;
     const outDir = resolve(io.cwd, global.out ?? "truelift-report");
+    assertWritable(outDir, "dir");
     const progress = demoProgress(7, io.stderrIsTTY && io.env.CI === undefined);
     await progress.step("loading data");
     let run: Awaited<ReturnType<typeof runDemo>>;
@@ -119,6 +121,7 @@ export default defineCommand({
           seconds,
         }),
       markdown: () => demoSummaryMarkdown(run.rows),
+      diagnostics: run.analyses.flatMap((a) => a.diagnostics),
     };
   },
 });

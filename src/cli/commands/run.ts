@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { assertWritable } from "../../data/index.js";
 import { renderReport, writeReport } from "../../report/report.js";
 import { REPORT_FILES, type ReportAnalysis } from "../../report/report-types.js";
 import { estimateWithCi, reportView } from "../../report/report-view.js";
@@ -95,14 +96,15 @@ export default defineCommand({
       };
     }
     const baseDir = runSpecBaseDir(specPath);
-    const progress = io.stderrIsTTY ? (m: string) => io.stderr(`${m}…\n`) : undefined;
-    const analyses = await executeRunSpec(spec, { baseDir, ...(progress ? { onProgress: progress } : {}) });
     const outDir =
       global.out !== undefined
         ? resolve(io.cwd, global.out)
         : isAbsolute(spec.report.out)
           ? spec.report.out
           : resolve(baseDir, spec.report.out);
+    assertWritable(outDir, "dir");
+    const progress = io.stderrIsTTY ? (m: string) => io.stderr(`${m}…\n`) : undefined;
+    const analyses = await executeRunSpec(spec, { baseDir, ...(progress ? { onProgress: progress } : {}) });
     progress?.("Rendering the report");
     const rendered = await renderReport(analyses, {
       title: typeof options.title === "string" ? options.title : spec.report.title,
@@ -128,6 +130,7 @@ export default defineCommand({
           HEADER,
           table.map((x) => [x.id, x.design, x.naive, x.estimate, x.truth, x.checks]),
         )}\n\nWrote ${shown.map((s) => `\`${s}\``).join(", ")}`,
+      diagnostics: analyses.flatMap((a) => a.diagnostics),
     };
   },
 });

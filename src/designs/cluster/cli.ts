@@ -1,7 +1,7 @@
 import {
   optionNumber as number,
   parseChoice,
-  parseInteger,
+  parseReplicates,
   optionString as str,
   usage,
 } from "../../core/options.js";
@@ -148,16 +148,15 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
   if (o.smallK !== undefined) inference.smallK = parseChoice("--small-k", o.smallK, SMALL_K_MODES);
   if (o.wildReps !== undefined || o.wildWeights !== undefined) {
     inference.wild = {
-      ...(o.wildReps !== undefined ? { reps: parseInteger("--wild-reps", o.wildReps, { min: 99 }) } : {}),
+      ...(o.wildReps !== undefined ? { reps: parseReplicates("--wild-reps", o.wildReps, 99) } : {}),
       ...(o.wildWeights !== undefined
         ? { weights: parseChoice("--wild-weights", o.wildWeights, WILD_WEIGHTS) }
         : {}),
     };
   }
-  if (o.riReps !== undefined)
-    inference.randomization = { reps: parseInteger("--ri-reps", o.riReps, { min: 99 }) };
+  if (o.riReps !== undefined) inference.randomization = { reps: parseReplicates("--ri-reps", o.riReps, 99) };
   if (o.bootstrap !== undefined) {
-    const reps = parseInteger("--bootstrap", o.bootstrap, { min: 0 });
+    const reps = parseReplicates("--bootstrap", o.bootstrap, 0);
     inference.pairs = reps === 0 ? false : { reps };
   }
   if (Object.keys(inference).length > 0) spec.inference = inference;

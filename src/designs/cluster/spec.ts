@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_REPLICATES } from "../../core/options.js";
 import { parseSpec } from "../../core/parse-spec.js";
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
 
@@ -85,7 +86,7 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
         .union([
           z.literal(false),
           z.strictObject({
-            reps: z.number().int().min(99).optional(),
+            reps: z.number().int().min(99).max(MAX_REPLICATES).optional(),
             weights: z.enum(WILD_WEIGHTS).optional(),
           }),
         ])
@@ -94,13 +95,16 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
         .union([
           z.literal(false),
           z.strictObject({
-            reps: z.number().int().min(99).optional(),
+            reps: z.number().int().min(99).max(MAX_REPLICATES).optional(),
             exact: z.union([z.boolean(), z.literal("auto")]).optional(),
           }),
         ])
         .optional(),
       pairs: z
-        .union([z.literal(false), z.strictObject({ reps: z.number().int().min(2).optional() })])
+        .union([
+          z.literal(false),
+          z.strictObject({ reps: z.number().int().min(2).max(MAX_REPLICATES).optional() }),
+        ])
         .optional(),
     })
     .optional(),

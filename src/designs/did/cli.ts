@@ -3,6 +3,7 @@ import {
   parseChoice,
   parseInteger,
   parseList,
+  parseReplicates,
   optionString as str,
   usage,
 } from "../../core/options.js";
@@ -136,7 +137,7 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
     staggered.estMethod = parseChoice("--est-method", o.estMethod, DID_EST_METHODS);
   if (o.bootstrap !== undefined) {
     if (seed === undefined) throw usage("--bootstrap needs --seed <n> so the result can be reproduced.");
-    staggered.bootstrap = { reps: parseInteger("--bootstrap", o.bootstrap, { min: 2 }), seed };
+    staggered.bootstrap = { reps: parseReplicates("--bootstrap", o.bootstrap), seed };
   }
   if (Object.keys(staggered).length > 0) spec.staggered = staggered;
   return spec as DidSpec;

@@ -3,6 +3,7 @@ import {
   parseChoice,
   parseInteger,
   parseList,
+  parseReplicates,
   optionString as str,
   usage,
 } from "../../core/options.js";
@@ -179,7 +180,7 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
     spec.model = { penalty: { type: "l2", C: number("--penalty-c", o.penaltyC) } };
   if (o.bootstrap !== undefined) {
     if (seed === undefined) throw usage("--bootstrap needs --seed <n> so the result can be reproduced.");
-    spec.bootstrap = { reps: parseInteger("--bootstrap", o.bootstrap, { min: 2 }), seed };
+    spec.bootstrap = { reps: parseReplicates("--bootstrap", o.bootstrap), seed };
   }
   if (o.misspecify !== undefined) spec.misspecify = parseChoice("--misspecify", o.misspecify, PS_MISSPECIFY);
   const matching: Record<string, unknown> = {};

@@ -101,6 +101,7 @@ export function runCollapsed(
   from: number,
   to: number,
   out: Float64Array,
+  tick?: (done: number) => void,
 ): void {
   const { n, g, cellAt, yAt } = prep;
   // per cell (2·pattern + treatment): drawn rows and their outcome sum
@@ -112,6 +113,7 @@ export function runCollapsed(
   const reject = 4294967296 % n;
   const draw = (rng: Rng) => (fast ? lemireIndex(rng, n, reject) : rng.int(n));
   for (let r = from; r < to; r++) {
+    tick?.(r - from);
     const o = 2 * (r - from);
     out[o] = Number.NaN;
     out[o + 1] = Number.NaN;
@@ -146,6 +148,7 @@ export function runCollapsed(
     out[o] = est[0];
     out[o + 1] = est[1];
   }
+  tick?.(to - from);
 }
 
 /**

@@ -33,7 +33,7 @@ export const propensityDesign: Design<PropensitySpec, ValidPropensitySpec, Prope
   run: (frame, spec, inputs) =>
     (inputs?.threads ?? 1) > 1
       ? propensityParallel(frame, spec, { threads: inputs?.threads })
-      : propensity(frame, spec),
+      : propensity(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
   report: {
     summary: propensitySummary,
     naive: (r) => ({

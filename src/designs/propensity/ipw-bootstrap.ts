@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { TrueliftError } from "../../core/errors.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
 import { bootstrapResample } from "../../models/resample.js";
 import { cellIpw, prepareCollapsed, runCollapsed } from "./collapsed-sample.js";
@@ -39,6 +40,8 @@ export interface IpwBootstrapInput {
   readonly reps: number;
   readonly seed: number;
   readonly alpha: number;
+  /** Called as replicates complete (this thread only). */
+  readonly onProgress?: ProgressCallback;
 }
 
 /**
@@ -70,12 +73,16 @@ export function ipwBootstrap(input: IpwBootstrapInput): IpwBootstrap {
   );
   const refit = input.fit.refitter(prep.patterns, prep.rows);
   const out = new Float64Array(2 * reps).fill(Number.NaN);
-  if (refit) runCollapsed(prep, refit, seed, 0, reps, out);
+  const report = input.onProgress;
+  const tick = report ? (done: number) => report({ label: "bootstrap", done, total: reps }) : undefined;
+  if (refit) runCollapsed(prep, refit, seed, 0, reps, out, tick);
   else {
     for (let r = 0; r < reps; r++) {
+      tick?.(r);
       const est = fullRefit(input, bootstrapResample({ kind: "rows", n: t.length }, seed, r).indices);
       if (est) out.set(est, 2 * r);
     }
+    tick?.(reps);
   }
   return summarise(out, input, refit ? "collapsed" : "full", prep.g);
 }

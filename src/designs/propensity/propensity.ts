@@ -1,6 +1,7 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
@@ -175,8 +176,12 @@ const FAMILIES: Readonly<Record<string, PropensityModel>> = { logit: LOGIT_PROPE
  *   towards best practice when using inverse probability of treatment weighting", Statistics in Medicine 34,
  *   3661–3679.
  */
-export function propensity(frame: Frame, spec: PropensitySpec): DeepReadonly<PropensityResult> {
-  return propensityFit(frame, spec).result;
+export function propensity(
+  frame: Frame,
+  spec: PropensitySpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<PropensityResult> {
+  return propensityFit(frame, spec, options).result;
 }
 
 /**
@@ -192,9 +197,16 @@ export function propensity(frame: Frame, spec: PropensitySpec): DeepReadonly<Pro
  * ```
  * @see Rosenbaum & Rubin (1983), Biometrika 70, 41–55.
  */
-export function propensityFit(frame: Frame, spec: PropensitySpec): PropensityFit {
+export function propensityFit(
+  frame: Frame,
+  spec: PropensitySpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): PropensityFit {
   const run = staged(frame, spec);
-  return run.finish(run.bootstrapInput ? ipwBootstrap(run.bootstrapInput) : null);
+  const input = run.bootstrapInput;
+  return run.finish(
+    input ? ipwBootstrap(options.onProgress ? { ...input, onProgress: options.onProgress } : input) : null,
+  );
 }
 
 /**

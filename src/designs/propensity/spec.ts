@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_REPLICATES } from "../../core/options.js";
 import { parseSpec } from "../../core/parse-spec.js";
 
 /**
@@ -115,7 +116,10 @@ export const PROPENSITY_SPEC_SCHEMA = z.strictObject({
   bootstrap: z
     .union([
       z.literal(false),
-      z.strictObject({ reps: z.number().int().min(2).optional(), seed: z.number().int() }),
+      z.strictObject({
+        reps: z.number().int().min(2).max(MAX_REPLICATES).optional(),
+        seed: z.number().int(),
+      }),
     ])
     .optional(),
   matching: z

@@ -3,6 +3,7 @@ import {
   parseChoice,
   parseInteger,
   parseList,
+  parseReplicates,
   optionString as str,
   usage,
 } from "../../core/options.js";
@@ -114,7 +115,7 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
   if (o.alpha !== undefined) spec.alpha = number("--alpha", o.alpha);
   if (o.bootstrap !== undefined) {
     if (seed === undefined) throw usage("--bootstrap needs --seed <n> so the result can be reproduced.");
-    spec.bootstrap = { reps: parseInteger("--bootstrap", o.bootstrap, { min: 2 }), seed };
+    spec.bootstrap = { reps: parseReplicates("--bootstrap", o.bootstrap), seed };
   }
   return spec as RddSpec;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TrueliftError } from "../../core/errors.js";
+import { MAX_REPLICATES } from "../../core/options.js";
 import { parseSpec } from "../../core/parse-spec.js";
 import { RDD_BWSELECT, RDD_MASSPOINTS } from "./bwselect.js";
 import { RDD_KERNELS, RDD_SUPPORTS } from "./kernel.js";
@@ -64,7 +65,10 @@ export const RDD_SPEC_SCHEMA = z.strictObject({
   bootstrap: z
     .union([
       z.literal(false),
-      z.strictObject({ reps: z.number().int().min(2).optional(), seed: z.number().int() }),
+      z.strictObject({
+        reps: z.number().int().min(2).max(MAX_REPLICATES).optional(),
+        seed: z.number().int(),
+      }),
     ])
     .optional(),
 });

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
-import type { ArgDef } from "../../core/options.js";
+import type { ArgDef, ProgressCallback } from "../../core/options.js";
 import type { DeepReadonly, Provenance, Term } from "../../core/result.js";
 import type { ChartSpec } from "./charts/types.js";
 import type { DesignSummary } from "./summary.js";
@@ -99,7 +99,7 @@ export interface DesignCli<S> {
 
 /**
  * Inputs a design may take beside its main frame: extra frames named by its CLI file options (e.g. cluster's
- * collaboration `edges`) and the number of worker threads for parallel bootstraps.
+ * collaboration `edges`), the number of worker threads for parallel bootstraps, and a progress callback.
  *
  * - `threads`: __Default value:__ 1.
  *
@@ -112,6 +112,8 @@ export interface DesignCli<S> {
 export interface DesignInputs {
   readonly frames?: Readonly<Record<string, Frame | undefined>>;
   readonly threads?: number;
+  /** Called as bootstrap replicates complete (single-threaded runs), e.g. to draw a progress bar. */
+  readonly onProgress?: ProgressCallback;
 }
 
 /**

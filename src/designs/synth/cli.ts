@@ -1,7 +1,7 @@
 import {
   optionalNumber as number,
-  parseInteger,
   parseList,
+  parseReplicates,
   optionString as str,
   usage,
 } from "../../core/options.js";
@@ -113,7 +113,7 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
   if (o.inTimeStart !== undefined) spec.inTimePlacebo = { start: number("--in-time-start", o.inTimeStart) };
   if (o.bootstrap !== undefined) {
     if (seed === undefined) throw usage("--bootstrap needs --seed <n> so the result can be reproduced.");
-    spec.bootstrap = { reps: parseInteger("--bootstrap", o.bootstrap, { min: 2 }), seed };
+    spec.bootstrap = { reps: parseReplicates("--bootstrap", o.bootstrap), seed };
   }
   if (o.alpha !== undefined) spec.alpha = number("--alpha", o.alpha);
   return spec as SynthSpec;

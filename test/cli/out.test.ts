@@ -1,0 +1,47 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../data/helpers.js";
+import { runCli } from "./run-cli.js";
+
+const cwd = tempDir("truelift-out-");
+const SAAS = new URL("../fixtures/saas_llm_logs_seed42.csv.gz", import.meta.url).pathname;
+const PS_ARGS = [
+  "--treatment",
+  "opt_in_agent_mode",
+  "--outcome",
+  "task_completed",
+  "--covariates",
+  "engagement_tier,query_confidence",
+];
+const RDD_ARGS = ["--outcome", "task_completed", "--running", "query_confidence", "--cutoff", "0.85"];
+
+describe("--out is checked before computing and honoured by the design commands", () => {
+  writeFileSync(join(cwd, "a-file.txt"), "x");
+
+  it("an --out under a file fails with E_WRITE_FAILED before the data is even read", async () => {
+    const design = await runCli(["propensity", "missing.csv", ...PS_ARGS, "--out", "a-file.txt/r.json"], {
+      cwd,
+    });
+    expect(design.code).toBe(4);
+    expect(design.stderr).toMatch(/^error\[E_WRITE_FAILED\]: .*a-file\.txt.* {2}Fix: /);
+    const demo = await runCli(["demo", "--data", "missing.csv", "--out", "a-file.txt/report"], { cwd });
+    expect(demo.code).toBe(4);
+    expect(demo.stderr).toMatch(/^error\[E_WRITE_FAILED\]: /);
+    const dirAsFile = await runCli(["rdd", "missing.csv", ...RDD_ARGS, "--out", "."], { cwd });
+    expect(dirAsFile.stderr).toMatch(/^error\[E_WRITE_FAILED\]: .*it is a directory/);
+    const noDir = await runCli(["rdd", "missing.csv", ...RDD_ARGS, "--out", "no/such/dir/r.json"], { cwd });
+    expect(noDir.stderr).toMatch(/^error\[E_WRITE_FAILED\]: .*does not exist/);
+  });
+
+  it("propensity --out result.json writes the --format json document (stdout keeps the text summary)", async () => {
+    const r = await runCli(["propensity", SAAS, ...PS_ARGS, "--out", "ps.json"], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^\{/);
+    const doc = JSON.parse(readFileSync(join(cwd, "ps.json"), "utf8"));
+    expect(doc.command).toBe("propensity");
+    expect(doc.result.diagnostics.length).toBeGreaterThan(0);
+    const json = await runCli(["--format", "json", "propensity", SAAS, ...PS_ARGS], { cwd });
+    expect(JSON.parse(json.stdout).result.estimate).toEqual(doc.result.estimate);
+  });
+});
