@@ -75,11 +75,15 @@ function sentence(a: ReportAnalysis, level: number, digits: number, covers: bool
     );
   } else {
     const excludesZero = ci[0] > 0 || ci[1] < 0;
+    // The headline's own p-value (for synth the placebo pseudo p) must agree before the words claim an effect.
+    const pAgrees = e.pValue === null || e.pValue < a.alpha;
     parts.push(
       `truelift estimates an effect of ${signed(e.estimate, digits)}${units} (${level}% CI ${signed(ci[0], digits)} to ${signed(ci[1], digits)}). ` +
-        (excludesZero
-          ? `The interval excludes zero: the data show a ${e.estimate > 0 ? "positive" : "negative"} effect.`
-          : "The interval includes zero: the data are consistent with no effect."),
+        (!excludesZero
+          ? "The interval includes zero: the data are consistent with no effect."
+          : pAgrees
+            ? `The interval excludes zero: the data show a ${e.estimate > 0 ? "positive" : "negative"} effect.`
+            : `The interval excludes zero, but the design's p-value is ${pValueText(e.pValue)} (not below ${a.alpha}): the data do not show a clear effect.`),
     );
   }
   if (a.naive !== null) {

@@ -224,6 +224,23 @@ describe("renderReport: Markdown and JSON carry the same numbers", () => {
   });
 });
 
+describe("the estimate in words follows the headline's own inference", () => {
+  const withTerm = (ci: [number, number], pValue: number | null): ReportAnalysis => ({
+    ...tutorialAnalysis,
+    estimate: { ...tutorialAnalysis.estimate, estimate: 0.07, ci, pValue },
+  });
+  it("claims an effect only when the interval excludes zero and p is below alpha (or absent)", () => {
+    expect(reportView(withTerm([0.04, 0.11], 0.01)).sentence).toContain("the data show a positive effect.");
+    expect(reportView(withTerm([0.04, 0.11], null)).sentence).toContain("the data show a positive effect.");
+    const synthLike = reportView(withTerm([0.04, 0.11], 0.115)).sentence;
+    expect(synthLike).not.toContain("the data show");
+    expect(synthLike).toContain(
+      "The interval excludes zero, but the design's p-value is 0.115 (not below 0.05): the data do not show a clear effect.",
+    );
+    expect(reportView(withTerm([-0.01, 0.11], 0.2)).sentence).toContain("consistent with no effect");
+  });
+});
+
 describe("next steps registry", () => {
   it("maps failing and warning checks to advice, in registry order, without duplicates", () => {
     const d = [
