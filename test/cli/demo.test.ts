@@ -16,9 +16,11 @@ interface Row {
   truth: number;
   ciCoversTruth: boolean | null;
   keyCheck: { code: string; severity: string | null };
+  verdict: string;
 }
 interface Section {
   id: string;
+  verdict: string;
   design: string;
   estimate: { estimate: number; se: number | null; ci: [number, number] | null; pValue: number | null };
   naive: { estimate: number } | null;
@@ -128,6 +130,7 @@ describe("truelift demo on the tutorial fixture (../shared/fixtures/README.md nu
       expect(row.estimate).toBe(s.estimate.estimate);
       expect(row.truth).toBe(s.truth);
       expect(row.keyCheck.severity).not.toBeNull();
+      expect(row.verdict).toBe(s.verdict);
     }
     for (const text of ["+0.0541", "+0.0848", "+0.0548", "+0.0829", "+0.7284", "+0.2106", "+0.0515"]) {
       expect(md).toContain(text);
@@ -158,6 +161,70 @@ describe("truelift demo on the tutorial fixture (../shared/fixtures/README.md nu
     for (const d of ["DiD", "propensity", "RD", "synth control", "cluster"]) expect(text.stdout).toContain(d);
     expect(text.stdout).toContain("+0.0541");
   }, 120_000);
+});
+
+describe("truelift demo: one source of verdicts and words (generated data, --quick)", async () => {
+  const cwd = mkdtempSync(join(tmpdir(), "truelift-demo-"));
+  const run = await runCli(["demo", "--quick", "--out", "rep"], { cwd });
+  const report = existsSync(join(cwd, "rep", "results.json"))
+    ? (JSON.parse(readFileSync(join(cwd, "rep", "results.json"), "utf8")) as {
+        analyses: {
+          design: string;
+          verdict: string;
+          sentence: string;
+          estimate: { pValue: number | null; ci: [number, number] | null };
+          lines: { label: string; value: string }[];
+          result: { estimate?: { estimate: number } };
+        }[];
+      })
+    : null;
+  const section = (design: string) => report?.analyses.find((a) => a.design === design);
+  const screenNames: Record<string, string> = {
+    did: "DiD",
+    propensity: "propensity",
+    rdd: "RD",
+    synth: "synth control",
+    cluster: "cluster",
+  };
+
+  it("the screen's pass/warn/fail per design is the report table's verdict", () => {
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines.find((l) => l.startsWith("design"))).toContain("checks (key check)");
+    const md = readFileSync(join(cwd, "rep", "report.md"), "utf8");
+    expect(report?.analyses.length).toBe(5);
+    for (const a of report?.analyses ?? []) {
+      const row = lines.find((l) => l.includes(`→ ${screenNames[a.design]} `));
+      expect(row, a.design).toMatch(new RegExp(`\\s${a.verdict} \\([^)]*: (pass|warn|fail|info|n/a)\\)$`));
+      expect(md).toMatch(new RegExp(`\\| ${a.design} \\|.*\\| ${a.verdict.toUpperCase()} \\|`));
+    }
+    // The generated data's RD, synth and cluster sections warn (their key checks pass): the screen says so too.
+    expect(["rdd", "synth", "cluster"].map((d) => section(d)?.verdict)).toEqual(["warn", "warn", "warn"]);
+  });
+
+  it("synth: the bootstrap CI excludes zero but the placebo p is not below 0.05, so no 'the data show' claim", () => {
+    const s = section("synth");
+    const p = s?.estimate.pValue ?? 0;
+    expect(p).toBeGreaterThanOrEqual(0.05);
+    expect((s?.estimate.ci ?? [0, 0])[0]).toBeGreaterThan(0);
+    expect(s?.sentence).not.toContain("the data show");
+    expect(s?.sentence).toContain(
+      `p-value is ${p.toFixed(3)} (not below 0.05): the data do not show a clear effect.`,
+    );
+    expect(section("did")?.sentence).toContain("the data show a positive effect");
+  });
+
+  it("cluster: the screen and the report say the headline is the direct effect, not truelift cluster's WLS", () => {
+    const s = section("cluster");
+    const wls = s?.result.estimate?.estimate ?? 0;
+    const wlsText = `${wls >= 0 ? "+" : "−"}${Math.abs(wls).toFixed(4)}`;
+    const note = run.stdout
+      .split("\n")
+      .find((l) => l.startsWith("  cluster: truelift here = the direct effect"));
+    expect(note).toContain(`\`truelift cluster\` headlines the cluster-mean WLS (${wlsText})`);
+    expect(s?.lines[0]).toEqual({ label: "Headline shown", value: note?.replace("  cluster: ", "") });
+    expect(run.stdout.trimEnd().split("\n").length).toBeLessThanOrEqual(24);
+  });
 });
 
 describe("truelift demo: inputs and errors", () => {

@@ -20,8 +20,9 @@ const INTRO =
  * `truelift demo`: generates the tutorial dataset (seeded; 50,000 users by default, with the cluster scenario's
  * `session_minutes_obs`) or loads `--data` (plus `--cluster-outcome` joined on user_id), runs the five designs
  * with the tutorials' specifications (500 bootstrap replicates; `--quick` 50), prints a one-screen summary —
- * naive vs truelift vs ground truth with the key check of each design — and writes the report (`index.html`,
- * `report.md`, `results.json`) to `--out` (default `truelift-report/`). A progress bar shows on a terminal.
+ * naive vs truelift vs ground truth with each design's verdict (the report's) and key check — and writes the
+ * report (`index.html`, `report.md`, `results.json`) to `--out` (default `truelift-report/`). A progress bar
+ * shows on a terminal.
  *
  * @example
  * ```sh

@@ -14,6 +14,7 @@ import { synthDesign } from "../../designs/synth/design.js";
 import { synth } from "../../designs/synth/synth.js";
 import { reportAnalysis } from "../../report/report-analysis.js";
 import type { ReportAnalysis } from "../../report/report-types.js";
+import { reportView } from "../../report/report-view.js";
 import type { DemoProgress } from "./progress.js";
 import { DEMO_STORIES, type DemoSpecs, type DemoStory } from "./tutorial.js";
 
@@ -31,7 +32,14 @@ export interface DemoRow {
   readonly truth: number;
   readonly ciCoversTruth: boolean | null;
   readonly keyCheck: { readonly code: string; readonly label: string; readonly severity: Severity | null };
+  /** The analysis's verdict over all its checks: the report table's, read from `reportView` (one source). */
+  readonly verdict: Severity;
   readonly note: string;
+  /**
+   * Why the headline differs from the design command's own, when it does (cluster: the direct effect, not the
+   * cluster-mean WLS `truelift cluster` prints); null otherwise.
+   */
+  readonly headlineNote: string | null;
 }
 
 /** The demo's analyses (report sections) and its summary rows, in the tutorials' order. */
@@ -55,6 +63,7 @@ interface Ran {
   readonly ciOverride?: { readonly ci: readonly [number, number] | null; readonly source: string };
   readonly ciSource: string;
   readonly note: string;
+  readonly headlineNote?: string | null;
 }
 
 function refText(t: Term): string {
@@ -115,9 +124,20 @@ function runOne(story: DemoStory, frame: Frame, specs: DemoSpecs, ctx: RunContex
       const two = r.twoExposure;
       // The story is the direct effect net of spillover; the design's own headline (cluster-mean WLS) stays in
       // the section's summary lines.
-      const analysis: ReportAnalysis = two ? { ...a, estimate: two.direct } : a;
+      const headlineNote = two
+        ? `truelift here = the direct effect (two-exposure model: treated vs pure-control users); \`truelift cluster\` headlines the cluster-mean WLS (${signed(r.estimate.estimate)}), which compares with control clusters that spillover lifts, so it understates the direct effect.`
+        : null;
+      const analysis: ReportAnalysis =
+        two && headlineNote
+          ? {
+              ...a,
+              estimate: two.direct,
+              lines: [{ label: "Headline shown", value: headlineNote }, ...a.lines],
+            }
+          : a;
       return {
         analysis,
+        headlineNote,
         ciSource: `CR1 by workspace, ${refText(analysis.estimate)}`,
         note: two
           ? `spillover ${signed(two.spillover.estimate)} (truth +0.20); naive SE ${fixed(r.naive.userLevel.se)}`
@@ -173,7 +193,9 @@ export async function runDemo(frame: Frame, specs: DemoSpecs, ctx: RunContext): 
       truth: story.truth,
       ciCoversTruth: ci ? ci[0] <= story.truth && story.truth <= ci[1] : null,
       keyCheck: { code: story.keyCheck, label: story.keyCheckLabel, severity: key?.severity ?? null },
+      verdict: reportView(a).verdict,
       note: ran.note,
+      headlineNote: ran.headlineNote ?? null,
     });
   }
   return { analyses, rows, seconds };

@@ -3,7 +3,7 @@ import { markdownTable } from "../output.js";
 import type { DemoRow } from "./run.js";
 
 /** Column headers of the one-screen summary. */
-const HEADER = ["design", "naive", "truelift", "95% CI", "truth", "key check"] as const;
+const HEADER = ["design", "naive", "truelift", "95% CI", "truth", "checks (key check)"] as const;
 
 const DESIGN_NAMES: Record<DemoRow["design"], string> = {
   did: "DiD",
@@ -21,7 +21,8 @@ function cells(r: DemoRow): string[] {
     signed(r.estimate),
     `${intervalText(r.ci)}${covers}`,
     signed(r.truth, 2),
-    `${r.keyCheck.severity ?? "n/a"}: ${r.keyCheck.label}`,
+    // The verdict over all checks is the report table's (one source); the key check is named beside it.
+    `${r.verdict} (${r.keyCheck.label}: ${r.keyCheck.severity ?? "n/a"})`,
   ];
 }
 
@@ -35,8 +36,9 @@ export interface DemoSummaryContext {
 
 /**
  * The demo's one-screen text summary: one row per design (naive number, truelift's estimate, its 95% interval
- * with ✓ when it covers the ground truth, the truth, and the verdict of the design's key check), a line of
- * notes per design, and where the report was written.
+ * with ✓ when it covers the ground truth, the truth, and the verdict over all checks — the report table's, from
+ * `reportView` — with the design's key check beside it), a line of notes per design, a line saying why a headline
+ * differs from its design command's (cluster), and where the report was written.
  *
  * @example
  * ```ts
@@ -61,6 +63,7 @@ export function demoSummaryText(rows: readonly DemoRow[], ctx: DemoSummaryContex
       (r) =>
         `  ${DESIGN_NAMES[r.design]}: naive = ${r.naiveLabel.toLowerCase()}; CI ${r.ciSource}; ${r.note}`,
     ),
+    ...rows.flatMap((r) => (r.headlineNote ? [`  ${DESIGN_NAMES[r.design]}: ${r.headlineNote}`] : [])),
     "",
     "✓ = the 95% interval covers the effect the generator built in.",
     `Report: ${ctx.outDir}/index.html (also report.md, results.json) — ${ctx.seconds.toFixed(1)} s.`,
@@ -72,7 +75,7 @@ export function demoSummaryText(rows: readonly DemoRow[], ctx: DemoSummaryContex
  *
  * @example
  * ```ts
- * demoSummaryMarkdown(run.rows).split("\n")[0]; // "| design | naive | truelift | 95% CI | truth | key check |"
+ * demoSummaryMarkdown(run.rows).split("\n")[0]; // "| design | naive | truelift | 95% CI | truth | checks (key check) |"
  * ```
  */
 export function demoSummaryMarkdown(rows: readonly DemoRow[]): string {
