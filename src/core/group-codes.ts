@@ -83,6 +83,8 @@ export function denseCodes(src: Float64Array | Int32Array): DenseCodes {
     if (v > hi) hi = v;
     if (integral && !Number.isInteger(v)) integral = false;
   }
+  // Every value missing: no range to index (an empty map would be sized from −Infinity).
+  if (hi < lo) return { codes: codes.fill(-1), count: 0, missing: n };
   const span = hi - lo + 1;
   if (integral && span <= Math.max(2 * n, 65536) && span <= 2 ** 28) {
     const map = new Int32Array(span).fill(-1);

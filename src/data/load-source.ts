@@ -136,6 +136,13 @@ export function resolveSource(
   }
   if (format === "csv" || format === "tsv") {
     const text = textHead(source, path, head, gz);
+    // Blank lines only (plain, or gzip-compressed) would otherwise read as rows of an all-missing 'column0', or
+    // as "a header but no rows".
+    if (text.trim() === "" && size <= (gz ? TEXT_HEAD_BYTES : head.length)) {
+      throw new TrueliftError("E_READ_FAILED", `'${source}' is empty (no text, only blank lines).`, {
+        details: { path: source },
+      });
+    }
     checkHeader(source, text, delim, options.delimiter !== undefined);
   }
   // Compression is decided from the content (gzip signature), not the name, so a gzip file without `.gz` reads.

@@ -64,7 +64,13 @@ export function welchDifference(
   const vb = b.n > 1 ? b.m2 / (b.n - 1) / b.n : Number.NaN;
   const v = va + vb;
   if (!(v > 0) || !Number.isFinite(v)) return waldTerm(name, estimate, null, alpha);
-  const df = (v * v) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
+  let df = (v * v) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
+  if (!Number.isFinite(df)) {
+    // Denormal-small variances underflow v² to 0 (0/0): the same formula on the shares va/v, vb/v.
+    const ra = va / v;
+    const rb = vb / v;
+    df = 1 / ((ra * ra) / (a.n - 1) + (rb * rb) / (b.n - 1));
+  }
   return waldTerm(name, estimate, Math.sqrt(v), alpha, df);
 }
 

@@ -135,7 +135,8 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
     for (let i = 0; i < n; i++) startOf[i] = treated[i] === 1 ? nominal : Number.NaN;
   }
 
-  // Window.
+  // Window (an empty frame has no time range: say so instead of "[Infinity, -Infinity]").
+  if (n === 0) throw new TrueliftError("E_EMPTY_DATA", "The data have no rows.");
   let tMin = Number.POSITIVE_INFINITY;
   let tMax = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {

@@ -148,8 +148,9 @@ export function balanceTable(
       options.denominator === "pooled" ? Math.sqrt((r1.variance + r0.variance) / 2) : Math.sqrt(r1.variance);
     const sd = sdv > 0 && Number.isFinite(sdv) ? sdv : null;
     const smd = (d: number) => (sd === null || !Number.isFinite(d) ? null : d / sd);
-    const vr = (v1: number, v0: number) => (bin || !(v0 > 0) || !Number.isFinite(v1) ? null : v1 / v0);
     const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+    // A control variance that is denormal-small (e.g. one value of 1e-162) overflows the ratio: null, as for 0.
+    const vr = (v1: number, v0: number) => (bin || !(v0 > 0) ? null : finite(v1 / v0));
     const smdAte = smd(a1.mean - a0.mean);
     const smdAtt = smd(r1.mean - t0.mean);
     const head = options.estimand === "ATE" ? smdAte : smdAtt;
