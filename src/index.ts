@@ -4,7 +4,14 @@
 // `truelift/designs/<design>` (package.json "exports"), documented in docs/api.md.
 
 // ── core: data frames, errors, diagnostics, results, randomness ──────────────────────────────────────────────
-export { type Diagnostic, diagnostic, SEVERITIES, type Severity } from "./core/diagnostics.js";
+export {
+  type Diagnostic,
+  diagnostic,
+  failingChecks,
+  SEVERITIES,
+  type Severity,
+  worstSeverity,
+} from "./core/diagnostics.js";
 export { isTrueliftError, TrueliftError } from "./core/errors.js";
 export { type Column, type ColumnInput, Frame } from "./core/frame.js";
 export { ERROR_CATALOGUE, type ErrorCode } from "./core/messages.js";

@@ -146,25 +146,6 @@ export interface CommandOutput {
   readonly diagnostics?: readonly Pick<Diagnostic, "code" | "severity">[];
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { pass: 0, info: 0, warn: 1, fail: 2 };
-
-/**
- * The diagnostics at least as severe as `level` (`warn`: warnings and failures; `fail`: failures only): the one
- * verdict `--fail-on` exits 6 on, read from the diagnostics' severities.
- *
- * @example
- * ```ts
- * failingChecks([{ code: "PT", severity: "warn" }, { code: "SMD", severity: "pass" }], "warn"); // [{ code: "PT", … }]
- * ```
- */
-export function failingChecks<D extends Pick<Diagnostic, "severity">>(
-  diagnostics: readonly D[],
-  level: "warn" | "fail",
-): D[] {
-  const min = level === "warn" ? 1 : 2;
-  return diagnostics.filter((d) => SEVERITY_RANK[d.severity] >= min);
-}
-
 /**
  * Renders a command's output in the chosen format, ending with a newline.
  * @example
@@ -201,3 +182,5 @@ export function markdownTable(
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, " ").trim();
 }
+
+export { failingChecks } from "../core/diagnostics.js";

@@ -13,6 +13,41 @@ export const SEVERITIES = ["pass", "warn", "fail", "info"] as const;
 /** One of {@link SEVERITIES}. */
 export type Severity = (typeof SEVERITIES)[number];
 
+/** Severities from worst to least: the one ordering every verdict (report, screen, `--fail-on`) uses. */
+const WORST_FIRST: readonly Severity[] = ["fail", "warn", "pass", "info"];
+
+/**
+ * The worst severity among diagnostics (`fail` > `warn` > `pass`), or `info` when there are only informational
+ * ones (or none): an analysis's one verdict, read by the report table, the demo screen and `--fail-on`.
+ *
+ * @example
+ * ```ts
+ * import { worstSeverity } from "truelift";
+ * worstSeverity([{ severity: "pass" }, { severity: "warn" }]); // "warn"
+ * ```
+ */
+export function worstSeverity(diagnostics: readonly Pick<Diagnostic, "severity">[]): Severity {
+  for (const s of WORST_FIRST) if (diagnostics.some((d) => d.severity === s)) return s;
+  return "info";
+}
+
+/**
+ * The diagnostics at least as severe as `level` (`warn`: warnings and failures; `fail`: failures only), in the
+ * ordering of {@link worstSeverity}.
+ *
+ * @example
+ * ```ts
+ * failingChecks([{ severity: "warn" }, { severity: "pass" }], "warn").length; // 1
+ * ```
+ */
+export function failingChecks<D extends Pick<Diagnostic, "severity">>(
+  diagnostics: readonly D[],
+  level: "warn" | "fail",
+): D[] {
+  const worst = WORST_FIRST.slice(0, WORST_FIRST.indexOf(level) + 1);
+  return diagnostics.filter((d) => worst.includes(d.severity));
+}
+
 /** A number, string, boolean or null: the values a diagnostic's evidence may hold (JSON-safe). */
 export type EvidenceValue = number | string | boolean | null | readonly (number | string | null)[];
 

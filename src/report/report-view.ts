@@ -1,4 +1,5 @@
 import type { Diagnostic, Severity } from "../core/diagnostics.js";
+import { worstSeverity } from "../core/diagnostics.js";
 import { intervalText, pValueText, signed } from "../core/format.js";
 import { nextSteps } from "./next-steps.js";
 import type { ReportAnalysis } from "./report-types.js";
@@ -45,23 +46,6 @@ export interface ReportView {
 /** Decimals used for a section's numbers: 4, or 5 when the estimate is below 0.01 in magnitude. */
 function digitsFor(x: number): number {
   return Math.abs(x) < 0.01 && x !== 0 ? 5 : 4;
-}
-
-const ORDER: readonly Severity[] = ["fail", "warn", "pass", "info"];
-
-/**
- * The worst severity among diagnostics (`fail` > `warn` > `pass`), or `info` when there are only informational
- * ones (or none).
- *
- * @example
- * ```ts
- * import { worstSeverity } from "truelift";
- * worstSeverity([{ severity: "pass" }, { severity: "warn" }]); // "warn"
- * ```
- */
-export function worstSeverity(diagnostics: readonly Pick<Diagnostic, "severity">[]): Severity {
-  for (const s of ORDER) if (diagnostics.some((d) => d.severity === s)) return s;
-  return "info";
 }
 
 function sentence(a: ReportAnalysis, level: number, digits: number, covers: boolean | null): string {
@@ -191,3 +175,5 @@ export function evidenceItems(evidence: Diagnostic["evidence"]): string[] {
     ([k, v]) => `${k} = ${Array.isArray(v) ? v.map(show).join(", ") : show(v)}`,
   );
 }
+
+export { worstSeverity };
