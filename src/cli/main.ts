@@ -151,10 +151,9 @@ function addCommand(
       if (failed.length > 0) {
         const codes = [...new Set(failed.map((d) => `${d.code} (${d.severity})`))].join(", ");
         const message = `${failed.length} check${failed.length === 1 ? "" : "s"} at or above '${global.failOn}': ${codes}.`;
-        const hint =
-          "Read the diagnostics in the output; drop --fail-on (or use --fail-on fail) to exit 0 on warnings.";
-        io.stderr(`${formatErrorLine("E_CHECK_FAILED", message, hint, color)}\n`);
-        status.code = EXIT.check;
+        const err = new TrueliftError("E_CHECK_FAILED", message);
+        io.stderr(`${formatErrorLine(err.code, err.message, err.hint, color)}\n`);
+        status.code = exitCodeFor(err);
       }
     }
   });

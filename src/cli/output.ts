@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity } from "../core/diagnostics.js";
+import type { Diagnostic } from "../core/diagnostics.js";
 import { isTrueliftError, type TrueliftError } from "../core/errors.js";
 
 /**

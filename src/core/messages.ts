@@ -79,6 +79,10 @@ export const ERROR_CATALOGUE = {
   E_WORKER_FAILED: { category: "engine", hint: "Re-run with threads: 1 to see the underlying failure." },
   E_QUERY_FAILED: { category: "engine", hint: "Check the SQL; the failing query is attached to the error." },
   E_WRITE_FAILED: { category: "engine", hint: "Check that the output directory exists and is writable." },
+  E_CHECK_FAILED: {
+    category: "check",
+    hint: "Read the diagnostics in the output; drop --fail-on (or use --fail-on fail) to exit 0 on warnings.",
+  },
   E_CONSTANT_OUTCOME: {
     category: "data",
     hint: "The 0/1 outcome takes a single value in the rows used; both 0s and 1s are needed to fit the model.",
@@ -260,7 +264,7 @@ export const ERROR_CATALOGUE = {
 } as const satisfies Record<string, { category: ErrorCategory; hint: string }>;
 
 /** Which CLI exit code an error maps to: usage 2, data 3, engine 4. */
-export type ErrorCategory = "usage" | "data" | "engine";
+export type ErrorCategory = "usage" | "data" | "engine" | "check";
 
 /** A stable error code (a key of {@link ERROR_CATALOGUE}). */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
