@@ -42,7 +42,13 @@ export function rddBootstrap(
   right: RddSideData,
   st: RddFitSettings,
   h: readonly [number, number],
-  opts: { readonly reps: number; readonly seed: number; readonly stream: number },
+  opts: {
+    readonly reps: number;
+    readonly seed: number;
+    readonly stream: number;
+    /** Called after each replicate with the number done (for a throttled progress report). */
+    readonly onReplicate?: (done: number) => void;
+  },
 ): RddBootstrap {
   const k = st.p + 1;
   const d = st.deriv;
@@ -129,11 +135,13 @@ export function rddBootstrap(
     const b = intercepts(accR);
     if (!a || !b) {
       failed++;
+      opts.onReplicate?.(rep + 1);
       continue;
     }
     const e = fuzzy ? (b[0] - a[0]) / (b[1] - a[1]) : sign * (b[0] - a[0]);
     if (Number.isFinite(e)) est.push(e);
     else failed++;
+    opts.onReplicate?.(rep + 1);
   }
   if (est.length < 2)
     return { reps: opts.reps, seed: opts.seed, stream: opts.stream, ci: null, se: null, failed };

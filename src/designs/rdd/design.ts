@@ -23,7 +23,7 @@ export const rddDesign: Design<RddSpec, ValidRddSpec, RddResult> = {
   question: "What did the feature do to users just past the threshold that routed them to it?",
   schema: RDD_SPEC_SCHEMA,
   parse: parseRddSpec,
-  run: (frame, spec) => rdd(frame, spec),
+  run: (frame, spec, inputs) => rdd(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
   report: {
     summary: rddSummary,
     naive: (r) => ({

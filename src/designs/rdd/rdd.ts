@@ -1,3 +1,4 @@
+import type { ProgressCallback } from "../../core/options.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
@@ -105,10 +106,14 @@ export interface RddResult extends DesignResult {
  * @see Calonico, Cattaneo & Titiunik (2014), Econometrica 82(6), 2295–2326; Cattaneo, Idrobo & Titiunik (2020),
  *   A Practical Introduction to Regression Discontinuity Designs: Foundations (Cambridge Elements).
  */
-export function rdd(data: Frame, spec: RddSpec): DeepReadonly<RddResult> {
+export function rdd(
+  data: Frame,
+  spec: RddSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<RddResult> {
   const head = rddHeadline(data, spec);
   const checks = rddChecks(data, head);
-  const boot = rddBootstrapStage(head, checks);
+  const boot = rddBootstrapStage(head, checks, options.onProgress);
   const shape = rddShape(head);
   const naive = rddNaiveContrasts(head.layout, head.settings.alpha);
   const diagnostics = rddDiagnostics(head, checks, boot, shape);

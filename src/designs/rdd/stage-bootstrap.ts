@@ -1,4 +1,6 @@
 import { isTrueliftError } from "../../core/errors.js";
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { type RddBootstrap, rddBootstrap } from "./bootstrap.js";
 import type { RddChecksStage } from "./stage-checks.js";
 import type { RddHeadlineStage } from "./stage-headline.js";
@@ -19,13 +21,26 @@ export interface RddBootstrapStage {
  * rddBootstrapStage(head, checks)?.headline.ci; // [lower, upper] when spec.bootstrap is set
  * ```
  */
-export function rddBootstrapStage(head: RddHeadlineStage, checks: RddChecksStage): RddBootstrapStage | null {
+export function rddBootstrapStage(
+  head: RddHeadlineStage,
+  checks: RddChecksStage,
+  onProgress?: ProgressCallback,
+): RddBootstrapStage | null {
   const { spec: s, fitLayout, settings: st } = head;
   if (!s.bootstrap) return null;
   const reps = s.bootstrap.reps ?? 500;
   const seed = s.bootstrap.seed;
+  const bws = checks.sweepBandwidths;
+  // Runs in stream order: headline (0), sweep rows (1 … n), quadratic (n + 1).
+  const tick = progressTicker(onProgress, "bootstrap", reps * (bws.length + 2));
+  tick?.(0);
   const run = (p: number, h: readonly [number, number], stream: number) =>
-    rddBootstrap(fitLayout.left, fitLayout.right, { ...st, p, q: p + 1 }, h, { reps, seed, stream });
+    rddBootstrap(fitLayout.left, fitLayout.right, { ...st, p, q: p + 1 }, h, {
+      reps,
+      seed,
+      stream,
+      ...(tick ? { onReplicate: (done: number) => tick(stream * reps + done) } : {}),
+    });
   const tryRun = (p: number, h: readonly [number, number], stream: number) => {
     try {
       return run(p, h, stream);
@@ -34,10 +49,11 @@ export function rddBootstrapStage(head: RddHeadlineStage, checks: RddChecksStage
       throw e;
     }
   };
-  const bws = checks.sweepBandwidths;
-  return {
+  const out = {
     headline: run(st.p, head.bandwidth.h, 0),
     sweep: bws.map((b, i) => (checks.sweep[i].failure ? null : tryRun(st.p, [b, b], i + 1))),
     quadratic: tryRun(2, head.bandwidth.h, bws.length + 1),
   };
+  tick?.(reps * (bws.length + 2));
+  return out;
 }

@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { streamFor } from "../../core/rng.js";
@@ -76,6 +78,8 @@ export function synthBootstrap(
     readonly reps: number;
     readonly seed: number;
     readonly alpha: number;
+    /** Throttled progress of the replicates (does not change the numbers). */
+    readonly onProgress?: ProgressCallback;
   },
 ): SynthBootstrap {
   const predictorSpecs = options.predictors ?? [];
@@ -88,7 +92,9 @@ export function synthBootstrap(
   const draws = new Int32Array(atoms.nAtoms);
   const replicates: number[] = [];
   let failed = 0;
+  const tick = progressTicker(options.onProgress, "bootstrap", options.reps);
   for (let r = 0; r < options.reps; r++) {
+    tick?.(r);
     multinomialCounts(streamFor(options.seed, "replicate", r), atoms.users, atoms.atomSize, draws);
     for (let c = 0; c < nCols; c++) {
       sums[c].fill(0);
@@ -135,6 +141,7 @@ export function synthBootstrap(
     });
     replicates.push(fit.meanGap);
   }
+  tick?.(options.reps);
   return {
     reps: options.reps,
     seed: options.seed,

@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import { type DeepReadonly, deepFreeze, type Provenance } from "../../core/result.js";
@@ -193,6 +195,7 @@ function pValueAt(p: Prepared, theta: number, model: ConformalModel, q: number):
 export function conformalInference(
   panel: SynthMatrix,
   options: ConformalOptions = {},
+  onProgress?: ProgressCallback,
 ): DeepReadonly<ConformalResult> {
   const model = options.model ?? "sc";
   if (!CONFORMAL_MODELS.includes(model)) {
@@ -228,10 +231,13 @@ export function conformalInference(
       details: { from, to, points },
     });
   }
+  const tick = progressTicker(onProgress, "conformal grid", points);
   const grid = Array.from({ length: points }, (_, k) => {
+    tick?.(k);
     const theta = from + ((to - from) * k) / (points - 1);
     return { theta, pValue: pValueAt(p, theta, model, q) };
   });
+  tick?.(points);
   const accepted = grid.map((g, k) => (g.pValue > alpha ? k : -1)).filter((k) => k >= 0);
   const ci: [number, number] | null =
     accepted.length === 0 ? null : [grid[accepted[0]].theta, grid[accepted[accepted.length - 1]].theta];

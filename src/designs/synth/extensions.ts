@@ -1,3 +1,4 @@
+import type { ProgressCallback } from "../../core/options.js";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { isTrueliftError } from "../../core/errors.js";
 import type { DeepReadonly } from "../../core/result.js";
@@ -63,7 +64,9 @@ export function synthExtensions(
     readonly conformal: ConformalOptions | false;
   },
   diagnostics: Diagnostic[],
+  onProgress?: ProgressCallback,
 ): SynthExtensions {
+  const progress = onProgress ? { onProgress } : {};
   const guard = <T>(part: string, f: () => T): T | null => {
     try {
       return f();
@@ -76,7 +79,7 @@ export function synthExtensions(
     }
   };
   const sd =
-    options.sdid === false ? null : guard("synthetic DiD", () => sdid(matrix, options.sdid as SdidSpec));
+    options.sdid === false ? null : guard("synthetic DiD", () => sdid(matrix, options.sdid as SdidSpec, progress));
   const aug =
     options.augmented === false
       ? null
@@ -84,7 +87,7 @@ export function synthExtensions(
   const conf =
     options.conformal === false
       ? null
-      : guard("conformal", () => conformalInference(matrix, options.conformal as ConformalOptions));
+      : guard("conformal", () => conformalInference(matrix, options.conformal as ConformalOptions, onProgress));
   for (const r of [sd, aug, conf]) if (r) diagnostics.push(...r.diagnostics);
   return { sdid: sd, augmented: aug, conformal: conf };
 }

@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { type FitOptions, fitProblem, type SynthProblem, subProblem, truncateProblem } from "./problem.js";
 import type { SynthFit } from "./weights.js";
 
@@ -63,8 +65,11 @@ export function inSpacePlacebos(
   donorUnits: readonly string[],
   excludePreRmspeAbove: number | null,
   options: FitOptions = {},
+  onProgress?: ProgressCallback,
 ): SynthInSpacePlacebo {
   const units: SynthPlaceboUnit[] = [];
+  const tick = progressTicker(onProgress, "placebo permutations", problem.nDonors);
+  tick?.(0);
   const limit =
     excludePreRmspeAbove === null ? Number.POSITIVE_INFINITY : excludePreRmspeAbove * observed.preRmspe;
   for (let j = 0; j < problem.nDonors; j++) {
@@ -78,6 +83,7 @@ export function inSpacePlacebos(
       kept: fit.preRmspe <= limit,
       gaps: Array.from(fit.gaps),
     });
+    tick?.(j + 1);
   }
   const kept = units.filter((u) => u.kept);
   const gapsKept = kept.map((u) => u.meanGap);
@@ -186,10 +192,14 @@ export function leaveOneOut(
   weights: Float64Array,
   donorUnits: readonly string[],
   threshold: number,
+  onProgress?: ProgressCallback,
 ): SynthLeaveOneOut {
   const fits: SynthLeaveOneOutFit[] = [];
+  const tick = progressTicker(onProgress, "leave-one-out", problem.nDonors);
+  tick?.(0);
   if (problem.nDonors > 1) {
     for (let j = 0; j < problem.nDonors; j++) {
+      tick?.(j);
       if (!(weights[j] > threshold)) continue;
       const fit = fitProblem(subProblem(problem, null, [j]), { solver: "fast" });
       fits.push({
@@ -201,6 +211,7 @@ export function leaveOneOut(
       });
     }
   }
+  tick?.(problem.nDonors);
   const g = fits.map((f) => f.meanGap);
   return { threshold, fits, gapRange: g.length > 0 ? [Math.min(...g), Math.max(...g)] : null };
 }

@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { streamFor } from "../../core/rng.js";
 import { drawIndices, randomPermutation } from "../../models/resample.js";
 import { fitWithOptions, type SdidFit, weightedDoubleDifference } from "./sdid-estimate.js";
@@ -60,6 +62,8 @@ export interface SdidSe {
  */
 export interface SdidSeOptions {
   readonly reps?: number;
+  /** Throttled progress of the replicates (does not change the numbers). */
+  readonly onProgress?: ProgressCallback;
   readonly seed?: number;
 }
 
@@ -93,12 +97,14 @@ export function sdidStandardError(
   const shape = checkSynthMatrix(panel);
   const reps = options.reps ?? 200;
   const seed = options.seed ?? 1;
-  if (method === "jackknife") return jackknifeSe(panel, fit);
+  if (method === "jackknife") return jackknifeSe(panel, fit, options.onProgress);
+  const tick = progressTicker(options.onProgress, `synthetic DiD ${method} SE`, reps);
   if (method === "placebo") {
     if (shape.n0 <= shape.n1) return unavailable("placebo", "too-few-controls", reps, seed);
     const { t, n0, n1, t0 } = shape;
     const replicates: number[] = [];
     for (let r = 0; r < reps; r++) {
+      tick?.(r);
       const perm = randomPermutation(streamFor(seed, "replicate", r), n0);
       const keep = perm.slice(0, n0 - n1);
       const omega = sumNormalize(Float64Array.from(keep, (i) => fit.omega[i]));
@@ -109,6 +115,7 @@ export function sdidStandardError(
       });
       replicates.push(f.estimate);
     }
+    tick?.(reps);
     return { method, se: scaledSd(replicates), unavailable: null, replicates, reps, seed, redraws: 0 };
   }
   if (shape.n1 === 1) return unavailable("bootstrap", "single-treated", reps, seed);
@@ -116,6 +123,7 @@ export function sdidStandardError(
   const replicates: number[] = [];
   let redraws = 0;
   for (let r = 0; r < reps; r++) {
+    tick?.(r);
     const rng = streamFor(seed, "replicate", r);
     let ind: number[];
     for (;;) {
@@ -133,17 +141,20 @@ export function sdidStandardError(
     });
     replicates.push(f.estimate);
   }
+  tick?.(reps);
   return { method, se: scaledSd(replicates), unavailable: null, replicates, reps, seed, redraws };
 }
 
-function jackknifeSe(panel: SynthMatrix, fit: SdidFit): SdidSe {
+function jackknifeSe(panel: SynthMatrix, fit: SdidFit, onProgress?: ProgressCallback): SdidSe {
   const { n, t, n0, n1, t0 } = checkSynthMatrix(panel);
   if (n1 === 1) return unavailable("jackknife", "single-treated", n, null);
   let nonzero = 0;
   for (const w of fit.omega) if (w !== 0) nonzero++;
   if (nonzero === 1) return unavailable("jackknife", "single-donor-weight", n, null);
   const u: number[] = [];
+  const tick = progressTicker(onProgress, "synthetic DiD jackknife SE", n);
   for (let drop = 0; drop < n; drop++) {
+    tick?.(drop);
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (i !== drop) rows.push(i);
     const controls = rows.filter((i) => i < n0);
@@ -151,6 +162,7 @@ function jackknifeSe(panel: SynthMatrix, fit: SdidFit): SdidSe {
     const y = selectRows(panel.y, t, rows);
     u.push(weightedDoubleDifference(y, n - 1, t, controls.length, t0, omega, fit.lambda));
   }
+  tick?.(n);
   const mean = u.reduce((a, b) => a + b, 0) / n;
   const variance = u.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
   const se = Math.sqrt(((n - 1) / n) * (n - 1) * variance);

@@ -1,3 +1,4 @@
+import type { ProgressCallback } from "../../core/options.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
@@ -121,7 +122,11 @@ export interface SdidResult {
  * @see Arkhangelsky, Athey, Hirshberg, Imbens & Wager (2021), "Synthetic Difference-in-Differences", American
  *   Economic Review 111(12), 4088–4118; R package synthdid 0.0.9.
  */
-export function sdid(panel: SynthMatrix, spec: SdidSpec = {}): DeepReadonly<SdidResult> {
+export function sdid(
+  panel: SynthMatrix,
+  spec: SdidSpec = {},
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<SdidResult> {
   const s = parseSdidSpec(spec);
   const shape = checkSynthMatrix(panel);
   const estimator = s.estimator ?? "sdid";
@@ -137,7 +142,11 @@ export function sdid(panel: SynthMatrix, spec: SdidSpec = {}): DeepReadonly<Sdid
   const se: SdidSe | null =
     seOpts === null
       ? null
-      : sdidStandardError(panel, head, seOpts.method ?? "placebo", { reps: seOpts.reps, seed: seOpts.seed });
+      : sdidStandardError(panel, head, seOpts.method ?? "placebo", {
+          reps: seOpts.reps,
+          seed: seOpts.seed,
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
 
   const gap = synthdidGap(panel, head.omega);
   const preGap = gap.slice(0, shape.t0);

@@ -1,3 +1,4 @@
+import type { ProgressCallback } from "../../core/options.js";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
@@ -39,16 +40,17 @@ export function synthInference(
   data: Frame,
   prep: SynthPrepareStage,
   w: SynthWeightsStage,
+  onProgress?: ProgressCallback,
 ): SynthInferenceStage {
   const { spec: s, cells, problem, threshold } = prep;
   const { fit } = w;
   const placebo =
     s.placebo === false || prep.panel.nDonors < 2
       ? null
-      : inSpacePlacebos(problem, fit, cells.donorUnits, s.placebo?.excludePreRmspeAbove ?? null);
+      : inSpacePlacebos(problem, fit, cells.donorUnits, s.placebo?.excludePreRmspeAbove ?? null, {}, onProgress);
   const diagnostics: Diagnostic[] = [];
   const inTime = runInTimePlacebo(prep, diagnostics);
-  const loo = s.leaveOneOut === false ? null : leaveOneOut(problem, fit.weights, cells.donorUnits, threshold);
+  const loo = s.leaveOneOut === false ? null : leaveOneOut(problem, fit.weights, cells.donorUnits, threshold, onProgress);
   const bootstrap =
     s.bootstrap === undefined || s.bootstrap === false
       ? null
@@ -64,6 +66,7 @@ export function synthInference(
             reps: s.bootstrap.reps ?? 500,
             seed: s.bootstrap.seed,
             alpha: prep.alpha,
+            ...(onProgress ? { onProgress } : {}),
           },
         );
   return { placebo, inTime, leaveOneOut: loo, bootstrap, diagnostics };

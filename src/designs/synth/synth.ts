@@ -1,3 +1,4 @@
+import type { ProgressCallback } from "../../core/options.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
@@ -122,12 +123,16 @@ export interface SynthResult extends DesignResult {
  * ```
  * @see Abadie, Diamond & Hainmueller (2010), JASA 105, 493–505; Abadie (2021), JEL 59, 391–425.
  */
-export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
+export function synth(
+  data: Frame,
+  spec: SynthSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<SynthResult> {
   const prep = synthPrepare(data, spec);
   const weights = synthWeights(prep);
-  const inference = synthInference(data, prep, weights);
+  const inference = synthInference(data, prep, weights, options.onProgress);
   const naive = synthNaive(prep.panel);
-  const ext = extensionsStage(prep);
+  const ext = extensionsStage(prep, options.onProgress);
   const diagnostics = [
     ...prep.diagnostics,
     ...weights.diagnostics,
@@ -140,7 +145,10 @@ export function synth(data: Frame, spec: SynthSpec): DeepReadonly<SynthResult> {
 }
 
 /** Synthetic DiD, augmented SC and conformal inference on the filled panel, with their failure diagnostics. */
-function extensionsStage(prep: SynthPrepareStage): {
+function extensionsStage(
+  prep: SynthPrepareStage,
+  onProgress?: ProgressCallback,
+): {
   extensions: SynthExtensions;
   diagnostics: Diagnostic[];
 } {
@@ -150,6 +158,7 @@ function extensionsStage(prep: SynthPrepareStage): {
     synthMatrix(prep.cells, prep.panel),
     { sdid: s.sdid ?? { se: false }, augmented: s.augmented ?? {}, conformal: s.conformal ?? false },
     diagnostics,
+    onProgress,
   );
   return { extensions, diagnostics };
 }
