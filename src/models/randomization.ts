@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../core/options.js";
+import { progressTicker } from "../core/progress.js";
 import { TrueliftError } from "../core/errors.js";
 import { streamFor } from "../core/rng.js";
 import { shuffleFirst } from "./resample.js";
@@ -35,6 +37,8 @@ export interface RandomizationOptions {
   readonly stream?: number;
   readonly nullValue?: number;
   readonly alpha?: number;
+  /** Throttled progress over the assignments drawn or enumerated (does not change the numbers). */
+  readonly onProgress?: ProgressCallback;
 }
 
 /** Result of {@link randomizationInference}. */
@@ -129,10 +133,13 @@ export function randomizationInference(
   const coefB = new Float64Array(R);
   const d = new Uint8Array(K);
   let r = 0;
+  const tick = progressTicker(options.onProgress, "randomization inference", R);
+  tick?.(0);
   const record = () => {
     coefA[r] = diff(d, y);
     coefB[r] = diff(d, nd);
     r++;
+    tick?.(r);
   };
   if (exact) enumerate(blocks, d, record);
   else {

@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../core/options.js";
+import { progressTicker } from "../core/progress.js";
 import { TrueliftError } from "../core/errors.js";
 import { streamFor } from "../core/rng.js";
 import { spdInverse } from "../numeric/linalg/cholesky.js";
@@ -53,6 +55,10 @@ export interface WildBootstrapOptions {
   readonly stream?: number;
   readonly nullValue?: number;
   readonly alpha?: number;
+  /** Throttled progress of the replicates (does not change the numbers). */
+  readonly onProgress?: ProgressCallback;
+  /** The task name progress reports. __Default value:__ `"wild bootstrap"`. */
+  readonly progressLabel?: string;
 }
 
 /** Result of {@link wildClusterBootstrap}. */
@@ -217,7 +223,9 @@ export function wildClusterBootstrap(
   const w1 = new Float64Array(k);
   const seed = options.seed;
   const rng = enumerated || seed === undefined ? null : streamFor(seed, "sequence", options.stream ?? 0);
+  const tick = progressTicker(options.onProgress, options.progressLabel ?? "wild bootstrap", B);
   for (let rep = 0; rep < B; rep++) {
+    tick?.(rep);
     if (rng === null && weights === "webb") {
       for (let g = 0, code = rep; g < G; g++, code = Math.floor(code / 6)) v[g] = WEBB_POINTS[code % 6];
     } else if (rng === null) for (let g = 0; g < G; g++) v[g] = (rep >>> g) & 1 ? -1 : 1;
@@ -260,6 +268,7 @@ export function wildClusterBootstrap(
     quadB[rep] = qb;
     quadC[rep] = qc;
   }
+  tick?.(B);
   // Patterns whose bootstrap scores do not grow with δ (qc ≈ 0: v constant across clusters, or absorbed by the
   // model) keep |t*| ≈ |t| however far β₀ is from β̂: they set the p-value floor. Zeroing their δ-terms removes
   // the rounding noise that otherwise decides |t*| at huge δ (the ±5·10⁹ "interval" of earlier versions).

@@ -1,3 +1,4 @@
+import type { ProgressCallback } from "../../core/options.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
@@ -81,6 +82,8 @@ export interface ClusterResult extends DesignResult {
 /** Extra inputs that are not JSON: the collaboration edge list behind `spec.exposure.edges`. */
 export interface ClusterInputs {
   readonly edges?: Frame;
+  /** Throttled progress of the long loops (pairs / wild bootstrap, randomization inference). */
+  readonly onProgress?: ProgressCallback;
 }
 
 /**
@@ -164,7 +167,7 @@ export function cluster(
   const reason = smallKReason(layout.clusters, s);
   const pairsOn = s.inference?.pairs !== false && !tooFew;
   const seed = clusterSeed(s, reason === null ? [] : smallKRandomMethods(layout, s), pairsOn);
-  const smallK = reason === null ? null : smallKInference(layout, s, treatmentStats, twoStats, reason, alpha);
+  const smallK = reason === null ? null : smallKInference(layout, s, treatmentStats, twoStats, reason, alpha, inputs.onProgress);
 
   let bootstrap: PairsBootstrap | null = null;
   if (pairsOn && seed !== null) {
@@ -183,7 +186,13 @@ export function cluster(
       });
     }
     const reps = (typeof s.inference?.pairs === "object" ? s.inference.pairs.reps : undefined) ?? 1999;
-    bootstrap = pairsClusterBootstrap(models, { reps, seed, stream: CLUSTER_STREAMS.pairs, alpha });
+    bootstrap = pairsClusterBootstrap(models, {
+      reps,
+      seed,
+      stream: CLUSTER_STREAMS.pairs,
+      alpha,
+      ...(inputs.onProgress ? { onProgress: inputs.onProgress } : {}),
+    });
     if (bootstrap.failed > 0) {
       diagnostics.push(
         diagnostic(

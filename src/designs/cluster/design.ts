@@ -26,7 +26,11 @@ export const clusterDesign: Design<ClusterSpec, ValidClusterSpec, ClusterResult>
   parse: parseClusterSpec,
   run: (frame, spec, inputs) => {
     const edges = inputs?.frames?.edges;
-    return cluster(frame, spec, edges === undefined ? {} : { edges });
+    const onProgress = inputs?.onProgress;
+    return cluster(frame, spec, {
+      ...(edges === undefined ? {} : { edges }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
   },
   report: {
     summary: clusterSummary,

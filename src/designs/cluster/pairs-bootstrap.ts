@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
 import { addDrawCounts } from "../../models/resample.js";
@@ -49,7 +51,14 @@ export interface PairsBootstrapModel {
  */
 export function pairsClusterBootstrap(
   models: readonly PairsBootstrapModel[],
-  options: { readonly reps: number; readonly seed: number; readonly stream?: number; readonly alpha: number },
+  options: {
+    readonly reps: number;
+    readonly seed: number;
+    readonly stream?: number;
+    readonly alpha: number;
+    /** Throttled progress of the replicates (does not change the numbers). */
+    readonly onProgress?: ProgressCallback;
+  },
 ): PairsBootstrap {
   const K = models[0].stats.count;
   const rng = streamFor(options.seed, "sequence", options.stream ?? 0);
@@ -61,7 +70,9 @@ export function pairsClusterBootstrap(
   });
   let kept = 0;
   let failed = 0;
+  const tick = progressTicker(options.onProgress, "pairs bootstrap", options.reps);
   for (let rep = 0; rep < options.reps; rep++) {
+    tick?.(rep);
     counts.fill(0);
     addDrawCounts(rng, counts, "int");
     const values: number[] = [];
@@ -81,6 +92,7 @@ export function pairsClusterBootstrap(
     for (let j = 0; j < values.length; j++) outputs[j][kept] = values[j];
     kept++;
   }
+  tick?.(options.reps);
   const names = models.flatMap((m) => m.quantities.map((q) => q.name));
   const estimates = names.map((name, j) => {
     if (kept < 2) return { name, estimate: point[j], se: null, ci: null };

@@ -1,3 +1,4 @@
+import type { ProgressCallback } from "../../core/options.js";
 import type { DeepReadonly } from "../../core/result.js";
 import {
   type RandomizationResult,
@@ -133,18 +134,24 @@ export function smallKInference(
   twoExposureStats: ClusterSuffStats | null,
   reason: string,
   alpha: number,
+  onProgress?: ProgressCallback,
 ): DeepReadonly<SmallKInference> {
+  const progress = (label: string) => (onProgress ? { onProgress, progressLabel: label } : {});
   const inf = spec.inference ?? {};
   const seed = inf.seed === undefined ? {} : { seed: inf.seed };
   let wild: ClusterWildBootstrap | null = null;
   const w = wildSettings(spec, layout.clusters);
   if (w !== null) {
-    const run = (stats: ClusterSuffStats, j: number, stream: number) =>
-      wildClusterBootstrap(stats, j, { ...w, ...seed, stream, alpha });
+    const run = (stats: ClusterSuffStats, j: number, stream: number, label: string) =>
+      wildClusterBootstrap(stats, j, { ...w, ...seed, stream, alpha, ...progress(label) });
     wild = {
-      treatment: run(treatmentStats, 1, CLUSTER_STREAMS.wildTreatment),
-      direct: twoExposureStats ? run(twoExposureStats, 1, CLUSTER_STREAMS.wildDirect) : null,
-      spillover: twoExposureStats ? run(twoExposureStats, 2, CLUSTER_STREAMS.wildSpillover) : null,
+      treatment: run(treatmentStats, 1, CLUSTER_STREAMS.wildTreatment, "wild bootstrap"),
+      direct: twoExposureStats
+        ? run(twoExposureStats, 1, CLUSTER_STREAMS.wildDirect, "wild bootstrap (direct)")
+        : null,
+      spillover: twoExposureStats
+        ? run(twoExposureStats, 2, CLUSTER_STREAMS.wildSpillover, "wild bootstrap (spillover)")
+        : null,
     };
   }
   let randomization: RandomizationResult | null = null;
@@ -155,6 +162,7 @@ export function smallKInference(
       ...seed,
       stream: CLUSTER_STREAMS.randomization,
       alpha,
+      ...(onProgress ? { onProgress } : {}),
     });
   }
   return { reason, wild, randomization } as DeepReadonly<SmallKInference>;
