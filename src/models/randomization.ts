@@ -1,6 +1,6 @@
+import { TrueliftError } from "../core/errors.js";
 import type { ProgressCallback } from "../core/options.js";
 import { progressTicker } from "../core/progress.js";
-import { TrueliftError } from "../core/errors.js";
 import { streamFor } from "../core/rng.js";
 import { shuffleFirst } from "./resample.js";
 import { invertPValue } from "./wild-bootstrap.js";

@@ -1,6 +1,6 @@
+import { TrueliftError } from "../core/errors.js";
 import type { ProgressCallback } from "../core/options.js";
 import { progressTicker } from "../core/progress.js";
-import { TrueliftError } from "../core/errors.js";
 import { streamFor } from "../core/rng.js";
 import { spdInverse } from "../numeric/linalg/cholesky.js";
 import { rademacherWeights, webbWeights } from "./resample.js";

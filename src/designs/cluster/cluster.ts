@@ -1,7 +1,7 @@
-import type { ProgressCallback } from "../../core/options.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
@@ -167,7 +167,10 @@ export function cluster(
   const reason = smallKReason(layout.clusters, s);
   const pairsOn = s.inference?.pairs !== false && !tooFew;
   const seed = clusterSeed(s, reason === null ? [] : smallKRandomMethods(layout, s), pairsOn);
-  const smallK = reason === null ? null : smallKInference(layout, s, treatmentStats, twoStats, reason, alpha, inputs.onProgress);
+  const smallK =
+    reason === null
+      ? null
+      : smallKInference(layout, s, treatmentStats, twoStats, reason, alpha, inputs.onProgress);
 
   let bootstrap: PairsBootstrap | null = null;
   if (pairsOn && seed !== null) {

@@ -24,7 +24,7 @@ export const didDesign: Design<DidSpec, ValidDidSpec, DidResult> = {
     "What did a staged rollout (waves, or staggered adoption) do to the outcome, against groups not yet treated?",
   schema: DID_SPEC_SCHEMA,
   parse: parseDidSpec,
-  run: (frame, spec) => did(frame, spec),
+  run: (frame, spec, inputs) => did(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
   report: {
     summary: didSummary,
     naive: (r) => ({ label: "Treated group before vs after launch", estimate: r.naive.beforeAfter.estimate }),

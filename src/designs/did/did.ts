@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { Vcov } from "../../models/vcov/types.js";
@@ -101,7 +102,11 @@ export interface DidResult extends DesignResult {
  * ```
  * @see Angrist & Pischke (2009), ch. 5; Callaway & Sant'Anna (2021); Goodman-Bacon (2021).
  */
-export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
+export function did(
+  data: Frame,
+  spec: DidSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<DidResult> {
   const s = parseDidSpec(spec);
   const layout = layoutDid(data, s);
   const alpha = s.alpha ?? 0.05;
@@ -116,7 +121,7 @@ export function did(data: Frame, spec: DidSpec): DeepReadonly<DidResult> {
   const fe = twfe(absorbed.layout, ctx);
   const placebo = placeboTrend(layout, ctx, s.placeboCenter);
   const events = eventStudy(absorbed.layout, ctx, s.eventStudy ?? {});
-  const staggered = twoGroup ? null : staggeredDid(s, layout);
+  const staggered = twoGroup ? null : staggeredDid(s, layout, options.onProgress);
   const anticipation = anticipationCheck(absorbed.layout, ctx);
   const shifts = covariateShifts(layout, ctx);
   const naive = naiveContrasts(layout, alpha);

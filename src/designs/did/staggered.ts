@@ -1,5 +1,6 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { isTrueliftError } from "../../core/errors.js";
+import type { ProgressCallback } from "../../core/options.js";
 import type { DeepReadonly, Term } from "../../core/result.js";
 import { BACON_FORBIDDEN_TYPES, type BaconResult, baconDecomposition } from "./bacon.js";
 import { callawaySantAnna } from "./cs/callaway-santanna.js";
@@ -33,7 +34,11 @@ export interface StaggeredDid {
  * ```
  * @see Callaway & Sant'Anna (2021); Goodman-Bacon (2021).
  */
-export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDid {
+export function staggeredDid(
+  spec: ValidDidSpec,
+  layout: DidLayout,
+  onProgress?: ProgressCallback,
+): StaggeredDid {
   const diagnostics: Diagnostic[] = [];
   if (layout.unit === null) {
     diagnostics.push(diagnostic("D_DID_NOT_APPLICABLE", "warn", { part: "callaway-santanna" }));
@@ -49,25 +54,29 @@ export function staggeredDid(spec: ValidDidSpec, layout: DidLayout): StaggeredDi
   const hasNever = layout.cohorts.some((c) => c.start === null);
   let cs: DeepReadonly<CsResult> | null = null;
   try {
-    cs = callawaySantAnna(layout.frame, {
-      outcome: layout.outcome,
-      unit,
-      time: layout.time,
-      group: startColumn,
-      covariates: numeric,
-      control: st.control ?? (hasNever ? "never" : "notYet"),
-      anticipation: layout.anticipation,
-      estMethod: st.estMethod ?? "dr",
-      alpha: spec.alpha ?? 0.05,
-      bootstrap:
-        st.bootstrap === undefined || st.bootstrap === false
-          ? false
-          : {
-              reps: st.bootstrap.reps ?? 999,
-              seed: st.bootstrap.seed,
-              ...(layout.cluster !== null && layout.cluster !== unit ? { clusterBy: layout.cluster } : {}),
-            },
-    });
+    cs = callawaySantAnna(
+      layout.frame,
+      {
+        outcome: layout.outcome,
+        unit,
+        time: layout.time,
+        group: startColumn,
+        covariates: numeric,
+        control: st.control ?? (hasNever ? "never" : "notYet"),
+        anticipation: layout.anticipation,
+        estMethod: st.estMethod ?? "dr",
+        alpha: spec.alpha ?? 0.05,
+        bootstrap:
+          st.bootstrap === undefined || st.bootstrap === false
+            ? false
+            : {
+                reps: st.bootstrap.reps ?? 999,
+                seed: st.bootstrap.seed,
+                ...(layout.cluster !== null && layout.cluster !== unit ? { clusterBy: layout.cluster } : {}),
+              },
+      },
+      onProgress ? { onProgress } : {},
+    );
     diagnostics.push(...cs.diagnostics);
   } catch (e) {
     if (!isTrueliftError(e)) throw e;

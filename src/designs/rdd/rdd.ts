@@ -1,6 +1,6 @@
-import type { ProgressCallback } from "../../core/options.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";

@@ -1,7 +1,7 @@
-import type { ProgressCallback } from "../../core/options.js";
-import { progressTicker } from "../../core/progress.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
 import { multinomialCounts } from "../../models/resample.js";

@@ -1,7 +1,7 @@
-import type { ProgressCallback } from "../../core/options.js";
-import { progressTicker } from "../../core/progress.js";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
+import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { type DeepReadonly, deepFreeze, type Provenance } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import { simplexLeastSquares } from "../../numeric/optimize/least-squares.js";

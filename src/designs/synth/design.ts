@@ -24,7 +24,8 @@ export const synthDesign: Design<SynthSpec, ValidSynthSpec, SynthResult> = {
     "What did a global rollout (no holdout) do to the treated unit, against a weighted blend of untreated donors?",
   schema: SYNTH_SPEC_SCHEMA,
   parse: parseSynthSpec,
-  run: (frame, spec, inputs) => synth(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+  run: (frame, spec, inputs) =>
+    synth(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
   report: {
     summary: synthSummary,
     naive: (r) => ({ label: "Treated unit before vs after launch", estimate: r.naive.beforeAfter }),

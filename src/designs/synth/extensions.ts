@@ -1,6 +1,6 @@
-import type { ProgressCallback } from "../../core/options.js";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { isTrueliftError } from "../../core/errors.js";
+import type { ProgressCallback } from "../../core/options.js";
 import type { DeepReadonly } from "../../core/result.js";
 import { type AugmentedScOptions, type AugmentedScResult, augmentedSc } from "./augmented.js";
 import { type ConformalOptions, type ConformalResult, conformalInference } from "./conformal.js";
@@ -79,7 +79,9 @@ export function synthExtensions(
     }
   };
   const sd =
-    options.sdid === false ? null : guard("synthetic DiD", () => sdid(matrix, options.sdid as SdidSpec, progress));
+    options.sdid === false
+      ? null
+      : guard("synthetic DiD", () => sdid(matrix, options.sdid as SdidSpec, progress));
   const aug =
     options.augmented === false
       ? null
@@ -87,7 +89,9 @@ export function synthExtensions(
   const conf =
     options.conformal === false
       ? null
-      : guard("conformal", () => conformalInference(matrix, options.conformal as ConformalOptions, onProgress));
+      : guard("conformal", () =>
+          conformalInference(matrix, options.conformal as ConformalOptions, onProgress),
+        );
   for (const r of [sd, aug, conf]) if (r) diagnostics.push(...r.diagnostics);
   return { sdid: sd, augmented: aug, conformal: conf };
 }

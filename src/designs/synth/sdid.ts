@@ -1,5 +1,5 @@
-import type { ProgressCallback } from "../../core/options.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import { waldTerm } from "../../models/wald-term.js";

@@ -1,7 +1,7 @@
-import type { ProgressCallback } from "../../core/options.js";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { type SynthBootstrap, synthBootstrap } from "./bootstrap.js";
 import {
   inSpacePlacebos,
@@ -47,10 +47,20 @@ export function synthInference(
   const placebo =
     s.placebo === false || prep.panel.nDonors < 2
       ? null
-      : inSpacePlacebos(problem, fit, cells.donorUnits, s.placebo?.excludePreRmspeAbove ?? null, {}, onProgress);
+      : inSpacePlacebos(
+          problem,
+          fit,
+          cells.donorUnits,
+          s.placebo?.excludePreRmspeAbove ?? null,
+          {},
+          onProgress,
+        );
   const diagnostics: Diagnostic[] = [];
   const inTime = runInTimePlacebo(prep, diagnostics);
-  const loo = s.leaveOneOut === false ? null : leaveOneOut(problem, fit.weights, cells.donorUnits, threshold, onProgress);
+  const loo =
+    s.leaveOneOut === false
+      ? null
+      : leaveOneOut(problem, fit.weights, cells.donorUnits, threshold, onProgress);
   const bootstrap =
     s.bootstrap === undefined || s.bootstrap === false
       ? null

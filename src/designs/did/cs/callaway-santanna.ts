@@ -1,5 +1,6 @@
 import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
 import type { Frame } from "../../../core/frame.js";
+import type { ProgressCallback } from "../../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Json } from "../../../core/result.js";
 import { waldTerm } from "../../../models/wald-term.js";
 import { normalQuantile } from "../../../numeric/dist/index.js";
@@ -73,7 +74,11 @@ interface Inference {
  * @see Sant'Anna, P. H. C. & Zhao, J. (2020), "Doubly robust difference-in-differences estimators", Journal of
  *   Econometrics 219(1), 101–122 (the 2×2 estimators).
  */
-export function callawaySantAnna(frame: Frame, spec: CsSpec): DeepReadonly<CsResult> {
+export function callawaySantAnna(
+  frame: Frame,
+  spec: CsSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<CsResult> {
   const s = validateCsSpec(spec);
   const panel = buildCsPanel(frame, s);
   const diagnostics: Diagnostic[] = [...panel.diagnostics];
@@ -120,7 +125,14 @@ export function callawaySantAnna(frame: Frame, spec: CsSpec): DeepReadonly<CsRes
   const gram = basisGram(basis);
 
   const draws: BasisDraws | null = s.bootstrap
-    ? bootstrapBasis(basis, panel.cluster, panel.nClusters, s.bootstrap.reps, s.bootstrap.seed)
+    ? bootstrapBasis(
+        basis,
+        panel.cluster,
+        panel.nClusters,
+        s.bootstrap.reps,
+        s.bootstrap.seed,
+        options.onProgress,
+      )
     : null;
   const infer = (coef: Float64Array): Inference => {
     const analytic = analyticSe(coef, gram, n);

@@ -1,3 +1,5 @@
+import type { ProgressCallback } from "../../../core/options.js";
+import { progressTicker } from "../../../core/progress.js";
 import { streamFor } from "../../../core/rng.js";
 import { rademacherWeights } from "../../../models/resample.js";
 import { normalQuantile } from "../../../numeric/dist/index.js";
@@ -170,6 +172,7 @@ export function bootstrapBasis(
   nClusters: number,
   reps: number,
   seed: number,
+  onProgress?: ProgressCallback,
 ): BasisDraws {
   const { n, K, J, inf, groupIdx } = b;
   const nc = cluster ? nClusters : n;
@@ -191,7 +194,9 @@ export function bootstrapBasis(
   const draws = new Float64Array(reps * J);
   const acc = new Float64Array(J);
   const v = new Float64Array(nc);
+  const tick = progressTicker(onProgress, "multiplier bootstrap", reps);
   for (let rep = 0; rep < reps; rep++) {
+    tick?.(rep);
     rademacherWeights(streamFor(seed, "replicate", rep), v, "bit");
     acc.fill(0);
     for (let c = 0; c < nc; c++) {
@@ -203,6 +208,7 @@ export function bootstrapBasis(
     // Σ v Z with v = +1 for set bits, −1 otherwise: 2·(sum over +1) − total.
     for (let j = 0; j < J; j++) draws[rep * J + j] = 2 * acc[j] - colSum[j];
   }
+  tick?.(reps);
   return { reps, J, nc, draws };
 }
 
