@@ -32,7 +32,10 @@ export const propensityDesign: Design<PropensitySpec, ValidPropensitySpec, Prope
   parse: parsePropensitySpec,
   run: (frame, spec, inputs) =>
     (inputs?.threads ?? 1) > 1
-      ? propensityParallel(frame, spec, { threads: inputs?.threads })
+      ? propensityParallel(frame, spec, {
+          threads: inputs?.threads,
+          ...(inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+        })
       : propensity(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
   report: {
     summary: propensitySummary,

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { TrueliftError } from "../../core/errors.js";
 import type { ProgressCallback } from "../../core/options.js";
+import { progressTicker } from "../../core/progress.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
 import { bootstrapResample } from "../../models/resample.js";
 import { cellIpw, prepareCollapsed, runCollapsed } from "./collapsed-sample.js";
@@ -40,7 +41,7 @@ export interface IpwBootstrapInput {
   readonly reps: number;
   readonly seed: number;
   readonly alpha: number;
-  /** Called as replicates complete (this thread only). */
+  /** Called as replicates complete (throttled to ~1% steps; with worker threads, as their reports arrive). */
   readonly onProgress?: ProgressCallback;
 }
 
@@ -74,7 +75,7 @@ export function ipwBootstrap(input: IpwBootstrapInput): IpwBootstrap {
   const refit = input.fit.refitter(prep.patterns, prep.rows);
   const out = new Float64Array(2 * reps).fill(Number.NaN);
   const report = input.onProgress;
-  const tick = report ? (done: number) => report({ label: "bootstrap", done, total: reps }) : undefined;
+  const tick = progressTicker(report, "bootstrap", reps);
   if (refit) runCollapsed(prep, refit, seed, 0, reps, out, tick);
   else {
     for (let r = 0; r < reps; r++) {
@@ -127,6 +128,8 @@ export interface IpwBootstrapWorkerData {
   readonly seed: number;
   readonly from: number;
   readonly to: number;
+  /** Post `{ done }` progress messages (~1% steps of the range) before the replicate values. */
+  readonly progress: boolean;
 }
 
 /**
@@ -168,14 +171,27 @@ export async function ipwBootstrapParallel(
     seed: input.seed,
   };
   const out = new Float64Array(2 * input.reps).fill(Number.NaN);
+  const tick = progressTicker(input.onProgress, "bootstrap", input.reps);
+  tick?.(0);
+  const doneBy = new Float64Array(threads);
+  let done = 0;
   const jobs = Array.from({ length: threads }, (_, w) => {
     const from = Math.floor((w * input.reps) / threads);
     const to = Math.floor(((w + 1) * input.reps) / threads);
     return new Promise<void>((resolve, reject) => {
-      const data: IpwBootstrapWorkerData = { ...base, from, to };
+      const data: IpwBootstrapWorkerData = { ...base, from, to, progress: tick !== undefined };
       const worker = new Worker(url, { workerData: data });
-      worker.once("message", (values: Float64Array) => {
-        out.set(values, 2 * from);
+      worker.on("message", (msg: Float64Array | { readonly done: number }) => {
+        if (!(msg instanceof Float64Array)) {
+          done += msg.done - doneBy[w];
+          doneBy[w] = msg.done;
+          tick?.(done);
+          return;
+        }
+        out.set(msg, 2 * from);
+        done += to - from - doneBy[w];
+        doneBy[w] = to - from;
+        tick?.(done);
         resolve();
         void worker.terminate();
       });

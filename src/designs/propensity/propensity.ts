@@ -224,11 +224,13 @@ export function propensityFit(
 export async function propensityParallel(
   frame: Frame,
   spec: PropensitySpec,
-  options: { readonly threads?: number } = {},
+  options: { readonly threads?: number; readonly onProgress?: ProgressCallback } = {},
 ): Promise<DeepReadonly<PropensityResult>> {
   const run = staged(frame, spec);
-  if (!run.bootstrapInput) return run.finish(null).result;
-  const { threads: _, ...boot } = await ipwBootstrapParallel(run.bootstrapInput, {
+  const input = run.bootstrapInput;
+  if (!input) return run.finish(null).result;
+  const withProgress = options.onProgress ? { ...input, onProgress: options.onProgress } : input;
+  const { threads: _, ...boot } = await ipwBootstrapParallel(withProgress, {
     threads: options.threads ?? 2,
   });
   return run.finish(boot).result;

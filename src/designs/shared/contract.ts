@@ -112,7 +112,10 @@ export interface DesignCli<S> {
 export interface DesignInputs {
   readonly frames?: Readonly<Record<string, Frame | undefined>>;
   readonly threads?: number;
-  /** Called as bootstrap replicates complete (single-threaded runs), e.g. to draw a progress bar. */
+  /**
+   * Called as the long loops (bootstraps, placebo permutations, randomization inference, …) advance, throttled to
+   * ~1% steps and also with worker threads, e.g. to draw a progress bar; results do not depend on it.
+   */
   readonly onProgress?: ProgressCallback;
 }
 
