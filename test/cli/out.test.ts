@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../data/helpers.js";
@@ -33,6 +33,39 @@ describe("--out is checked before computing and honoured by the design commands"
     const noDir = await runCli(["rdd", "missing.csv", ...RDD_ARGS, "--out", "no/such/dir/r.json"], { cwd });
     expect(noDir.stderr).toMatch(/^error\[E_WRITE_FAILED\]: .*does not exist/);
   });
+
+  // The replicate count would take minutes to compute: a test that finishes within vitest's 5 s timeout proves
+  // the --out check ran before any computing (and before the data was loaded: the code is the write error).
+  const HUGE = ["--bootstrap", "100000", "--seed", "7"];
+
+  it("an --out whose parent is a regular file fails with E_WRITE_FAILED before computing (works as root)", async () => {
+    const rdd = await runCli(["rdd", SAAS, ...RDD_ARGS, ...HUGE, "--out", "a-file.txt/r.json"], { cwd });
+    expect(rdd).toMatchObject({ code: 4, stdout: "" });
+    expect(rdd.stderr).toMatch(/^error\[E_WRITE_FAILED\]: .*'.*a-file\.txt' is a file, not a directory/);
+    const ps = await runCli(["propensity", SAAS, ...PS_ARGS, ...HUGE, "--out", "a-file.txt/deep/r.json"], {
+      cwd,
+    });
+    expect(ps).toMatchObject({ code: 4, stdout: "" });
+    expect(ps.stderr).toMatch(/^error\[E_WRITE_FAILED\]: /);
+    expect(readFileSync(join(cwd, "a-file.txt"), "utf8")).toBe("x");
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    "an --out in a read-only directory (0555) fails with E_WRITE_FAILED before computing",
+    async () => {
+      const ro = join(cwd, "read-only");
+      mkdirSync(ro, { recursive: true });
+      chmodSync(ro, 0o555);
+      try {
+        const r = await runCli(["rdd", SAAS, ...RDD_ARGS, ...HUGE, "--out", "read-only/r.json"], { cwd });
+        expect(r).toMatchObject({ code: 4, stdout: "" });
+        expect(r.stderr).toMatch(/^error\[E_WRITE_FAILED\]: .*read-only/);
+        expect(readdirSync(ro)).toEqual([]);
+      } finally {
+        chmodSync(ro, 0o755);
+      }
+    },
+  );
 
   it("propensity --out result.json writes the --format json document (stdout keeps the text summary)", async () => {
     const r = await runCli(["propensity", SAAS, ...PS_ARGS, "--out", "ps.json"], { cwd });
