@@ -62,3 +62,44 @@ describe("interrupts leave no temporary files and no empty or partial output (bu
     expect(code === 130 || code === 0 || signal === "SIGINT").toBe(true);
   }, 60_000);
 });
+
+const SAAS = fileURLToPath(new URL("../fixtures/saas_llm_logs_seed42.csv.gz", import.meta.url));
+const RDD_BIG = [
+  "rdd",
+  SAAS,
+  "--outcome",
+  "task_completed",
+  "--running",
+  "query_confidence",
+  "--cutoff",
+  "0.85",
+].concat(["--treated", "below", "--bw", "0.1", "--bootstrap", "50000", "--seed", "7", "--out", "res.json"]);
+const PROPENSITY_BIG = ["propensity", SAAS, "--treatment", "opt_in_agent_mode", "--outcome", "task_completed"]
+  .concat(["--covariates", "engagement_tier,query_confidence", "--bootstrap", "100000", "--seed", "1"])
+  .concat(["--threads", "2", "--out", "res.json"]);
+
+describe("Ctrl-C (and SIGTERM) stop a long design run within a second (built CLI)", () => {
+  // The only wall-clock bound of the suite: from the signal to the process's exit, 1.5 s of slack for a loaded
+  // machine (measured ≈ 15–40 ms). Each run would compute for minutes (50,000–100,000 replicates).
+  const cases = [
+    { name: "rdd bootstrap", args: RDD_BIG, signal: "SIGINT", code: 130 },
+    { name: "rdd bootstrap", args: RDD_BIG, signal: "SIGTERM", code: 143 },
+    { name: "propensity bootstrap on 2 worker threads", args: PROPENSITY_BIG, signal: "SIGINT", code: 130 },
+    { name: "propensity bootstrap on 2 worker threads", args: PROPENSITY_BIG, signal: "SIGTERM", code: 143 },
+  ] as const;
+  for (const c of cases) {
+    it(`${c.signal} ~1 s into the ${c.name}: exits within 1.5 s, ${c.code} or killed by the signal, no --out or .tmp`, async () => {
+      const cwd = tempDir("truelift-int-design-");
+      const { child, exit } = start(c.args, cwd);
+      await sleep(1000);
+      expect(child.exitCode, "still computing when the signal is sent").toBeNull();
+      const sent = performance.now();
+      child.kill(c.signal);
+      const [code, signal] = await exit;
+      const elapsed = performance.now() - sent;
+      expect(elapsed).toBeLessThan(1500);
+      expect(code === c.code || signal === c.signal).toBe(true);
+      expect(allFiles(cwd)).toEqual([]);
+    }, 60_000);
+  }
+});
