@@ -4,6 +4,12 @@ import type { ProgressCallback } from "./options.js";
  * A throttled progress reporter for one long loop: call it with the number of steps done (non-decreasing); it
  * forwards to the {@link ProgressCallback} at `done = 0`, then each time `done` crosses another 1% of `total`,
  * and always at `done = total` — at most ~101 calls whatever the loop's length, so the cost is negligible.
+ *
+ * @example
+ * ```ts
+ * const tick: ProgressTick | undefined = progressTicker(onProgress, "wild bootstrap", 9999);
+ * tick?.(0); // reports { label: "wild bootstrap", done: 0, total: 9999 }
+ * ```
  */
 export type ProgressTick = (done: number) => void;
 
