@@ -2,7 +2,7 @@ import { TrueliftError } from "../../core/errors.js";
 import { sandwich } from "../../numeric/linalg/dense.js";
 import type { GroupCodes } from "../design-matrix.js";
 import { isNested } from "../fixed-effects.js";
-import { clusterMeat, type LinearFit, type VcovComputation } from "./meat.js";
+import { clusterMeat, type LinearFit, observations, type VcovComputation } from "./meat.js";
 import type { Dist, Ssc } from "./types.js";
 
 /**
@@ -44,7 +44,8 @@ export function clusterVcov(
       );
     }
   }
-  const { n, k } = fit;
+  const { k } = fit;
+  const n = observations(fit);
   const kc = clusterK(fit, clusters, options.ssc);
   const adj = options.ssc.adj ? (n - 1) / (n - kc) : 1;
   const meat = new Float64Array(k * k);

@@ -1,6 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
 import { sandwich } from "../../numeric/linalg/dense.js";
-import { hcMeat, type LinearFit, type VcovComputation } from "./meat.js";
+import { hcMeat, type LinearFit, observations, type VcovComputation } from "./meat.js";
 import type { Dist, HcKind } from "./types.js";
 
 /**
@@ -33,7 +33,7 @@ export function hcVcov(fit: LinearFit, kind: HcKind, dist: Dist): VcovComputatio
   const { meat, leverageOne } = hcMeat(fit, power);
   const matrix = sandwich(fit.bread, meat, fit.k);
   if (kind === "HC1") {
-    const f = fit.n / fit.dfResid;
+    const f = observations(fit) / fit.dfResid;
     for (let i = 0; i < matrix.length; i++) matrix[i] *= f;
   }
   const notes = leverageOne > 0 ? [{ code: "D_LEVERAGE_ONE", evidence: { rows: leverageOne, kind } }] : [];
