@@ -78,9 +78,13 @@ export function validateFrequency(frame: Frame, spec: FrequencySpec): void {
 function numericColumn(frame: Frame, name: string, role: string): Float64Array {
   const col = frame.column(name);
   if (col.kind === "str") {
-    throw new TrueliftError("E_COLUMN_TYPE", `Column '${name}' holds text, but the frequency ${role} must be numeric.`, {
-      details: { column: name, kind: col.kind },
-    });
+    throw new TrueliftError(
+      "E_COLUMN_TYPE",
+      `Column '${name}' holds text, but the frequency ${role} must be numeric.`,
+      {
+        details: { column: name, kind: col.kind },
+      },
+    );
   }
   return col.kind === "f64" ? col.values : Float64Array.from(col.values);
 }

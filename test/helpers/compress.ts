@@ -36,8 +36,13 @@ export function compressRows(
     out[y] = means;
     out[`${y}_ss`] = members.map((m, c) => m.reduce((s, i) => s + (Number(v[i]) - means[c]) ** 2, 0));
   }
+  return rowsFrame(out);
+}
+
+/** A frame of {@link Rows} (a column whose first value is a string is text, else numeric). */
+export function rowsFrame(rows: Rows): Frame {
   const frame: Record<string, number[] | string[]> = {};
-  for (const [name, col] of Object.entries(out)) {
+  for (const [name, col] of Object.entries(rows)) {
     frame[name] = typeof col[0] === "string" ? col.map(String) : col.map(Number);
   }
   return Frame.fromObject(frame);

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Frame } from "../../src/core/frame.js";
 import { TrueliftError } from "../../src/core/errors.js";
+import { Frame } from "../../src/core/frame.js";
 import { parseFormula } from "../../src/models/formula.js";
-import { ols, olsFit, type OlsSpec } from "../../src/models/ols.js";
+import { type OlsSpec, ols, olsFit } from "../../src/models/ols.js";
 import type { Vcov } from "../../src/models/vcov/types.js";
 import { withVcov } from "../../src/models/with-vcov.js";
 import { errorCode } from "../helpers/error-code.js";
@@ -112,7 +112,12 @@ describe("ols frequency: counts, drops and documented cases", () => {
     y: [1, 2, 4, 3, 5, 7, 6, 9, 8, 12],
     t: ["a", "a", "a", "b", "b", "c", "c", "c", "c", "c"],
   });
-  const cells = Frame.fromObject({ y: [7 / 3, 4, 8.4], t: ["a", "b", "c"], n: [3, 2, 5], ss: [14 / 3, 2, 21.2] });
+  const cells = Frame.fromObject({
+    y: [7 / 3, 4, 8.4],
+    t: ["a", "b", "c"],
+    n: [3, 2, 5],
+    ss: [14 / 3, 2, 21.2],
+  });
 
   it("a saturated model on as many cells as coefficients (N > K rows)", () => {
     const spec = { ...parseFormula("y ~ C(t)"), vcov: { type: "hc", kind: "HC1" } } as const;
@@ -120,7 +125,12 @@ describe("ols frequency: counts, drops and documented cases", () => {
   });
 
   it("dropped cells are counted in rows", () => {
-    const withNa = Frame.fromObject({ y: [7 / 3, 4, 8.4, null], t: ["a", "b", "c", "c"], n: [3, 2, 5, 4], ss: [1, 2, 3, 0] });
+    const withNa = Frame.fromObject({
+      y: [7 / 3, 4, 8.4, null],
+      t: ["a", "b", "c", "c"],
+      n: [3, 2, 5, 4],
+      ss: [1, 2, 3, 0],
+    });
     const res = ols(withNa, { ...parseFormula("y ~ C(t)"), frequency: { count: "n", withinSS: "ss" } });
     expect(res.n).toEqual({ obs: 10, dropped: 4, droppedReasons: { "missing:y": 4 } });
     const ints = Frame.fromObject({ y: [1, 4, null], n: Int32Array.of(2, 3, 6), x: [0, 1, 1] });
