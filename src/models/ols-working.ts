@@ -25,6 +25,8 @@ export interface OlsShape {
   readonly sumW: number;
   /** N: rows, or Σ count for compressed cells (then equal to sumW). */
   readonly obs: number;
+  /** The weights are the counts of compressed cells. */
+  readonly frequency: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export function olsShape(design: DesignMatrix, frequency = false): OlsShape {
       { details: { obs, parameters: kFull, absorbed: feDf } },
     );
   }
-  return { n, p, k, feDf, kFull, sumW, obs };
+  return { n, p, k, feDf, kFull, sumW, obs, frequency };
 }
 
 /** The working coordinates of a fit: the columns and outcome the normal equations are formed from. */
@@ -153,7 +155,7 @@ function demeanedCoordinates(
         tol: fixef.tol ?? 1e-12,
       }),
     );
-  const singletons = absorb.map(singletonCount);
+  const singletons = absorb.map((a) => singletonCount(a, shape.frequency ? w : null));
   if (singletons.some((c) => c > 0))
     diagnostics.push(
       diagnostic("D_FE_SINGLETONS", "info", {

@@ -36,6 +36,7 @@ function fitBoth(data: CellData, byCluster: boolean): { row: LogitResult; cell: 
 function expectSameLogit(cell: LogitResult, row: LogitResult): void {
   expect(cell.terms.map((t) => t.name)).toEqual(row.terms.map((t) => t.name));
   expect(cell.n).toEqual(row.n);
+  expect(cell.diagnostics).toEqual(row.diagnostics);
   expectClose(
     cell.terms.map(({ estimate, se, statistic, pValue, ci, df }) => ({
       estimate,

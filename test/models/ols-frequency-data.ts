@@ -94,6 +94,7 @@ export function expectSameFit(cell: DeepReadonly<OlsResult>, row: DeepReadonly<O
   expect(cell.dfResid).toBe(row.dfResid);
   expect(cell.k).toBe(row.k);
   expect(cell.fixedEffects).toEqual(row.fixedEffects);
+  expect(cell.diagnostics.map((d) => d.code)).toEqual(row.diagnostics.map((d) => d.code));
   expectAllClose(
     cell.terms.map(({ estimate, se, statistic, pValue, ci, df }) => ({
       estimate,
