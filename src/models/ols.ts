@@ -107,6 +107,10 @@ export interface OlsResult {
  *   → variance estimator (registry; residuals recomputed per block) → map to reported coordinates → terms
  * ```
  *
+ * Compressed cells (`frequency`) run the same pipeline as WLS with the counts as weights on the cell means; N =
+ * Σ count replaces the row count in dfResid, R², HC1 and CR1, the within-cell sums of squares are added to RSS
+ * and every total sum of squares, and the HC leverages are not scaled by the count (a cell's rows share one).
+ *
  * Shifting columns by (approximately) their means makes the normal equations well conditioned without
  * copying data; any shift is exact because the intercept and its covariances are mapped back by
  * β₀ = γ₀ + s_y − Σ sⱼγⱼ (V = T V_γ Tᵀ). Unlike statsmodels (which silently uses a pseudo-inverse), a singular

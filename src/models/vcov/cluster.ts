@@ -18,7 +18,8 @@ import type { Dist, Ssc } from "./types.js";
  * parameter (= an explicit-dummy regression in statsmodels); `"nested"` drops those of fixed effects nested in
  * a clustering column, keeping one for the intercept they replace (fixest's default, K = k + 1 when all are
  * nested); `"none"` counts the slopes only. Fewer than 30 clusters adds `D_FEW_CLUSTERS`; a multi-way result
- * with a negative variance yields null SEs and `D_VCOV_NOT_PSD` (see `ols`).
+ * with a negative variance yields null SEs and `D_VCOV_NOT_PSD` (see `ols`). On compressed cells (the cluster
+ * constant within a cell) s_g = Σ_{c∈g} count_c(ȳ_c − ŷ_c)x_c and N = Σ count: the row-level CR1 exactly.
  *
  * @example
  * ```ts

@@ -243,7 +243,7 @@ export function cr2Vcov(
         ? `one clustering column (got ${clusters.length})`
         : fit.absorb.length > 0
           ? "no absorbed fixed effects (add them as C(…) terms instead)"
-          : "an unweighted fit";
+          : "an unweighted fit (or frequency-weighted cells)";
     throw new TrueliftError("E_UNSUPPORTED_VCOV", `${kind} is implemented for ${why}.`, {
       details: { kind, by: clusters.map((c) => c.column), absorb: fit.absorb.map((a) => a.column) },
     });

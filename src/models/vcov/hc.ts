@@ -9,7 +9,9 @@ import type { Dist, HcKind } from "./types.js";
  * on `wexog`/`wresid`). K counts absorbed fixed effects; leverages include the fixed effect's own wᵢ/W_g, which
  * is exact for one absorbed fixed effect — HC2/HC3 with two or more raise `E_UNSUPPORTED_VCOV`. A leverage of
  * 1 makes HC2/HC3 undefined: every SE is then null with diagnostic `D_LEVERAGE_ONE`.
- * Inference t(N−K) (`use_t=True`), or the normal with `dist: "normal"` (statsmodels' robust default).
+ * Inference t(N−K) (`use_t=True`), or the normal with `dist: "normal"` (statsmodels' robust default). On
+ * compressed cells the rows of a cell share its leverage, so the meat is summed per cell (see `hcMeat`) and N is
+ * Σ count: the row-level result exactly.
  *
  * @example
  * ```ts
