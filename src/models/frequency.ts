@@ -6,7 +6,8 @@ import type { Frame } from "../core/frame.js";
  * fixed-effect and categorical key) value — the output of
  * `SELECT keys…, COUNT(*) AS n, AVG(y) AS y, SUM((y − ȳ)²) AS ss FROM t GROUP BY keys…`.
  *
- * - `count`: a column of positive integers, the rows in the cell.
+ * - `count`: a column of positive integers, the rows in the cell (a missing count is an error, not a dropped
+ *   cell: the rows it stands for would be unknown).
  * - `withinSS`: (OLS only) a column of Σ_{i∈c}(yᵢ − ȳ_c)², finite and ≥ 0; __Default value:__ 0 for every cell
  *   (enough for the coefficients, not for RSS, σ, R² or any variance).
  *

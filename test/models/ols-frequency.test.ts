@@ -44,6 +44,15 @@ const VCOVS: readonly [string, Vcov][] = [
 ];
 
 describe("ols on frequency-weighted cells equals ols on the rows", () => {
+  it("the generator makes cells of size 1 and larger, unbalanced", () => {
+    const sizes = new Set<number>();
+    for (const data of fc.sample(cellData, { numRuns: 20, seed: 1413 })) {
+      for (const c of framesOf(data).cells.numeric("count")) sizes.add(c);
+    }
+    expect(sizes.has(1)).toBe(true);
+    expect(Math.max(...sizes)).toBeGreaterThan(3);
+  });
+
   for (const [label, vcov] of VCOVS) {
     it(`${label}: every field to 1e-10`, () => {
       let fitted = 0;
