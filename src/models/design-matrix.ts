@@ -55,6 +55,12 @@ export interface DesignRequest {
    * non-finite Gram matrix and rebuild with `"full"`). __Default value:__ `"full"`.
    */
   readonly scan?: "full" | "lazy";
+  /**
+   * The weights are frequency counts: each frame row is a cell standing for `weights` rows, so dropped rows are
+   * counted in those units (`dropped`, `droppedReasons`); `n` still counts frame rows (cells). The caller
+   * validates the counts (positive integers). __Default value:__ `false`.
+   */
+  readonly frequency?: boolean;
   /** Keep rows of weight 0 (else dropped as `zero_weight`). __Default value:__ `false`. */
   readonly keepZeroWeights?: boolean;
   /** Fixed levels of categorical columns (prediction with a fitted model's levels; another value → E_UNKNOWN_LEVEL). */
@@ -81,6 +87,7 @@ export interface DesignMatrix {
   readonly absorb: readonly GroupCodes[];
   readonly clusters: readonly GroupCodes[];
   readonly nTotal: number;
+  /** Rows dropped (in frequency units for a `frequency` request). */
   readonly dropped: number;
   readonly droppedReasons: Readonly<Record<string, number>>;
   /** Sorted levels (among used rows) of each categorical column. */
@@ -132,6 +139,8 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
   };
   const reasons: Record<string, number> = {};
   const offenders: { column: string; rows: number[] }[] = [];
+  const multCol = req.frequency && req.weights ? frame.column(req.weights) : null;
+  const mult = multCol && multCol.kind !== "str" ? multCol.values : null;
   const numericCols = [...outcome, ...factors.filter((f) => f.kind === "numeric").map((f) => f.column)];
   const scanOrder = [...new Set([...used, ...req.absorb, ...req.clusterBy])];
   const lazy = new Set(req.scan === "lazy" ? numericCols : []);
@@ -142,7 +151,7 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
     if (col.kind === "i32" || lazy.has(name)) continue;
     if (col.kind === "f64" && name !== req.weights && Number.isFinite(columnSum(col.values))) continue;
     if (col.kind === "str" && !hasMissingCode(col.codes)) continue;
-    const rowsMissing = scanMissing(col, keep(), name, reasons, numericCols.includes(name));
+    const rowsMissing = scanMissing(col, keep(), name, reasons, numericCols.includes(name), mult);
     if (rowsMissing.length > 0) offenders.push({ column: name, rows: rowsMissing });
   }
   if (req.weights)
@@ -151,7 +160,11 @@ export function buildDesign(frame: Frame, req: DesignRequest): DesignMatrix {
 
   let dropped = 0;
   for (const r of Object.values(reasons)) dropped += r;
-  const n = nTotal - dropped;
+  let n = nTotal;
+  if (keepArr) {
+    n = 0;
+    for (let i = 0; i < nTotal; i++) n += keepArr[i];
+  }
   if (n === 0) {
     throw new TrueliftError("E_EMPTY_DATA", "No rows are left after dropping rows with missing values.", {
       details: { rows: nTotal, droppedReasons: reasons },
@@ -275,6 +288,7 @@ function scanMissing(
   name: string,
   reasons: Record<string, number>,
   finite: boolean,
+  mult: ArrayLike<number> | null,
 ): number[] {
   const first: number[] = [];
   const reason = `missing:${name}`;
@@ -286,7 +300,7 @@ function scanMissing(
       if (first.length < FIRST_ROWS) first.push(i);
       if (keep[i]) {
         keep[i] = 0;
-        count++;
+        count += mult ? mult[i] : 1;
       }
     }
   } else if (col.kind === "f64") {
@@ -308,7 +322,7 @@ function scanMissing(
       if (first.length < FIRST_ROWS) first.push(i);
       if (keep[i]) {
         keep[i] = 0;
-        count++;
+        count += mult ? mult[i] : 1;
       }
     }
   }

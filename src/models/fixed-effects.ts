@@ -257,7 +257,8 @@ export function isNested(fe: GroupCodes, cluster: GroupCodes): boolean {
 }
 
 /**
- * Number of levels with exactly one (positively weighted) observation (reported as `D_FE_SINGLETONS`).
+ * Number of levels with exactly one (positively weighted) observation (reported as `D_FE_SINGLETONS`);
+ * `rowsPer` gives the rows each entry stands for (the counts of compressed cells).
  *
  * @example
  * ```ts
@@ -266,9 +267,9 @@ export function isNested(fe: GroupCodes, cluster: GroupCodes): boolean {
  * ```
  * @see Correia (2015), "Singletons, cluster-robust standard errors and fixed effects: a bad mix".
  */
-export function singletonCount(fe: GroupCodes): number {
-  const counts = new Int32Array(fe.count);
-  for (let i = 0; i < fe.codes.length; i++) counts[fe.codes[i]]++;
+export function singletonCount(fe: GroupCodes, rowsPer: ArrayLike<number> | null = null): number {
+  const counts = new Float64Array(fe.count);
+  for (let i = 0; i < fe.codes.length; i++) counts[fe.codes[i]] += rowsPer ? rowsPer[i] : 1;
   let s = 0;
   for (let g = 0; g < counts.length; g++) if (counts[g] === 1) s++;
   return s;

@@ -54,6 +54,8 @@ interface LogitDesignRequest {
   readonly covariates: readonly LogitCovariate[];
   readonly intercept: boolean;
   readonly weights?: string;
+  /** `weights` are cell counts and the outcome the cells' success shares (see `LogitSpec.frequency`). */
+  readonly frequency?: boolean;
   readonly missing: "error" | "drop";
 }
 
@@ -75,6 +77,7 @@ export function buildLogitDesign(frame: Frame, req: LogitDesignRequest): LogitDe
     terms: req.covariates.map(covariateTerm),
     intercept: true, // treatment (reduced) coding of every factor, also without an intercept
     weights: req.weights,
+    frequency: req.frequency === true,
     absorb: [],
     clusterBy: [],
     missing: req.missing,
@@ -85,7 +88,15 @@ export function buildLogitDesign(frame: Frame, req: LogitDesignRequest): LogitDe
   const y = d.y;
   for (let r = 0; r < n; r++) {
     const v = y[r];
-    if (v !== 0 && v !== 1) {
+    if (req.frequency) {
+      if (!(v >= 0 && v <= 1)) {
+        throw new TrueliftError(
+          "E_BAD_FREQUENCY",
+          `Outcome '${req.outcome}' must hold each cell's share of successes in [0, 1]; row ${rows[r]} holds ${v}.`,
+          { details: { column: req.outcome, row: rows[r], value: v } },
+        );
+      }
+    } else if (v !== 0 && v !== 1) {
       throw new TrueliftError(
         "E_NOT_BINARY",
         `Outcome '${req.outcome}' must be 0/1; row ${rows[r]} holds ${v}.`,
@@ -103,7 +114,10 @@ export function buildLogitDesign(frame: Frame, req: LogitDesignRequest): LogitDe
   let neg = 0;
   for (let r = 0; r < n; r++) {
     if (w && w[r] === 0) continue;
-    if (y[r] === 1) pos++;
+    if (req.frequency && w) {
+      pos += w[r] * y[r];
+      neg += w[r] * (1 - y[r]);
+    } else if (y[r] === 1) pos++;
     else neg++;
   }
   if (pos === 0 || neg === 0) {

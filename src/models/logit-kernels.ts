@@ -54,7 +54,7 @@ export function logLikelihood(y: Float64Array, w: Float64Array | null, s: LogitS
   return total;
 }
 
-/** The score Xᵀ w (y − p), with y − p computed without cancellation (1 − p = σ(−η) for y = 1). */
+/** The score Xᵀ w (y − p), with y − p computed without cancellation (1 − p = σ(−η) for y = 1); y may be a share. */
 export function score(design: LogitDesign, s: LogitState): Float64Array {
   const { n, k, columns, y, w } = design;
   const { eta, e } = s;
@@ -63,7 +63,16 @@ export function score(design: LogitDesign, s: LogitState): Float64Array {
     const big = 1 / (1 + e[r]); // σ(|η|)
     const small = e[r] * big; // σ(−|η|)
     const pos = eta[r] >= 0;
-    const d = y[r] === 1 ? (pos ? small : big) : -(pos ? big : small);
+    // y − p as y·σ(−η) − (1 − y)·σ(η): bit-identical to 1 − p or −p for y ∈ {0, 1}, and a cell's share otherwise.
+    const yr = y[r];
+    const d =
+      yr === 1
+        ? pos
+          ? small
+          : big
+        : yr === 0
+          ? -(pos ? big : small)
+          : yr * (pos ? small : big) - (1 - yr) * (pos ? big : small);
     resid[r] = w ? w[r] * d : d;
   }
   const g = new Float64Array(k);

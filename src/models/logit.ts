@@ -5,6 +5,7 @@ import { deepFreeze, type ResultBase, type SampleSize, type Term } from "../core
 import { gramRank, spdInverse } from "../numeric/linalg/cholesky.js";
 import { newtonMinimize } from "../numeric/optimize/newton.js";
 import { auc } from "./auc.js";
+import { validateFrequency } from "./frequency.js";
 import {
   buildLogitDesign,
   type LogitCovariate,
@@ -67,6 +68,17 @@ export interface LogitSpec {
    * are the model-based ones from the weighted Hessian. __Default value:__ unit weights.
    */
   readonly weights?: string;
+  /**
+   * Binomial cells (covariate-pattern compression): each frame row is a cell of `count` rows sharing every
+   * covariate value, and the outcome column holds the cell's share of successes (successes / count, in [0, 1]) —
+   * `GROUP BY covariates` with `COUNT(*)` and `AVG(y)`, the same cell mean an OLS frequency fit takes. A cell
+   * contributes count·[ȳ log p + (1 − ȳ) log(1 − p)], its rows' log-likelihood, so the estimates, the
+   * model-based covariance, logLik, null logLik, pseudo-R², AUC, `n` (N = Σ count, drops in rows) and the
+   * separation check equal the fit on the expanded rows. Counts must be positive integers and shares in [0, 1]
+   * (`E_BAD_FREQUENCY`); not combinable with `weights` (`E_INVALID_SPEC`). `fitted` holds one probability per
+   * cell. __Default value:__ absent (one row per observation).
+   */
+  readonly frequency?: { readonly count: string };
   /** __Default value:__ `{ type: "none" }` (the maximum-likelihood estimate). */
   readonly penalty?: LogitPenalty;
   /**
@@ -200,11 +212,14 @@ export function logit(frame: Frame, spec: LogitSpec): LogitResult {
  */
 export function logitFit(frame: Frame, spec: LogitSpec): LogitFit {
   const opts = validateSpec(spec);
+  const cells = spec.frequency !== undefined;
+  if (spec.frequency) validateFrequency(frame, spec.frequency);
   const design = buildLogitDesign(frame, {
     outcome: spec.outcome,
     covariates: spec.covariates,
     intercept: opts.intercept,
-    weights: spec.weights,
+    weights: spec.frequency ? spec.frequency.count : spec.weights,
+    frequency: cells,
     missing: opts.missing,
   });
   const { n, k, columns, y, w, names } = design;
@@ -215,6 +230,7 @@ export function logitFit(frame: Frame, spec: LogitSpec): LogitFit {
     sumW += wr;
     if (wr > 0) nPositive++;
   }
+  if (cells) nPositive = sumW;
   if (k === 0) invalidSpec("The model has no columns: add covariates or keep the intercept.");
   if (nPositive <= k) {
     throw new TrueliftError(
@@ -259,8 +275,14 @@ export function logitFit(frame: Frame, spec: LogitSpec): LogitFit {
     // min(p, 1 − p) = σ(−|η|) = e/(1 + e); the observation is predicted perfectly when that side is y's miss.
     const small = state.e[r] / (1 + state.e[r]);
     if (small < 1e-8) {
-      extreme++;
-      if ((y[r] === 1) === eta[r] > 0) perfect++;
+      if (cells && w) {
+        // A cell's rows: its successes are predicted perfectly when η > 0, its failures when η ≤ 0.
+        extreme += w[r];
+        perfect += eta[r] > 0 ? w[r] * y[r] : w[r] * (1 - y[r]);
+      } else {
+        extreme++;
+        if ((y[r] === 1) === eta[r] > 0) perfect++;
+      }
     }
   }
   let betaMax = 0;
@@ -318,11 +340,11 @@ export function logitFit(frame: Frame, spec: LogitSpec): LogitFit {
     logLik,
     nullLogLik,
     pseudoR2: 1 - logLik / nullLogLik,
-    auc: auc(y, probs, w ? { weights: w } : {}),
+    auc: cells && w ? cellAuc(y, probs, w) : auc(y, probs, w ? { weights: w } : {}),
     iterations: fit.iterations,
     converged: fit.converged,
     n: {
-      obs: n,
+      obs: cells ? sumW : n,
       dropped: design.dropped,
       ...(design.dropped > 0 ? { droppedReasons: { missing: design.dropped } } : {}),
     },
@@ -379,6 +401,9 @@ function validateSpec(spec: LogitSpec): {
   if (spec === null || typeof spec !== "object") invalidSpec("The logit spec must be an object.");
   if (typeof spec.outcome !== "string") invalidSpec("`outcome` must be a column name.");
   if (!Array.isArray(spec.covariates)) invalidSpec("`covariates` must be an array.");
+  if (spec.frequency !== undefined && spec.weights !== undefined) {
+    invalidSpec("`frequency` (cell counts) and `weights` cannot be combined.");
+  }
   const penalty = spec.penalty ?? { type: "none" };
   if (!LOGIT_PENALTIES.includes(penalty.type)) {
     invalidSpec(`penalty.type must be one of ${LOGIT_PENALTIES.join(", ")}; got '${String(penalty.type)}'.`);
@@ -397,6 +422,25 @@ function validateSpec(spec: LogitSpec): {
   const gradTol = spec.gradTol ?? 1e-10;
   if (!(gradTol > 0)) invalidSpec(`gradTol must be positive.`);
   return { intercept: spec.intercept ?? true, penalty, missing, alpha, maxIter, gradTol };
+}
+
+/**
+ * AUC of binomial cells as on their rows: each cell is a positive of weight count·share and a negative of weight
+ * count·(1 − share) at the cell's score (ties within a cell count one half, as between tied rows).
+ */
+function cellAuc(share: Float64Array, scores: Float64Array, count: Float64Array): number {
+  const n = share.length;
+  const labels = new Float64Array(2 * n);
+  const s = new Float64Array(2 * n);
+  const weights = new Float64Array(2 * n);
+  for (let r = 0; r < n; r++) {
+    labels[r] = 1;
+    s[r] = scores[r];
+    s[n + r] = scores[r];
+    weights[r] = count[r] * share[r];
+    weights[n + r] = count[r] * (1 - share[r]);
+  }
+  return auc(labels, s, { weights });
 }
 
 function invalidSpec(message: string): never {

@@ -19,7 +19,8 @@ export interface OlsGoodnessOfFit {
 /**
  * R² against the centred TSS when the model has a constant (an intercept, absorbed fixed effects, or columns
  * that span the constant, as statsmodels' `k_constant`), else against the uncentred one; adjusted and within
- * R²; flags a constant outcome and a perfect fit.
+ * R²; flags a constant outcome and a perfect fit. For compressed cells `withinSS` is Σ withinSS_c, which the
+ * row-level RSS and every total sum of squares include (`sol.rss` is then the between-cell part).
  *
  * @example
  * ```ts
@@ -32,12 +33,14 @@ export function olsGoodnessOfFit(
   sol: OlsSolution,
   shape: OlsShape,
   outcome: string,
+  withinSS = 0,
 ): OlsGoodnessOfFit {
   const { n, weights: w, intercept, absorb } = design;
-  const { k, sumW } = shape;
+  const { k, sumW, obs } = shape;
   const k1 = k + 1;
-  const { rss, aug } = sol;
-  const dfResid = n - shape.kFull;
+  const { aug } = sol;
+  const rss = sol.rss + withinSS;
+  const dfResid = obs - shape.kFull;
   const diagnostics: Diagnostic[] = [];
   // Like statsmodels (`k_constant`), a model whose columns span the constant (e.g. full-rank dummies without
   // an intercept) has an implicit intercept: R² is then centred.
@@ -49,13 +52,14 @@ export function olsGoodnessOfFit(
     hasConstant = spansConstant(sol.chol, wc.work, n, w, sumW);
     tss = weightedSs(design.y, w, hasConstant ? weightedMean(design.y, w, sumW) : 0);
   }
+  tss += withinSS;
   const r2 = tss > 0 ? 1 - rss / tss : null;
   if (r2 === null) diagnostics.push(diagnostic("D_CONSTANT_OUTCOME", "warn", { outcome }));
   const c0 = hasConstant ? 1 : 0;
-  const adjR2 = r2 === null ? null : 1 - ((n - c0) / dfResid) * (1 - r2);
+  const adjR2 = r2 === null ? null : 1 - ((obs - c0) / dfResid) * (1 - r2);
   let r2Within: number | null = null;
   if (absorb.length > 0) {
-    const within = weightedSs(wc.y, w, 0);
+    const within = weightedSs(wc.y, w, 0) + withinSS;
     r2Within = within > 0 ? 1 - rss / within : null;
   }
   if (rss === 0 || rss <= 1e-30 * Math.max(tss, 1e-300))

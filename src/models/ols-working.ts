@@ -23,18 +23,23 @@ export interface OlsShape {
   readonly kFull: number;
   /** Σw (n without weights). */
   readonly sumW: number;
+  /** N: rows, or Σ count for compressed cells (then equal to sumW). */
+  readonly obs: number;
+  /** The weights are the counts of compressed cells. */
+  readonly frequency: boolean;
 }
 
 /**
  * Sizes the model and refuses one without coefficients (`E_INVALID_SPEC`) or with no more rows than
- * parameters (`E_TOO_FEW_OBSERVATIONS`).
+ * parameters (`E_TOO_FEW_OBSERVATIONS`). With `frequency` the weights are cell counts and the rows counted are
+ * Σ count (a saturated model on few cells is fine when the cells hold more rows than parameters).
  *
  * @example
  * ```ts
  * olsShape(design).kFull; // coefficients + absorbed fixed-effect levels
  * ```
  */
-export function olsShape(design: DesignMatrix): OlsShape {
+export function olsShape(design: DesignMatrix, frequency = false): OlsShape {
   const { n, weights: w, intercept, absorb } = design;
   const p = design.columns.length;
   const k = p + (intercept ? 1 : 0);
@@ -45,19 +50,20 @@ export function olsShape(design: DesignMatrix): OlsShape {
     );
   const feDf = fixedEffectDf(absorb).df;
   const kFull = k + feDf;
-  if (n <= kFull) {
-    throw new TrueliftError(
-      "E_TOO_FEW_OBSERVATIONS",
-      `The model has ${kFull} parameters${feDf > 0 ? ` (${feDf} absorbed)` : ""} but only ${n} usable rows.`,
-      { details: { obs: n, parameters: kFull, absorbed: feDf } },
-    );
-  }
   let sumW = n;
   if (w) {
     sumW = 0;
     for (let i = 0; i < n; i++) sumW += w[i];
   }
-  return { n, p, k, feDf, kFull, sumW };
+  const obs = frequency ? sumW : n;
+  if (obs <= kFull) {
+    throw new TrueliftError(
+      "E_TOO_FEW_OBSERVATIONS",
+      `The model has ${kFull} parameters${feDf > 0 ? ` (${feDf} absorbed)` : ""} but only ${obs} usable rows.`,
+      { details: { obs, parameters: kFull, absorbed: feDf } },
+    );
+  }
+  return { n, p, k, feDf, kFull, sumW, obs, frequency };
 }
 
 /** The working coordinates of a fit: the columns and outcome the normal equations are formed from. */
@@ -149,7 +155,7 @@ function demeanedCoordinates(
         tol: fixef.tol ?? 1e-12,
       }),
     );
-  const singletons = absorb.map(singletonCount);
+  const singletons = absorb.map((a) => singletonCount(a, shape.frequency ? w : null));
   if (singletons.some((c) => c > 0))
     diagnostics.push(
       diagnostic("D_FE_SINGLETONS", "info", {

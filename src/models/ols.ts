@@ -6,6 +6,7 @@ import { TRUELIFT_VERSION } from "../core/version.js";
 import { buildDesign, type DesignMatrix } from "./design-matrix.js";
 import type { AbsorbOptions } from "./fixed-effects.js";
 import type { TermSpec } from "./formula.js";
+import { type FrequencySpec, validateFrequency, withinSums } from "./frequency.js";
 import { olsGoodnessOfFit } from "./ols-goodness.js";
 import { olsSolve } from "./ols-solve.js";
 import { olsShape, olsWorkingCoordinates } from "./ols-working.js";
@@ -36,6 +37,13 @@ export const LINEAR_MODEL_VERSION: string = TRUELIFT_VERSION;
  * - `missing`: `"drop"` rows with a missing value in any used column (counted in `n.droppedReasons`), or
  *   `"error"`; __Default value:__ `"drop"`.
  * - `fixef`: demeaning tolerance and iteration cap (see {@link AbsorbOptions}).
+ * - `frequency`: the frame holds compressed cells (see {@link FrequencySpec}): each row stands for `count` rows
+ *   with the same regressors, the outcome is the cell mean ȳ_c and `withinSS` the cell's Σ(yᵢ − ȳ_c)². The fit
+ *   equals OLS on the expanded rows — coefficients, N = Σ count, dfResid, RSS, σ, R², and every variance (iid,
+ *   HC0–HC3 with the shared leverage of a cell's rows, CR1, CR2/CR3, with absorbed fixed effects demeaned by
+ *   count); dropped counts are in rows. Cluster and absorbed columns must be constant within a cell (keys).
+ *   Not combinable with `weights` (`E_INVALID_SPEC`); bad counts or sums of squares raise `E_BAD_FREQUENCY`.
+ *   __Default value:__ absent (one row per observation).
  */
 export interface OlsSpec {
   readonly outcome: string;
@@ -47,6 +55,7 @@ export interface OlsSpec {
   readonly alpha?: number;
   readonly missing?: "drop" | "error";
   readonly fixef?: AbsorbOptions;
+  readonly frequency?: FrequencySpec;
 }
 
 /** Result of {@link ols}: plain, deeply frozen, JSON-serialisable data. */
@@ -98,6 +107,10 @@ export interface OlsResult {
  *   → variance estimator (registry; residuals recomputed per block) → map to reported coordinates → terms
  * ```
  *
+ * Compressed cells (`frequency`) run the same pipeline as WLS with the counts as weights on the cell means; N =
+ * Σ count replaces the row count in dfResid, R², HC1 and CR1, the within-cell sums of squares are added to RSS
+ * and every total sum of squares, and the HC leverages are not scaled by the count (a cell's rows share one).
+ *
  * Shifting columns by (approximately) their means makes the normal equations well conditioned without
  * copying data; any shift is exact because the intercept and its covariances are mapped back by
  * β₀ = γ₀ + s_y − Σ sⱼγⱼ (V = T V_γ Tᵀ). Unlike statsmodels (which silently uses a pseudo-inverse), a singular
@@ -148,12 +161,14 @@ export function ols(frame: Frame, spec: OlsSpec): DeepReadonly<OlsResult> {
 export function olsFit(frame: Frame, spec: OlsSpec): OlsFit {
   const s = validateSpec(spec);
   const vcov = normalizeVcov(s.vcov);
+  if (s.frequency) validateFrequency(frame, s.frequency);
   const attempt = (scan: "lazy" | "full"): OlsFit | null => {
     const design = buildDesign(frame, {
       outcome: s.outcome,
       terms: s.terms,
       intercept: s.intercept,
-      weights: s.weights,
+      weights: s.frequency ? s.frequency.count : s.weights,
+      frequency: s.frequency !== undefined,
       absorb: s.absorb,
       clusterBy: vcov.type === "cluster" ? vcov.by : [],
       missing: s.missing,
@@ -189,6 +204,7 @@ interface ValidSpec {
   alpha: number;
   missing: "drop" | "error";
   fixef: AbsorbOptions;
+  frequency?: FrequencySpec;
 }
 
 function invalid(message: string): never {
@@ -209,6 +225,9 @@ function validateSpec(spec: OlsSpec): ValidSpec {
     invalid("spec.absorb must list column names.");
   }
   if (new Set(absorb).size !== absorb.length) invalid("spec.absorb lists a column twice.");
+  if (spec.frequency !== undefined && spec.weights !== undefined) {
+    invalid("spec.frequency (cell counts) and spec.weights (analytic weights) cannot be combined.");
+  }
   const alpha = spec.alpha ?? 0.05;
   if (typeof alpha !== "number" || !(alpha > 0 && alpha < 1)) invalid("spec.alpha must be in (0, 1).");
   const missing = spec.missing ?? "drop";
@@ -228,6 +247,7 @@ function validateSpec(spec: OlsSpec): ValidSpec {
     alpha,
     missing,
     fixef,
+    frequency: spec.frequency,
   };
 }
 
@@ -249,14 +269,18 @@ function fitDesign(
   vcov: Vcov,
   scanned: boolean,
 ): { state: FitState; diagnostics: Diagnostic[] } | null {
-  const shape = olsShape(design);
+  const cells = s.frequency;
+  const shape = olsShape(design, cells !== undefined);
   const wc = olsWorkingCoordinates(design, s.fixef, shape);
   const sol = olsSolve(design, wc, shape, scanned);
   if (!sol) return null;
-  const gof = olsGoodnessOfFit(design, wc, sol, shape, s.outcome);
+  const within = cells?.withinSS ? withinSums(frame, cells.withinSS, design.rows) : null;
+  const withinTotal = within ? within.total : 0;
+  const gof = olsGoodnessOfFit(design, wc, sol, shape, s.outcome, withinTotal);
   const diagnostics = [...wc.diagnostics, ...gof.diagnostics];
   const { n, weights: w, absorb } = design;
-  const dfResid = n - shape.kFull;
+  const dfResid = shape.obs - shape.kFull;
+  const rss = sol.rss + withinTotal;
   const fit: LinearFit = {
     n,
     k: shape.k,
@@ -268,14 +292,15 @@ function fitDesign(
     weights: w,
     bread: sol.bread,
     transform: sol.transform,
-    rss: sol.rss,
+    rss,
     dfResid,
     kFull: shape.kFull,
     absorb,
     feInvWeight: wc.feInvWeight,
+    ...(cells ? { frequency: { rows: shape.obs, withinSS: within ? within.values : null } } : {}),
   };
   const base: FitState["base"] = {
-    method: w ? "wls" : "ols",
+    method: w && !cells ? "wls" : "ols",
     outcome: s.outcome,
     alpha: s.alpha,
     dfResid,
@@ -283,13 +308,13 @@ function fitDesign(
     r2: gof.r2,
     adjR2: gof.adjR2,
     r2Within: gof.r2Within,
-    sigma: Math.sqrt(sol.rss / dfResid),
-    rss: sol.rss,
+    sigma: Math.sqrt(rss / dfResid),
+    rss,
     fixedEffects: { columns: absorb.map((a) => ({ column: a.column, levels: a.count })), df: shape.feDf },
     provenance: { spec: specJson(s, vcov), engine: "memory", version: LINEAR_MODEL_VERSION },
   };
   const rows = design.rows;
-  const counts = { obs: n, dropped: design.dropped, droppedReasons: { ...design.droppedReasons } };
+  const counts = { obs: shape.obs, dropped: design.dropped, droppedReasons: { ...design.droppedReasons } };
   const state: FitState = {
     frame,
     rows,
@@ -315,6 +340,7 @@ function specJson(s: ValidSpec, vcov: Vcov): Json {
       vcov,
       alpha: s.alpha,
       missing: s.missing,
+      ...(s.frequency ? { frequency: s.frequency } : {}),
     }),
   );
 }

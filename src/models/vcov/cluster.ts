@@ -2,7 +2,7 @@ import { TrueliftError } from "../../core/errors.js";
 import { sandwich } from "../../numeric/linalg/dense.js";
 import type { GroupCodes } from "../design-matrix.js";
 import { isNested } from "../fixed-effects.js";
-import { clusterMeat, type LinearFit, type VcovComputation } from "./meat.js";
+import { clusterMeat, type LinearFit, observations, type VcovComputation } from "./meat.js";
 import type { Dist, Ssc } from "./types.js";
 
 /**
@@ -18,7 +18,8 @@ import type { Dist, Ssc } from "./types.js";
  * parameter (= an explicit-dummy regression in statsmodels); `"nested"` drops those of fixed effects nested in
  * a clustering column, keeping one for the intercept they replace (fixest's default, K = k + 1 when all are
  * nested); `"none"` counts the slopes only. Fewer than 30 clusters adds `D_FEW_CLUSTERS`; a multi-way result
- * with a negative variance yields null SEs and `D_VCOV_NOT_PSD` (see `ols`).
+ * with a negative variance yields null SEs and `D_VCOV_NOT_PSD` (see `ols`). On compressed cells (the cluster
+ * constant within a cell) s_g = Σ_{c∈g} count_c(ȳ_c − ŷ_c)x_c and N = Σ count: the row-level CR1 exactly.
  *
  * @example
  * ```ts
@@ -44,7 +45,8 @@ export function clusterVcov(
       );
     }
   }
-  const { n, k } = fit;
+  const { k } = fit;
+  const n = observations(fit);
   const kc = clusterK(fit, clusters, options.ssc);
   const adj = options.ssc.adj ? (n - 1) / (n - kc) : 1;
   const meat = new Float64Array(k * k);

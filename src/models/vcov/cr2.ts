@@ -208,6 +208,14 @@ function dot(a: Float64Array, b: Float64Array): number {
  * rows plus O(G·k³). One clustering column, no absorbed fixed effects; CR2 needs unweighted fits (estimatr's
  * weighted CR2 uses a different working model) — otherwise `E_UNSUPPORTED_VCOV`.
  *
+ * Compressed cells (`fit.frequency`, weights = counts) give the row-level CR2/CR3 exactly, df included. Split a
+ * cluster's row residuals as e_g = ē_g + d_g, ē_g the cell-mean residual repeated over the cell's rows and d_g the
+ * within-cell deviations. Each cell's deviations sum to 0 and its rows share x_c, so X_gᵀd_g = 0: d_g ⟂ col(X_g),
+ * hence H_gg d_g = X_g M X_gᵀd_g = 0 and f(I − H_gg) d_g = d_g, and X_gᵀ f(I − H_gg) e_g = X_gᵀ f(I − H_gg) ē_g.
+ * With f(I − H_gg) = I + X_g P X_gᵀ (see the adjustment above) that is t_g + S_g P t_g, where
+ * S_g = X_gᵀX_g = Σ_c count_c x_c x_cᵀ and t_g = X_gᵀē_g = Σ_c count_c x_c (ȳ_c − ŷ_c) — the count-weighted
+ * Gram block and score of the cells. The Satterthwaite df depend on S_g and M = (XᵀX)⁻¹ only, so they match too.
+ *
  * @example
  * ```ts
  * import { Frame, ols, parseFormula } from "truelift";
@@ -228,13 +236,14 @@ export function cr2Vcov(
   kind: "CR2" | "CR3",
   dist: Dist,
 ): VcovComputation {
-  if (clusters.length !== 1 || fit.absorb.length > 0 || (kind === "CR2" && fit.weights !== null)) {
+  const analyticWeights = fit.weights !== null && !fit.frequency;
+  if (clusters.length !== 1 || fit.absorb.length > 0 || (kind === "CR2" && analyticWeights)) {
     const why =
       clusters.length !== 1
         ? `one clustering column (got ${clusters.length})`
         : fit.absorb.length > 0
           ? "no absorbed fixed effects (add them as C(…) terms instead)"
-          : "an unweighted fit";
+          : "an unweighted fit (or frequency-weighted cells)";
     throw new TrueliftError("E_UNSUPPORTED_VCOV", `${kind} is implemented for ${why}.`, {
       details: { kind, by: clusters.map((c) => c.column), absorb: fit.absorb.map((a) => a.column) },
     });

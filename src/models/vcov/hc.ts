@@ -1,6 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
 import { sandwich } from "../../numeric/linalg/dense.js";
-import { hcMeat, type LinearFit, type VcovComputation } from "./meat.js";
+import { hcMeat, type LinearFit, observations, type VcovComputation } from "./meat.js";
 import type { Dist, HcKind } from "./types.js";
 
 /**
@@ -9,7 +9,9 @@ import type { Dist, HcKind } from "./types.js";
  * on `wexog`/`wresid`). K counts absorbed fixed effects; leverages include the fixed effect's own wᵢ/W_g, which
  * is exact for one absorbed fixed effect — HC2/HC3 with two or more raise `E_UNSUPPORTED_VCOV`. A leverage of
  * 1 makes HC2/HC3 undefined: every SE is then null with diagnostic `D_LEVERAGE_ONE`.
- * Inference t(N−K) (`use_t=True`), or the normal with `dist: "normal"` (statsmodels' robust default).
+ * Inference t(N−K) (`use_t=True`), or the normal with `dist: "normal"` (statsmodels' robust default). On
+ * compressed cells the rows of a cell share its leverage, so the meat is summed per cell (see `hcMeat`) and N is
+ * Σ count: the row-level result exactly.
  *
  * @example
  * ```ts
@@ -33,7 +35,7 @@ export function hcVcov(fit: LinearFit, kind: HcKind, dist: Dist): VcovComputatio
   const { meat, leverageOne } = hcMeat(fit, power);
   const matrix = sandwich(fit.bread, meat, fit.k);
   if (kind === "HC1") {
-    const f = fit.n / fit.dfResid;
+    const f = observations(fit) / fit.dfResid;
     for (let i = 0; i < matrix.length; i++) matrix[i] *= f;
   }
   const notes = leverageOne > 0 ? [{ code: "D_LEVERAGE_ONE", evidence: { rows: leverageOne, kind } }] : [];

@@ -35,6 +35,26 @@ export interface LinearFit {
   readonly absorb: readonly GroupCodes[];
   /** 1/Σw per level of the (single) absorbed fixed effect, for leverages; null otherwise. */
   readonly feInvWeight: Float64Array | null;
+  /**
+   * Set when the rows are compressed cells (see `FrequencySpec`): `weights` are then the cell counts, `y` the cell
+   * means, and every estimator equals its value on the expanded rows. `rows` is N = Σ count (the n of
+   * small-sample factors); `withinSS` is Σ_{i∈c}(yᵢ − ȳ_c)² per cell (null: all 0). __Default value:__ absent.
+   */
+  readonly frequency?: { readonly rows: number; readonly withinSS: Float64Array | null };
+}
+
+/**
+ * The number of observations N of a fit: Σ count for compressed cells, else its rows.
+ *
+ * @example
+ * ```ts
+ * import { observations } from "truelift";
+ * // HC1's factor: observations(fit) / fit.dfResid
+ * ```
+ * @see Wong, Lewis & Wardrop (2021) (frequency-weighted least squares on compressed cells).
+ */
+export function observations(fit: LinearFit): number {
+  return fit.frequency ? fit.frequency.rows : fit.n;
 }
 
 /**
@@ -78,6 +98,10 @@ export function blockResiduals(
  * orthogonal to the demeaned columns) are computed per block and never stored. Returns the number of rows with
  * leverage numerically 1 (for which HC2/HC3 are undefined; they are left out of the sum).
  *
+ * Compressed cells (`fit.frequency`): the rows of a cell share x_c and so the leverage h_c = u_cᵀ(UᵀWU)⁻¹u_c (+
+ * 1/W_g; not multiplied by the count), and Σ_{i∈c} eᵢ² = count·(ȳ_c − ŷ_c)² + withinSS_c, so
+ * ω_c = [count·e_c² + withinSS_c] / (1 − h_c)^power — the row-level meat exactly.
+ *
  * @example
  * ```ts
  * import { hcMeat } from "truelift";
@@ -96,14 +120,21 @@ export function hcMeat(fit: LinearFit, power: 0 | 1 | 2): { meat: Float64Array; 
   const tmp = new Float64Array(BLOCK);
   const acc = new Float64Array(kp * kp);
   const feCodes = feInvWeight ? fit.absorb[0].codes : null;
+  const cells = fit.frequency ?? null;
+  const within = cells?.withinSS ?? null;
   let leverageOne = 0;
   for (let start = 0; start < n; start += BLOCK) {
     const len = Math.min(BLOCK, n - start);
     fillBlock(cols, shifts, start, len, raw);
     blockResiduals(fit, start, len, raw, e);
-    for (let t = 0; t < len; t++) {
-      const we = weights ? weights[start + t] * e[t] : e[t];
-      e[t] = we * we;
+    if (cells && weights) {
+      for (let t = 0; t < len; t++)
+        e[t] = weights[start + t] * e[t] * e[t] + (within ? within[start + t] : 0);
+    } else {
+      for (let t = 0; t < len; t++) {
+        const we = weights ? weights[start + t] * e[t] : e[t];
+        e[t] = we * we;
+      }
     }
     if (power > 0) {
       h.fill(0, 0, len);
@@ -120,10 +151,10 @@ export function hcMeat(fit: LinearFit, power: 0 | 1 | 2): { meat: Float64Array; 
       for (let t = 0; t < len; t++) {
         let ht = h[t];
         if (feCodes && feInvWeight) ht += feInvWeight[feCodes[start + t]];
-        if (weights) ht *= weights[start + t];
+        if (weights && !cells) ht *= weights[start + t];
         const m = 1 - ht;
         if (!(m > 1e-10)) {
-          leverageOne++;
+          leverageOne += cells && weights ? weights[start + t] : 1;
           e[t] = 0;
         } else e[t] /= power === 1 ? m : m * m;
       }

@@ -75,7 +75,9 @@ export interface Ssc {
  *   (statsmodels with `use_t=True`); `dist: "normal"` gives z (statsmodels' default for robust covariances).
  * - `{ type: "cluster", by, kind: "CR2" | "CR3", dist? }` — bias-reduced CR2 (Bell & McCaffrey, per-term
  *   Satterthwaite df as estimatr) or the jackknife CR3 (t(G − 1)); one `by` column, no absorbed fixed effects,
- *   and (CR2) no weights; `ssc` does not apply to them.
+ *   and (CR2) no analytic weights (frequency counts of compressed cells are exact); `ssc` does not apply to them.
+ *
+ * Every estimator is exact on compressed cells (`OlsSpec.frequency`): N is Σ count wherever it enters.
  * - `{ type: "cluster", by, kind?, dist?, ssc? }` — CR1, Liang & Zeger (1986): (X'WX)⁻¹ Σ_g s_g s_g' (X'WX)⁻¹
  *   with s_g the cluster score sums, times G/(G−1)·(N−1)/(N−K) (statsmodels `cov_type='cluster'`, Stata).
  *   Inference t(G−1) by default (statsmodels `use_t=True`, Stata); `dist: "normal"` gives z. With two or more
