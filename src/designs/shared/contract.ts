@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { CellFrame, CellRequest, ColumnKinds } from "../../core/cells.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
 import type { ArgDef, ProgressCallback } from "../../core/options.js";
@@ -120,6 +121,31 @@ export interface DesignInputs {
 }
 
 /**
+ * How a design runs as compress → estimate (design.md §3a, §6): `request` names the one `GROUP BY` (keys and
+ * measures) the engine computes for a spec, given the source's column kinds; `estimate` computes the design's
+ * result from those cells alone — equal to `run` on the rows to 1e-10 (estimates, SEs, CIs, diagnostics'
+ * evidence). The rows never leave the engine; in memory the cells come from `compressFrameToCells`.
+ *
+ * @example
+ * ```ts
+ * import { compressFrameToCells, didDesign, parseDidSpec } from "truelift";
+ * const spec = parseDidSpec({ outcome: "y", time: "t", treatment: { startColumn: "s" } });
+ * const c = didDesign.compression;
+ * const cells = compressFrameToCells(frame, c.request(spec, { y: "numeric", t: "numeric", s: "numeric" }));
+ * c.estimate(cells, spec).estimate; // the same term as didDesign.run(frame, spec).estimate
+ * ```
+ * @see Wong, Lewis & Wardrop (2021), "You only compress once"; GrowthBook's warehouse-native statistics.
+ */
+export interface DesignCompression<V, R extends DesignResult> {
+  readonly request: (spec: V, kinds: ColumnKinds) => CellRequest;
+  readonly estimate: (
+    cells: CellFrame,
+    spec: V,
+    inputs?: DesignInputs,
+  ) => DeepReadonly<R> | Promise<DeepReadonly<R>>;
+}
+
+/**
  * One causal design, everything the CLI, `run` specs, the JSON schema and the report need: its name, the
  * question it answers, its zod spec schema (defaults filled by the schema), `run`, the report adapter and the
  * CLI option table. Register it with {@link registerDesign}; list it once in `designs/registry.ts`.
@@ -140,6 +166,8 @@ export interface Design<S, V extends S, R extends DesignResult> {
   /** Validates a spec (throws `E_INVALID_SPEC` with a fix hint) and returns it canonical, defaults filled. */
   readonly parse: (spec: unknown) => V;
   readonly run: (frame: Frame, spec: S, inputs?: DesignInputs) => DeepReadonly<R> | Promise<DeepReadonly<R>>;
+  /** Compress → estimate (absent while a design still needs its rows). */
+  readonly compression?: DesignCompression<V, R>;
   readonly report: DesignReportAdapter<DeepReadonly<R>>;
   readonly cli: DesignCli<S>;
 }
