@@ -31,6 +31,11 @@ export interface RdPlotChartInput {
     readonly ciUpper: number;
   }[];
   readonly curve: readonly { readonly side: "left" | "right"; readonly x: number; readonly y: number }[];
+  /** rdplot's numbers of bins [left, right], its description of the binning and the polynomial order: when all
+   * are given, the default subtitle says how the dots and lines were made. */
+  readonly bins?: readonly [number, number];
+  readonly binselectLabel?: string;
+  readonly p?: number;
 }
 
 /**
@@ -80,7 +85,21 @@ export function rdPlotChart(input: RdPlotChartInput, opts: RdPlotChartOptions): 
   requireRows(input.curve, RD_CHART);
   const xTitle = requireString(opts?.xTitle, "xTitle", RD_CHART);
   const yTitle = requireString(opts.yTitle, "yTitle", RD_CHART);
-  const frame = frameOptions(opts, `${yTitle} around the cutoff`, RD_CHART);
+  const described =
+    opts.subtitle === undefined &&
+    input.bins !== undefined &&
+    typeof input.binselectLabel === "string" &&
+    typeof input.p === "number";
+  const frame = frameOptions(
+    described
+      ? {
+          ...opts,
+          subtitle: `Dots: means in ${input.bins?.[0]} + ${input.bins?.[1]} ${String(input.binselectLabel).split(" method")[0]} bins; lines: order-${input.p} polynomial fit on each side`,
+        }
+      : opts,
+    `${yTitle} around the cutoff`,
+    RD_CHART,
+  );
   const label =
     opts.cutoffLabel === undefined
       ? `Cutoff ${cutoff}`

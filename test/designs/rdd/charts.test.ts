@@ -28,6 +28,9 @@ describe("rdPlotChart", () => {
     const names = (spec.layer as { name: string }[]).map((l) => l.name);
     // rdplot's default plot: no per-bin interval whiskers
     expect(names).toEqual(["bins", "fit", "cutoff_rule", "cutoff_label"]);
+    expect((spec.title as { subtitle?: string }).subtitle).toBe(
+      "Dots: means in 12 + 6 manually evenly spaced bins; lines: order-4 polynomial fit on each side",
+    );
     expect(Object.isFrozen(spec)).toBe(true);
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
     const bins = (spec.layer as { name: string; data: { values: Record<string, unknown>[] } }[])[0].data
