@@ -72,6 +72,8 @@ export function rddCharts(result: DeepReadonly<RddResult>): RddCharts {
             positionTitle: `Bandwidth (${running})`,
             estimateTitle: `Jump in ${outcome}`,
             zeroRule: true,
+            title: `Jump in ${outcome} across bandwidths`,
+            subtitle: "Points: estimate at each bandwidth (conventional, b = h); bars: confidence intervals",
             estimateLabel: "Estimate at this bandwidth",
             referenceLabel: headlineBandwidthLabel(result.fit.bwselect, result.fit.h),
           }),
