@@ -15,6 +15,7 @@ import {
   propensity,
   type RddSpec,
   rdd,
+  rdplot,
   type SynthSpec,
   synth,
 } from "../../src/index.js";
@@ -1108,9 +1109,87 @@ describe("robustness: known defects (found by the fuzzer, not fixed here)", () =
   it.todo(
     "rdd: denormal-small running/outcome values (5e-324) give estimate.estimate = NaN instead of a code",
   );
-  it.todo(
-    "rdd: rdplot.binRows[].upper/mid = NaN with many running values tied at the cutoff, or a 5e-324 cutoff",
-  );
+});
+
+describe("robustness: rdplot bins stay finite (fixed fuzzer finding)", () => {
+  // Found by the fuzzer: with evenly-spaced bins, c + J·((max − c)/J) can round below max (0 + 3·(0.894/3) <
+  // 0.894), and with a 5e-324 cutoff x = 0 sits below the cutoff but above the last left edge (−0.931 + 0.931).
+  // Those values fell outside every bin, giving a bin with upper = mid = NaN.
+  const cases = [
+    {
+      name: "many running values tied at the cutoff 0",
+      cutoff: 0,
+      x: [
+        -0.496,
+        0.709,
+        0,
+        0,
+        0,
+        -0.594,
+        -0.858,
+        0,
+        -0.605,
+        -0.837,
+        0,
+        0.618,
+        0,
+        0,
+        0,
+        -0.202,
+        0,
+        0.973,
+        0,
+        -0.784,
+        0.734,
+        0,
+        434 / 1000 /* 0.434, not log10(e) */,
+        0,
+        -0.997,
+        -0.18,
+        -0.955,
+        -0.247,
+        0.588,
+        -0.336,
+        0.308,
+        0,
+        0,
+        0.285,
+        0,
+        0,
+        0.172,
+      ],
+      y: [
+        -0.16, 3.87, -4.18, -1.37, -3.99, -2.01, 3.42, 4.13, 3.28, 4.7, 3.13, 2.98, 3.4, -0.51, 1.42, 1.94,
+        3.16, -0.32, -3.06, -0.98, 4.31, -0.33, -1.22, 0.18, -2.72, 3.99, 4.86, -3.63, -0.42, 1.89, -2.21,
+        -0.91, 2.4, -4.69, -1.96, -3.07, 3.13,
+      ],
+    },
+    {
+      name: "a 5e-324 cutoff with running values at 0",
+      cutoff: 5e-324,
+      x: [
+        -0.675, -0.931, 0, 0.894, 0, -0.335, 0.67, -0.117, -0.882, 0.289, -0.582, 0.378, -0.266, -0.753, 0, 0,
+        0.466, 0.099, 0.414, 0.442, 0.411, -0.236, -0.631, -0.392, 0.4, -0.019, -0.642, 0, 0.055, -0.322, 0,
+        0.193,
+      ],
+      y: [
+        3.21, -0.77, -4.48, 3.45, -3.61, 4.24, 3.56, 3.2, -4.78, 4.75, -2.24, 2.36, -4.01, 3.29, 2.82, -4.88,
+        2.97, 1.05, -4.83, 0.47, 1.27, -4.71, -1.88, 0.77, -1.79, 1.52, 3.14, 2.36, 2.37, 1.87, -3.7, 2.54,
+      ],
+    },
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const x = Float64Array.from(c.x);
+    const y = Float64Array.from(c.y);
+    const plot = rdplot(y, x, { cutoff: c.cutoff });
+    expect(nonFinitePaths(plot.binRows)).toEqual([]);
+    // every observation is in a bin, and each bin holds its observations' mean x
+    expect(plot.binRows.reduce((s, b) => s + b.n, 0)).toBe(x.length);
+    for (const b of plot.binRows) {
+      expect(b.meanX).toBeGreaterThanOrEqual(b.lower);
+      expect(b.meanX).toBeLessThanOrEqual(b.upper);
+    }
+  });
 });
 
 describe("robustness table", () => {

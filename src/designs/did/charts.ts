@@ -423,7 +423,7 @@ export function eventStudyChart(rows: readonly EventStudyChartRow[], opts: Dynam
         reference: r.reference,
       };
     }),
-    frame,
+    { ...frame, referenceLabel: "Reference (normalised to 0)" },
   );
 }
 

@@ -1,5 +1,11 @@
 import type { DeepReadonly } from "../../core/result.js";
-import { annotationRuleLayers, type DataRow, type LayerItem, layeredSpec } from "../shared/charts/layers.js";
+import {
+  annotationRuleLayers,
+  type DataRow,
+  type LayerItem,
+  layeredSpec,
+  zeroRuleLayer,
+} from "../shared/charts/layers.js";
 import { OKABE_ITO } from "../shared/charts/theme.js";
 import type { ChartFrameOptions, ChartSpec } from "../shared/charts/types.js";
 import { frameOptions } from "../shared/charts/validate.js";
@@ -8,11 +14,14 @@ import type { OverlapSummary, WeightSummary } from "./overlap.js";
 
 const GROUPS = ["Opt-in (treated)", "Comparison (control)"];
 const groupScale = { domain: [...GROUPS], range: [OKABE_ITO[0], OKABE_ITO[1]] as string[] };
+const SHARE_TITLE = "Share of group";
 const groupLabel = (g: "treated" | "control") => (g === "treated" ? GROUPS[0] : GROUPS[1]);
 
 /**
- * Overlap chart: the histogram of propensity scores of each group (share of the group per bin, bars overlaid
- * semi-transparently) on [0, 1], with the trimming bounds as labelled dashed rules when trimming was applied.
+ * Overlap chart: a mirrored histogram of the propensity scores on [0, 1] — the treated group's share of users
+ * per bin above the axis, the comparison group's below it (field `signedShare`; axis labels show the absolute
+ * share) — in opaque bars, so every colour drawn is a legend colour (overlaid semi-transparent bars blend into a
+ * third colour). The trimming bounds are labelled dashed rules when trimming was applied.
  *
  * @example
  * ```ts
@@ -32,6 +41,7 @@ export function propensityOverlapChart(
     lower: b.lower,
     upper: b.upper,
     share: b.share,
+    signedShare: b.group === "treated" || b.share === 0 ? b.share : -b.share, // no -0: JSON has none
     count: b.count,
   }));
   const x = {
@@ -49,11 +59,18 @@ export function propensityOverlapChart(
   const layer: LayerItem[] = [
     {
       name: "bars",
-      mark: { type: "rect", opacity: 0.55 },
+      mark: { type: "rect", opacity: 1, stroke: "white", strokeWidth: 0.5 },
       encoding: {
         x,
         x2: { field: "upper" },
-        y: { field: "share", type: "quantitative", title: "Share of group", stack: null },
+        y: {
+          field: "signedShare",
+          type: "quantitative",
+          title: SHARE_TITLE,
+          stack: null,
+          axis: { labelExpr: "format(abs(datum.value), '.0%')" },
+        },
+        y2: { datum: 0 },
         color: { field: "group", type: "nominal", title: "Group", scale: groupScale },
         tooltip: [
           { field: "group", type: "nominal", title: "Group" },
@@ -64,10 +81,16 @@ export function propensityOverlapChart(
         ],
       },
     },
+    zeroRuleLayer("y", SHARE_TITLE),
     ...annotationRuleLayers(rules, "x", "Propensity score", "trim", frame.width),
   ];
   return layeredSpec(
-    { ...frame, subtitle: frame.subtitle ?? "Bars: share of each group's users per score bin" },
+    {
+      ...frame,
+      subtitle:
+        frame.subtitle ??
+        `Share of each group's users per score bin: ${GROUPS[0]} above the axis, ${GROUPS[1]} below`,
+    },
     layer,
     data,
   );

@@ -1,5 +1,11 @@
 import { TrueliftError } from "../../core/errors.js";
-import { annotationRuleLayers, type DataRow, type LayerItem, layeredSpec } from "../shared/charts/layers.js";
+import {
+  annotationRuleLayers,
+  type DataRow,
+  type LayerItem,
+  layeredSpec,
+  paddedValueScale,
+} from "../shared/charts/layers.js";
 import { OKABE_ITO } from "../shared/charts/theme.js";
 import type { ChartFrameOptions, ChartSpec } from "../shared/charts/types.js";
 import { frameOptions, requireFinite, requireRows, requireString } from "../shared/charts/validate.js";
@@ -25,11 +31,17 @@ export interface RdPlotChartInput {
     readonly ciUpper: number;
   }[];
   readonly curve: readonly { readonly side: "left" | "right"; readonly x: number; readonly y: number }[];
+  /** rdplot's numbers of bins [left, right], its description of the binning and the polynomial order: when all
+   * are given, the default subtitle says how the dots and lines were made. */
+  readonly bins?: readonly [number, number];
+  readonly binselectLabel?: string;
+  readonly p?: number;
 }
 
 /**
  * Options of {@link rdPlotChart}: axis titles (with units), whether to draw the per-bin intervals, the cutoff
- * label. `title` __Default value:__ `"<yTitle> around the cutoff"`; `showCi` __Default value:__ true;
+ * label. `title` __Default value:__ `"<yTitle> around the cutoff"`; `showCi` __Default value:__ false (rdplot's
+ * default plot has no per-bin intervals; with few observations per bin they dwarf the jump);
  * `cutoffLabel` __Default value:__ `"Cutoff <c>"`.
  *
  * @example
@@ -48,12 +60,17 @@ export interface RdPlotChartOptions extends ChartFrameOptions {
 const RD_CHART = "rdPlotChart";
 
 /**
- * The regression-discontinuity plot as a layered Vega-Lite spec: binned means (layer `bins`, one dot per
- * non-empty bin at its midpoint, sized by the number of observations), their intervals (`bin_ci`, optional),
- * the global polynomial fit drawn separately on each side so the line breaks at the cutoff (`fit`), and a
- * dashed vertical rule at the cutoff (`cutoff_rule` / `cutoff_label`). Sides are coloured with the Okabe–Ito
- * palette. Pass the result of `rdplot` directly. Pure and deeply frozen; throws `E_INVALID_ARGUMENT` for empty
- * or non-finite rows.
+ * The regression-discontinuity plot as R's `rdplot` draws it by default, as a layered Vega-Lite spec: the binned
+ * means of rdplot's data-driven bins (layer `bins`, one dot per non-empty bin at its midpoint, sized by the
+ * number of observations), the global polynomial fit drawn separately on each side so the line breaks at the
+ * cutoff (`fit`), and a dashed vertical rule at the cutoff (`cutoff_rule` / `cutoff_label`). The per-bin
+ * intervals (`bin_ci`) are opt-in (`showCi: true`). The y axis is fitted to what is drawn — the bin means and the
+ * fitted curves (and the intervals when shown), padded by 5% of their range, not forced to include zero — so
+ * the jump at the cutoff uses the plot's height. Sides are coloured with the Okabe–Ito palette. Pass the result
+ * of `rdplot` directly. Pure and deeply frozen; throws `E_INVALID_ARGUMENT` for empty or non-finite rows.
+ *
+ * @see Calonico, S., Cattaneo, M. D. and Titiunik, R. (2015), "Optimal Data-Driven Regression Discontinuity
+ * Plots", Journal of the American Statistical Association 110(512), 1753–1769.
  *
  * @example
  * ```ts
@@ -68,11 +85,26 @@ export function rdPlotChart(input: RdPlotChartInput, opts: RdPlotChartOptions): 
   requireRows(input.curve, RD_CHART);
   const xTitle = requireString(opts?.xTitle, "xTitle", RD_CHART);
   const yTitle = requireString(opts.yTitle, "yTitle", RD_CHART);
-  const frame = frameOptions(opts, `${yTitle} around the cutoff`, RD_CHART);
+  const described =
+    opts.subtitle === undefined &&
+    input.bins !== undefined &&
+    typeof input.binselectLabel === "string" &&
+    typeof input.p === "number";
+  const frame = frameOptions(
+    described
+      ? {
+          ...opts,
+          subtitle: `Dots: means in ${input.bins?.[0]} + ${input.bins?.[1]} ${String(input.binselectLabel).split(" method")[0]} bins; lines: order-${input.p} polynomial fit on each side`,
+        }
+      : opts,
+    `${yTitle} around the cutoff`,
+    RD_CHART,
+  );
   const label =
     opts.cutoffLabel === undefined
       ? `Cutoff ${cutoff}`
       : requireString(opts.cutoffLabel, "cutoffLabel", RD_CHART);
+  const showCi = opts.showCi ?? false;
   const side = (s: unknown, what: string): string => {
     if (s !== "left" && s !== "right")
       throw new TrueliftError("E_INVALID_ARGUMENT", `${RD_CHART}: ${what} must be "left" or "right".`);
@@ -83,25 +115,33 @@ export function rdPlotChart(input: RdPlotChartInput, opts: RdPlotChartOptions): 
     x: requireFinite(r.mid, `binRows[${i}].mid`, RD_CHART),
     y: requireFinite(r.meanY, `binRows[${i}].meanY`, RD_CHART),
     n: requireFinite(r.n, `binRows[${i}].n`, RD_CHART),
-    lo: requireFinite(r.ciLower, `binRows[${i}].ciLower`, RD_CHART),
-    hi: requireFinite(r.ciUpper, `binRows[${i}].ciUpper`, RD_CHART),
+    ...(showCi
+      ? {
+          lo: requireFinite(r.ciLower, `binRows[${i}].ciLower`, RD_CHART),
+          hi: requireFinite(r.ciUpper, `binRows[${i}].ciUpper`, RD_CHART),
+        }
+      : {}),
   }));
   const curve: DataRow[] = input.curve.map((p, i) => ({
     side: side(p?.side, `curve[${i}].side`),
     x: requireFinite(p.x, `curve[${i}].x`, RD_CHART),
     y: requireFinite(p.y, `curve[${i}].y`, RD_CHART),
   }));
+  const drawn: number[] = [];
+  for (const r of [...bins, ...curve]) drawn.push(Number(r.y));
+  if (showCi) for (const r of bins) drawn.push(Number(r.lo), Number(r.hi));
+  const yScale = paddedValueScale(drawn);
   const x = { field: "x", type: "quantitative", title: xTitle, scale: { zero: false } } as const;
-  const y = { field: "y", type: "quantitative", title: yTitle, scale: { zero: false } } as const;
+  const y = { field: "y", type: "quantitative", title: yTitle, scale: yScale } as const;
   const layer: LayerItem[] = [];
-  if (opts.showCi ?? true) {
+  if (showCi) {
     layer.push({
       name: "bin_ci",
       data: { values: bins },
       mark: { type: "rule", opacity: 0.45 },
       encoding: {
         x,
-        y: { field: "lo", type: "quantitative", title: yTitle },
+        y: { field: "lo", type: "quantitative", title: yTitle, scale: yScale },
         y2: { field: "hi" },
         color: sideColor,
       },

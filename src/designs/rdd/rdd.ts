@@ -54,7 +54,11 @@ export interface RddResult extends DesignResult {
   } | null;
   /** The manipulation test of the running variable (`densityTest`), or null when skipped or not computable. */
   readonly density: DeepReadonly<DensityTestResult> | null;
-  /** The RD plot (binned means and global polynomial fits), or null when not computable. */
+  /**
+   * The RD plot (binned means and global order-4 polynomial fits), or null when not computable. Its bins are
+   * rdplot's IMSE-optimal evenly-spaced ones (`binselect: "es"`, `"espr"` with mass points), which trace the
+   * regression function; rdplot's default mimicking-variance bins mimic the data's scatter instead.
+   */
   readonly rdplot: DeepReadonly<RdPlotResult> | null;
   /**
    * The histogram of the running variable around the cutoff (10 bins per side of width h/10, tidy rows behind the

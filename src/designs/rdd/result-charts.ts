@@ -20,8 +20,8 @@ export type RddCharts = {
 /**
  * The RD charts, from the result's tidy rows alone: the rdplot, the density histogram around the cutoff
  * (`result.densityBins`, with the density test's estimates at the cutoff) and the bandwidth sweep as a
- * coefficient chart, the headline bandwidth (the mean of the two sides' h) marked. Pure; chart builders that
- * reject their input leave that chart null.
+ * coefficient chart, the headline bandwidth (the mean of the two sides' h) marked as such in the legend (e.g.
+ * "Headline bandwidth (MSE-optimal)"). Pure; chart builders that reject their input leave that chart null.
  *
  * @example
  * ```ts
@@ -69,11 +69,38 @@ export function rddCharts(result: DeepReadonly<RddResult>): RddCharts {
     rows.length > 0
       ? safe(() =>
           coefficientChart(rows, {
-            positionTitle: "Bandwidth",
+            positionTitle: `Bandwidth (${running})`,
             estimateTitle: `Jump in ${outcome}`,
             zeroRule: true,
+            title: `Jump in ${outcome} across bandwidths`,
+            subtitle: "Points: estimate at each bandwidth (conventional, b = h); bars: confidence intervals",
+            estimateLabel: "Estimate at this bandwidth",
+            referenceLabel: headlineBandwidthLabel(result.fit.bwselect, result.fit.h),
           }),
         )
       : null;
   return { rdplot, density, sweep };
+}
+
+/**
+ * The sweep chart's legend entry for the headline bandwidth: how it was chosen (`bwselect`: MSE- or
+ * CER-optimal, or given by the user), noting when it is the mean of two sides' bandwidths.
+ *
+ * @example
+ * ```ts
+ * headlineBandwidthLabel("mserd", { below: 0.1, above: 0.1 }); // "Headline bandwidth (MSE-optimal)"
+ * ```
+ */
+export function headlineBandwidthLabel(
+  bwselect: string,
+  h: { readonly below: number; readonly above: number },
+): string {
+  const how = bwselect.startsWith("mse")
+    ? "MSE-optimal"
+    : bwselect.startsWith("cer")
+      ? "CER-optimal"
+      : bwselect === "manual"
+        ? "chosen"
+        : bwselect;
+  return `Headline bandwidth (${how}${h.below === h.above ? "" : ", mean of both sides"})`;
 }

@@ -98,7 +98,8 @@ export const RDD_SPEC_SCHEMA = z.strictObject({
  *   `false` skips them. `donut`: radii r of the donut-hole re-estimates (rows with |x − c| < r dropped).
  *   __Default value:__ 10% and 25% of h; `false` skips them.
  * - `density`: run the manipulation test of the running variable. __Default value:__ true.
- * - `rdplot`: compute the RD plot (binned means and global polynomial fits). __Default value:__ true.
+ * - `rdplot`: compute the RD plot (binned means in rdplot's IMSE-optimal evenly-spaced bins, and global
+ *   polynomial fits). __Default value:__ true.
  * - `bootstrap`: `{reps, seed}` percentile intervals (rows resampled within each window, as the tutorial does) for
  *   the headline, the sweep and the quadratic check. __Default value:__ false; reps 500.
  */

@@ -51,7 +51,10 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
   let plot: DeepReadonly<RdPlotResult> | null = null;
   if (s.rdplot !== false) {
     try {
-      plot = rdplot(layout.y, layout.x, { cutoff: s.cutoff, alpha });
+      // IMSE-optimal evenly-spaced bins, which trace the regression function so the jump shows: rdplot's default
+      // mimicking-variance bins reproduce the data's scatter, hundreds of bins per side with large samples
+      // (0/1 means for a binary outcome), which hides a jump of a few points.
+      plot = rdplot(layout.y, layout.x, { cutoff: s.cutoff, alpha, binselect: "es" });
     } catch (e) {
       if (!isTrueliftError(e)) throw e;
     }

@@ -2,6 +2,7 @@ import { TrueliftError } from "../../core/errors.js";
 import {
   annotationRuleLayers,
   type DataRow,
+  dataExtentScale,
   integerAxis,
   type LayerItem,
   layeredSpec,
@@ -124,7 +125,7 @@ export function synthGapChart(
     field: "period",
     type: "quantitative",
     title: o.periodLabel,
-    scale: { zero: false },
+    scale: dataExtentScale([...data.map((r) => r.period as number), o.treatmentStart]),
     axis: integerAxis(data.map((r) => r.period as number)),
   } as const;
   const layer: LayerItem[] = [
@@ -208,7 +209,7 @@ export function placeboSpaghettiChart(
     field: "period",
     type: "quantitative",
     title: o.periodLabel,
-    scale: { zero: false },
+    scale: dataExtentScale([...data.map((r) => r.period as number), o.treatmentStart]),
     axis: integerAxis(data.map((r) => r.period as number)),
   } as const;
   const y = { field: "gap", type: "quantitative", title: yTitle } as const;
@@ -309,7 +310,7 @@ export function leaveOneOutChart(rows: readonly LeaveOneOutPoint[], opts: SynthT
     field: "period",
     type: "quantitative",
     title: o.periodLabel,
-    scale: { zero: false },
+    scale: dataExtentScale([...periods, o.treatmentStart]),
     axis: integerAxis(periods),
   } as const;
   const layer: LayerItem[] = [

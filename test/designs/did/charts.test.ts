@@ -65,7 +65,8 @@ describe("didTrendChart", () => {
       field: "x",
       type: "quantitative",
       title: "Week (index)",
-      scale: { zero: false, padding: 12 },
+      // the axis spans the plotted periods 1 … 3 exactly, not a "nice" 0 … 4
+      scale: { zero: false, nice: false, domain: [1, 3], padding: 12 },
       axis: { tickMinStep: 1, format: "d" },
     };
     const y = { field: "y", type: "quantitative", title: "Orders per store", scale: { zero: false } };
@@ -307,6 +308,13 @@ describe("didCounterfactual", () => {
 });
 
 describe("eventStudyChart", () => {
+  it("spans the relative periods drawn (−3 … 2), not a nice −4 … 2", async () => {
+    const spec = eventStudyChart(EVENT, { outcomeLabel: "orders per store (count)" });
+    const { vega } = await compileChart(spec);
+    const x = (vega.scales ?? []).find((sc) => sc.name === "x");
+    expect(x).toMatchObject({ nice: false, domain: [-3, 2] });
+  });
+
   it("marks the reference period, keeps rows with null CIs, and compiles and renders cleanly", async () => {
     const rows = deepFreeze(EVENT.map((r) => ({ ...r })));
     const spec = eventStudyChart(rows, { outcomeLabel: "orders per store (count)" });

@@ -30,6 +30,38 @@ describe("propensity charts", () => {
     expect(weights.data.values.map((r) => r.group)).toEqual(["Opt-in (treated)", "Comparison (control)"]);
   });
 
+  test("overlap: a mirrored histogram in opaque legend colours (treated above the axis, comparison below)", async () => {
+    type Spec = {
+      data: { values: { group: string; share: number; signedShare: number }[] };
+      layer: {
+        name: string;
+        mark?: { type: string; opacity?: number };
+        encoding?: {
+          y?: { field?: string };
+          y2?: object;
+          color?: { scale?: { domain: string[]; range: string[] } };
+        };
+      }[];
+    };
+    const spec = JSON.parse(JSON.stringify(charts.overlap)) as Spec;
+    for (const r of spec.data.values) {
+      expect(r.signedShare).toBe(r.group === "Opt-in (treated)" || r.share === 0 ? r.share : -r.share);
+    }
+    const bars = spec.layer.find((l) => l.name === "bars");
+    expect(bars?.mark).toEqual({ type: "rect", opacity: 1, stroke: "white", strokeWidth: 0.5 });
+    expect(bars?.encoding?.y?.field).toBe("signedShare");
+    expect(bars?.encoding?.y2).toEqual({ datum: 0 });
+    const legend = bars?.encoding?.color?.scale;
+    expect(legend?.domain).toEqual(["Opt-in (treated)", "Comparison (control)"]);
+    // every bar drawn is fully opaque and in one of the two legend colours: no blended third colour
+    const svg = await renderSvg(charts.overlap);
+    const group = svg.match(/<g class="mark-rect role-mark bars_marks"[^>]*>(.*?)<\/g>/)?.[1] ?? "";
+    const fills = new Set([...group.matchAll(/fill="([^"]+)"/g)].map((m) => m[1].toUpperCase()));
+    expect(fills.size).toBe(2);
+    expect([...fills].sort()).toEqual([...(legend?.range ?? [])].map((c) => c.toUpperCase()).sort());
+    expect(group).not.toMatch(/fill-opacity="0\./);
+  }, 60_000);
+
   test("love plot: raw / weighted / matched (1-NN) series in that legend order, threshold rule; two without matching", async () => {
     type Love = {
       data: { values: { covariate: string; stage: string; smd: number }[] };

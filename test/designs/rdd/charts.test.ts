@@ -22,18 +22,60 @@ const y = frame.numeric("y");
 describe("rdPlotChart", () => {
   const plot = rdplot(y, x, { cutoff: truth.cutoff, nbins: [12, 6] });
 
-  it("layers binned means, intervals, the fit per side and the cutoff rule, as plain frozen JSON", () => {
+  it("layers rdplot's binned means, the fit per side and the cutoff rule, as plain frozen JSON", () => {
     const spec = rdPlotChart(plot, { xTitle: "Score (index)", yTitle: "Outcome (units)" });
     expect(spec.$schema).toBe(VEGA_LITE_SCHEMA);
     const names = (spec.layer as { name: string }[]).map((l) => l.name);
-    expect(names).toEqual(["bin_ci", "bins", "fit", "cutoff_rule", "cutoff_label"]);
+    // rdplot's default plot: no per-bin interval whiskers
+    expect(names).toEqual(["bins", "fit", "cutoff_rule", "cutoff_label"]);
+    expect((spec.title as { subtitle?: string }).subtitle).toBe(
+      "Dots: means in 12 + 6 manually evenly spaced bins; lines: order-4 polynomial fit on each side",
+    );
     expect(Object.isFrozen(spec)).toBe(true);
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
-    const bins = (spec.layer as { name: string; data: { values: { side: string }[] } }[])[1].data.values;
+    const bins = (spec.layer as { name: string; data: { values: Record<string, unknown>[] } }[])[0].data
+      .values;
+    // one dot per rdplot bin (12 + 6 here), not one per distinct running value
     expect(bins.length).toBe(plot.binRows.length);
+    expect(bins.length).toBeLessThanOrEqual(18);
+    expect(bins[0]).toEqual({
+      side: "Below the cutoff",
+      x: plot.binRows[0].mid,
+      y: plot.binRows[0].meanY,
+      n: plot.binRows[0].n,
+    });
     expect(new Set(bins.map((b) => b.side))).toEqual(new Set(["Below the cutoff", "At or above the cutoff"]));
-    const noCi = rdPlotChart(plot, { xTitle: "Score", yTitle: "Outcome", showCi: false });
-    expect((noCi.layer as { name: string }[]).map((l) => l.name)).not.toContain("bin_ci");
+    const withCi = rdPlotChart(plot, { xTitle: "Score", yTitle: "Outcome", showCi: true });
+    expect((withCi.layer as { name: string }[]).map((l) => l.name)).toEqual([
+      "bin_ci",
+      "bins",
+      "fit",
+      "cutoff_rule",
+      "cutoff_label",
+    ]);
+  });
+
+  it("fits the y axis to the bin means and fitted curves, not to interval ends", () => {
+    // A 0/1 outcome in many small bins: t intervals of bins with n = 2 reach ±6, which used to set the axis.
+    const n = 400;
+    const xs = Float64Array.from({ length: n }, (_, i) => -1 + (2 * i) / (n - 1));
+    const ys = Float64Array.from(xs, (v, i) => ((i * 7919) % 10 < (v >= 0 ? 6 : 3) ? 1 : 0));
+    const small = rdplot(ys, xs, { cutoff: 0, nbins: [100, 100] });
+    expect(Math.min(...small.binRows.map((b) => b.ciLower))).toBeLessThan(-1);
+    const spec = rdPlotChart(small, { xTitle: "Score", yTitle: "Completed (share)" });
+    const drawn = [...small.binRows.map((b) => b.meanY), ...small.curve.map((p) => p.y)];
+    const lo = Math.min(...drawn);
+    const hi = Math.max(...drawn);
+    const pad = 0.05 * (hi - lo);
+    const layers = spec.layer as { name: string; encoding: { y: { scale?: object } } }[];
+    for (const name of ["bins", "fit"]) {
+      expect(layers.find((l) => l.name === name)?.encoding.y.scale).toEqual({
+        zero: false,
+        nice: false,
+        domain: [lo - pad, hi + pad],
+      });
+    }
+    expect(hi - lo).toBeLessThanOrEqual(1.5);
   });
 
   it("compiles and renders: one dot per bin, two fitted lines, one cutoff rule", async () => {

@@ -266,6 +266,20 @@ describe("rdd on the tutorial fixture (golden: statsmodels, test/golden/rdd/fixt
     expect(charts.rdplot).not.toBeNull();
     expect(charts.sweep).not.toBeNull();
     expect(Object.isFrozen(res.sweep[0])).toBe(true);
+    // the RD plot traces the regression function (IMSE-optimal bins), not the scatter (mimicking variance)
+    expect(res.rdplot?.binselect).toMatch(/^es(pr)?$/);
+    expect(res.rdplot?.bins).toEqual(res.rdplot?.binsImse);
+    const plotLayers = (charts.rdplot?.layer ?? []) as { name: string; data?: { values: object[] } }[];
+    expect(plotLayers.find((l) => l.name === "bins")?.data?.values).toHaveLength(
+      res.rdplot?.binRows.length ?? -1,
+    );
+    expect(plotLayers.map((l) => l.name)).not.toContain("bin_ci");
+    // the sweep's legend names the headline bandwidth; nothing in it is "normalised"
+    const sweep = JSON.stringify(charts.sweep);
+    expect(sweep).toContain(
+      `Headline bandwidth (${res.fit.bwselect === "manual" ? "chosen" : "MSE-optimal"}`,
+    );
+    expect(sweep).not.toMatch(/normali[sz]ed/i);
     expect(() => JSON.stringify(res)).not.toThrow();
   });
 });

@@ -215,6 +215,7 @@ describe("coefficientChart", () => {
     const spec = coefficientChart(rows, {
       positionTitle: "Weeks relative to launch",
       estimateTitle: "Effect (USD)",
+      referenceLabel: "Reference (normalised to 0)",
       rules: [{ at: -0.5, label: "Launch" }],
     });
     expect(rows).toEqual(COEFS);
@@ -273,6 +274,36 @@ describe("coefficientChart", () => {
     expect(markItems(svg, "ci")).toBe(2);
     expect(svg).toContain("&lt;img");
     expect(svg).not.toContain("<img");
+  });
+
+  it("takes the reference rows' legend label from the caller (no built-in 'normalised' text)", () => {
+    const o = { positionTitle: "Bandwidth", estimateTitle: "Jump (pp)" };
+    const rows: CoefficientRow[] = [
+      { position: 0.1, estimate: 1, ciLow: 0, ciHigh: 2, reference: true },
+      { position: 0.2, estimate: 1.1, ciLow: 0.4, ciHigh: 1.8 },
+    ];
+    expect(errorCode(() => coefficientChart(rows, o))).toBe("E_INVALID_ARGUMENT");
+    const spec = coefficientChart(rows, { ...o, referenceLabel: "Headline bandwidth (MSE-optimal)" });
+    expect((spec.data as { values: { marker: string }[] }).values.map((v) => v.marker)).toEqual([
+      "Headline bandwidth (MSE-optimal)",
+      "Estimate",
+    ]);
+    expect(JSON.stringify(spec)).not.toContain("normalised");
+    // without reference rows no label is needed
+    expect(() => coefficientChart([rows[1]], o)).not.toThrow();
+  });
+
+  it("fits a numeric position axis to the positions and rules drawn, not to nice numbers", () => {
+    const spec = coefficientChart(COEFS, {
+      positionTitle: "Weeks relative to launch",
+      estimateTitle: "Effect (USD)",
+      referenceLabel: "Reference week",
+      rules: [{ at: -0.5, label: "Launch" }],
+    });
+    const points = (spec.layer as { name: string; encoding: { x: { scale: object } } }[]).find(
+      (l) => l.name === "points",
+    );
+    expect(points?.encoding.x.scale).toEqual({ zero: false, nice: false, domain: [-2, 1], padding: 16 });
   });
 
   it("rejects mixed or duplicate positions, rules on categories, and non-finite limits", () => {

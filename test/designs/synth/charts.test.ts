@@ -72,6 +72,34 @@ describe("synthetic-control charts", () => {
     expect(svg).toContain("Gap in Packs per capita");
   });
 
+  it("time axes span the plotted periods (3 … 9), not nice numbers around them (2 … 10)", async () => {
+    const periods = [3, 4, 5, 6, 7, 8, 9];
+    const o = { treatmentStart: 6, outcomeLabel: "Sessions", periodLabel: "Week" };
+    const gap = synthGapChart(
+      periods.map((p) => ({ period: p, gap: p > 5 ? 1 : 0.1 })),
+      o,
+    );
+    const traj = synthTrajectoryChart(
+      periods.map((p) => ({ period: p, treated: 10 + p, synthetic: 10 + p / 2 })),
+      o,
+    );
+    const spaghetti = placeboSpaghettiChart(
+      periods.flatMap((p) => [
+        { unit: "T", period: p, gap: p > 5 ? 1 : 0, treated: true },
+        { unit: "A", period: p, gap: 0.1, treated: false },
+      ]),
+      o,
+    );
+    for (const spec of [gap, traj, spaghetti]) {
+      const layers = spec.layer as { encoding?: { x?: { field?: string; scale?: object } } }[];
+      const x = layers.map((l) => l.encoding?.x).find((e) => e?.scale !== undefined);
+      expect(x?.scale).toMatchObject({ zero: false, nice: false, domain: [3, 9] });
+      const { vega } = await compileChart(spec);
+      const xScale = (vega.scales ?? []).find((sc) => sc.name === "x");
+      expect(xScale).toMatchObject({ nice: false, domain: [3, 9] });
+    }
+  });
+
   it("placebo spaghetti: one grey line per placebo and the treated line highlighted", async () => {
     const spec = placeboSpaghettiChart(placeboRows(), opts);
     expect((await compileChart(spec)).warnings).toEqual([]);

@@ -19,6 +19,25 @@ export function rdplotEvenEdges(from: number, to: number, by: number): number[] 
 }
 
 /**
+ * rdplot's `j` evenly-spaced bins on [from, to]: {@link rdplotEvenEdges} with step (to − from)/j, made to have
+ * exactly j + 1 edges ending at `to`. R's `seq` can stop one step short or end an ulp below `to` (e.g. 0 +
+ * 3·(0.894/3) < 0.894), which would leave the largest value, or a value just below a denormal cutoff, outside
+ * every bin.
+ *
+ * @example
+ * ```ts
+ * import { rdplotEvenBinEdges } from "truelift";
+ * rdplotEvenBinEdges(0, 0.894, 3).at(-1); // 0.894
+ * ```
+ */
+export function rdplotEvenBinEdges(from: number, to: number, j: number): number[] {
+  const edges = rdplotEvenEdges(from, to, (to - from) / j).slice(0, j + 1);
+  while (edges.length < j + 1) edges.push(to);
+  edges[j] = to;
+  return edges;
+}
+
+/**
  * Type-7 sample quantiles of x at probabilities 0, 1/J, …, 1 (R's `quantile(x, seq(0, 1, 1/J))`, with R's
  * interpolation (1 − h)·x[lo] + h·x[hi]) — rdplot's quantile-spaced bin edges.
  *
@@ -31,7 +50,7 @@ export function rdplotEvenEdges(from: number, to: number, by: number): number[] 
 export function rdplotQuantileEdges(x: Float64Array, j: number): number[] {
   const s = Float64Array.from(x).sort();
   const n = s.length;
-  const probs = rdplotEvenEdges(0, 1, 1 / j);
+  const probs = rdplotEvenBinEdges(0, 1, j);
   return probs.map((pr) => {
     const index = (n - 1) * pr; // 0-based; R: 1 + (n − 1)·p
     const lo = Math.floor(index);
@@ -78,8 +97,10 @@ export function rdplotBinSide(
   alpha: number,
 ): RdPlotBin[] {
   const groups = new Map<number, { n: number; sx: number; sy: number; ys: number[] }>();
+  const last = edges.length - 1;
   for (let i = 0; i < x.length; i++) {
-    const idx = findInterval(x[i], edges);
+    // Clamped into 1 … J, so a value a rounding error outside [edges[0], edges[J]] joins the outermost bin.
+    const idx = Math.min(Math.max(findInterval(x[i], edges), 1), last);
     const bin = side === "left" ? idx - j - 1 : idx;
     let g = groups.get(bin);
     if (g === undefined) {

@@ -8,7 +8,7 @@ import {
   type RdPlotBinSelect,
   rdplotBinNumbers,
 } from "./bin-numbers.js";
-import { rdplotBinSide, rdplotEvenEdges, rdplotQuantileEdges } from "./binning.js";
+import { rdplotBinSide, rdplotEvenBinEdges, rdplotQuantileEdges } from "./binning.js";
 
 /**
  * Kernels for rdplot's global polynomial fit (its default is `uniform`, an unweighted fit over the bandwidth).
@@ -265,8 +265,8 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
   jl = Math.ceil(jl - 1e-9);
   jr = Math.ceil(jr - 1e-9);
 
-  const edgesL = quantile ? rdplotQuantileEdges(xl, jl) : rdplotEvenEdges(xMin, c, rangeL / jl);
-  const edgesR = quantile ? rdplotQuantileEdges(xr, jr) : rdplotEvenEdges(c, xMax, rangeR / jr);
+  const edgesL = quantile ? rdplotQuantileEdges(xl, jl) : rdplotEvenBinEdges(xMin, c, jl);
+  const edgesR = quantile ? rdplotQuantileEdges(xr, jr) : rdplotEvenBinEdges(c, xMax, jr);
   const binRows = [
     ...rdplotBinSide("left", xl, yl, edgesL, jl, o.alpha),
     ...rdplotBinSide("right", xr, yr, edgesR, jr, o.alpha),

@@ -2,6 +2,7 @@ import { TrueliftError } from "../../../core/errors.js";
 import {
   annotationRuleLayers,
   type DataRow,
+  dataExtentScale,
   integerAxis,
   type LayerItem,
   layeredSpec,
@@ -48,8 +49,9 @@ export interface CoefficientRow {
  * - `rules`: labelled rules across the position axis (numeric positions only), e.g. the treatment onset;
  *   __Default value:__ none.
  * - `zeroRule`: draw a solid rule at zero on the estimate axis; __Default value:__ `true`.
- * - `estimateLabel`, `referenceLabel`: marker legend entries; __Default value:__ `"Estimate"`,
- *   `"Reference (normalised to 0)"`.
+ * - `estimateLabel`: the estimates' marker legend entry; __Default value:__ `"Estimate"`.
+ * - `referenceLabel`: the legend entry of the `reference: true` rows, which only the caller can name (an event
+ *   study's normalised period, a bandwidth sweep's chosen bandwidth); required when any row is a reference.
  * - `title`: __Default value:__ `"Estimates with confidence intervals"`.
  *
  * @example
@@ -88,11 +90,12 @@ const BOTH_VALID = (lo: string, hi: string) => ({
  * 2. `ci`: a rule from `ciLow` to `ciHigh` for every row whose two limits are non-null (rows with a null limit
  *    keep their point and lose only the interval);
  * 3. `zero_rule`: the zero line on the estimate axis;
- * 4. `points`: one symbol per row, reference rows drawn as grey diamonds (legend "Reference (normalised to 0)");
+ * 4. `points`: one symbol per row, reference rows drawn as grey diamonds (legend `referenceLabel`);
  * 5. `annotation_rule` / `annotation_label`: labelled rules such as the treatment onset.
  *
- * Numeric positions are a quantitative axis (integer ticks when all positions are integers); string positions a
- * nominal axis in row order. Mixing the two throws `E_INVALID_ARGUMENT`, as do duplicate positions. The tidy rows
+ * Numeric positions are a quantitative axis spanning exactly the positions (and rules) drawn — no "nice"
+ * rounding, so an event study from −3 to 5 does not start at −4 — with integer ticks when all positions are
+ * integers; string positions a nominal axis in row order. Mixing the two throws `E_INVALID_ARGUMENT`, as do duplicate positions. The tidy rows
  * (`position`, `estimate`, `ciLow`, `ciHigh`, `marker`, and `bandLow`/`bandHigh` when a band is present) are
  * embedded as `data.values`. Pure and deeply frozen.
  *
@@ -109,7 +112,12 @@ const BOTH_VALID = (lo: string, hi: string) => ({
  *     { position: -1, estimate: 0, ciLow: null, ciHigh: null, reference: true },
  *     { position: 0, estimate: 1.2, ciLow: 0.7, ciHigh: 1.7 },
  *   ],
- *   { positionTitle: "Weeks relative to launch", estimateTitle: "Effect on orders (per store)", rules: [{ at: -0.5, label: "Launch" }] },
+ *   {
+ *     positionTitle: "Weeks relative to launch",
+ *     estimateTitle: "Effect on orders (per store)",
+ *     referenceLabel: "Reference week (normalised to 0)",
+ *     rules: [{ at: -0.5, label: "Launch" }],
+ *   },
  * );
  * ```
  */
@@ -127,9 +135,15 @@ export function coefficientChart(rows: readonly CoefficientRow[], opts: Coeffici
   }
   const estimateLabel =
     opts.estimateLabel === undefined ? "Estimate" : requireString(opts.estimateLabel, "estimateLabel", CHART);
+  const hasReference = rows.some((r) => r?.reference === true);
+  if (hasReference && opts.referenceLabel === undefined) {
+    throw new TrueliftError("E_INVALID_ARGUMENT", `${CHART}: rows marked reference need a referenceLabel.`, {
+      hint: 'Name what the reference rows are, e.g. referenceLabel: "Reference period (normalised to 0)".',
+    });
+  }
   const referenceLabel =
     opts.referenceLabel === undefined
-      ? "Reference (normalised to 0)"
+      ? "Reference"
       : requireString(opts.referenceLabel, "referenceLabel", CHART);
   if (estimateLabel === referenceLabel) {
     throw new TrueliftError("E_INVALID_ARGUMENT", `${CHART}: estimateLabel and referenceLabel must differ.`);
@@ -181,7 +195,7 @@ export function coefficientChart(rows: readonly CoefficientRow[], opts: Coeffici
         field: "position",
         type: "quantitative",
         title: positionTitle,
-        scale: { zero: false, padding: 16 },
+        scale: dataExtentScale([...data.map((r) => r.position as number), ...rules.map((r) => r.at)], 16),
         axis: integerAxis(data.map((r) => r.position as number)),
       } as const)
     : ({ field: "position", type: "nominal", title: positionTitle, sort: null } as const);

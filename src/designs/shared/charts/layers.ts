@@ -159,3 +159,56 @@ export function layeredSpec(
 function isChartSpec(value: unknown): value is ChartSpec {
   return isJsonObject(value) && typeof value.$schema === "string";
 }
+
+/**
+ * A quantitative scale whose domain is exactly the data's extent, [min, max] of `values`, not rounded out to
+ * "nice" numbers (Vega-Lite's default would start an axis of periods −3 … 5 at −4, where there is no data).
+ * `paddingPx` keeps the outermost marks off the plot edge without adding tick values. Returns `{ zero: false }`
+ * alone when there are no finite values.
+ *
+ * @example
+ * ```ts
+ * dataExtentScale([-3, -2, 0, 5], 12); // { zero: false, nice: false, domain: [-3, 5], padding: 12 }
+ * ```
+ */
+export function dataExtentScale(
+  values: readonly number[],
+  paddingPx?: number,
+): { zero: false; nice?: false; domain?: number[]; padding?: number } {
+  const pad = paddingPx === undefined ? {} : { padding: paddingPx };
+  const [lo, hi] = extent(values);
+  if (!(lo <= hi)) return { zero: false, ...pad };
+  return { zero: false, nice: false, domain: [lo, hi], ...pad };
+}
+
+/**
+ * A quantitative value scale fitted to `values`: domain [min − pad, max + pad] with pad = `share` of the range
+ * (or of |value|, or 1, when all values are equal), not forced to include zero and not rounded out.
+ *
+ * @example
+ * ```ts
+ * paddedValueScale([0.2, 0.7]); // { zero: false, nice: false, domain: [0.175, 0.725] }
+ * ```
+ */
+export function paddedValueScale(
+  values: readonly number[],
+  share = 0.05,
+): { zero: false; nice?: false; domain?: number[] } {
+  const [lo, hi] = extent(values);
+  if (!(lo <= hi)) return { zero: false };
+  const range = hi - lo;
+  const pad = range > 0 ? share * range : Math.abs(lo) > 0 ? share * Math.abs(lo) : 1;
+  return { zero: false, nice: false, domain: [lo - pad, hi + pad] };
+}
+
+/** [min, max] of the finite values ([+∞, −∞] when there are none). */
+function extent(values: readonly number[]): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}

@@ -1,5 +1,12 @@
 import { TrueliftError } from "../../../core/errors.js";
-import { annotationRuleLayers, type DataRow, integerAxis, type LayerItem, layeredSpec } from "./layers.js";
+import {
+  annotationRuleLayers,
+  type DataRow,
+  dataExtentScale,
+  integerAxis,
+  type LayerItem,
+  layeredSpec,
+} from "./layers.js";
 import type { ChartFrameOptions, ChartSpec, RuleAnnotation } from "./types.js";
 import { frameOptions, requireFinite, requireRows, requireString, ruleAnnotations } from "./validate.js";
 
@@ -68,7 +75,8 @@ function linePoints(rows: readonly LinePoint[], where: string): LinePoint[] {
 
 /**
  * Series over time as a layered Vega-Lite spec: one coloured line (with points) per `series`, optional dashed
- * counterfactual lines, and labelled vertical rule annotations. The tidy data (`x`, `y`, `series`, `kind`, and
+ * counterfactual lines, and labelled vertical rule annotations. The time axis spans exactly the plotted x values
+ * and rules (no "nice" rounding to periods without data). The tidy data (`x`, `y`, `series`, `kind`, and
  * `n` when given) is embedded as `data.values`; `kind` is the observed / counterfactual label that drives the
  * dash pattern. Pure: the input rows are neither kept nor modified, and the result is deeply frozen.
  *
@@ -124,7 +132,7 @@ export function lineChart(rows: readonly LinePoint[], opts: LineChartOptions): C
     field: "x",
     type: "quantitative",
     title: xTitle,
-    scale: { zero: false, padding: 12 },
+    scale: dataExtentScale([...allX, ...rules.map((r) => r.at)], 12),
     axis: integerAxis(allX),
   } as const;
   const y = {
