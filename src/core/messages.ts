@@ -230,6 +230,10 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Lower the polynomial order, widen the bandwidth, or use more data: each side needs more points than the fit has parameters.",
   },
+  E_RDD_DEGENERATE_SCALE: {
+    category: "data",
+    hint: "Rescale the column (e.g. multiply the running variable and the cutoff by 10^k, or the outcome by 10^k): the jump is unchanged up to the same factor, but the local polynomial fit needs values that differ by more than rounding error.",
+  },
   E_RDD_NO_FIRST_STAGE: {
     category: "data",
     hint: "Take-up does not jump at the cutoff, so the fuzzy (Wald) ratio is undefined; check the treatment column and the cutoff, or analyse the sharp reduced form.",

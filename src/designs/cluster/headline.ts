@@ -133,7 +133,7 @@ export function headlineDiagnostics(
     return out;
   }
   const wild = smallK?.wild?.treatment ?? null;
-  if (wild !== null && wild.ci === null) {
+  if (wild !== null && wild.ci === null && wild.minPValue !== null) {
     out.push(
       diagnostic(
         "D_CLUSTER_CI_UNBOUNDED",
