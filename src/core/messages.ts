@@ -305,6 +305,8 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_PERFECT_FIT:
     "The model fits the outcome exactly (zero residuals): standard errors are zero and tests undefined.",
   D_CONSTANT_OUTCOME: "The outcome does not vary in the rows used, so R² is undefined.",
+  D_ZERO_SE:
+    "The headline estimate's standard error is 0: its uncertainty cannot be measured, so no p-value or interval is reported.",
   // Difference-in-differences.
   D_DID_WINDOW: "The analysis window stops before the comparison group is itself treated.",
   D_DID_CONTAMINATED_CONTROL: "The window includes periods in which the comparison group is already treated.",

@@ -39,8 +39,9 @@ const SHOW = 5;
  *   → every row has a cluster id (E_NAN_IN_CLUSTER) → at least two clusters (E_CLUSTER_SINGLE)
  *   → treatment constant within each cluster (E_TREATMENT_VARIES_IN_CLUSTER) → both arms present
  *   (E_CLUSTER_ONE_ARM) → strata constant within clusters (E_STRATUM_VARIES_IN_CLUSTER)
- *   → the outcome varies within at least one arm (E_OUTCOME_CONSTANT)
  * ```
+ *
+ * Last, the outcome must vary within at least one arm (E_OUTCOME_CONSTANT): else every SE is exactly 0.
  *
  * @example
  * ```ts
