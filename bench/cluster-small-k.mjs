@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Small-K study of the cluster design's headline inference: size (rejection of the true null at 5 %) and 95 % CI
-// coverage at K = 4, 6, 8, 12 clusters. The headline is the restricted wild cluster bootstrap with Webb's
-// six-point weights and a test-inversion interval below 12 clusters (all 6^K patterns enumerated when 6^K ≤ reps),
-// and the cluster-mean WLS t(K − 2) from 12 clusters on; CR1 with t(K − 1) and the Webb bootstrap at K = 12 are
-// shown for contrast. Every replication draws a fresh experiment from `generateFewClusters({ seed })` (gamma
-// sizes, mean 50, CV 0.4; ICC 0.1; half the clusters treated; effect 0).
+// coverage at K = 4, 6, 8, 12 clusters. The headline is the user-level CR2 t test with Bell–McCaffrey
+// (Satterthwaite) degrees of freedom below 12 clusters and the cluster-mean WLS t(K − 2) from 12 on. For contrast:
+// CR1 with t(K − 1), the cluster-mean t(K − 2) at every K, and the restricted wild cluster bootstrap (Webb weights
+// below 12 clusters, test inversion; all 6^K patterns enumerated when 6^K ≤ reps) — the headline below 12 until
+// it over-rejected at K = 6 (size 0.071). Every replication draws a fresh experiment from
+// `generateFewClusters({ seed })` (gamma sizes, mean 50, CV 0.4; ICC 0.1; half the clusters treated; effect 0).
 //
 //   npm run build && node bench/cluster-small-k.mjs [--reps 2000] [--wild-reps 999] [--clusters 4,6,8,12]
 //
-// Results go to bench/results/cluster-small-k.json. See Webb (2023), CJE 56(3); Cameron, Gelbach & Miller (2008);
-// MacKinnon & Webb (2018); Roodman et al. (2019), Stata Journal 19(1) (boottest / fwildclusterboot).
+// Results go to bench/results/cluster-small-k.json. See Bell & McCaffrey (2002); Pustejovsky & Tipton (2018), JBES
+// 36(4) (clubSandwich); Imbens & Kolesár (2016); Webb (2023), CJE 56(3); Cameron, Gelbach & Miller (2008);
+// MacKinnon & Webb (2017, 2018); Roodman et al. (2019), Stata Journal 19(1) (boottest / fwildclusterboot).
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { arg, distDir, packageVersion, writeResult } from "./lib.mjs";
@@ -35,6 +37,7 @@ function summarise(rows) {
     coverage: covered / rows.length,
     nullCiShare: (rows.length - withCi.length) / rows.length,
     medianWidth: widths.length ? widths[Math.floor(widths.length / 2)] : null,
+    minWidth: widths.length ? widths[0] : null,
     maxAbsEnd: withCi.length
       ? Math.max(...withCi.map((r) => Math.max(Math.abs(r.ci[0]), Math.abs(r.ci[1]))))
       : null,
@@ -44,7 +47,7 @@ function summarise(rows) {
 const results = [];
 const t0 = performance.now();
 for (const K of clusterCounts) {
-  const rows = { headline: [], cr1: [], wildWebb: [] };
+  const rows = { headline: [], cr1: [], clusterMeans: [], wildWebb: [] };
   let inference = null;
   const t = performance.now();
   for (let s = 1; s <= reps; s++) {
@@ -64,6 +67,7 @@ for (const K of clusterCounts) {
     inference = r.headlineInference;
     rows.headline.push({ p: r.estimate.pValue, ci: r.estimate.ci });
     rows.cr1.push({ p: r.estimators.cr1.pValue, ci: r.estimators.cr1.ci });
+    rows.clusterMeans.push({ p: r.estimators.clusterMeans.pValue, ci: r.estimators.clusterMeans.ci });
     const w = r.smallK?.wild?.treatment;
     if (w) rows.wildWebb.push({ p: w.pValue, ci: w.ci, weights: w.weights });
   }
@@ -72,6 +76,7 @@ for (const K of clusterCounts) {
     headline: inference,
     headlineSummary: summarise(rows.headline),
     cr1T: summarise(rows.cr1),
+    clusterMeansT: summarise(rows.clusterMeans),
     wildBootstrap: rows.wildWebb.length
       ? { weights: rows.wildWebb[0].weights, ...summarise(rows.wildWebb) }
       : null,
@@ -80,7 +85,7 @@ for (const K of clusterCounts) {
   results.push(entry);
   const h = entry.headlineSummary;
   console.log(
-    `K=${K} headline ${inference}: size ${h.size?.toFixed(3)} coverage ${h.coverage.toFixed(3)} (null CI ${h.nullCiShare.toFixed(3)}, median width ${h.medianWidth?.toFixed(3)}); CR1 t(K−1) size ${entry.cr1T.size?.toFixed(3)} coverage ${entry.cr1T.coverage.toFixed(3)}; wild ${entry.wildBootstrap?.weights} size ${entry.wildBootstrap?.size?.toFixed(3)} coverage ${entry.wildBootstrap?.coverage.toFixed(3)} — ${entry.seconds.toFixed(1)} s`,
+    `K=${K} headline ${inference}: size ${h.size?.toFixed(3)} coverage ${h.coverage.toFixed(3)} (null CI ${h.nullCiShare.toFixed(3)}, median width ${h.medianWidth?.toFixed(3)}); CR1 t(K−1) size ${entry.cr1T.size?.toFixed(3)} coverage ${entry.cr1T.coverage.toFixed(3)}; cluster-mean t(K−2) size ${entry.clusterMeansT.size?.toFixed(3)}; wild ${entry.wildBootstrap?.weights} size ${entry.wildBootstrap?.size?.toFixed(3)} coverage ${entry.wildBootstrap?.coverage.toFixed(3)} — ${entry.seconds.toFixed(1)} s`,
   );
 }
 
@@ -93,10 +98,11 @@ const file = writeResult("cluster-small-k", {
   alpha,
   methods: {
     headline:
-      "result.estimate: wild cluster bootstrap (Webb weights, restricted, test inversion; 6^K patterns enumerated when ≤ reps) below 12 clusters, cluster-mean WLS t(K − 2) from 12",
+      "result.estimate: user-level OLS with CR2 SE and Bell–McCaffrey (Satterthwaite) df below 12 clusters, cluster-mean WLS t(K − 2) from 12",
     cr1T: "user-level OLS, CR1 SE, t(K − 1)",
+    clusterMeansT: "cluster-mean WLS, classical SE, t(K − 2)",
     wildBootstrap:
-      "result.smallK.wild.treatment (Webb below 12 clusters, Rademacher from 12: the default weights)",
+      "result.smallK.wild.treatment: restricted wild cluster bootstrap, test inversion (Webb below 12 clusters, Rademacher from 12: the default weights); the headline below 12 clusters until it over-rejected at K = 6",
   },
   results,
   seconds: (performance.now() - t0) / 1000,

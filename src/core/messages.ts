@@ -234,6 +234,10 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Lower the polynomial order, widen the bandwidth, or use more data: each side needs more points than the fit has parameters.",
   },
+  E_RDD_DEGENERATE_SCALE: {
+    category: "data",
+    hint: "Rescale the column (e.g. multiply the running variable and the cutoff by 10^k, or the outcome by 10^k): the jump is unchanged up to the same factor, but the local polynomial fit needs values that differ by more than rounding error.",
+  },
   E_RDD_NO_FIRST_STAGE: {
     category: "data",
     hint: "Take-up does not jump at the cutoff, so the fuzzy (Wald) ratio is undefined; check the treatment column and the cutoff, or analyse the sharp reduced form.",
@@ -305,6 +309,8 @@ export const DIAGNOSTIC_CATALOGUE = {
   D_PERFECT_FIT:
     "The model fits the outcome exactly (zero residuals): standard errors are zero and tests undefined.",
   D_CONSTANT_OUTCOME: "The outcome does not vary in the rows used, so R² is undefined.",
+  D_ZERO_SE:
+    "The headline estimate's standard error is 0: its uncertainty cannot be measured, so no p-value or interval is reported.",
   // Difference-in-differences.
   D_DID_WINDOW: "The analysis window stops before the comparison group is itself treated.",
   D_DID_CONTAMINATED_CONTROL: "The window includes periods in which the comparison group is already treated.",

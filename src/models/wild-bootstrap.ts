@@ -66,16 +66,19 @@ export interface WildBootstrapResult {
   readonly term: string;
   readonly estimate: number;
   readonly nullValue: number;
-  /** The CR1 t statistic (β̂ − β₀)/se with the G/(G−1)·(N−1)/(N−K) factor (fwildclusterboot's default). */
-  readonly statistic: number;
+  /**
+   * The CR1 t statistic (β̂ − β₀)/se with the G/(G−1)·(N−1)/(N−K) factor (fwildclusterboot's default); null when
+   * that SE is 0 or not finite (every cluster score 0, e.g. a constant outcome): never 0/0.
+   */
+  readonly statistic: number | null;
   /**
    * Symmetric two-tailed p-value: the share of replicates at least as extreme, |t*| ≥ |t| (ties counted, as a
-   * randomization test does; fwildclusterboot's "two-tailed" counts only |t*| > |t|).
+   * randomization test does; fwildclusterboot's "two-tailed" counts only |t*| > |t|). Null with a null statistic.
    */
-  readonly pValue: number;
+  readonly pValue: number | null;
   /**
    * Interval by test inversion: {β₀ : p(β₀) ≥ alpha}, searched in a bracket around the estimate; null when that
-   * set is unbounded because no β₀ can be rejected: `minPValue` ≥ alpha.
+   * set is unbounded because no β₀ can be rejected: `minPValue` ≥ alpha — or when the SE is 0 (no test at all).
    */
   readonly ci: readonly [number, number] | null;
   /**
@@ -83,9 +86,9 @@ export interface WildBootstrapResult {
    * bootstrap t statistic grows with |β₀| at least as fast as the sample's (v_g constant across clusters, a tie —
    * 2 of 2^G Rademacher patterns, 6 of 6^G Webb ones — or patterns the model absorbs, such as v_g constant within
    * each arm). When it is ≥ alpha the interval is the whole line and `ci` is null: with Rademacher weights at
-   * G = 4 it is at least 2/16 = 1/8, so no 95% interval exists.
+   * G = 4 it is at least 2/16 = 1/8, so no 95% interval exists. Null when the SE is 0 or not finite.
    */
-  readonly minPValue: number;
+  readonly minPValue: number | null;
   readonly reps: number;
   readonly weights: WildWeights;
   readonly enumerated: boolean;
@@ -211,6 +214,23 @@ export function wildClusterBootstrap(
   for (let g = 0; g < G; g++) se2 += a0[g] * a0[g];
   const se = Math.sqrt(factor * se2);
   const estimate = beta[j];
+  if (!(se > 0) || !Number.isFinite(se) || !Number.isFinite(estimate)) {
+    // A zero (or non-finite) SE has no t statistic: report the estimate without inference, never 0/0 = NaN.
+    return {
+      term: stats.names[j] ?? `x${j}`,
+      estimate,
+      nullValue: beta0,
+      statistic: null,
+      pValue: null,
+      ci: null,
+      minPValue: null,
+      reps: enumerated ? patternCount(G, weights) : reps,
+      weights,
+      enumerated,
+      clusters: G,
+      seed: options.seed ?? null,
+    };
+  }
 
   const B = enumerated ? patternCount(G, weights) : reps;
   const coefA = new Float64Array(B);

@@ -18,6 +18,7 @@ import {
   rdplot,
   type SynthSpec,
   synth,
+  wildClusterBootstrap,
 } from "../../src/index.js";
 import { runCli } from "../cli/run-cli.js";
 import { nonFinitePaths } from "./finite.js";
@@ -718,9 +719,17 @@ const designRows: Row[] = [
     expected: "E_MISSING_VALUES",
   },
   {
-    name: "cluster: constant outcome",
-    run: runCl(frame(withCol(clusterCols(), "y", constant(1)))),
-    expected: "accepted",
+    name: "cluster: constant outcome (was a NaN wild statistic, se 0)",
+    run: runCl(frame(withCol(clusterCols(), "y", constant(1))), {
+      ...CL,
+      inference: { seed: 1, wild: { reps: 99 }, randomization: false },
+    }),
+    expected: "E_OUTCOME_CONSTANT",
+  },
+  {
+    name: "cluster: outcome constant within each arm",
+    run: runCl(frame(withCol(clusterCols(), "y", (v) => v.map((_, i) => (i < 30 ? 2 : 1))))),
+    expected: "E_OUTCOME_CONSTANT",
   },
   {
     name: "cluster: treatment varies in cluster",
@@ -1102,13 +1111,68 @@ describe("robustness: every bad input gives a coded error or a finite result", (
   );
 });
 
-describe("robustness: known defects (found by the fuzzer, not fixed here)", () => {
-  it.todo(
-    "cluster: a constant outcome gives smallK.wild.treatment.statistic = NaN (se 0: 0/0; should be null)",
-  );
-  it.todo(
-    "rdd: denormal-small running/outcome values (5e-324) give estimate.estimate = NaN instead of a code",
-  );
+describe("robustness: former fuzzer defects", () => {
+  it("cluster: the wild bootstrap of a zero-SE fit has a null statistic, p-value and interval (never 0/0)", () => {
+    // Constant outcome: every cluster score is 0, so the CR1 SE is exactly 0 (the design refuses this earlier).
+    const G = 6;
+    const gram = new Float64Array(G * 4);
+    const xty = new Float64Array(G * 2);
+    for (let g = 0; g < G; g++) {
+      const d = g < 3 ? 1 : 0;
+      gram.set([5, 5 * d, 5 * d, 5 * d], g * 4);
+      xty.set([5, 5 * d], g * 2);
+    }
+    const stats = { k: 2, count: G, n: 5 * G, gram, xty, names: ["(Intercept)", "d"] };
+    const w = wildClusterBootstrap(stats, 1, { seed: 1, reps: 99, weights: "webb" });
+    expect(w.statistic).toBeNull();
+    expect(w.pValue).toBeNull();
+    expect(w.ci).toBeNull();
+    expect(w.minPValue).toBeNull();
+    expect(nonFinitePaths(w)).toEqual([]);
+  });
+
+  it("rdd: denormal-small running values (the fuzzer's 5e-324 case) give a coded error, not a NaN estimate", async () => {
+    // The fuzzer's shrunk counterexample: the running variable spans 7.6e-30 below the cutoff.
+    const x = [
+      0,
+      3.1201476972993642e-43,
+      Number.NaN,
+      -9.00687663850145e-96,
+      0,
+      0,
+      -7.4e-323,
+      -7.634404842071772e-30,
+      0,
+      0,
+      -7.4e-323,
+      0,
+      -7.4e-323,
+      0,
+      -7.4e-323,
+      -2.5736272049429748e-82,
+      0,
+    ];
+    const y = x.map((_, i) => (i >= 15 ? 0.01 : 0));
+    const got = await outcome({
+      name: "rdd",
+      run: runRdd(frame({ x, y })),
+      expected: "E_RDD_DEGENERATE_SCALE",
+    });
+    expect(got.code).toBe("E_RDD_DEGENERATE_SCALE");
+    expect(got.hint).toMatch(/Rescale/);
+    const tiny = await outcome({
+      name: "rdd",
+      run: runRdd(frame(withCol(rddCols(), "x", (v) => v.map((u) => Number(u) * 5e-324)))),
+      expected: "E_RDD_DEGENERATE_SCALE",
+    });
+    expect(tiny.code).toBe("E_RDD_DEGENERATE_SCALE");
+    const tinyY = await outcome({
+      name: "rdd",
+      run: runRdd(frame(withCol(rddCols(), "y", (v) => v.map((u) => Number(u) * 5e-324)))),
+      expected: "E_RDD_DEGENERATE_SCALE",
+    });
+    expect(tinyY.code).toBe("E_RDD_DEGENERATE_SCALE");
+  });
 });
 
 describe("robustness: rdplot bins stay finite (fixed fuzzer finding)", () => {

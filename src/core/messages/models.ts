@@ -34,4 +34,6 @@ export const MODEL_MESSAGES = {
   D_LEVERAGE_ONE: summaryOnly,
   D_PERFECT_FIT: summaryOnly,
   D_CONSTANT_OUTCOME: summaryOnly,
+  D_ZERO_SE: (e: { estimate: number; method: string }): string =>
+    `The ${e.method} estimate ${e.estimate} has a standard error of 0: the data show no variation that could measure its uncertainty (for example an outcome that is constant within each group). The test statistic, p-value and interval are left empty; check the outcome before reading the estimate.`,
 } as const;

@@ -17,6 +17,8 @@ import { type ClusterSpec, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } 
  * bootstrap, randomization inference) when clusters are few, and the pairs cluster bootstrap. `--join` merges a
  * second file (e.g. the outcome) on a key column first.
  *
+ * With 4–11 clusters the headline is user-level OLS with CR2 and Bell–McCaffrey df instead of cluster-mean WLS.
+ *
  * @example
  * ```sh
  * truelift cluster saas.csv --join cluster_outcome.csv --join-on user_id --outcome session_minutes_obs \

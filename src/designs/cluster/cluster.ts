@@ -5,6 +5,7 @@ import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
+import { guardZeroSe } from "../shared/zero-se.js";
 import {
   fewClustersDiagnostic,
   iccDiagnostic,
@@ -43,9 +44,8 @@ export interface ClusterResult extends DesignResult {
   readonly outcome: string;
   /**
    * The headline effect (= the difference in user means) and its inference, by the number of clusters K (see
-   * `clusterHeadline`): the cluster-mean WLS term with t(K − 2) when K ≥ 12; with 4 ≤ K < 12 the wild cluster
-   * bootstrap's p-value and test-inversion interval (Webb weights); with K ≤ 3 only exact randomization
-   * inference, without an SE. Never an SE of 0 or a sentinel interval: what cannot be computed is null.
+   * `clusterHeadline`): the cluster-mean WLS term with t(K − 2) when K ≥ 12; with 4 ≤ K < 12 the user-level CR2
+   * term with Bell–McCaffrey (Satterthwaite) df; with K ≤ 3 only exact randomization inference, without an SE. Never an SE of 0 or a sentinel interval: what cannot be computed is null.
    */
   readonly estimate: Term;
   /** Where the headline p-value and interval come from. */
@@ -215,7 +215,11 @@ export function cluster(
   diagnostics.push(spilloverDiagnostic(exposure, skipped));
   if (smallK) diagnostics.push(smallKDiagnostic(smallK, estimators.cr1));
   diagnostics.push(...headlineDiagnostics(smallK, layout.clusters, layout.clusterColumn, alpha));
-  const headline = clusterHeadline(estimators, smallK, layout.clusters);
+  const picked = clusterHeadline(estimators, smallK, layout.clusters);
+  const fromSe = picked.inference === "t" || picked.inference === "cr2-satterthwaite";
+  const zero = guardZeroSe(picked.term, `cluster (${picked.inference})`, fromSe);
+  if (zero.diagnostic) diagnostics.push(zero.diagnostic);
+  const headline = { term: zero.term, inference: picked.inference };
 
   let treatedClusters = 0;
   for (const t of layout.treated) treatedClusters += t;

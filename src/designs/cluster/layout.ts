@@ -41,6 +41,8 @@ const SHOW = 5;
  *   (E_CLUSTER_ONE_ARM) → strata constant within clusters (E_STRATUM_VARIES_IN_CLUSTER)
  * ```
  *
+ * Last, the outcome must vary within at least one arm (E_OUTCOME_CONSTANT): else every SE is exactly 0.
+ *
  * @example
  * ```ts
  * import { layoutCluster, parseClusterSpec } from "truelift";
@@ -143,6 +145,7 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
   }
 
   const y = frame.numeric(spec.outcome);
+  checkOutcomeVaries(y, d, spec.outcome);
   const sizes = new Float64Array(K);
   const sums = new Float64Array(K);
   for (let i = 0; i < n; i++) {
@@ -165,6 +168,30 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
     strata,
     strataLabels,
   };
+}
+
+/**
+ * The outcome must vary within at least one arm: a constant outcome (or one constant within each arm) leaves
+ * every residual 0, so every standard error would be exactly 0 and every t statistic 0/0.
+ */
+function checkOutcomeVaries(y: Float64Array, d: Float64Array, outcome: string): void {
+  const first = [Number.NaN, Number.NaN];
+  for (let i = 0; i < y.length; i++) {
+    const g = d[i] === 1 ? 1 : 0;
+    if (Number.isNaN(first[g])) first[g] = y[i];
+    else if (y[i] !== first[g]) return;
+  }
+  const overall = first[0] === first[1];
+  throw new TrueliftError(
+    "E_OUTCOME_CONSTANT",
+    overall
+      ? `Outcome '${outcome}' is ${first[0]} in every row: there is no variation to compare.`
+      : `Outcome '${outcome}' is constant within each arm (${first[1]} for every treated user, ${first[0]} for every control user): the effect would be their difference with a standard error of exactly 0.`,
+    {
+      details: { outcome, treatedValue: first[1], controlValue: first[0] },
+      hint: "Check the outcome column (and any filter): a cluster-randomized comparison needs the outcome to vary between users.",
+    },
+  );
 }
 
 function treatment(

@@ -44,9 +44,10 @@ export const SMALL_K_THRESHOLD = 30;
 export const MIN_CLUSTER_ROBUST = 4;
 
 /**
- * Fewer clusters than this: the headline p-value and interval come from the wild cluster bootstrap with Webb's
- * six-point weights (test inversion) instead of the t distribution, and Webb weights are the default — Rademacher
- * weights have only 2^G patterns, too few for a 95% interval at G ≤ 5.
+ * Fewer clusters than this: the headline p-value and interval come from the CR2 t test with Bell–McCaffrey
+ * (Satterthwaite) degrees of freedom instead of the cluster-mean t(K − 2) (see `clusterHeadline`), and the wild
+ * cluster bootstrap reported alongside uses Webb's six-point weights by default — Rademacher weights have only
+ * 2^G patterns, too few for a 95% interval at G ≤ 5.
  *
  * @example
  * ```ts
@@ -54,7 +55,8 @@ export const MIN_CLUSTER_ROBUST = 4;
  * WEBB_THRESHOLD; // 12
  * ```
  * @see Webb (2023), "Reworking wild bootstrap-based inference for clustered errors", CJE 56(3) (2014 working
- *   paper); Roodman, MacKinnon, Nielsen & Webb (2019), Stata Journal 19(1); Fischer & Roodman, fwildclusterboot.
+ *   paper); Roodman, MacKinnon, Nielsen & Webb (2019), Stata Journal 19(1); Fischer & Roodman, fwildclusterboot;
+ *   Bell & McCaffrey (2002), Survey Methodology 28(2); Pustejovsky & Tipton (2018), JBES 36(4).
  */
 export const WEBB_THRESHOLD = 12;
 

@@ -15,6 +15,8 @@ export type ClusterSummary = DesignSummary;
  * CR3, the naive user-level answer for contrast, the two-exposure model and projected total with its assumption,
  * the small-K inference and the pairs bootstrap, then every diagnostic — the lines the CLI prints.
  *
+ * With 4–11 clusters the headline is the CR2 term with Bell–McCaffrey df, labelled so.
+ *
  * @example
  * ```ts
  * import { cluster, clusterSummary } from "truelift";
@@ -28,6 +30,7 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
   const e = res.estimators;
   const headlineLabel = {
     t: "Effect (cluster-mean WLS)",
+    "cr2-satterthwaite": "Effect (user-level OLS, CR2 SE, Bell–McCaffrey df)",
     "wild-bootstrap": `Effect (wild cluster bootstrap${res.smallK?.wild ? `, ${res.smallK.wild.treatment.weights}` : ""}; SE cluster-mean WLS)`,
     randomization: "Effect (randomization inference)",
     none: "Effect (no valid inference: too few clusters)",

@@ -5,6 +5,7 @@ import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
+import { guardZeroSe } from "../shared/zero-se.js";
 import { type BalanceTable, balanceTable } from "./balance.js";
 import {
   agreementDiagnostic,
@@ -345,7 +346,12 @@ function staged(
   const naive = naiveDifference(t, y, alpha);
 
   const pick = { ipw: ipw, ra: dr.ra, aipw: dr.aipw }[estimator];
-  const estimate = estimand === "ATE" ? pick.ate : pick.att;
+  const zero = guardZeroSe(
+    estimand === "ATE" ? pick.ate : pick.att,
+    `${estimator.toUpperCase()} ${estimand}`,
+  );
+  const estimate = zero.term;
+  if (zero.diagnostic) diagnostics.push(zero.diagnostic);
   const baseline = estimand === "ATE" ? ipw.means.controlAte : ipw.means.controlAtt;
   const eValue = layout.binaryOutcome
     ? eValueFor(estimate, { scale: "risk", baseline })

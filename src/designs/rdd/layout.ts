@@ -2,6 +2,7 @@ import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { groupCodes } from "../../core/group-codes.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
+import { checkRddScale } from "./scale.js";
 import { type RddSideData, splitSides } from "./side.js";
 import type { RddTreatedSide, ValidRddSpec } from "./spec.js";
 
@@ -136,6 +137,7 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
       );
     }
   }
+  checkRddScale(x, s.cutoff, [left.y, right.y], s.running, s.outcome);
   const clusters = c ? new Set(c).size : null;
   return {
     outcome: s.outcome,

@@ -4,6 +4,7 @@ import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
+import { guardZeroSe } from "../shared/zero-se.js";
 import type { RddBootstrap } from "./bootstrap.js";
 import type { RddCheckRow } from "./checks.js";
 import type { DensityTestResult } from "./density/index.js";
@@ -140,6 +141,10 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
   const { effect, firstStage, reducedForm, ...fitInfo } = fit;
   const { sweep, polynomial, covariates, placebo, donut } = checks;
   const { density, plot } = shape;
+  const zero = guardZeroSe(
+    { ...effect[estimateRow], name: estimateName(fuzzy, head.settings.deriv) },
+    `regression-discontinuity (${estimateRow})`,
+  );
   return {
     method: "rdd",
     design: fuzzy ? "fuzzy" : "sharp",
@@ -147,7 +152,7 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
     running: layout.running,
     cutoff: layout.cutoff,
     treated: layout.treated,
-    estimate: { ...effect[estimateRow], name: estimateName(fuzzy, head.settings.deriv) },
+    estimate: zero.term,
     estimateRow,
     rows: effect,
     firstStage,
@@ -169,7 +174,7 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
       droppedReasons: layout.droppedReasons,
       clusters: layout.clusters,
     },
-    diagnostics,
+    diagnostics: zero.diagnostic ? [...diagnostics, zero.diagnostic] : diagnostics,
     provenance: {
       spec: toJson(s),
       engine: "memory",

@@ -4,6 +4,7 @@ import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { TRUELIFT_VERSION } from "../../core/version.js";
 import type { DesignResult } from "../shared/contract.js";
+import { guardZeroSe } from "../shared/zero-se.js";
 import type { AdhStart } from "./adh.js";
 import type { SynthBootstrap } from "./bootstrap.js";
 import { type SynthExtensions, synthExtensions, synthMatrix } from "./extensions.js";
@@ -178,12 +179,14 @@ function synthResult(data: Frame, st: SynthStages): SynthResult {
   const { spec: s, cells, panel } = prep;
   const { fit } = st.weights;
   const rows = synthTidyRows(cells, fit, inf.placebo, inf.leaveOneOut);
+  // The placebo p-value is a rank, not a function of the bootstrap SE: only the SE's interval is dropped at 0.
+  const zero = guardZeroSe(headline(st), "synthetic control (bootstrap SE)", false);
   return {
     method: "synth",
     outcome: s.outcome,
     unit: s.unit,
     time: s.time,
-    estimate: headline(st),
+    estimate: zero.term,
     weights: cells.donorUnits.map((unit, j) => ({ unit, weight: fit.weights[j] })),
     usedDonors: st.weights.usedDonors,
     fit: {
@@ -219,7 +222,7 @@ function synthResult(data: Frame, st: SynthStages): SynthResult {
       periods: cells.periods.length,
       preCount: cells.preCount,
     },
-    diagnostics: st.diagnostics,
+    diagnostics: zero.diagnostic ? [...st.diagnostics, zero.diagnostic] : st.diagnostics,
     provenance: {
       spec: toJson(s),
       engine: "memory",

@@ -174,7 +174,7 @@ describe("small-K inference under the null (quick check; the 1,000-seed size stu
         inference: { seed, pairs: false, wild: { reps: 399, weights: "webb" } },
       });
       p.cr1.push(r.estimators.cr1.pValue!);
-      p.wild.push(r.smallK!.wild!.treatment.pValue);
+      p.wild.push(r.smallK!.wild!.treatment.pValue!);
       p.ri.push(r.smallK!.randomization!.pValue);
     }
     const rate = (xs: number[], a: number) => xs.filter((x) => x < a).length / xs.length;

@@ -80,9 +80,13 @@ describe("cluster(): never a silent wrong number with 2–6 clusters", () => {
     );
   });
 
-  it("G = 4: headline = Webb wild bootstrap over all 6^4 patterns, bounded CI; Rademacher's is null, not ±1e9", () => {
+  it("G = 4: headline = CR2 with Bell–McCaffrey df; the Webb wild bootstrap over all 6^4 patterns has a bounded CI, Rademacher's is null, not ±1e9", () => {
     const r = cluster(simulate(4, 3), { ...spec, inference: { pairs: false } });
-    expect(r.headlineInference).toBe("wild-bootstrap");
+    expect(r.headlineInference).toBe("cr2-satterthwaite");
+    expect(r.estimate.se).toBe(r.estimators.cr2.se);
+    expect(r.estimate.df).toBe(r.estimators.cr2.df);
+    expect(r.estimate.ci).toEqual(r.estimators.cr2.ci);
+    expect(r.smallK!.wild!.treatment.ci).not.toBeNull();
     const w = r.smallK!.wild!.treatment;
     expect(w.weights).toBe("webb");
     expect(w.enumerated).toBe(true);
@@ -102,22 +106,25 @@ describe("cluster(): never a silent wrong number with 2–6 clusters", () => {
     expect(rw.reps).toBe(16);
     expect(rw.minPValue).toBe(1 / 8); // the all-ones pattern and its mirror tie with the sample for every β₀
     expect(rw.ci).toBeNull();
-    expect(rad.estimate.ci).toBeNull();
+    expect(rad.estimate.ci).toEqual(rad.estimators.cr2.ci); // the CR2 headline stays bounded
     const unb = rad.diagnostics.find((x) => x.code === "D_CLUSTER_CI_UNBOUNDED");
     expect(unb?.severity).toBe("warn");
     expect(unb?.message).toMatch(/smallest p-value any effect size can reach is 0\.125/);
     expect(unb?.message).toMatch(/Webb/);
   });
 
-  it("G = 6: sampled Webb weights (seeded), the test-inversion CI covers the true effect 1", () => {
+  it("G = 6: CR2 headline and sampled Webb weights (seeded); both intervals cover the true effect 1", () => {
     const r = cluster(simulate(6, 11), {
       ...spec,
       inference: { seed: 5, pairs: false, wild: { reps: 1999 } },
     });
-    expect(r.headlineInference).toBe("wild-bootstrap");
+    expect(r.headlineInference).toBe("cr2-satterthwaite");
+    expect(r.estimate.ci).toEqual(r.estimators.cr2.ci);
     const w = r.smallK!.wild!.treatment;
     expect(w.weights).toBe("webb");
     expect(w.enumerated).toBe(false);
+    expect(w.ci![0]).toBeLessThan(1);
+    expect(w.ci![1]).toBeGreaterThan(1);
     const [lo, hi] = r.estimate.ci!;
     expect(lo).toBeLessThan(1);
     expect(hi).toBeGreaterThan(1);
@@ -129,10 +136,8 @@ describe("cluster(): never a silent wrong number with 2–6 clusters", () => {
       ...spec,
       inference: { seed: 5, pairs: false, wild: { reps: 1999 } },
     });
-    expect(again.estimate.ci).toEqual(r.estimate.ci);
-    expect(clusterSummary(r).lines[0].label).toBe(
-      "Effect (wild cluster bootstrap, webb; SE cluster-mean WLS)",
-    );
+    expect(again.smallK!.wild!.treatment.ci).toEqual(w.ci);
+    expect(clusterSummary(r).lines[0].label).toBe("Effect (user-level OLS, CR2 SE, Bell–McCaffrey df)");
   });
 
   it("G = 12 and more: the headline is the cluster-mean t(K − 2) term as before", () => {
