@@ -209,4 +209,16 @@ export interface RegisteredDesign {
   readonly cli: DesignCli<unknown>;
   readonly parse: (spec: unknown) => unknown;
   readonly analyze: (frame: Frame, spec: unknown, inputs?: DesignInputs) => Promise<DesignAnalysis>;
+  /**
+   * Compress → estimate, when the design has it: the cells a spec needs (the spec validated first) and the
+   * analysis from those cells.
+   */
+  readonly compression?: {
+    readonly request: (spec: unknown, kinds: ColumnKinds) => CellRequest;
+    readonly analyzeCells: (
+      cells: CellFrame,
+      spec: unknown,
+      inputs?: DesignInputs,
+    ) => Promise<DesignAnalysis>;
+  };
 }
