@@ -1,0 +1,81 @@
+import { type CompressedTable, comomentKey, compareKeyTuples, type KeyValues } from "./compress.js";
+
+/** Whether a key column holds numbers or text. */
+export type KeyKind = "number" | "string";
+
+/** One group's statistics, as an engine or {@link compressFrame} produced them (measures in request order). */
+export interface GroupRow {
+  readonly key: readonly (number | string)[];
+  readonly n: number;
+  readonly mean: readonly number[];
+  readonly m2: readonly number[];
+  /** Co-moments of measure pairs (i < j) in row-major order: (0,1), (0,2), …, (1,2), … */
+  readonly comoment?: readonly number[];
+}
+
+/**
+ * Assembles a {@link CompressedTable} from unordered group rows: drops empty groups, sorts by the keys
+ * ({@link compareKeyTuples}) and lays the statistics out column-wise. Shared by the in-memory path and every
+ * engine so that all return the same layout.
+ *
+ * @example
+ * ```ts
+ * const t = buildCompressedTable({
+ *   keys: ["g"], keyKinds: ["string"], measures: ["y"], crossProducts: false,
+ *   rows: [{ key: ["b"], n: 1, mean: [5], m2: [0] }, { key: ["a"], n: 2, mean: [2], m2: [2] }],
+ *   rowsScanned: 3, nullRows: { g: 0, y: 0, any: 0 },
+ * });
+ * t.keyValues.g; // ["a", "b"]
+ * ```
+ */
+export function buildCompressedTable(input: {
+  readonly keys: readonly string[];
+  readonly keyKinds: readonly KeyKind[];
+  readonly measures: readonly string[];
+  readonly crossProducts: boolean;
+  readonly rows: readonly GroupRow[];
+  readonly rowsScanned: number;
+  readonly nullRows: Readonly<Record<string, number>> & { readonly any: number };
+}): CompressedTable {
+  const rows = input.rows.filter((r) => r.n > 0).sort((a, b) => compareKeyTuples(a.key, b.key));
+  const g = rows.length;
+  const keyValues: Record<string, KeyValues> = {};
+  input.keys.forEach((k, j) => {
+    keyValues[k] =
+      input.keyKinds[j] === "number"
+        ? Float64Array.from(rows, (r) => Number(r.key[j]))
+        : rows.map((r) => String(r.key[j]));
+  });
+  const mean: Record<string, Float64Array> = {};
+  const m2: Record<string, Float64Array> = {};
+  input.measures.forEach((m, j) => {
+    mean[m] = Float64Array.from(rows, (r) => r.mean[j]);
+    m2[m] = Float64Array.from(rows, (r) => r.m2[j]);
+  });
+  let comoment: Record<string, Float64Array> | undefined;
+  if (input.crossProducts) {
+    comoment = {};
+    let p = 0;
+    for (let a = 0; a < input.measures.length; a++) {
+      for (let b = a + 1; b < input.measures.length; b++, p++) {
+        const idx = p;
+        comoment[comomentKey(input.measures[a], input.measures[b])] = Float64Array.from(
+          rows,
+          (r) => r.comoment?.[idx] ?? Number.NaN,
+        );
+      }
+    }
+  }
+  return {
+    keys: [...input.keys],
+    measures: [...input.measures],
+    groups: g,
+    keyValues,
+    n: Float64Array.from(rows, (r) => r.n),
+    mean,
+    m2,
+    ...(comoment === undefined ? {} : { comoment }),
+    rowsScanned: input.rowsScanned,
+    nullRows: { ...input.nullRows },
+  };
+}
