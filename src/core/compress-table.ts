@@ -14,9 +14,10 @@ export interface GroupRow {
 }
 
 /**
- * Assembles a {@link CompressedTable} from unordered group rows: drops empty groups, sorts by the keys
- * ({@link compareKeyTuples}) and lays the statistics out column-wise. Shared by the in-memory path and every
- * engine so that all return the same layout.
+ * Assembles a {@link CompressedTable} from unordered group rows: drops empty groups, merges rows that share a key
+ * (partial aggregates, e.g. one per shard of a ClickHouse `Distributed` table) exactly with {@link mergeGroupRows},
+ * sorts by the keys ({@link compareKeyTuples}) and lays the statistics out column-wise. Shared by the in-memory
+ * path and every engine so that all return the same layout.
  *
  * @example
  * ```ts
@@ -37,7 +38,14 @@ export function buildCompressedTable(input: {
   readonly rowsScanned: number;
   readonly nullRows: Readonly<Record<string, number>> & { readonly any: number };
 }): CompressedTable {
-  const rows = input.rows.filter((r) => r.n > 0).sort((a, b) => compareKeyTuples(a.key, b.key));
+  const merged = new Map<string, GroupRow>();
+  for (const r of input.rows) {
+    if (!(r.n > 0)) continue;
+    const id = JSON.stringify(r.key);
+    const seen = merged.get(id);
+    merged.set(id, seen === undefined ? r : mergeGroupRows(seen, r));
+  }
+  const rows = [...merged.values()].sort((a, b) => compareKeyTuples(a.key, b.key));
   const g = rows.length;
   const keyValues: Record<string, KeyValues> = {};
   input.keys.forEach((k, j) => {
@@ -78,4 +86,31 @@ export function buildCompressedTable(input: {
     rowsScanned: input.rowsScanned,
     nullRows: { ...input.nullRows },
   };
+}
+
+/**
+ * Merges two partial aggregates of one group exactly (Chan, Golub & LeVeque): n adds, the mean is the weighted
+ * mean, and the centred sums gain the between-part term δ²·na·nb/n (δx·δy·na·nb/n for co-moments).
+ *
+ * @example
+ * ```ts
+ * mergeGroupRows({ key: ["a"], n: 2, mean: [1], m2: [0] }, { key: ["a"], n: 2, mean: [3], m2: [0] });
+ * // { key: ["a"], n: 4, mean: [2], m2: [4] }
+ * ```
+ * @see Chan, Golub & LeVeque (1979), "Updating formulae and a pairwise algorithm for computing sample variances".
+ */
+export function mergeGroupRows(a: GroupRow, b: GroupRow): GroupRow {
+  const n = a.n + b.n;
+  const w = (a.n * b.n) / n;
+  const delta = a.mean.map((ma, j) => b.mean[j] - ma);
+  const mean = a.mean.map((ma, j) => ma + (delta[j] * b.n) / n);
+  const m2 = a.m2.map((x, j) => x + b.m2[j] + delta[j] * delta[j] * w);
+  if (a.comoment === undefined || b.comoment === undefined) return { key: a.key, n, mean, m2 };
+  const bc = b.comoment;
+  const comoment: number[] = [];
+  let p = 0;
+  for (let i = 0; i < a.mean.length; i++)
+    for (let j = i + 1; j < a.mean.length; j++, p++)
+      comoment.push(a.comoment[p] + bc[p] + delta[i] * delta[j] * w);
+  return { key: a.key, n, mean, m2, comoment };
 }

@@ -1,12 +1,18 @@
 import { TrueliftError } from "../core/errors.js";
 
+/**
+ * Words that make a statement that starts with SELECT or WITH write (`WITH d AS (DELETE … RETURNING *) SELECT`,
+ * `SELECT … INTO new_table`) or change the database. Kept short on purpose: common column names (`cluster`,
+ * `load`, `system`, `export`) must stay usable unquoted; the engines' own guards (READ ONLY transaction,
+ * `readonly=2`, read-only database files) catch what a text check cannot (e.g. `nextval()`).
+ */
 const WRITE_KEYWORDS = [
   "INSERT",
   "UPDATE",
   "DELETE",
   "MERGE",
   "UPSERT",
-  "REPLACE",
+  "INTO",
   "CREATE",
   "DROP",
   "ALTER",
@@ -15,45 +21,19 @@ const WRITE_KEYWORDS = [
   "GRANT",
   "REVOKE",
   "COPY",
-  "CALL",
-  "EXEC",
-  "EXECUTE",
-  "DO",
   "ATTACH",
   "DETACH",
   "INSTALL",
-  "LOAD",
   "PRAGMA",
-  "SET",
-  "RESET",
   "VACUUM",
-  "ANALYZE",
   "CHECKPOINT",
-  "EXPORT",
-  "IMPORT",
   "OPTIMIZE",
-  "SYSTEM",
-  "KILL",
-  "LOCK",
-  "COMMIT",
-  "ROLLBACK",
-  "BEGIN",
-  "PREPARE",
-  "DEALLOCATE",
-  "LISTEN",
-  "NOTIFY",
-  "REFRESH",
-  "CLUSTER",
-  "REINDEX",
-  "COMMENT",
-  "SECURITY",
-  "USE",
 ];
 
 /**
  * Refuses a user `--sql` query that is not one read-only `SELECT`: after removing comments, string literals and
  * quoted names, it must be a single statement starting with `SELECT` or `WITH` and contain no writing or
- * session-changing keyword (INSERT, UPDATE, DELETE, COPY, SET, CREATE, …). Throws `E_SQL_NOT_READ_ONLY`. This is the
+ * database-changing keyword (INSERT, UPDATE, DELETE, INTO, COPY, CREATE, DROP, …). Throws `E_SQL_NOT_READ_ONLY`. This is the
  * first guard; engines add their own (PostgreSQL runs it in a READ ONLY transaction, ClickHouse with
  * `readonly=1`, DuckDB database files open read-only).
  *

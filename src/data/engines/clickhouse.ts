@@ -24,8 +24,8 @@ export interface ClickHouseEngineOptions {
 /**
  * ClickHouse over its plain HTTP interface (Node's `fetch`, `FORMAT JSONCompact`), which every version speaks —
  * the official client does not support 18.16, Debian's package. Queries run with `readonly=2` (reads only; settings
- * such as the time limit may still be set). Works on a `Distributed` table the same as on a local one: the
- * aggregate states (`varPopStable`, `covarPopStable`) are merged exactly across shards.
+ * such as the time limit may still be set). Works on a `Distributed` table the same as on a local one: each shard
+ * computes its groups' moments and truelift merges them exactly (see `compress`).
  *
  * 18.16 has no query parameters, so values are inlined with the dialect's escaping (see `clickhouseDialect`).
  *
@@ -68,12 +68,16 @@ class ClickHouseEngine implements Engine {
 
   /** Checks the server answers and accepts the credentials. */
   async ping(): Promise<void> {
-    await this.post("SELECT 1 FORMAT JSONCompact", undefined);
+    await this.post("SELECT 1 FORMAT JSONCompact", undefined, {});
   }
 
-  async run(query: Select): Promise<ResultTable> {
+  run(query: Select): Promise<ResultTable> {
+    return this.runWith(query, {});
+  }
+
+  private async runWith(query: Select, settings: Readonly<Record<string, string>>): Promise<ResultTable> {
     const { text } = render(query, this.dialect);
-    const body = await this.post(`${text}\nFORMAT JSONCompact`, text);
+    const body = await this.post(`${text}\nFORMAT JSONCompact`, text, settings);
     const parsed: { meta: { name: string; type: string }[]; data: unknown[][]; rows: number } =
       JSON.parse(body);
     const columns: ResultColumn[] = parsed.meta.map((m, j) => {
@@ -83,8 +87,18 @@ class ClickHouseEngine implements Engine {
     return { rows: parsed.data.length, columns };
   }
 
+  /**
+   * Each shard of a `Distributed` table aggregates its own rows to final values
+   * (`distributed_group_by_no_merge = 1`) and the per-shard rows are merged exactly here: 18.16 cannot ship
+   * `varPopStable` / `covarPopStable` states between servers (the receiving server fails to read them), and its
+   * plain `varPop` is the unstable Σx² formula.
+   */
   compress(request: CompressRequest, source: Source): Promise<CompressedTable> {
-    return compressOnEngine(this, request, source);
+    return compressOnEngine(
+      { run: (q) => this.runWith(q, { distributed_group_by_no_merge: "1" }) },
+      request,
+      source,
+    );
   }
 
   describe(source: Source): EngineDescription {
@@ -101,11 +115,17 @@ class ClickHouseEngine implements Engine {
     // Plain HTTP: no connection to release.
   }
 
-  private async post(body: string, sql: string | undefined): Promise<string> {
+  private async post(
+    body: string,
+    sql: string | undefined,
+    settings: Readonly<Record<string, string>>,
+  ): Promise<string> {
     let res: Response;
     const limit = this.options.timeoutMs;
+    const url = new URL(this.endpoint);
+    for (const [k, v] of Object.entries(settings)) url.searchParams.set(k, v);
     try {
-      res = await fetch(this.endpoint, {
+      res = await fetch(url, {
         method: "POST",
         headers: { Authorization: this.auth, "Content-Type": "text/plain; charset=utf-8" },
         body,

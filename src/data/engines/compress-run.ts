@@ -15,7 +15,8 @@ export interface QueryRunner {
 /**
  * The shared body of every engine's `compress`: checks the request (and a user query is read-only), probes the
  * source's columns (`E_COLUMN_MISSING`, listing the available ones), runs the compress and the null-count
- * queries, and assembles the {@link CompressedTable} in the same order and layout as `compressFrame`.
+ * queries, and assembles the {@link CompressedTable} in the same order and layout as `compressFrame`. Several
+ * result rows for one key (partial aggregates, e.g. one per shard) are merged exactly.
  *
  * @example
  * ```ts
@@ -75,10 +76,9 @@ export async function compressOnEngine(
       ...(coCols.length > 0 ? { comoment: coCols.map((c) => (c.values[r] === null ? 0 : num(c, r))) } : {}),
     });
   }
-  const count = (alias: string): number => {
-    const v = get(nulls, alias).values[0];
-    return v === null || v === undefined ? 0 : Number(v);
-  };
+  // One row, or one per shard when partial aggregates are not merged by the engine: add them up.
+  const count = (alias: string): number =>
+    get(nulls, alias).values.reduce<number>((s, v) => s + (v === null ? 0 : Number(v)), 0);
   const nullRows: Record<string, number> & { any: number } = { any: count(COMPRESS_ALIASES.anyNull) };
   [...request.keys, ...request.measures].forEach((c, i) => {
     nullRows[c] = count(COMPRESS_ALIASES.nulls(i));

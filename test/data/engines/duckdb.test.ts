@@ -8,7 +8,6 @@ import { compressFrame } from "../../../src/core/compress-frame.js";
 import { TrueliftError } from "../../../src/core/errors.js";
 import { Frame } from "../../../src/core/frame.js";
 import { duckdbEngine } from "../../../src/data/engines/duckdb.js";
-import type { Engine } from "../../../src/data/engines/engine.js";
 import { duckdbDialect } from "../../../src/sql/dialects/duckdb.js";
 import { fixturePath, saasFixture } from "../../helpers/fixture.js";
 import { expectCompressedEqual } from "./compare.js";
