@@ -71,7 +71,8 @@ function renderSource(s: Source, d: Dialect, bind: Bind): string {
     case "table":
       return s.path.map((p) => d.quoteIdent(p)).join(".");
     case "sql":
-      return `(\n${s.sql}\n) AS ${d.quoteIdent("truelift_source")}`;
+      // A trailing ';' (as pasted from a console) would end the statement inside the parentheses.
+      return `(\n${s.sql.replace(/[\s;]+$/, "")}\n) AS ${d.quoteIdent("truelift_source")}`;
     case "file":
       return `${d.fileSource(s, bind)} AS ${d.quoteIdent("truelift_source")}`;
     case "subquery":
