@@ -37,8 +37,11 @@ async function codeOf(p: Promise<unknown> | (() => Promise<unknown>)): Promise<s
 describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Distributed table)", () => {
   let cluster: ClickHouseCluster;
   let engine: Engine;
+  let startMs = 0;
   beforeAll(async () => {
+    const t0 = Date.now();
     const c = await startClickHouseCluster();
+    startMs = Date.now() - t0;
     if (c === null) throw new Error("ClickHouse binary vanished");
     cluster = c;
     await loadClickHouse(cluster, "saas", saasFixture().select([...FIXTURE_COLUMNS]));
@@ -47,6 +50,10 @@ describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Di
   afterAll(async () => {
     await engine?.close();
     await cluster?.stop();
+  });
+
+  it("starts both servers well under 10 s", () => {
+    expect(startMs).toBeLessThan(10_000);
   });
 
   it("splits inserts about 50/50 between the two shards", async () => {

@@ -31,8 +31,11 @@ async function codeOf(p: Promise<unknown> | (() => Promise<unknown>)): Promise<s
 describe.skipIf(!available)("PostgreSQL engine (live server on 127.0.0.1)", () => {
   let server: PostgresService;
   let engine: Engine;
+  let startMs = 0;
   beforeAll(async () => {
+    const t0 = Date.now();
     const s = await startPostgres();
+    startMs = Date.now() - t0;
     if (s === null) throw new Error("PostgreSQL binaries vanished");
     server = s;
     const fixture = saasFixture().select([...FIXTURE_COLUMNS]);
@@ -46,6 +49,10 @@ describe.skipIf(!available)("PostgreSQL engine (live server on 127.0.0.1)", () =
   afterAll(async () => {
     await engine?.close();
     await server?.stop();
+  });
+
+  it("starts the server well under 10 s", () => {
+    expect(startMs).toBeLessThan(10_000);
   });
 
   it("equals compressFrame on the tutorial fixture", async () => {
