@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePorts, waitFor } from "./ports.js";
+import { freePorts, shellQuote, waitFor, watchdog } from "./ports.js";
 
 /** The ClickHouse server binary (Debian's clickhouse-server package). */
 export const CLICKHOUSE_SERVER = "/usr/sbin/clickhouse-server";
@@ -32,7 +32,8 @@ export const CH_SECRET_PASSWORD = "s3cret-truelift";
  * data and log folders under one temp dir, and a `two_shards` cluster in `remote_servers` of both configs. Users:
  * `default` (no password), `secret` (password {@link CH_SECRET_PASSWORD}) and `limited` (may read only the
  * `restricted` database, for the permission test). Returns null when the server binary is absent. A process
- * `exit` hook kills the servers even if the test file fails before `stop()`.
+ * `exit` hook, and a detached watchdog for a killed worker, kill the servers even if the test file fails before
+ * `stop()`.
  */
 export async function startClickHouseCluster(): Promise<ClickHouseCluster | null> {
   if (!existsSync(CLICKHOUSE_SERVER)) return null;
@@ -45,7 +46,9 @@ export async function startClickHouseCluster(): Promise<ClickHouseCluster | null
     i,
   }));
   const children: ChildProcess[] = [];
+  let cancelWatchdog = () => {};
   const killAll = () => {
+    cancelWatchdog();
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   };
@@ -63,6 +66,8 @@ export async function startClickHouseCluster(): Promise<ClickHouseCluster | null
       });
       children.push(child);
     }
+    const pids = children.map((c) => c.pid).filter((p) => p !== undefined);
+    cancelWatchdog = watchdog(`kill -9 ${pids.join(" ")} 2>/dev/null; rm -rf ${shellQuote(dir)}`);
     const nodes = specs.map((s) => makeNode(s.http, s.tcp));
     await Promise.all(
       nodes.map((n) =>
@@ -76,6 +81,7 @@ export async function startClickHouseCluster(): Promise<ClickHouseCluster | null
       nodes: [nodes[0], nodes[1]],
       stop: async () => {
         process.removeListener("exit", killAll);
+        cancelWatchdog();
         await Promise.all(
           children.map(
             (c) =>

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
@@ -29,4 +30,29 @@ export async function waitFor(what: string, ms: number, check: () => Promise<boo
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${what} did not start within ${ms} ms`);
+}
+
+/** A POSIX-shell single-quoted word. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Starts a detached watchdog shell that runs `cleanup` (a shell command) as soon as this process is gone — also
+ * when the test worker is killed and no `exit` hook runs — so that no server outlives the tests. Returns a
+ * function that cancels the watchdog (call it after a normal stop).
+ */
+export function watchdog(cleanup: string): () => void {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}`;
+  const child = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+  child.unref();
+  return () => {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
 }

@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { freePort } from "./ports.js";
+import { freePort, shellQuote, watchdog } from "./ports.js";
 
 /** A throw-away PostgreSQL server on 127.0.0.1, in a temp dir, run as the `postgres` OS user. */
 export interface PostgresService {
@@ -34,7 +34,8 @@ export function postgresBinDir(): string | null {
 /**
  * Starts PostgreSQL: `initdb` (scram-sha-256 over TCP, trust on the private socket) and `pg_ctl start` as the
  * `postgres` OS user, listening on 127.0.0.1 only at a free port, fsync off. Returns null when the binaries are
- * absent. A process `exit` hook stops it even if the test file fails before `stop()`.
+ * absent. A process `exit` hook, and a detached watchdog for a killed worker, stop it even if the test file fails
+ * before `stop()`.
  */
 export async function startPostgres(): Promise<PostgresService | null> {
   const bin = postgresBinDir();
@@ -54,7 +55,12 @@ export async function startPostgres(): Promise<PostgresService | null> {
       timeout: 30_000,
     });
   let started = false;
+  const pgCtl = shellQuote(join(bin, "pg_ctl"));
+  const cancelWatchdog = watchdog(
+    `runuser -u postgres -- ${pgCtl} -D ${shellQuote(data)} -m immediate stop >/dev/null 2>&1; rm -rf ${shellQuote(dir)}`,
+  );
   const stopSync = () => {
+    cancelWatchdog();
     if (started) {
       started = false;
       try {
