@@ -1,9 +1,23 @@
 import { type CompressedTable, comomentKey, compareKeyTuples, type KeyValues } from "./compress.js";
 
-/** Whether a key column holds numbers or text. */
+/**
+ * Whether a key column holds numbers or text.
+ *
+ * @example
+ * ```ts
+ * const kind: KeyKind = "string";
+ * ```
+ */
 export type KeyKind = "number" | "string";
 
-/** One group's statistics, as an engine or {@link compressFrame} produced them (measures in request order). */
+/**
+ * One group's statistics, as an engine or {@link compressFrame} produced them (measures in request order).
+ *
+ * @example
+ * ```ts
+ * const row: GroupRow = { key: ["a"], n: 2, mean: [1.5], m2: [0.5] };
+ * ```
+ */
 export interface GroupRow {
   readonly key: readonly (number | string)[];
   readonly n: number;

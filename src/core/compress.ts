@@ -6,6 +6,8 @@ import { TrueliftError } from "./errors.js";
  *
  * Rows with a NULL (missing) value in any key or measure are excluded from the groups and counted in
  * {@link CompressedTable.nullRows}, so the caller can raise its usual coded error (e.g. `E_MISSING_VALUES`).
+ * In memory a missing number is NaN; in a database a float NaN is a value, not NULL, so store missing values as
+ * NULL there (a NaN would make the group's SQL moments NaN).
  *
  * @example
  * ```ts
@@ -29,7 +31,14 @@ export interface CompressRequest {
   readonly where?: readonly CompressFilter[];
 }
 
-/** A value a filter compares with; always bound as a parameter (or inlined with escaping), never interpolated. */
+/**
+ * A value a filter compares with; always bound as a parameter (or inlined with escaping), never interpolated.
+ *
+ * @example
+ * ```ts
+ * const v: FilterValue = "light";
+ * ```
+ */
 export type FilterValue = number | string;
 
 /**
@@ -50,7 +59,14 @@ export type CompressFilter =
     }
   | { readonly column: string; readonly op: "in"; readonly values: readonly FilterValue[] };
 
-/** The values of one key column, one entry per group: numbers for numeric keys, text for the rest. */
+/**
+ * The values of one key column, one entry per group: numbers for numeric keys, text for the rest.
+ *
+ * @example
+ * ```ts
+ * const tiers: KeyValues = ["heavy", "light"];
+ * ```
+ */
 export type KeyValues = Float64Array | readonly string[];
 
 /**

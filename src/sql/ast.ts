@@ -27,80 +27,206 @@ export type Expr =
   | InList
   | Between;
 
-/** A bound value: numbers, text, booleans or NULL. */
+/**
+ * A bound value: numbers, text, booleans or NULL.
+ *
+ * @example
+ * ```ts
+ * const v: SqlValue = "it's";
+ * ```
+ */
 export type SqlValue = number | string | boolean | null;
 
-/** A (quoted) column reference. */
+/**
+ * A (quoted) column reference.
+ *
+ * @example
+ * ```ts
+ * const c: ColumnRef = { type: "column", name: "week" };
+ * ```
+ */
 export interface ColumnRef {
   readonly type: "column";
   readonly name: string;
 }
-/** A value bound as a query parameter (inlined with escaping only by `renderInline` or dialects without parameters). */
+/**
+ * A value bound as a query parameter (inlined with escaping only by `renderInline` or dialects without parameters).
+ *
+ * @example
+ * ```ts
+ * const p: Param = { type: "param", value: 10 };
+ * ```
+ */
 export interface Param {
   readonly type: "param";
   readonly value: SqlValue;
 }
-/** A small integer constant written into the SQL text (e.g. the 1 and 0 of a `CASE`); never user data. */
+/**
+ * A small integer constant written into the SQL text (e.g. the 1 and 0 of a `CASE`); never user data.
+ *
+ * @example
+ * ```ts
+ * const one: Literal = { type: "literal", value: 1 };
+ * ```
+ */
 export interface Literal {
   readonly type: "literal";
   readonly value: number;
 }
-/** Scalar functions the renderer knows (each dialect names them). */
+/**
+ * Scalar functions the renderer knows (each dialect names them).
+ *
+ * @example
+ * ```ts
+ * SCALAR_FUNCTIONS.includes("abs"); // true
+ * ```
+ */
 export const SCALAR_FUNCTIONS = ["coalesce", "abs"] as const;
-/** One of {@link SCALAR_FUNCTIONS}. */
+/**
+ * One of {@link SCALAR_FUNCTIONS}.
+ *
+ * @example
+ * ```ts
+ * const fn: ScalarFunction = "coalesce";
+ * ```
+ */
 export type ScalarFunction = (typeof SCALAR_FUNCTIONS)[number];
-/** A scalar function call. */
+/**
+ * A scalar function call.
+ *
+ * @example
+ * ```ts
+ * const e: FunctionCall = { type: "call", fn: "abs", args: [col("y")] };
+ * ```
+ */
 export interface FunctionCall {
   readonly type: "call";
   readonly fn: ScalarFunction;
   readonly args: readonly Expr[];
 }
-/** Aggregates the renderer knows; `count` with no argument is `COUNT(*)`. */
+/**
+ * Aggregates the renderer knows; `count` with no argument is `COUNT(*)`.
+ *
+ * @example
+ * ```ts
+ * AGGREGATES.includes("var_pop"); // true
+ * ```
+ */
 export const AGGREGATES = ["count", "sum", "avg", "min", "max", "var_pop", "covar_pop"] as const;
-/** One of {@link AGGREGATES}. */
+/**
+ * One of {@link AGGREGATES}.
+ *
+ * @example
+ * ```ts
+ * const fn: AggregateFunction = "covar_pop";
+ * ```
+ */
 export type AggregateFunction = (typeof AGGREGATES)[number];
-/** An aggregate call. */
+/**
+ * An aggregate call.
+ *
+ * @example
+ * ```ts
+ * const e: Aggregate = { type: "agg", fn: "count", args: [] }; // COUNT(*)
+ * ```
+ */
 export interface Aggregate {
   readonly type: "agg";
   readonly fn: AggregateFunction;
   readonly args: readonly Expr[];
 }
-/** Binary operators (arithmetic, comparison, logic). */
+/**
+ * Binary operators (arithmetic, comparison, logic).
+ *
+ * @example
+ * ```ts
+ * const op: BinaryOperator = "<=";
+ * ```
+ */
 export type BinaryOperator = "+" | "-" | "*" | "/" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";
-/** `left op right`, always parenthesised by the renderer. */
+/**
+ * `left op right`, always parenthesised by the renderer.
+ *
+ * @example
+ * ```ts
+ * const e: BinaryOp = { type: "binary", op: "*", left: col("a"), right: col("b") };
+ * ```
+ */
 export interface BinaryOp {
   readonly type: "binary";
   readonly op: BinaryOperator;
   readonly left: Expr;
   readonly right: Expr;
 }
-/** Portable target types of a {@link Cast}; each dialect names them (`DOUBLE`, `Float64`, `FLOAT64`, …). */
+/**
+ * Portable target types of a {@link Cast}; each dialect names them (`DOUBLE`, `Float64`, `FLOAT64`, …).
+ *
+ * @example
+ * ```ts
+ * const t: CastType = "float";
+ * ```
+ */
 export type CastType = "float" | "int" | "text";
-/** `CAST(expr AS type)`. */
+/**
+ * `CAST(expr AS type)`.
+ *
+ * @example
+ * ```ts
+ * const e: Cast = { type: "cast", expr: col("y"), to: "float" };
+ * ```
+ */
 export interface Cast {
   readonly type: "cast";
   readonly expr: Expr;
   readonly to: CastType;
 }
-/** `CASE WHEN … THEN … [ELSE …] END`. */
+/**
+ * `CASE WHEN … THEN … [ELSE …] END`.
+ *
+ * @example
+ * ```ts
+ * const e: CaseExpr = { type: "case", when: [{ cond: { type: "isNull", expr: col("y") }, result: { type: "literal", value: 1 } }], else: { type: "literal", value: 0 } };
+ * ```
+ */
 export interface CaseExpr {
   readonly type: "case";
   readonly when: readonly { readonly cond: Expr; readonly result: Expr }[];
   readonly else?: Expr;
 }
-/** `expr IS [NOT] NULL`. */
+/**
+ * `expr IS [NOT] NULL`.
+ *
+ * @example
+ * ```ts
+ * const e: IsNull = { type: "isNull", expr: col("y"), negate: true }; // "y" IS NOT NULL
+ * ```
+ */
 export interface IsNull {
   readonly type: "isNull";
   readonly expr: Expr;
   readonly negate?: boolean;
 }
-/** `expr IN (v1, v2, …)` (at least one value). */
+/**
+ * `expr IN (v1, v2, …)` (at least one value).
+ *
+ * @example
+ * ```ts
+ * const e: InList = { type: "in", expr: col("tier"), values: [param("light"), param("heavy")] };
+ * ```
+ */
 export interface InList {
   readonly type: "in";
   readonly expr: Expr;
   readonly values: readonly Expr[];
 }
-/** `expr BETWEEN low AND high` (inclusive). */
+/**
+ * `expr BETWEEN low AND high` (inclusive).
+ *
+ * @example
+ * ```ts
+ * const e: Between = { type: "between", expr: col("week"), low: param(1), high: param(9) };
+ * ```
+ */
 export interface Between {
   readonly type: "between";
   readonly expr: Expr;
@@ -111,6 +237,11 @@ export interface Between {
 /**
  * Where rows come from: a (possibly qualified) table name, a user's SQL query (wrapped as a subquery; checked
  * read-only by the engines), a file read by a table function (DuckDB only), or a nested select.
+ *
+ * @example
+ * ```ts
+ * const s: Source = { type: "table", path: ["analytics", "events"] };
+ * ```
  */
 export type Source =
   | { readonly type: "table"; readonly path: readonly string[] }
@@ -118,13 +249,27 @@ export type Source =
   | { readonly type: "file"; readonly format: "csv" | "parquet"; readonly path: string }
   | { readonly type: "subquery"; readonly query: Select };
 
-/** One output column of a {@link Select}. */
+/**
+ * One output column of a {@link Select}.
+ *
+ * @example
+ * ```ts
+ * const item: SelectItem = { expr: agg("avg", col("y")), alias: "mean_y" };
+ * ```
+ */
 export interface SelectItem {
   readonly expr: Expr;
   readonly alias: string;
 }
 
-/** `SELECT … FROM … [WHERE …] [GROUP BY …] [LIMIT …]`. */
+/**
+ * `SELECT … FROM … [WHERE …] [GROUP BY …] [LIMIT …]`.
+ *
+ * @example
+ * ```ts
+ * const q: Select = { type: "select", columns: [], from: { type: "table", path: ["t"] }, limit: 0 };
+ * ```
+ */
 export interface Select {
   readonly type: "select";
   /** Output columns; empty means `*`. */

@@ -2,7 +2,14 @@ import { TrueliftError } from "../core/errors.js";
 import type { Expr, Select, Source, SqlValue } from "./ast.js";
 import type { Dialect } from "./dialects/base.js";
 
-/** Rendered SQL: the text with placeholders, and the values bound to them in order. */
+/**
+ * Rendered SQL: the text with placeholders, and the values bound to them in order.
+ *
+ * @example
+ * ```ts
+ * const r: RenderedQuery = { text: 'SELECT * FROM "t" WHERE ("y" > $1)', params: [0] };
+ * ```
+ */
 export interface RenderedQuery {
   readonly text: string;
   readonly params: readonly SqlValue[];

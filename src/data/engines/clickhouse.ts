@@ -9,7 +9,14 @@ import { describeSource } from "./describe-source.js";
 import type { Engine, EngineDescription, ResultColumn, ResultTable } from "./engine.js";
 import { engineError } from "./errors.js";
 
-/** Options of {@link clickhouseEngine}. */
+/**
+ * Options of {@link clickhouseEngine}.
+ *
+ * @example
+ * ```ts
+ * const o: ClickHouseEngineOptions = { url: "http://127.0.0.1:8123/default", timeoutMs: 60_000 };
+ * ```
+ */
 export interface ClickHouseEngineOptions {
   /**
    * The HTTP interface, `http://[user[:password]@]host:8123[/database]`. Missing credentials come from

@@ -7,7 +7,14 @@ import { COMPRESS_ALIASES, compressQuery, nullCountQuery } from "../../sql/compr
 import { assertReadOnlySql } from "../../sql/read-only.js";
 import type { ResultColumn, ResultTable } from "./engine.js";
 
-/** What {@link compressOnEngine} needs from an engine. */
+/**
+ * What {@link compressOnEngine} needs from an engine.
+ *
+ * @example
+ * ```ts
+ * const runner: QueryRunner = { run: (q) => engine.run(q) };
+ * ```
+ */
 export interface QueryRunner {
   run(query: Select): Promise<ResultTable>;
 }

@@ -13,7 +13,14 @@ import { describeSource } from "./describe-source.js";
 import type { Engine, EngineDescription, ResultColumn, ResultTable } from "./engine.js";
 import { engineError } from "./errors.js";
 
-/** Options of {@link duckdbEngine}. */
+/**
+ * Options of {@link duckdbEngine}.
+ *
+ * @example
+ * ```ts
+ * const o: DuckDBEngineOptions = { database: "warehouse.duckdb", timeoutMs: 60_000 };
+ * ```
+ */
 export interface DuckDBEngineOptions {
   /** A DuckDB database file, opened read-only (for `--table` / `--sql`); omit for an in-memory database. */
   readonly database?: string;

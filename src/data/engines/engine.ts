@@ -2,10 +2,24 @@ import type { CompressedTable, CompressRequest } from "../../core/compress.js";
 import type { Select, Source } from "../../sql/ast.js";
 import type { Dialect } from "../../sql/dialects/base.js";
 
-/** Names of the engines truelift runs SQL on. */
+/**
+ * Names of the engines truelift runs SQL on.
+ *
+ * @example
+ * ```ts
+ * const name: EngineName = "clickhouse";
+ * ```
+ */
 export type EngineName = "duckdb" | "postgres" | "clickhouse";
 
-/** One column of a query result: numbers (numeric SQL types, NULL as null) or text. */
+/**
+ * One column of a query result: numbers (numeric SQL types, NULL as null) or text.
+ *
+ * @example
+ * ```ts
+ * const c: ResultColumn = { name: "n", kind: "number", values: [3, 5] };
+ * ```
+ */
 export interface ResultColumn {
   readonly name: string;
   /** `number` for integer, float, decimal and boolean SQL types; `string` for everything else. */
@@ -13,7 +27,14 @@ export interface ResultColumn {
   readonly values: readonly (number | string | null)[];
 }
 
-/** A query result, column by column. */
+/**
+ * A query result, column by column.
+ *
+ * @example
+ * ```ts
+ * const t: ResultTable = { rows: 1, columns: [{ name: "n", kind: "number", values: [3] }] };
+ * ```
+ */
 export interface ResultTable {
   readonly rows: number;
   readonly columns: readonly ResultColumn[];

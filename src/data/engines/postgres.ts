@@ -10,7 +10,14 @@ import { describeSource } from "./describe-source.js";
 import type { Engine, EngineDescription, ResultColumn, ResultTable } from "./engine.js";
 import { engineError } from "./errors.js";
 
-/** Options of {@link postgresEngine}. */
+/**
+ * Options of {@link postgresEngine}.
+ *
+ * @example
+ * ```ts
+ * const o: PostgresEngineOptions = { url: "postgres://analyst@db:5432/prod", timeoutMs: 60_000 };
+ * ```
+ */
 export interface PostgresEngineOptions {
   /**
    * `postgres://user[:password]@host:port/database`. Missing parts come from the standard environment variables

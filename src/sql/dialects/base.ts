@@ -1,9 +1,23 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { AggregateFunction, CastType, ScalarFunction, Source } from "../ast.js";
 
-/** Names of the dialects truelift renders SQL for. */
+/**
+ * Names of the dialects truelift renders SQL for.
+ *
+ * @example
+ * ```ts
+ * DIALECT_NAMES.includes("clickhouse"); // true
+ * ```
+ */
 export const DIALECT_NAMES = ["duckdb", "postgres", "clickhouse", "bigquery", "snowflake"] as const;
-/** One of {@link DIALECT_NAMES}. */
+/**
+ * One of {@link DIALECT_NAMES}.
+ *
+ * @example
+ * ```ts
+ * const d: DialectName = "bigquery";
+ * ```
+ */
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
 /**
