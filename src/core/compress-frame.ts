@@ -8,7 +8,7 @@ import type { Frame } from "./frame.js";
  * relative), and the source designs use for in-memory data. Per group, the corrected two-pass algorithm: the mean
  * first, then centred sums Σd² − (Σd)²/n with d = x − mean (and the mean refined by Σd/n), so large means do not
  * cancel. Rows with a missing key or measure (NaN, or a missing text value) are excluded and counted in
- * `nullRows`; rows failing a filter are not counted at all.
+ * `nullRows` and `droppedRows`; rows failing a filter are not counted at all.
  *
  * @example
  * ```ts
@@ -17,7 +17,8 @@ import type { Frame } from "./frame.js";
  * const t = compressFrame(f, { keys: ["g"], measures: ["y"] });
  * t.n;             // Float64Array [2, 1]
  * t.m2.y;          // Float64Array [2, 0]
- * t.nullRows;      // { g: 1, y: 0, any: 1 }
+ * t.nullRows;      // { g: 1, y: 0 }
+ * t.droppedRows;   // 1
  * ```
  * @see Chan, Golub & LeVeque (1983), "Algorithms for computing the sample variance: analysis and recommendations".
  */
@@ -27,7 +28,8 @@ export function compressFrame(frame: Frame, request: CompressRequest): Compresse
   const keyReaders = keys.map((k) => keyReader(frame, k));
   const values = measures.map((m) => frame.numeric(m));
   const pass = rowFilter(frame, request.where ?? []);
-  const nullRows: Record<string, number> & { any: number } = { any: 0 };
+  const nullRows: Record<string, number> = {};
+  let dropped = 0;
   for (const c of [...keys, ...measures]) nullRows[c] = 0;
   const groups = new Map<string, { key: (number | string)[]; rows: number[] }>();
   let scanned = 0;
@@ -50,7 +52,7 @@ export function compressFrame(frame: Frame, request: CompressRequest): Compresse
       }
     });
     if (missing) {
-      nullRows.any++;
+      dropped++;
       continue;
     }
     const id = JSON.stringify(key);
@@ -71,6 +73,7 @@ export function compressFrame(frame: Frame, request: CompressRequest): Compresse
     rows,
     rowsScanned: scanned,
     nullRows,
+    droppedRows: dropped,
   });
 }
 

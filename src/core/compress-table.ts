@@ -38,7 +38,7 @@ export interface GroupRow {
  * const t = buildCompressedTable({
  *   keys: ["g"], keyKinds: ["string"], measures: ["y"], crossProducts: false,
  *   rows: [{ key: ["b"], n: 1, mean: [5], m2: [0] }, { key: ["a"], n: 2, mean: [2], m2: [2] }],
- *   rowsScanned: 3, nullRows: { g: 0, y: 0, any: 0 },
+ *   rowsScanned: 3, nullRows: { g: 0, y: 0 }, droppedRows: 0,
  * });
  * t.keyValues.g; // ["a", "b"]
  * ```
@@ -50,7 +50,8 @@ export function buildCompressedTable(input: {
   readonly crossProducts: boolean;
   readonly rows: readonly GroupRow[];
   readonly rowsScanned: number;
-  readonly nullRows: Readonly<Record<string, number>> & { readonly any: number };
+  readonly nullRows: Readonly<Record<string, number>>;
+  readonly droppedRows: number;
 }): CompressedTable {
   const merged = new Map<string, GroupRow>();
   for (const r of input.rows) {
@@ -99,6 +100,7 @@ export function buildCompressedTable(input: {
     ...(comoment === undefined ? {} : { comoment }),
     rowsScanned: input.rowsScanned,
     nullRows: { ...input.nullRows },
+    droppedRows: input.droppedRows,
   };
 }
 

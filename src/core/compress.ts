@@ -5,7 +5,7 @@ import { TrueliftError } from "./errors.js";
  * for a dialect, and {@link compressFrame} computes it in memory. Designs never see SQL.
  *
  * Rows with a NULL (missing) value in any key or measure are excluded from the groups and counted in
- * {@link CompressedTable.nullRows}, so the caller can raise its usual coded error (e.g. `E_MISSING_VALUES`).
+ * {@link CompressedTable.nullRows} / `droppedRows`, so the caller can raise its usual coded error (e.g. `E_MISSING_VALUES`).
  * In memory a missing number is NaN; in a database a float NaN is a value, not NULL, so store missing values as
  * NULL there (a NaN would make the group's SQL moments NaN).
  *
@@ -100,10 +100,12 @@ export interface CompressedTable {
   readonly m2: Readonly<Record<string, Float64Array>>;
   /** With `crossProducts`: per pair `"a|b"` (a before b in `measures`), Σ(a − ā)(b − b̄) in each group. */
   readonly comoment?: Readonly<Record<string, Float64Array>>;
-  /** Rows that passed the filters (grouped rows plus rows excluded for NULLs). */
+  /** Rows that passed the filters (grouped rows plus {@link droppedRows}). */
   readonly rowsScanned: number;
-  /** Per key and measure column, the filtered rows where it is NULL; `any` counts rows with at least one. */
-  readonly nullRows: Readonly<Record<string, number>> & { readonly any: number };
+  /** Per key and measure column, how many rows that passed the filters have it NULL. */
+  readonly nullRows: Readonly<Record<string, number>>;
+  /** Rows that passed the filters but were left out of the groups for a NULL in at least one key or measure. */
+  readonly droppedRows: number;
 }
 
 /** The key of a pair of measures in {@link CompressedTable.comoment}. @example comomentKey("a", "b") // "a|b" */

@@ -1,4 +1,5 @@
 import { TrueliftError } from "../core/errors.js";
+import type { Select } from "./ast.js";
 
 /**
  * Words that make a statement that starts with SELECT or WITH write (`WITH d AS (DELETE … RETURNING *) SELECT`,
@@ -56,6 +57,21 @@ export function assertReadOnlySql(sql: string): void {
   const words = new Set(code.toUpperCase().match(/[A-Z_]+/g) ?? []);
   const found = WRITE_KEYWORDS.filter((w) => words.has(w));
   if (found.length > 0) refuse(`it contains ${found.join(", ")}`);
+}
+
+/**
+ * Applies {@link assertReadOnlySql} to every user query a {@link Select} reads from (its source, and the sources of
+ * nested selects). Engines call it before running anything.
+ *
+ * @example
+ * ```ts
+ * assertReadOnlyQuery({ type: "select", columns: [], from: { type: "sql", sql: "DROP TABLE t" } }); // throws
+ * ```
+ */
+export function assertReadOnlyQuery(query: Select): void {
+  const from = query.from;
+  if (from.type === "sql") assertReadOnlySql(from.sql);
+  else if (from.type === "subquery") assertReadOnlyQuery(from.query);
 }
 
 /** The SQL with comments removed and every string literal and quoted name replaced by a blank placeholder. */

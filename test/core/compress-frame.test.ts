@@ -25,7 +25,8 @@ describe("compressFrame", () => {
     // b: x = 1,3,5 (mean 3), y = 2,6,0 (mean 8/3): Σ(x−3)(y−8/3) = (−2)(−2/3) + 0 + 2(−8/3) = −4
     expect(t.comoment?.["x|y"][1]).toBeCloseTo(-4, 12);
     expect(t.rowsScanned).toBe(5);
-    expect(t.nullRows).toEqual({ g: 0, x: 0, y: 0, any: 0 });
+    expect(t.nullRows).toEqual({ g: 0, x: 0, y: 0 });
+    expect(t.droppedRows).toBe(0);
     const two = compressFrame(f, { keys: ["k", "g"], measures: ["x"] });
     expect(two.keyValues.k).toEqual(new Float64Array([1, 1, 2, 2]));
     expect(two.keyValues.g).toEqual(["a", "b", "a", "b"]);
@@ -44,7 +45,8 @@ describe("compressFrame", () => {
       where: [{ column: "w", op: "between", low: 0, high: 2 }],
     });
     expect(t.rowsScanned).toBe(4); // the row with w NULL fails the filter
-    expect(t.nullRows).toEqual({ g: 1, y: 1, any: 2 });
+    expect(t.nullRows).toEqual({ g: 1, y: 1 });
+    expect(t.droppedRows).toBe(2);
     expect(t.keyValues.g).toEqual(["a", "b"]);
     const none = compressFrame(f, {
       keys: [],
@@ -108,7 +110,8 @@ describe("compressFrame", () => {
           crossProducts: true,
           rows: [part(0, k), part(k, n)],
           rowsScanned: n,
-          nullRows: { x: 0, y: 0, any: 0 },
+          nullRows: { x: 0, y: 0 },
+          droppedRows: 0,
         });
         expectCompressedEqual(
           merged,
@@ -141,7 +144,8 @@ function naive(
 ) {
   const measures = ["x", "y"];
   const rows: number[] = [];
-  const nullRows: Record<string, number> & { any: number } = { any: 0 };
+  const nullRows: Record<string, number> = {};
+  let dropped = 0;
   for (const c of [...keys, ...measures]) nullRows[c] = 0;
   let scanned = 0;
   for (let i = 0; i < frame.nrows; i++) {
@@ -159,7 +163,7 @@ function naive(
       return v === null || (typeof v === "number" && Number.isNaN(v));
     });
     for (const c of missing) nullRows[c]++;
-    if (missing.length > 0) nullRows.any++;
+    if (missing.length > 0) dropped++;
     else rows.push(i);
   }
   const groups = new Map<string, number[]>();
@@ -184,5 +188,6 @@ function naive(
     rows: out,
     rowsScanned: scanned,
     nullRows,
+    droppedRows: dropped,
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertReadOnlySql } from "../../src/sql/read-only.js";
+import { assertReadOnlyQuery, assertReadOnlySql } from "../../src/sql/read-only.js";
 import { errorCode } from "../helpers/error-code.js";
 
 describe("assertReadOnlySql", () => {
@@ -27,5 +27,16 @@ describe("assertReadOnlySql", () => {
     "SELECT 'a'; ATTACH 'x.db'",
   ])("refuses %s", (sql) => {
     expect(errorCode(() => assertReadOnlySql(sql))).toBe("E_SQL_NOT_READ_ONLY");
+  });
+
+  it("checks user queries nested in a select", () => {
+    const inner = { type: "select", columns: [], from: { type: "sql", sql: "DELETE FROM t" } } as const;
+    const outer = { type: "select", columns: [], from: { type: "subquery", query: inner } } as const;
+    expect(errorCode(() => assertReadOnlyQuery(outer))).toBe("E_SQL_NOT_READ_ONLY");
+    expect(
+      errorCode(() =>
+        assertReadOnlyQuery({ type: "select", columns: [], from: { type: "table", path: ["t"] } }),
+      ),
+    ).toBeUndefined();
   });
 });

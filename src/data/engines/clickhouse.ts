@@ -3,6 +3,7 @@ import type { TrueliftError } from "../../core/errors.js";
 import type { ErrorCode } from "../../core/messages.js";
 import type { Select, Source } from "../../sql/ast.js";
 import { clickhouseDialect } from "../../sql/dialects/clickhouse.js";
+import { assertReadOnlyQuery } from "../../sql/read-only.js";
 import { render } from "../../sql/render.js";
 import { compressOnEngine } from "./compress-run.js";
 import { describeSource } from "./describe-source.js";
@@ -83,6 +84,7 @@ class ClickHouseEngine implements Engine {
   }
 
   private async runWith(query: Select, settings: Readonly<Record<string, string>>): Promise<ResultTable> {
+    assertReadOnlyQuery(query);
     const { text } = render(query, this.dialect);
     const body = await this.post(`${text}\nFORMAT JSONCompact`, text, settings);
     const parsed: { meta: { name: string; type: string }[]; data: unknown[][]; rows: number } =

@@ -86,7 +86,7 @@ export async function compressOnEngine(
   // One row, or one per shard when partial aggregates are not merged by the engine: add them up.
   const count = (alias: string): number =>
     get(nulls, alias).values.reduce<number>((s, v) => s + (v === null ? 0 : Number(v)), 0);
-  const nullRows: Record<string, number> & { any: number } = { any: count(COMPRESS_ALIASES.anyNull) };
+  const nullRows: Record<string, number> = {};
   [...request.keys, ...request.measures].forEach((c, i) => {
     nullRows[c] = count(COMPRESS_ALIASES.nulls(i));
   });
@@ -99,5 +99,6 @@ export async function compressOnEngine(
     rows,
     rowsScanned: count(COMPRESS_ALIASES.rows),
     nullRows,
+    droppedRows: count(COMPRESS_ALIASES.anyNull),
   });
 }

@@ -6,6 +6,7 @@ import { TrueliftError } from "../../core/errors.js";
 import type { ErrorCode } from "../../core/messages.js";
 import type { Select, Source } from "../../sql/ast.js";
 import { duckdbDialect } from "../../sql/dialects/duckdb.js";
+import { assertReadOnlyQuery } from "../../sql/read-only.js";
 import { render } from "../../sql/render.js";
 import { duckdbApi, duckdbMessage } from "../duckdb-session.js";
 import { compressOnEngine } from "./compress-run.js";
@@ -77,6 +78,7 @@ class DuckDBEngine implements Engine {
 
   async run(query: Select): Promise<ResultTable> {
     if (query.from.type === "file") checkFile(resolve(query.from.path), query.from.path);
+    assertReadOnlyQuery(query);
     const { text, params } = render(query, this.dialect);
     const timer =
       this.options.timeoutMs === undefined

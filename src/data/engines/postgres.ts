@@ -4,6 +4,7 @@ import type { TrueliftError } from "../../core/errors.js";
 import type { ErrorCode } from "../../core/messages.js";
 import type { Select, Source } from "../../sql/ast.js";
 import { postgresDialect } from "../../sql/dialects/postgres.js";
+import { assertReadOnlyQuery } from "../../sql/read-only.js";
 import { render } from "../../sql/render.js";
 import { compressOnEngine } from "./compress-run.js";
 import { describeSource } from "./describe-source.js";
@@ -70,6 +71,7 @@ class PostgresEngine implements Engine {
   ) {}
 
   async run(query: Select): Promise<ResultTable> {
+    assertReadOnlyQuery(query);
     const { text, params } = render(query, this.dialect);
     try {
       await this.client.query("BEGIN TRANSACTION READ ONLY");

@@ -12,6 +12,7 @@ export function expectCompressedEqual(actual: CompressedTable, expected: Compres
   expect(actual.groups).toBe(expected.groups);
   expect(actual.rowsScanned).toBe(expected.rowsScanned);
   expect(actual.nullRows).toEqual(expected.nullRows);
+  expect(actual.droppedRows).toBe(expected.droppedRows);
   for (const k of expected.keys) {
     const a = actual.keyValues[k];
     const e = expected.keyValues[k];
