@@ -81,7 +81,7 @@ export interface Literal {
  * SCALAR_FUNCTIONS.includes("abs"); // true
  * ```
  */
-export const SCALAR_FUNCTIONS = ["coalesce", "abs"] as const;
+export const SCALAR_FUNCTIONS = ["coalesce", "abs", "current_database"] as const;
 /**
  * One of {@link SCALAR_FUNCTIONS}.
  *

@@ -136,6 +136,17 @@ describe("render: exact SQL text per dialect", () => {
     }
   });
 
+  it("names functions per dialect, and refuses one a dialect lacks", () => {
+    const q: Select = {
+      type: "select",
+      columns: [{ expr: { type: "call", fn: "current_database", args: [] }, alias: "db" }],
+      from: { type: "table", path: ["t"] },
+    };
+    expect(render(q, DIALECTS.clickhouse).text).toBe("SELECT currentDatabase() AS `db`\nFROM `t`");
+    expect(render(q, DIALECTS.postgres).text).toBe('SELECT CURRENT_DATABASE() AS "db"\nFROM "t"');
+    expect(() => render(q, DIALECTS.bigquery)).toThrow(/bigquery dialect does not support/);
+  });
+
   it("escapes inlined values per dialect and refuses what cannot be written", () => {
     expect(inlineValue("a'b\\c", DIALECTS.duckdb)).toBe("'a''b\\c'");
     expect(inlineValue("a'b\\c", DIALECTS.clickhouse)).toBe("'a\\'b\\\\c'");

@@ -97,17 +97,55 @@ class ClickHouseEngine implements Engine {
   }
 
   /**
-   * Each shard of a `Distributed` table aggregates its own rows to final values
+   * On a `Distributed` table, each shard aggregates its own rows to final values
    * (`distributed_group_by_no_merge = 1`) and the per-shard rows are merged exactly here: 18.16 cannot ship
    * `varPopStable` / `covarPopStable` states between servers (the receiving server fails to read them), and its
-   * plain `varPop` is the unstable Σx² formula.
+   * plain `varPop` is the unstable Σx² formula. Only a table whose engine is `Distributed` is read this way: a user
+   * query or a view may aggregate itself, and unmerged partial groups would be wrong there (those sources stream
+   * rows to this server, which aggregates them).
    */
-  compress(request: CompressRequest, source: Source): Promise<CompressedTable> {
-    return compressOnEngine(
-      { run: (q) => this.runWith(q, { distributed_group_by_no_merge: "1" }) },
-      request,
-      source,
-    );
+  async compress(request: CompressRequest, source: Source): Promise<CompressedTable> {
+    const settings: Record<string, string> =
+      source.type === "table" && (await this.isDistributed(source.path))
+        ? { distributed_group_by_no_merge: "1" }
+        : {};
+    return compressOnEngine({ run: (q) => this.runWith(q, settings) }, request, source);
+  }
+
+  /** Whether a table's engine is `Distributed` (per `system.tables`); false when it is not found. */
+  private async isDistributed(path: readonly string[]): Promise<boolean> {
+    const name = path[path.length - 1];
+    const database = path.length > 1 ? path[path.length - 2] : undefined;
+    const result = await this.run({
+      type: "select",
+      columns: [{ expr: { type: "column", name: "engine" }, alias: "engine" }],
+      from: { type: "table", path: ["system", "tables"] },
+      where: {
+        type: "binary",
+        op: "AND",
+        left: {
+          type: "binary",
+          op: "=",
+          left: { type: "column", name: "name" },
+          right: { type: "param", value: name },
+        },
+        right:
+          database === undefined
+            ? {
+                type: "binary",
+                op: "=",
+                left: { type: "column", name: "database" },
+                right: { type: "call", fn: "current_database", args: [] },
+              }
+            : {
+                type: "binary",
+                op: "=",
+                left: { type: "column", name: "database" },
+                right: { type: "param", value: database },
+              },
+      },
+    });
+    return result.columns[0]?.values[0] === "Distributed";
   }
 
   describe(source: Source): EngineDescription {

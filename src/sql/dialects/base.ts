@@ -116,7 +116,7 @@ export const baseDialect: Dialect = {
   placeholder: (i) => `$${i + 1}`,
   castType: (to) => (to === "float" ? "DOUBLE PRECISION" : to === "int" ? "BIGINT" : "VARCHAR"),
   aggregateName: (fn) => fn.toUpperCase(),
-  functionName: (fn) => fn.toUpperCase(),
+  functionName: (fn) => (fn === "current_database" ? "CURRENT_DATABASE" : fn.toUpperCase()),
   fileSource(source) {
     return unsupported(this.name, `reading a ${source.format} file (load it into a table first)`);
   },

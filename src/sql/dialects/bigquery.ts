@@ -1,4 +1,4 @@
-import { backslashQuote, baseDialect, type Dialect } from "./base.js";
+import { backslashQuote, baseDialect, type Dialect, unsupported } from "./base.js";
 
 /**
  * BigQuery (GoogleSQL), for `--emit-sql`: backquoted identifiers and backslash-escaped strings, named `@pN`
@@ -17,4 +17,6 @@ export const bigqueryDialect: Dialect = {
   quoteString: (value) => backslashQuote(value, "'"),
   placeholder: (i) => `@p${i + 1}`,
   castType: (to) => (to === "float" ? "FLOAT64" : to === "int" ? "INT64" : "STRING"),
+  functionName: (fn) =>
+    fn === "current_database" ? unsupported("bigquery", "current_database()") : fn.toUpperCase(),
 };

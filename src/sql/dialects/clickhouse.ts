@@ -22,9 +22,15 @@ export const clickhouseDialect: Dialect = {
   placeholder: () => null,
   castType: (to) => (to === "float" ? "Float64" : to === "int" ? "Int64" : "String"),
   aggregateName: (fn) => CLICKHOUSE_AGGREGATES[fn],
-  functionName: (fn) => (fn === "coalesce" ? "coalesce" : "abs"),
+  functionName: (fn) => CLICKHOUSE_FUNCTIONS[fn],
   booleanLiteral: (v) => (v ? "1" : "0"),
 };
+
+const CLICKHOUSE_FUNCTIONS = {
+  coalesce: "coalesce",
+  abs: "abs",
+  current_database: "currentDatabase",
+} as const;
 
 const CLICKHOUSE_AGGREGATES = {
   count: "count",

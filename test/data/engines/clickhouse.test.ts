@@ -74,6 +74,14 @@ describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Di
     });
   });
 
+  it("equals compressFrame on a user query over the Distributed table (aggregated on one server)", async () => {
+    const t = await engine.compress(FIXTURE_REQUEST, {
+      type: "sql",
+      sql: "SELECT * FROM saas WHERE wave >= 0;",
+    });
+    expectCompressedEqual(t, compressFrame(saasFixture(), FIXTURE_REQUEST));
+  });
+
   it("equals compressFrame on generated frames with NULLs and filters", async () => {
     let i = 0;
     await fc.assert(
