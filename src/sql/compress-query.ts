@@ -39,6 +39,8 @@ export const COMPRESS_ALIASES = {
  * The `GROUP BY` query that computes a {@link CompressRequest}: per group of the keys, `n`, `AVG(x)`,
  * `VAR_POP(x)·n` and (with `crossProducts`) `COVAR_POP(a, b)·n` — stable centred moments, never Σx². Measures are
  * cast to the dialect's float type; rows with a NULL key or measure, and rows failing a filter, are left out.
+ * The tree is the same for every dialect; pass `dialect` to have what it cannot express (e.g. a file source outside
+ * DuckDB) raise `E_UNSUPPORTED_IN_DIALECT` here rather than when the query is rendered.
  *
  * @example
  * ```ts
@@ -49,7 +51,7 @@ export const COMPRESS_ALIASES = {
  * ```
  * @see Wong, Lewis & Wardrop (2021); duckreg (compress with GROUP BY, then weighted least squares).
  */
-export function compressQuery(request: CompressRequest, source: Source): Select {
+export function compressQuery(request: CompressRequest, source: Source, dialect?: Dialect): Select {
   validateCompressRequest(request);
   const { keys, measures } = request;
   const x = measures.map((m) => cast(col(m), "float"));
@@ -69,13 +71,15 @@ export function compressQuery(request: CompressRequest, source: Source): Select 
         });
   }
   const notNull: Expr[] = [...keys, ...measures].map((c) => ({ type: "isNull", expr: col(c), negate: true }));
-  return {
+  const query: Select = {
     type: "select",
     columns,
     from: source,
     where: and([...filterExprs(request.where ?? []), ...notNull]),
     groupBy: keys.map((k) => col(k)),
   };
+  if (dialect !== undefined) renderInline(query, dialect); // throws E_UNSUPPORTED_IN_DIALECT now, not at run time
+  return query;
 }
 
 /**
@@ -121,7 +125,7 @@ export function nullCountQuery(request: CompressRequest, source: Source): Select
  * ```
  */
 export function explainSql(request: CompressRequest, source: Source, dialect: Dialect): string {
-  return renderInline(compressQuery(request, source), dialect);
+  return renderInline(compressQuery(request, source, dialect), dialect);
 }
 
 function times(left: Expr, right: Expr): Expr {

@@ -126,6 +126,13 @@ describe("render: exact SQL text per dialect", () => {
       text: 'SELECT *\nFROM read_parquet($1) AS "truelift_source"',
       params: ["/d/x.parquet"],
     });
+    const fileSource = { type: "file", format: "csv", path: "x.csv" } as const;
+    expect(() => compressQuery({ keys: [], measures: ["y"] }, fileSource, DIALECTS.postgres)).toThrow(
+      /postgres dialect/,
+    );
+    expect(compressQuery({ keys: [], measures: ["y"] }, fileSource, DIALECTS.duckdb).from).toEqual(
+      fileSource,
+    );
     for (const d of ["postgres", "clickhouse", "bigquery", "snowflake"] as const) {
       try {
         render(file, DIALECTS[d]);

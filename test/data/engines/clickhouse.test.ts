@@ -141,6 +141,15 @@ describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Di
     const ok = await clickhouseEngine({ url: cluster.nodes[0].url("secret", CH_SECRET_PASSWORD) });
     expect((await ok.compress(req, table)).groups).toBe(3);
     expect(JSON.stringify(ok.describe(table))).not.toContain(CH_SECRET_PASSWORD);
+    process.env.CLICKHOUSE_USER = "secret";
+    process.env.CLICKHOUSE_PASSWORD = CH_SECRET_PASSWORD;
+    try {
+      const viaEnv = await clickhouseEngine({ url: cluster.nodes[0].url() });
+      expect(viaEnv.describe(table).user).toBe("secret");
+    } finally {
+      delete process.env.CLICKHOUSE_USER;
+      delete process.env.CLICKHOUSE_PASSWORD;
+    }
     expect(await codeOf(engine.compress(req, { type: "table", path: ["nope"] }))).toBe("E_DB_UNKNOWN_TABLE");
     expect(await codeOf(engine.compress({ keys: ["engagement_tier"], measures: ["nope"] }, table))).toBe(
       "E_COLUMN_MISSING",

@@ -75,6 +75,38 @@ describe("DuckDB engine", () => {
     }
   });
 
+  it("reads Parquet with read_parquet, and SQL over a DuckDB database file", async () => {
+    const parquet = join(dir, "saas.parquet");
+    const csv = fixturePath("saas_llm_logs_seed42.csv.gz").replaceAll("'", "''");
+    const maker = await DuckDBInstance.create(join(dir, "saas.duckdb"));
+    const conn = await maker.connect();
+    await conn.run(`CREATE TABLE saas AS SELECT * FROM read_csv('${csv}')`);
+    await conn.run(`COPY saas TO '${parquet.replaceAll("'", "''")}' (FORMAT parquet)`);
+    conn.closeSync();
+    maker.closeSync();
+    const expected = compressFrame(saasFixture(), FIXTURE_REQUEST);
+    const memory = await duckdbEngine();
+    try {
+      expectCompressedEqual(
+        await memory.compress(FIXTURE_REQUEST, { type: "file", format: "parquet", path: parquet }),
+        expected,
+      );
+    } finally {
+      await memory.close();
+    }
+    const file = await duckdbEngine({ database: join(dir, "saas.duckdb") });
+    try {
+      expectCompressedEqual(
+        await file.compress(FIXTURE_REQUEST, { type: "table", path: ["saas"] }),
+        expected,
+      );
+      const q = { type: "sql", sql: "SELECT * FROM saas WHERE wave IS NOT NULL;" } as const;
+      expectCompressedEqual(await file.compress(FIXTURE_REQUEST, q), expected);
+    } finally {
+      await file.close();
+    }
+  });
+
   it("equals compressFrame on generated frames with NULLs and filters (database file, table source)", async () => {
     await fc.assert(
       fc.asyncProperty(generatedCase(), async ({ frame, request }) => {
