@@ -82,6 +82,39 @@ export const ERROR_CATALOGUE = {
   E_NOT_CONVERGED: { category: "engine", hint: "Raise maxIter or rescale the covariates." },
   E_WORKER_FAILED: { category: "engine", hint: "Re-run with threads: 1 to see the underlying failure." },
   E_QUERY_FAILED: { category: "engine", hint: "Check the SQL; the failing query is attached to the error." },
+  // SQL pushdown and database engines (src/sql, src/data/engines).
+  E_UNSUPPORTED_IN_DIALECT: {
+    category: "usage",
+    hint: "This SQL dialect cannot express the query: run it on DuckDB (the default) or another engine, or load the data from a file.",
+  },
+  E_SQL_NOT_READ_ONLY: {
+    category: "usage",
+    hint: "Pass a single read-only query that starts with SELECT or WITH (no INSERT, UPDATE, DELETE, DDL, COPY or SET, and no second statement after a ';').",
+  },
+  E_DB_CONNECTION: {
+    category: "engine",
+    hint: "Check the host and port in the database URL, that the server is running and reachable from here, and any firewall in between.",
+  },
+  E_DB_AUTH: {
+    category: "engine",
+    hint: "Check the user name and password: put them in the URL (postgres://user:password@host/db) or in the standard environment variables (PGUSER, PGPASSWORD; CLICKHOUSE_USER, CLICKHOUSE_PASSWORD).",
+  },
+  E_DB_UNKNOWN_TABLE: {
+    category: "data",
+    hint: "Check the table name (and its schema or database, e.g. analytics.events); names are case-sensitive when quoted.",
+  },
+  E_DB_UNKNOWN_COLUMN: {
+    category: "data",
+    hint: "Check the column name against the table's columns (names are case-sensitive).",
+  },
+  E_DB_PERMISSION: {
+    category: "engine",
+    hint: "Ask the database administrator to grant this user SELECT on the table (or connect as a user who has it).",
+  },
+  E_DB_TIMEOUT: {
+    category: "engine",
+    hint: "The query ran longer than the time limit: raise the timeout, filter to fewer rows, or run the query with --emit-sql where it may take longer.",
+  },
   E_WRITE_FAILED: { category: "engine", hint: "Check that the output directory exists and is writable." },
   E_CHECK_FAILED: {
     category: "check",
