@@ -98,7 +98,7 @@ export interface CompressedTable {
   readonly mean: Readonly<Record<string, Float64Array>>;
   /** Per measure, Σ(x − mean)² in each group (computed stably: var_pop · n, never Σx² − n·mean²). */
   readonly m2: Readonly<Record<string, Float64Array>>;
-  /** With `crossProducts`: per pair `"a|b"` (a before b in `measures`), Σ(a − ā)(b − b̄) in each group. */
+  /** With `crossProducts`: per pair `comomentKey(a, b)` (the two names sorted, NUL-joined), Σ(a − ā)(b − b̄) in each group. */
   readonly comoment?: Readonly<Record<string, Float64Array>>;
   /** Rows that passed the filters (grouped rows plus {@link droppedRows}). */
   readonly rowsScanned: number;
@@ -108,10 +108,8 @@ export interface CompressedTable {
   readonly droppedRows: number;
 }
 
-/** The key of a pair of measures in {@link CompressedTable.comoment}. @example comomentKey("a", "b") // "a|b" */
-export function comomentKey(a: string, b: string): string {
-  return `${a}|${b}`;
-}
+/** The key of a pair of measures in {@link CompressedTable.comoment} (and a {@link CellFrame}'s): see `comomentKey`. */
+export { comomentKey } from "./cells.js";
 
 /**
  * Checks a {@link CompressRequest} before any work: at least one measure, no repeated column, `in` filters with

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { comomentKey } from "../../src/core/cells.js";
 import { compareKeyTuples } from "../../src/core/compress.js";
 import { compressFrame } from "../../src/core/compress-frame.js";
 import { buildCompressedTable, type GroupRow, mergeGroupRows } from "../../src/core/compress-table.js";
@@ -23,7 +24,7 @@ describe("compressFrame", () => {
     expect(Array.from(t.m2.x)).toEqual([2, 8]);
     expect(Array.from(t.mean.y)).toEqual([6, 8 / 3]);
     // b: x = 1,3,5 (mean 3), y = 2,6,0 (mean 8/3): Σ(x−3)(y−8/3) = (−2)(−2/3) + 0 + 2(−8/3) = −4
-    expect(t.comoment?.["x|y"][1]).toBeCloseTo(-4, 12);
+    expect(t.comoment?.[comomentKey("x", "y")][1]).toBeCloseTo(-4, 12);
     expect(t.rowsScanned).toBe(5);
     expect(t.nullRows).toEqual({ g: 0, x: 0, y: 0 });
     expect(t.droppedRows).toBe(0);
@@ -100,7 +101,7 @@ describe("compressFrame", () => {
             n: t.n[0],
             mean: [t.mean.x[0], t.mean.y[0]],
             m2: [t.m2.x[0], t.m2.y[0]],
-            comoment: [t.comoment?.["x|y"][0] ?? 0],
+            comoment: [t.comoment?.[comomentKey("x", "y")][0] ?? 0],
           };
         };
         const merged = buildCompressedTable({

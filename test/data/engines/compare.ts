@@ -32,7 +32,7 @@ export function expectCompressedEqual(actual: CompressedTable, expected: Compres
   if (expected.comoment) {
     expect(Object.keys(actual.comoment ?? {})).toEqual(Object.keys(expected.comoment));
     for (const [pair, values] of Object.entries(expected.comoment)) {
-      const [a, b] = pair.split("|");
+      const [a, b] = pair.split("\u0000");
       for (let g = 0; g < expected.groups; g++) {
         const atol = 1e-12 * expected.n[g] * scale(a, g) * scale(b, g);
         close(actual.comoment?.[pair][g] ?? Number.NaN, values[g], atol, `comoment ${pair} group ${g}`);
