@@ -1,9 +1,20 @@
 import { resolve } from "node:path";
+import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { parseInteger, optionString as str, usage } from "../core/options.js";
 import { assertWritable, hashFile, leftJoin, loadFrame, writeTextAtomic } from "../data/index.js";
-import type { RegisteredDesign } from "../designs/shared/contract.js";
+import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
 import { summaryMarkdown, summaryText } from "../report/summary.js";
+import {
+  analyzeMoments,
+  analyzeOnEngine,
+  type ComputePath,
+  compressibleFile,
+  type EngineSource,
+  emitCompressSql,
+  loadEngineRows,
+} from "../run/compressed.js";
+import { DIALECT_NAMES, type DialectName } from "../sql/dialects/base.js";
 import type { ArgDef } from "./args.js";
 import type { CommandDefinition } from "./command.js";
 import { type CommandOutput, renderOutput } from "./output.js";
@@ -23,7 +34,122 @@ export const PRINT_SPEC_ARG = {
   description: "print the canonical spec instead of running it",
 } as const satisfies ArgDef;
 
-const DATA_FILE = "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)";
+const DATA_FILE = "data file (.csv, .csv.gz, .tsv, .parquet, .ndjson); omit with --db or --moments";
+
+/**
+ * Where the data live and how they are read, shared by every design command: a database (`--db` with `--table`
+ * or `--sql`), the SQL a design would run (`--emit-sql <dialect>`, `--explain-sql`), a moments file computed
+ * elsewhere (`--moments`), the row path (`--rows`) and a query time limit (`--timeout`).
+ *
+ * @example
+ * ```ts
+ * options: { ...design.cli.options, ...SOURCE_ARGS }
+ * ```
+ */
+export const SOURCE_ARGS = {
+  db: {
+    flags: "--db <address>",
+    description: "database: postgres://user@host/db, clickhouse://host:8123/db or duckdb:<file>",
+  },
+  table: { flags: "--table <name>", description: "table (or schema.table) in --db" },
+  sql: { flags: "--sql <query>", description: "read-only SELECT in --db whose rows are analysed" },
+  emitSql: {
+    flags: "--emit-sql <dialect>",
+    description: `print the compress query for a dialect (${DIALECT_NAMES.join(" | ")}) and stop`,
+  },
+  explainSql: {
+    flags: "--explain-sql",
+    description: "print the SQL run on the engine (stderr), then run it",
+  },
+  moments: {
+    flags: "--moments <file>",
+    description: "analyse the result of --emit-sql's query (CSV or Parquet)",
+  },
+  rows: { flags: "--rows", description: "load every row into memory instead of compressing in the engine" },
+  timeout: { flags: "--timeout <seconds>", description: "cancel an engine query after this many seconds" },
+} as const satisfies Record<string, ArgDef>;
+
+/** A design's analysis and the path that computed it. */
+interface Computed {
+  readonly analysis: DesignAnalysis;
+  readonly path: ComputePath;
+}
+
+/** Whether this run needs the rows: `--rows`, no compression, `--join`, or a file option (e.g. `--edges`). */
+function needsRows(design: RegisteredDesign, options: Readonly<Record<string, unknown>>): string | null {
+  if (options.rows === true) return "--rows";
+  if (design.compression === undefined) return `the ${design.name} design has no compressed path yet`;
+  if (design.cli.join === true && options.join !== undefined) return "--join merges rows";
+  const file = Object.entries(design.cli.options).find(
+    ([k, o]) => o.file === true && options[k] !== undefined,
+  );
+  return file === undefined ? null : `${file[1].flags.split(" ")[0]} needs row detail`;
+}
+
+/** Runs the analysis on the path the options and the design allow, falling back to rows when a part needs them. */
+async function compute(
+  design: RegisteredDesign,
+  spec: unknown,
+  file: string | undefined,
+  options: Readonly<Record<string, unknown>>,
+  inputs: DesignInputs,
+  cwd: string,
+  explain: (sql: string) => void,
+): Promise<Computed> {
+  const db = str(options.db);
+  const src: EngineSource = {
+    ...(file === undefined ? {} : { file: resolve(cwd, file) }),
+    ...(db === undefined ? {} : { db }),
+    ...(str(options.table) === undefined ? {} : { table: str(options.table) }),
+    ...(str(options.sql) === undefined ? {} : { sql: str(options.sql) }),
+  };
+  if (options.moments !== undefined)
+    return analyzeMoments(design, spec, resolve(cwd, String(options.moments)), inputs);
+  const rowsReason = needsRows(design, options);
+  const timeout =
+    options.timeout === undefined ? undefined : parseInteger("--timeout", options.timeout, { min: 1 });
+  const canCompress =
+    rowsReason === null && (db !== undefined || (file !== undefined && compressibleFile(file)));
+  if (canCompress) {
+    try {
+      return await analyzeOnEngine(design, spec, src, inputs, {
+        ...(options.explainSql === true ? { explain } : {}),
+        ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+      });
+    } catch (e) {
+      if (!(e instanceof TrueliftError) || e.code !== "E_UNSUPPORTED_COMPRESSED") throw e;
+      return onRows(design, spec, src, file, options, inputs, cwd, e.message);
+    }
+  }
+  const reason =
+    rowsReason ?? (file !== undefined ? "this file type is read into memory" : "the rows were requested");
+  return onRows(design, spec, src, file, options, inputs, cwd, reason);
+}
+
+async function onRows(
+  design: RegisteredDesign,
+  spec: unknown,
+  src: EngineSource,
+  file: string | undefined,
+  options: Readonly<Record<string, unknown>>,
+  inputs: DesignInputs,
+  cwd: string,
+  reason: string,
+): Promise<Computed> {
+  const frame =
+    src.db !== undefined ? await loadEngineRows(src) : await loadMain(design, file as string, options, cwd);
+  const analysis = await design.analyze(frame, spec, inputs);
+  return {
+    analysis,
+    path: {
+      mode: "rows",
+      engine: src.db === undefined ? "memory" : "duckdb",
+      rowsScanned: frame.nrows,
+      cells: null,
+      rowDetail: reason,
+    },
+  };
+}
 
 /**
  * The output of `--print-spec`: the canonical spec as JSON (text and Markdown render it pretty-printed).
@@ -91,40 +217,87 @@ async function loadExtraFrames(
 export function designCommand(design: RegisteredDesign): CommandDefinition {
   return {
     meta: { name: design.name, description: design.cli.description, examples: design.cli.examples },
-    positionals: [{ name: "file", description: design.cli.dataFile ?? DATA_FILE, required: true }],
-    options: { ...design.cli.options, printSpec: PRINT_SPEC_ARG },
+    positionals: [{ name: "file", description: design.cli.dataFile ?? DATA_FILE, required: false }],
+    options: { ...design.cli.options, ...SOURCE_ARGS, printSpec: PRINT_SPEC_ARG },
     async run({ positionals, options, global, io }) {
       const spec = design.cli.toSpec(options, { seed: global.seed });
       if (options.printSpec === true) return specOutput(design.parse(spec));
+      const file = positionals[0];
+      if (options.emitSql !== undefined) return emitOutput(design, spec, file, options);
+      if (file === undefined && options.db === undefined && options.moments === undefined)
+        throw usage(`truelift ${design.name} needs a data file, --db with --table or --sql, or --moments.`);
       const threads =
         design.cli.threads === true && options.threads !== undefined
           ? parseInteger("--threads", options.threads, { min: 1, max: 64 })
           : 1;
-      const file = positionals[0] as string;
       const outPath = global.out === undefined ? undefined : resolve(io.cwd, global.out);
       if (outPath !== undefined) assertWritable(outPath, "file");
-      const frame = await loadMain(design, file, options, io.cwd);
       const frames = await loadExtraFrames(design, options, io.cwd);
       const progress = loopProgress(design.name, io);
-      let analysis: Awaited<ReturnType<typeof design.analyze>>;
+      let computed: Computed;
       try {
-        analysis = await design.analyze(frame, spec, {
-          frames,
-          threads,
-          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-        });
+        computed = await compute(
+          design,
+          spec,
+          file,
+          options,
+          { frames, threads, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) },
+          io.cwd,
+          (sql) => io.stderr(`${sql}\n`),
+        );
       } finally {
         progress.done();
       }
-      const sha256 = await hashFile(resolve(io.cwd, file));
+      const { analysis, path } = computed;
+      const sha256 = file === undefined ? null : await hashFile(resolve(io.cwd, file));
+      const source = file ?? (options.moments === undefined ? null : String(options.moments));
       const out: CommandOutput = {
-        data: { command: design.name, source: file, sha256, result: analysis.result },
-        text: () => summaryText(analysis.summary),
-        markdown: () => summaryMarkdown(analysis.summary),
+        data: { command: design.name, source, sha256, path, result: analysis.result },
+        text: () => `${summaryText(analysis.summary)}\n${pathLine(path)}\n`,
+        markdown: () => `${summaryMarkdown(analysis.summary)}\n${pathLine(path)}\n`,
         diagnostics: analysis.result.diagnostics,
       };
       if (outPath !== undefined) writeTextAtomic(outPath, renderOutput(out, "json"));
       return out;
     },
+  };
+}
+
+/** One line saying which path computed the numbers (engine, rows scanned, cells). */
+function pathLine(path: ComputePath): string {
+  const rows = path.rowsScanned.toLocaleString("en-US");
+  if (path.mode === "rows") return `Computed from ${rows} rows in memory (${path.rowDetail ?? "rows"}).`;
+  const cells = (path.cells ?? 0).toLocaleString("en-US");
+  return path.mode === "moments"
+    ? `Computed from ${cells} cells of a moments file (${rows} rows).`
+    : `Computed from ${cells} cells summarising ${rows} rows, compressed in ${path.engine}.`;
+}
+
+/** `--emit-sql <dialect>`: the compress query as text (stdout), nothing run. */
+function emitOutput(
+  design: RegisteredDesign,
+  spec: unknown,
+  file: string | undefined,
+  options: Readonly<Record<string, unknown>>,
+): CommandOutput {
+  const dialect = String(options.emitSql);
+  if (!(DIALECT_NAMES as readonly string[]).includes(dialect)) {
+    throw usage(`--emit-sql takes a dialect: ${DIALECT_NAMES.join(", ")} (got '${dialect}').`);
+  }
+  const table = str(options.table);
+  const query = str(options.sql);
+  const src: EngineSource =
+    table !== undefined
+      ? { table }
+      : query !== undefined
+        ? { sql: query }
+        : file !== undefined
+          ? { file }
+          : {};
+  const sql = emitCompressSql(design, spec, src, dialect as DialectName);
+  return {
+    data: { command: design.name, dialect, sql },
+    text: () => `${sql}\n`,
+    markdown: () => `\`\`\`sql\n${sql}\n\`\`\``,
   };
 }

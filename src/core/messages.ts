@@ -87,6 +87,14 @@ export const ERROR_CATALOGUE = {
     category: "usage",
     hint: "This SQL dialect cannot express the query: run it on DuckDB (the default) or another engine, or load the data from a file.",
   },
+  E_UNSUPPORTED_COMPRESSED: {
+    category: "usage",
+    hint: "Run on the rows (a data file, which truelift then loads) or drop the option that needs row detail.",
+  },
+  E_MOMENTS_COLUMNS: {
+    category: "data",
+    hint: "Pass the output of the exact query `--emit-sql` printed for this analysis (same options), unchanged: one column per key, truelift_n, and truelift_mean_i / truelift_m2_i per measure.",
+  },
   E_SQL_NOT_READ_ONLY: {
     category: "usage",
     hint: "Pass a single read-only query that starts with SELECT or WITH (no INSERT, UPDATE, DELETE, DDL, COPY or SET, and no second statement after a ';').",

@@ -50,9 +50,37 @@ export async function compressOnEngine(
   }
   const result = await engine.run(compressQuery(request, source));
   const nulls = await engine.run(nullCountQuery(request, source));
+  return decodeCompressResult(request, result, nulls);
+}
+
+/**
+ * Turns the rows of {@link compressQuery} (and, when available, of {@link nullCountQuery}) into a
+ * {@link CompressedTable}: the engine's answer, a shard's partial answer, or a moments file the user computed in
+ * their own warehouse from `--emit-sql`. Without `nulls` (a moments file) the rows scanned are the grouped rows
+ * and no NULL counts are known. A missing column raises `E_MOMENTS_COLUMNS` naming it.
+ *
+ * @example
+ * ```ts
+ * const table = decodeCompressResult(request, await engine.run(compressQuery(request, source)));
+ * table.groups; // number of groups
+ * ```
+ */
+export function decodeCompressResult(
+  request: CompressRequest,
+  result: ResultTable,
+  nulls?: ResultTable,
+): CompressedTable {
   const get = (t: ResultTable, alias: string): ResultColumn => {
     const c = t.columns.find((x) => x.name === alias);
-    if (!c) throw new TrueliftError("E_QUERY_FAILED", `The engine's result has no column '${alias}'.`);
+    if (!c) {
+      throw new TrueliftError(
+        "E_MOMENTS_COLUMNS",
+        `The compressed statistics have no column '${alias}' (expected the columns of the compress query: ${expectedColumns(request).join(", ")}).`,
+        {
+          details: { missing: alias, expected: expectedColumns(request), got: t.columns.map((x) => x.name) },
+        },
+      );
+    }
     return c;
   };
   const num = (c: ResultColumn, i: number): number => {
@@ -84,8 +112,11 @@ export async function compressOnEngine(
     });
   }
   // One row, or one per shard when partial aggregates are not merged by the engine: add them up.
+  const grouped = rows.reduce((s, r) => s + r.n, 0);
   const count = (alias: string): number =>
-    get(nulls, alias).values.reduce<number>((s, v) => s + (v === null ? 0 : Number(v)), 0);
+    nulls === undefined
+      ? 0
+      : get(nulls, alias).values.reduce<number>((s, v) => s + (v === null ? 0 : Number(v)), 0);
   const nullRows: Record<string, number> = {};
   [...request.keys, ...request.measures].forEach((c, i) => {
     nullRows[c] = count(COMPRESS_ALIASES.nulls(i));
@@ -97,8 +128,47 @@ export async function compressOnEngine(
     measures: request.measures,
     crossProducts: request.crossProducts === true,
     rows,
-    rowsScanned: count(COMPRESS_ALIASES.rows),
+    rowsScanned: nulls === undefined ? grouped : count(COMPRESS_ALIASES.rows),
     nullRows,
     droppedRows: count(COMPRESS_ALIASES.anyNull),
   });
+}
+
+/** The output columns of the compress query for a request, in order (the moments-file contract). */
+function expectedColumns(request: CompressRequest): string[] {
+  const names = request.keys.map((_, i) => COMPRESS_ALIASES.key(i));
+  names.push(COMPRESS_ALIASES.n);
+  request.measures.forEach((_, i) => {
+    names.push(COMPRESS_ALIASES.mean(i), COMPRESS_ALIASES.m2(i));
+  });
+  if (request.crossProducts === true)
+    for (let i = 0; i < request.measures.length; i++)
+      for (let j = i + 1; j < request.measures.length; j++) names.push(COMPRESS_ALIASES.comoment(i, j));
+  return names;
+}
+
+/**
+ * Checks a moments file's columns against the compress query's (`E_MOMENTS_COLUMNS` for a missing or an extra
+ * column), before decoding it.
+ *
+ * @example
+ * ```ts
+ * assertMomentsColumns(request, ["truelift_k0", "truelift_n", "truelift_mean_0", "truelift_m2_0"]);
+ * ```
+ */
+export function assertMomentsColumns(request: CompressRequest, got: readonly string[]): void {
+  const expected = expectedColumns(request);
+  const missing = expected.filter((c) => !got.includes(c));
+  const extra = got.filter((c) => !expected.includes(c));
+  if (missing.length === 0 && extra.length === 0) return;
+  throw new TrueliftError(
+    "E_MOMENTS_COLUMNS",
+    `The moments file does not match this analysis' compress query: ${[
+      missing.length > 0 ? `missing ${missing.join(", ")}` : "",
+      extra.length > 0 ? `unexpected ${extra.join(", ")}` : "",
+    ]
+      .filter((x) => x !== "")
+      .join("; ")}.`,
+    { details: { expected, got, missing, extra } },
+  );
 }

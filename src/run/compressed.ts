@@ -1,0 +1,342 @@
+import { extname } from "node:path";
+import type { ColumnKinds } from "../core/cells.js";
+import { cellFrameOfTable } from "../core/cells-table.js";
+import type { CompressedTable, CompressRequest } from "../core/compress.js";
+import { TrueliftError } from "../core/errors.js";
+import { type ColumnInput, Frame } from "../core/frame.js";
+import { assertMomentsColumns, decodeCompressResult } from "../data/engines/compress-run.js";
+import { duckdbEngine } from "../data/engines/duckdb.js";
+import type { Engine, EngineDescription, ResultTable } from "../data/engines/engine.js";
+import { openEngine, redactPassword } from "../data/engines/open.js";
+import { resolveSource } from "../data/load-source.js";
+import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
+import type { Source } from "../sql/ast.js";
+import { explainSql } from "../sql/compress-query.js";
+import type { DialectName } from "../sql/dialects/base.js";
+import { DIALECTS } from "../sql/dialects/index.js";
+import { quoteLiteral } from "../sql/quote.js";
+
+/**
+ * Where a design's data live when it runs as compress → estimate: a data file read by DuckDB (`file`), or a
+ * database (`db` address, see `openEngine`) with a `table` (dot-separated) or a read-only `sql` query.
+ *
+ * @example
+ * ```ts
+ * import type { EngineSource } from "truelift";
+ * const s: EngineSource = { db: "postgres://analyst@127.0.0.1/prod", table: "public.events" };
+ * ```
+ */
+export interface EngineSource {
+  readonly file?: string;
+  readonly db?: string;
+  readonly table?: string;
+  readonly sql?: string;
+}
+
+/**
+ * Which path computed a result, for the CLI output and provenance: the engine (with host, database, table, file
+ * or query hash — never a password), the rows the engine scanned, the cells it sent back, and — when part of the
+ * analysis needed the rows themselves — why.
+ *
+ * @example
+ * ```ts
+ * import type { ComputePath } from "truelift";
+ * const p: ComputePath = { mode: "compressed", engine: "duckdb", rowsScanned: 50000, cells: 2574 };
+ * ```
+ */
+export interface ComputePath extends Partial<Omit<EngineDescription, "engine">> {
+  readonly mode: "compressed" | "rows" | "moments";
+  readonly engine: EngineDescription["engine"] | "memory";
+  readonly rowsScanned: number;
+  readonly cells: number | null;
+  readonly rowDetail?: string;
+}
+
+/** File types DuckDB compresses in place (the loader reads the rest, e.g. NDJSON, into memory). */
+const COMPRESSIBLE = /\.(csv|csv\.gz|tsv|tsv\.gz|txt|parquet)$/i;
+
+/**
+ * Whether a data file can be compressed in place by DuckDB (CSV, TSV, gzipped CSV/TSV, Parquet).
+ *
+ * @example
+ * ```ts
+ * import { compressibleFile } from "truelift";
+ * compressibleFile("logs.parquet"); // true
+ * compressibleFile("logs.ndjson");  // false
+ * ```
+ */
+export function compressibleFile(path: string): boolean {
+  return COMPRESSIBLE.test(path);
+}
+
+/**
+ * The SQL source of an {@link EngineSource}: a file, a table path or a query (`E_USAGE` when none or several are
+ * given).
+ *
+ * @example
+ * ```ts
+ * import { sqlSourceOf } from "truelift";
+ * sqlSourceOf({ db: "postgres://h/db", table: "public.events" }); // { type: "table", path: ["public", "events"] }
+ * ```
+ */
+export function sqlSourceOf(src: EngineSource): Source {
+  const given = [src.file, src.table, src.sql].filter((x) => x !== undefined);
+  if (given.length !== 1) {
+    throw new TrueliftError(
+      "E_USAGE",
+      given.length === 0
+        ? "Say where the data are: a data file, or --db with --table or --sql."
+        : "Give exactly one of a data file, --table or --sql.",
+    );
+  }
+  if (src.file !== undefined) {
+    const format = extname(src.file.replace(/\.gz$/i, "")).toLowerCase() === ".parquet" ? "parquet" : "csv";
+    return { type: "file", format, path: src.file };
+  }
+  if (src.table !== undefined) return { type: "table", path: src.table.split(".") };
+  return { type: "sql", sql: src.sql as string };
+}
+
+/** The column kinds of a source, from a `SELECT * … LIMIT 0` probe. */
+async function columnKinds(engine: Engine, source: Source): Promise<ColumnKinds> {
+  const probe = await engine.run({ type: "select", columns: [], from: source, limit: 0 });
+  const kinds: Record<string, "numeric" | "text"> = {};
+  for (const c of probe.columns) kinds[c.name] = c.kind === "number" ? "numeric" : "text";
+  return kinds;
+}
+
+/** Rows excluded by the engine for a NULL in a used column make the analysis refuse, as missing values do on rows. */
+function refuseNulls(table: CompressedTable): void {
+  const columns = Object.entries(table.nullRows).filter(([, n]) => n > 0);
+  if (columns.length === 0) return;
+  throw new TrueliftError(
+    "E_MISSING_VALUES",
+    `The data have missing (NULL) values in ${columns.map(([c, n]) => `'${c}' (${n} rows)`).join(", ")}.`,
+    {
+      details: { columns: Object.fromEntries(columns) },
+      hint: "Filter them out (--sql 'SELECT … WHERE col IS NOT NULL') or impute them; a never-treated start is 0, not NULL.",
+    },
+  );
+}
+
+function needCompression(design: RegisteredDesign): NonNullable<RegisteredDesign["compression"]> {
+  if (design.compression === undefined) {
+    throw new TrueliftError(
+      "E_UNSUPPORTED_COMPRESSED",
+      `The ${design.name} design cannot yet run from compressed statistics.`,
+    );
+  }
+  return design.compression;
+}
+
+/**
+ * Runs a design as compress → estimate on an engine: opens the engine, probes the source's column kinds, asks
+ * the design for its cells (`request`), optionally shows the SQL (`explain`), runs the one `GROUP BY` there,
+ * refuses NULLs in used columns (`E_MISSING_VALUES`), and estimates from the cells. Only the cells leave the
+ * engine. The engine is always closed.
+ *
+ * @example
+ * ```ts
+ * import { analyzeOnEngine, loadDesign } from "truelift";
+ * const did = await loadDesign("did");
+ * const { analysis, path } = await analyzeOnEngine(did, spec, { file: "logs.parquet" });
+ * path.cells; // e.g. 2574 cells for 10,000,000 rows
+ * ```
+ * @see Wong, Lewis & Wardrop (2021), "You only compress once"; GrowthBook (only aggregates leave the warehouse).
+ */
+export async function analyzeOnEngine(
+  design: RegisteredDesign,
+  spec: unknown,
+  src: EngineSource,
+  inputs: DesignInputs = {},
+  hooks: { readonly explain?: (sql: string) => void; readonly timeoutMs?: number } = {},
+): Promise<{ readonly analysis: DesignAnalysis; readonly path: ComputePath }> {
+  const compression = needCompression(design);
+  const source = src.file === undefined || src.db !== undefined ? sqlSourceOf(src) : fileSource(src.file);
+  const engine = await openEngine(
+    src.db,
+    hooks.timeoutMs === undefined ? {} : { timeoutMs: hooks.timeoutMs },
+  );
+  try {
+    const kinds = await columnKinds(engine, source);
+    const request: CompressRequest = compression.request(spec, kinds);
+    refuseTextMeasures(request, kinds);
+    hooks.explain?.(explainSql(request, source, engine.dialect));
+    const table = await engine.compress(request, source);
+    refuseNulls(table);
+    refuseNonFinite(table);
+    const analysis = await compression.analyzeCells(cellFrameOfTable(table), spec, inputs);
+    const { engine: name, ...where } = engine.describe(source);
+    const place = src.file === undefined ? where : { file: src.file };
+    return {
+      analysis,
+      path: {
+        mode: "compressed",
+        engine: name,
+        ...place,
+        rowsScanned: table.rowsScanned,
+        cells: table.groups,
+      },
+    };
+  } catch (e) {
+    throw src.file === undefined ? e : readFailure(src.file, e);
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * A data file as an engine source read exactly as the loader reads it (same `read_csv` / `read_parquet` options),
+ * after the loader's cheap checks on the file (exists, not empty, format, header, delimiter) — so a bad file gets
+ * the same coded error whichever path reads it.
+ */
+function fileSource(file: string): Source {
+  const resolved = resolveSource(file);
+  const sql =
+    resolved.param === undefined ? resolved.sql : resolved.sql.replace("$1", quoteLiteral(resolved.param));
+  return { type: "sql", sql };
+}
+
+/** A DuckDB read error on a file, mapped as the loader maps it (infinite values, unreadable rows). */
+function readFailure(file: string, e: unknown): unknown {
+  if (!(e instanceof TrueliftError) || e.code !== "E_QUERY_FAILED") return e;
+  const cause = String(e.details?.duckdb ?? e.message);
+  const inf = /Could not convert string "([+-]?(?:inf|infinity))"/i.exec(cause);
+  if (inf !== null) {
+    return new TrueliftError("E_NONFINITE_VALUES", `'${file}' holds an infinite value ('${inf[1]}').`, {
+      details: { path: file, value: inf[1] },
+      cause: e,
+    });
+  }
+  return new TrueliftError("E_READ_FAILED", `Could not read '${file}': ${e.message}`, {
+    details: { path: file },
+    cause: e,
+  });
+}
+
+/** A measure (outcome, take-up, …) must be numeric in the source. */
+function refuseTextMeasures(request: CompressRequest, kinds: ColumnKinds): void {
+  const text = request.measures.find((m) => kinds[m] === "text");
+  if (text === undefined) return;
+  throw new TrueliftError("E_COLUMN_TYPE", `Column '${text}' holds text; a numeric column is needed.`, {
+    details: { column: text },
+  });
+}
+
+/** ±Infinity (or NaN stored as a value) in a measure shows in its group's mean: refuse as the loader does. */
+function refuseNonFinite(table: CompressedTable): void {
+  for (const m of table.measures) {
+    const mean = table.mean[m];
+    for (let g = 0; g < mean.length; g++) {
+      if (!Number.isFinite(mean[g])) {
+        throw new TrueliftError(
+          "E_NONFINITE_VALUES",
+          `Column '${m}' holds a value that is not a finite number.`,
+          {
+            details: { column: m },
+          },
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The compress query a design would run, as SQL text for a dialect, with values inlined — for `--emit-sql`: run
+ * it where the data live and pass its result back with `--moments`. The request is built from the spec alone
+ * (no column kinds), so the same options always give the same query.
+ *
+ * @example
+ * ```ts
+ * import { emitCompressSql, loadDesign } from "truelift";
+ * emitCompressSql(await loadDesign("did"), spec, { table: "analytics.events" }, "bigquery");
+ * ```
+ */
+export function emitCompressSql(
+  design: RegisteredDesign,
+  spec: unknown,
+  src: EngineSource,
+  dialect: DialectName,
+): string {
+  const request = needCompression(design).request(spec, {});
+  return explainSql(request, sqlSourceOf(src), DIALECTS[dialect]);
+}
+
+/**
+ * Runs a design from a moments file: the result of `--emit-sql`'s query computed elsewhere and saved as CSV or
+ * Parquet. Its columns must be exactly the query's (`E_MOMENTS_COLUMNS` names a missing or extra one).
+ *
+ * @example
+ * ```ts
+ * import { analyzeMoments, loadDesign } from "truelift";
+ * const { path } = await analyzeMoments(await loadDesign("did"), spec, "moments.csv");
+ * path.mode; // "moments"
+ * ```
+ */
+export async function analyzeMoments(
+  design: RegisteredDesign,
+  spec: unknown,
+  file: string,
+  inputs: DesignInputs = {},
+): Promise<{ readonly analysis: DesignAnalysis; readonly path: ComputePath }> {
+  const compression = needCompression(design);
+  const request = compression.request(spec, {});
+  const engine = await duckdbEngine();
+  let result: ResultTable;
+  try {
+    result = await engine.run({ type: "select", columns: [], from: sqlSourceOf({ file }) });
+  } finally {
+    await engine.close();
+  }
+  assertMomentsColumns(
+    request,
+    result.columns.map((c) => c.name),
+  );
+  const table = decodeCompressResult(request, result);
+  const analysis = await compression.analyzeCells(cellFrameOfTable(table), spec, inputs);
+  return {
+    analysis,
+    path: { mode: "moments", engine: "memory", file, rowsScanned: table.rowsScanned, cells: table.groups },
+  };
+}
+
+/**
+ * The rows of a database source as a {@link Frame}, for designs (or options) that need row detail: every column
+ * of the table or query crosses the wire — the result says so.
+ *
+ * @example
+ * ```ts
+ * import { loadEngineRows } from "truelift";
+ * const frame = await loadEngineRows({ db: "postgres://127.0.0.1/prod", table: "events" });
+ * ```
+ */
+export async function loadEngineRows(src: EngineSource): Promise<Frame> {
+  const source = sqlSourceOf(src);
+  const engine = await openEngine(src.db);
+  try {
+    const result = await engine.run({ type: "select", columns: [], from: source });
+    const columns: Record<string, ColumnInput> = {};
+    for (const c of result.columns) {
+      columns[c.name] =
+        c.kind === "number"
+          ? Float64Array.from(c.values, (v) => (v === null ? Number.NaN : Number(v)))
+          : c.values.map((v) => (v === null ? null : String(v)));
+    }
+    return Frame.fromObject(columns);
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * A `--db` address fit for output: the password replaced by `***`.
+ *
+ * @example
+ * ```ts
+ * import { displayAddress } from "truelift";
+ * displayAddress("postgres://me:pw@h/db"); // "postgres://me:***@h/db"
+ * ```
+ */
+export function displayAddress(address: string): string {
+  return redactPassword(address);
+}
