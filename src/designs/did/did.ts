@@ -140,6 +140,13 @@ export function did(
  * from an engine's `GROUP BY` or `compressFrameToCells`. The result equals {@link didOnRows} on the rows to
  * rounding (1e-10 relative), inference, row counts and coded errors included; `n.cells` says how many cells.
  *
+ * Cell order does not matter, with two exceptions that follow the units' order of appearance as on the rows:
+ * the seeded Callaway–Sant'Anna multiplier bootstrap (another order draws another, equally valid, bootstrap)
+ * and which offending unit an error names. `compressFrameToCells` keeps first-appearance order, so in memory
+ * both equal the rows'. With a unit, a cell of several rows is a unit repeated in one period: Callaway–Sant'Anna
+ * and the Bacon decomposition are then not applicable (codes E_CS_DUPLICATE_ROWS, E_UNBALANCED_PANEL) as on the
+ * rows, with a reason naming the unit and period instead of row numbers.
+ *
  * @example
  * ```ts
  * import { compressFrameToCells, didCellRequest, didFromCells, parseDidSpec } from "truelift";
