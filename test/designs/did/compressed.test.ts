@@ -160,6 +160,17 @@ describe("did from compressed cells equals did on the rows (tutorial fixture)", 
     compareBoth(tutorial.withColumn("tier_score", score), { ...TUTORIAL, covariates: ["tier_score"] });
   });
 
+  it("an engine's cells in another order give the same result (GROUP BY order is arbitrary)", () => {
+    for (const spec of [TUTORIAL, { ...TUTORIAL, cluster: null }]) {
+      const cells = cellsOf(tutorial, spec);
+      const reversed = Int32Array.from({ length: cells.frame.nrows }, (_, i) => cells.frame.nrows - 1 - i);
+      expectSame(
+        didOnRows(tutorial, spec),
+        didFromCells({ ...cells, frame: cells.frame.take(reversed) }, spec),
+      );
+    }
+  });
+
   it("counts matter: cells of unequal size with the counts dropped give different SEs", () => {
     const spec: DidSpec = { ...TUTORIAL, cluster: null };
     const cells = cellsOf(tutorial, spec);
