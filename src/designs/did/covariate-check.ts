@@ -60,7 +60,9 @@ export function covariateShifts(
         continue;
       }
       if (isConstant(frame.numeric(outcome))) continue;
-      const fit = fitDid(frame, { outcome, covariates: [] }, terms, [], ctx);
+      // A covariate is a cell key, constant within every cell: its within-cell sum of squares is 0.
+      const frequency = layout.frequency === null ? null : { count: layout.frequency.count };
+      const fit = fitDid(frame, { outcome, covariates: [], frequency }, terms, [], ctx);
       const t = termOf(fit, term);
       out.push({ covariate: f.column, level, did: t.estimate, pValue: t.pValue, timeVarying });
     }

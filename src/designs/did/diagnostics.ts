@@ -3,7 +3,7 @@ import type { DeepReadonly, Term } from "../../core/result.js";
 import type { AnticipationCheck } from "./anticipation.js";
 import type { CovariateShift } from "./covariate-check.js";
 import type { EventStudy } from "./event-study.js";
-import { DID_COLUMNS, type DidLayout } from "./layout.js";
+import { DID_COLUMNS, type DidLayout, rowWeights } from "./layout.js";
 import type { DidPlacebo } from "./placebo.js";
 
 /** Below this many clusters CR1 is anti-conservative (Cameron, Gelbach & Miller 2008). */
@@ -103,14 +103,19 @@ export function designDiagnostics(layout: DidLayout, clusters: number | null): D
     );
   }
   const treated = layout.frame.numeric(DID_COLUMNS.treated);
+  const w = rowWeights(layout.frame, layout.frequency);
   let nt = 0;
-  for (const d of treated) nt += d;
-  const share = nt / treated.length;
+  let rows = 0;
+  for (let i = 0; i < treated.length; i++) {
+    nt += w[i] * treated[i];
+    rows += w[i];
+  }
+  const share = nt / rows;
   const imbalanced = share < 0.1 || share > 0.9;
   out.push(
     diagnostic("D_DID_GROUP_IMBALANCE", imbalanced ? "warn" : "pass", {
       treatedRows: nt,
-      comparisonRows: treated.length - nt,
+      comparisonRows: rows - nt,
       treatedShare: share,
     }),
   );

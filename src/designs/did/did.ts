@@ -1,5 +1,8 @@
+import type { CellFrame } from "../../core/cells.js";
+import { compressFrameToCells } from "../../core/cells-compress.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { diagnostic } from "../../core/diagnostics.js";
+import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
@@ -8,6 +11,7 @@ import type { Vcov } from "../../models/vcov/types.js";
 import type { DesignResult } from "../shared/contract.js";
 import { withoutAbsorbedCovariates } from "./absorbed.js";
 import { type AnticipationCheck, anticipationCheck } from "./anticipation.js";
+import { didCellRequest, frameColumnKinds } from "./compression.js";
 import { type CovariateShift, covariateShifts } from "./covariate-check.js";
 import {
   anticipationDiagnostic,
@@ -18,11 +22,17 @@ import {
 } from "./diagnostics.js";
 import { type EventStudy, eventStudy } from "./event-study.js";
 import { type DidFitContext, didVcov } from "./fit.js";
-import { type DidCohort, type DidLayout, layoutDid } from "./layout.js";
+import {
+  type DidCohort,
+  type DidFrequency,
+  type DidLayout,
+  layoutDid,
+  validateDidColumns,
+} from "./layout.js";
 import { type DidNaive, naiveContrasts } from "./naive.js";
 import { type DidPlacebo, placeboTrend } from "./placebo.js";
 import { type DidRegression, regressionDid, twfe } from "./regression.js";
-import { type DidSpec, parseDidSpec } from "./spec.js";
+import { type DidSpec, parseDidSpec, type ValidDidSpec } from "./spec.js";
 import { type StaggeredDid, staggeredDid } from "./staggered.js";
 import { type DidTrends, didTrends } from "./trends.js";
 import { type TwoByTwo, twoByTwo } from "./two-by-two.js";
@@ -71,6 +81,11 @@ export interface DidResult extends DesignResult {
     readonly dropped: number;
     readonly droppedReasons: Readonly<Record<string, number>>;
     readonly clusters: number | null;
+    /**
+     * Compressed cells the estimate was computed from (every row of the data is in one; `obs + dropped` rows),
+     * or null when it ran on the rows ({@link didOnRows}).
+     */
+    readonly cells: number | null;
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
@@ -87,6 +102,10 @@ export interface DidResult extends DesignResult {
  * ```
  *
  * Variances are CR1 by the cluster column (default: the unit) with t(G − 1) references, or HC1 without one.
+ *
+ * It runs as compress → estimate: after the column checks on the rows, the rows are compressed to the cells of
+ * {@link didCellRequest} (`compressFrameToCells`) and every part is estimated from those cells
+ * ({@link didFromCells}) — equal to the row-level analysis ({@link didOnRows}) to rounding; `n.cells` counts them.
  *
  * @example
  * ```ts
@@ -108,7 +127,77 @@ export function did(
   options: { readonly onProgress?: ProgressCallback } = {},
 ): DeepReadonly<DidResult> {
   const s = parseDidSpec(spec);
-  const layout = layoutDid(data, s);
+  validateDidColumns(data, s);
+  const request = didCellRequest(s, frameColumnKinds(data));
+  // An outcome that is also a key (say, a covariate) cannot be both a cell mean and a key: fit the rows.
+  if (request.keys.includes(s.outcome)) return didOnRows(data, s, options);
+  return didFromCells(compressFrameToCells(data, request), s, options);
+}
+
+/**
+ * {@link did} from compressed cells (design.md §3a): `cells` holds one row per distinct combination of the
+ * {@link didCellRequest} keys with the row count, the outcome's cell mean and its within-cell Σ(y − ȳ)² —
+ * from an engine's `GROUP BY` or `compressFrameToCells`. The result equals {@link didOnRows} on the rows to
+ * rounding (1e-10 relative), inference, row counts and coded errors included; `n.cells` says how many cells.
+ *
+ * Cell order does not matter, with two exceptions that follow the units' order of appearance as on the rows:
+ * the seeded Callaway–Sant'Anna multiplier bootstrap (another order draws another, equally valid, bootstrap)
+ * and which offending unit an error names. `compressFrameToCells` keeps first-appearance order, so in memory
+ * both equal the rows'. With a unit, a cell of several rows is a unit repeated in one period: Callaway–Sant'Anna
+ * and the Bacon decomposition are then not applicable (codes E_CS_DUPLICATE_ROWS, E_UNBALANCED_PANEL) as on the
+ * rows, with a reason naming the unit and period instead of row numbers.
+ *
+ * @example
+ * ```ts
+ * import { compressFrameToCells, didCellRequest, didFromCells, parseDidSpec } from "truelift";
+ * const s = parseDidSpec(spec);
+ * const cells = compressFrameToCells(frame, didCellRequest(s, {}));
+ * didFromCells(cells, s).n; // { obs: 28839, dropped: 21161, …, cells: 2900 }
+ * ```
+ * @see Wong, Lewis & Wardrop (2021), "You only compress once".
+ */
+export function didFromCells(
+  cells: CellFrame,
+  spec: DidSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<DidResult> {
+  const s = parseDidSpec(spec);
+  const withinSS = cells.withinSS[s.outcome];
+  if (withinSS === undefined) {
+    throw new TrueliftError(
+      "E_BAD_FREQUENCY",
+      `The cells have no within-cell sum of squares of the outcome '${s.outcome}'; compress with the outcome as a measure.`,
+      { details: { outcome: s.outcome, measures: Object.keys(cells.withinSS) } },
+    );
+  }
+  return analyse(cells.frame, s, { count: cells.count, withinSS }, options);
+}
+
+/**
+ * {@link did} on the rows themselves, one row per observation (no compression): the reference the compressed
+ * path is tested against, and the path of a spec whose outcome is also a key column.
+ *
+ * @example
+ * ```ts
+ * import { didOnRows } from "truelift";
+ * didOnRows(frame, spec).n.cells; // null
+ * ```
+ */
+export function didOnRows(
+  data: Frame,
+  spec: DidSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<DidResult> {
+  return analyse(data, parseDidSpec(spec), null, options);
+}
+
+function analyse(
+  data: Frame,
+  s: ValidDidSpec,
+  frequency: DidFrequency | null,
+  options: { readonly onProgress?: ProgressCallback },
+): DeepReadonly<DidResult> {
+  const layout = layoutDid(data, s, frequency);
   const alpha = s.alpha ?? 0.05;
   const ctx: DidFitContext = { vcov: didVcov(layout.cluster, s.inference ?? "t"), alpha };
   const diagnostics: Diagnostic[] = [...layout.diagnostics];
@@ -190,13 +279,20 @@ export function did(
     vcov: ctx.vcov,
     alpha,
     n: {
-      obs: layout.frame.nrows,
+      obs: rowsIn(layout),
       dropped: layout.window.rowsOutside,
       droppedReasons: layout.window.rowsOutside > 0 ? { outsideWindow: layout.window.rowsOutside } : {},
       clusters: fe.n.clusters,
+      cells: frequency === null ? null : data.nrows,
     },
     diagnostics,
     provenance: { spec: toJson(s), engine: "memory", version: LINEAR_MODEL_VERSION },
   };
   return deepFreeze(result);
+}
+
+function rowsIn(layout: DidLayout): number {
+  let rows = 0;
+  for (const c of layout.cohorts) rows += c.rows;
+  return rows;
 }

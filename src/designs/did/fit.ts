@@ -1,6 +1,7 @@
 import type { Frame } from "../../core/frame.js";
 import type { DeepReadonly, Term } from "../../core/result.js";
 import type { Factor, TermSpec } from "../../models/formula.js";
+import type { FrequencySpec } from "../../models/frequency.js";
 import { type OlsResult, ols } from "../../models/ols.js";
 import type { Vcov } from "../../models/vcov/types.js";
 import type { DidLayout } from "./layout.js";
@@ -40,7 +41,9 @@ export function numericTerm(...columns: string[]): TermSpec {
 
 /**
  * Fits `outcome ~ terms + covariates (| absorb)` on `frame` with the context's variance estimator. Missing
- * values were rejected up front by {@link layoutDid}, so nothing is dropped here.
+ * values were rejected up front by {@link layoutDid}, so nothing is dropped here. With `frequency` the frame's
+ * rows are compressed cells and the fit is OLS on the cell means weighted by the counts (`OlsSpec.frequency`),
+ * equal to the fit on the rows.
  *
  * @example
  * ```ts
@@ -51,12 +54,14 @@ export function numericTerm(...columns: string[]): TermSpec {
  */
 export function fitDid(
   frame: Frame,
-  layout: Pick<DidLayout, "outcome" | "covariates">,
+  layout: Pick<DidLayout, "outcome" | "covariates"> & { readonly frequency?: FrequencySpec | null },
   terms: readonly TermSpec[],
   absorb: readonly string[],
   ctx: DidFitContext,
 ): DeepReadonly<OlsResult> {
+  const frequency = layout.frequency ?? null;
   return ols(frame, {
+    ...(frequency === null ? {} : { frequency }),
     outcome: layout.outcome,
     terms: [...terms, ...layout.covariates.map((f) => ({ factors: [f] }))],
     absorb,

@@ -5,6 +5,7 @@ export * from "./anticipation.js";
 export * from "./bacon.js";
 export * from "./charts.js";
 export * from "./cli.js";
+export * from "./compression.js";
 export * from "./covariate-check.js";
 export * from "./cs/index.js";
 export * from "./design.js";

@@ -4,6 +4,8 @@ import type { Frame } from "../../core/frame.js";
 import { panelPeriods } from "../../core/panel.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
 import type { Factor } from "../../models/formula.js";
+import { type FrequencySpec, validateFrequency } from "../../models/frequency.js";
+import { checkNotCollinear, checkOutcomeVaries } from "./layout-checks.js";
 import type { ValidDidSpec } from "./spec.js";
 
 /**
@@ -23,6 +25,35 @@ export const DID_COLUMNS = {
   relTime: "rel_time",
   cohort: "cohort",
 } as const;
+
+/**
+ * Compressed input of a DiD analysis: each frame row is a cell of `count` source rows sharing every key (time,
+ * treatment, unit, cluster, covariates); the outcome column holds the cell mean and `withinSS` its within-cell
+ * Σ(y − ȳ)². Row counts, means and every regression weight by `count` (see `OlsSpec.frequency`).
+ *
+ * @example
+ * ```ts
+ * import type { DidFrequency } from "truelift";
+ * const f: DidFrequency = { count: "__n", withinSS: "__ss:task_completed" };
+ * ```
+ */
+export interface DidFrequency {
+  readonly count: string;
+  readonly withinSS: string;
+}
+
+/**
+ * The rows each frame row stands for: the cell counts of a compressed layout, else 1 per row.
+ *
+ * @example
+ * ```ts
+ * import { rowWeights } from "truelift";
+ * rowWeights(layout.frame, layout.frequency); // Float64Array of cell counts (ones on rows)
+ * ```
+ */
+export function rowWeights(frame: Frame, frequency: DidFrequency | null): Float64Array {
+  return frequency === null ? new Float64Array(frame.nrows).fill(1) : frame.numeric(frequency.count);
+}
 
 /** One adoption cohort: its nominal first-treatment period (null = never treated) and its row count. */
 export interface DidCohort {
@@ -53,6 +84,8 @@ export interface DidLayout {
   /** Distinct periods in the window, ascending. */
   readonly periods: readonly number[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The frame's rows are compressed cells (see {@link DidFrequency}), or null for one row per observation. */
+  readonly frequency: DidFrequency | null;
 }
 
 const RESERVED = new Set<string>(Object.values(DID_COLUMNS));
@@ -77,12 +110,14 @@ const RESERVED = new Set<string>(Object.values(DID_COLUMNS));
  * }));
  * layout.window; // { from: 0, to: 29, rowsOutside: 21161 } on the tutorial data
  * ```
+ * With `frequency` the frame holds compressed cells: every row count (window, cohorts, checks) is a sum of
+ * cell counts, and the checks read the within-cell sums of squares, so errors and diagnostics match the rows'.
  * @see Callaway & Sant'Anna (2021) for never-treated vs not-yet-treated comparison groups.
  */
-export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
-  checkReserved(spec);
-  const covariates = resolveCovariates(data, spec);
-  validateColumns(data, requirements(spec, covariates));
+export function layoutDid(data: Frame, spec: ValidDidSpec, frequency: DidFrequency | null = null): DidLayout {
+  const covariates = validateDidColumns(data, spec);
+  if (frequency !== null) validateFrequency(data, frequencySpec(frequency));
+  const weight = rowWeights(data, frequency);
   const time = data.numeric(spec.time);
   const anticipation = spec.anticipation ?? 0;
   const diagnostics: Diagnostic[] = [];
@@ -165,10 +200,14 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
   }
   const inWindow = new Uint8Array(n);
   let kept = 0;
+  let keptRows = 0;
+  let allRows = 0;
   for (let i = 0; i < n; i++) {
+    allRows += weight[i];
     if (time[i] >= from && time[i] <= to) {
       inWindow[i] = 1;
       kept++;
+      keptRows += weight[i];
     }
   }
   if (kept === 0) {
@@ -198,24 +237,26 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
     cohortCol[j] = never ? 0 : eff;
     relCol[j] = never ? Number.NaN : t - eff;
     const key = Number.isNaN(cohortKey[i]) ? 0 : cohortKey[i];
-    cohortRows.set(key, (cohortRows.get(key) ?? 0) + 1);
-    if (!never) treatedRows++;
+    const w = weight[i];
+    cohortRows.set(key, (cohortRows.get(key) ?? 0) + w);
+    if (!never) treatedRows += w;
     if (kind === "two-group") {
       const post = t >= (nominal as number) - anticipation ? 1 : 0;
       postCol[j] = post;
-      if (post) postRows++;
-      else preRows++;
+      if (post) postRows += w;
+      else preRows += w;
     } else {
       postCol[j] = !never && t >= eff ? 1 : 0;
-      if (!never && t < eff) preRows++;
-      if (!never && t >= eff) postRows++;
+      if (!never && t < eff) preRows += w;
+      if (!never && t >= eff) postRows += w;
     }
   }
-  if (treatedRows === 0 || treatedRows === kept) {
+  const kw = Float64Array.from(idx, (i) => weight[i]);
+  if (treatedRows === 0 || treatedRows === keptRows) {
     throw new TrueliftError(
       "E_CONSTANT_TREATMENT",
       `Within the window every row is ${treatedRows === 0 ? "untreated" : "in the treated group"}: there is nothing to compare.`,
-      { details: { treatedRows, rows: kept } },
+      { details: { treatedRows, rows: keptRows } },
     );
   }
   if (preRows === 0 || postRows === 0) {
@@ -225,8 +266,16 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
       { details: { from, to, preRows, postRows } },
     );
   }
-  checkOutcomeVaries(data.numeric(spec.outcome), idx, treatedCol, spec.outcome);
-  if (kind === "two-group") checkNotCollinear(treatedCol, postCol, spec);
+  const within = frequency === null ? null : data.numeric(frequency.withinSS);
+  checkOutcomeVaries(
+    data.numeric(spec.outcome),
+    within,
+    frequency === null ? null : weight,
+    idx,
+    treatedCol,
+    spec.outcome,
+  );
+  if (kind === "two-group") checkNotCollinear(treatedCol, postCol, kw, spec);
   const frame = data
     .take(idx)
     .withColumn(DID_COLUMNS.treated, treatedCol)
@@ -248,62 +297,30 @@ export function layoutDid(data: Frame, spec: ValidDidSpec): DidLayout {
     start: nominal === null ? null : { nominal, effective: nominal - anticipation },
     anticipation,
     controlStart,
-    window: { from, to, rowsOutside: n - kept },
+    window: { from, to, rowsOutside: allRows - keptRows },
     cohorts,
     periods: panelPeriods(time, { from, to }),
     diagnostics,
+    frequency,
   };
 }
 
 /**
- * The outcome must vary in the window, and within at least one of the two groups: otherwise the estimate is a
- * difference of constants with a standard error of exactly 0 (and a parallel-trends "pass" by construction).
+ * The column checks {@link layoutDid} starts with (reserved names, presence, types, missing values), and the
+ * covariates resolved (text columns categorical, numeric ones linear): run on the rows before compressing them,
+ * so column errors are word for word the rows' errors.
+ *
+ * @example
+ * ```ts
+ * import { parseDidSpec, validateDidColumns } from "truelift";
+ * validateDidColumns(frame, parseDidSpec(spec)); // throws E_COLUMN_MISSING, E_MISSING_VALUES, …
+ * ```
  */
-function checkOutcomeVaries(y: Float64Array, idx: Int32Array, treated: Float64Array, outcome: string): void {
-  const first = [Number.NaN, Number.NaN];
-  const varies = [false, false];
-  for (let j = 0; j < idx.length; j++) {
-    const g = treated[j] === 1 ? 1 : 0;
-    const v = y[idx[j]];
-    if (Number.isNaN(first[g])) first[g] = v;
-    else if (v !== first[g]) varies[g] = true;
-  }
-  if (varies[0] || varies[1]) return;
-  const overall = first[0] === first[1];
-  throw new TrueliftError(
-    "E_OUTCOME_CONSTANT",
-    overall
-      ? `Outcome '${outcome}' is ${first[0]} in every row of the window: there is no variation to compare.`
-      : `Outcome '${outcome}' is constant within each group (${first[1]} for every treated row, ${first[0]} for every comparison row): the difference-in-differences would be 0 with a standard error of exactly 0.`,
-    {
-      details: { outcome, treatedValue: first[1], controlValue: first[0] },
-      hint: "Check the outcome column and the window: a DiD needs the outcome to vary over time within the groups.",
-    },
-  );
-}
-
-/**
- * Two-group layout: treated-ness must not coincide with the post period (treated rows only after the start and
- * comparison rows only before it, or the reverse): then the group effect and the time effect are the same column.
- */
-function checkNotCollinear(treated: Float64Array, post: Float64Array, spec: ValidDidSpec): void {
-  const cells = [0, 0, 0, 0]; // control-pre, control-post, treated-pre, treated-post
-  for (let j = 0; j < treated.length; j++) cells[2 * treated[j] + post[j]]++;
-  const sameColumn = cells[1] === 0 && cells[2] === 0;
-  const reversed = cells[0] === 0 && cells[3] === 0;
-  if (!sameColumn && !reversed) return;
-  const treatment = "startColumn" in spec.treatment ? spec.treatment.startColumn : spec.treatment.column;
-  throw new TrueliftError(
-    "E_TREATMENT_COLLINEAR_TIME",
-    `Treatment '${treatment}' is collinear with time '${spec.time}': every ${sameColumn ? "treated row is after" : "treated row is before"} the start and every comparison row ${sameColumn ? "before" : "after"} it, so the treatment effect cannot be told apart from the change over time.`,
-    {
-      details: {
-        treatment,
-        time: spec.time,
-        cells: { controlPre: cells[0], controlPost: cells[1], treatedPre: cells[2], treatedPost: cells[3] },
-      },
-    },
-  );
+export function validateDidColumns(data: Frame, spec: ValidDidSpec): Factor[] {
+  checkReserved(spec);
+  const covariates = resolveCovariates(data, spec);
+  validateColumns(data, requirements(spec, covariates));
+  return covariates;
 }
 
 function checkReserved(spec: ValidDidSpec): void {
@@ -382,4 +399,8 @@ function periodsBelow(time: Float64Array, limit: number): number {
   let best = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < time.length; i++) if (time[i] < limit && time[i] > best) best = time[i];
   return best;
+}
+
+function frequencySpec(f: DidFrequency): FrequencySpec {
+  return { count: f.count, withinSS: f.withinSS };
 }

@@ -1,6 +1,6 @@
 import type { Term } from "../../core/result.js";
-import { RunningMoments, welchDifference } from "../../models/wald-term.js";
-import { DID_COLUMNS, type DidLayout } from "./layout.js";
+import { welchDifference } from "../../models/wald-term.js";
+import { DID_COLUMNS, type DidLayout, rowWeights } from "./layout.js";
 
 /**
  * What a naive analyst would have reported, for contrast: the post-period gap between treated rows and
@@ -26,16 +26,35 @@ export function naiveContrasts(layout: DidLayout, alpha: number): DidNaive {
   const y = layout.frame.numeric(layout.outcome);
   const d = layout.frame.numeric(DID_COLUMNS.treated);
   const p = layout.frame.numeric(DID_COLUMNS.post);
+  const w = rowWeights(layout.frame, layout.frequency);
+  const ss = layout.frequency === null ? null : layout.frame.numeric(layout.frequency.withinSS);
   const staggered = layout.kind === "staggered";
-  const tp = new RunningMoments();
-  const tpre = new RunningMoments();
-  const cp = new RunningMoments();
+  const tp = new PooledMoments();
+  const tpre = new PooledMoments();
+  const cp = new PooledMoments();
   for (let i = 0; i < y.length; i++) {
-    if (d[i] === 1) (p[i] === 1 ? tp : tpre).add(y[i]);
-    else if (staggered || p[i] === 1) cp.add(y[i]);
+    const m2 = ss === null ? 0 : ss[i];
+    if (d[i] === 1) (p[i] === 1 ? tp : tpre).add(w[i], y[i], m2);
+    else if (staggered || p[i] === 1) cp.add(w[i], y[i], m2);
   }
   return {
     postGap: welchDifference("post-period gap", tp, cp, alpha),
     beforeAfter: welchDifference("before/after", tp, tpre, alpha),
   };
+}
+
+/**
+ * Count, mean and centred sum of squares pooled over cells (Chan, Golub & LeVeque's pairwise update). A cell of
+ * one row (n = 1, m2 = 0) is Welford's one-pass update, so rows and cells share this accumulator.
+ */
+class PooledMoments {
+  n = 0;
+  mean = 0;
+  m2 = 0;
+  add(n: number, mean: number, m2: number): void {
+    this.n += n;
+    const delta = mean - this.mean;
+    this.mean += (delta * n) / this.n;
+    this.m2 += m2 + delta * (mean - this.mean) * n;
+  }
 }

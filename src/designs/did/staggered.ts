@@ -25,7 +25,8 @@ export interface StaggeredDid {
  * Runs the staggered-adoption estimators on a staggered layout's rows (the analysis window applies): the
  * Callaway–Sant'Anna ATT(g,t) with its aggregations (needs a unit × period panel and numeric covariates), and
  * the Bacon decomposition of the TWFE coefficient (needs a balanced panel). A part that cannot run on these
- * data is null with a diagnostic saying why.
+ * data is null with a diagnostic saying why. On compressed cells (unit a key) a cell of one row is that row, so
+ * both run on the cells unchanged; a cell of several rows is a repeated unit × period, which both refuse.
  *
  * @example
  * ```ts
@@ -49,6 +50,11 @@ export function staggeredDid(
   const numeric = layout.covariates.filter((f) => f.kind === "numeric").map((f) => f.column);
   if (numeric.length < layout.covariates.length) {
     diagnostics.push(diagnostic("D_DID_NOT_APPLICABLE", "info", { part: "callaway-santanna covariates" }));
+  }
+  const repeated = repeatedCell(layout, unit);
+  if (repeated !== null) {
+    diagnostics.push(...repeated);
+    return { overall: null, callawaySantAnna: null, bacon: null, diagnostics };
   }
   const st = spec.staggered ?? {};
   const hasNever = layout.cohorts.some((c) => c.start === null);
@@ -110,4 +116,33 @@ export function staggeredDid(
     );
   }
   return { overall: cs?.aggregations.simple?.overall ?? null, callawaySantAnna: cs, bacon, diagnostics };
+}
+
+/**
+ * Compressed cells with a unit key: a cell of more than one row is a unit observed twice in one period (with the
+ * same keys), which Callaway–Sant'Anna (E_CS_DUPLICATE_ROWS) and the Bacon decomposition (E_UNBALANCED_PANEL)
+ * refuse on the rows — the same diagnostics here (their reasons name the unit and period, not the row numbers,
+ * which cells do not keep). Null when every cell is one row.
+ */
+function repeatedCell(layout: DidLayout, unit: string): Diagnostic[] | null {
+  if (layout.frequency === null) return null;
+  const count = layout.frame.numeric(layout.frequency.count);
+  const time = layout.frame.numeric(layout.time);
+  const i = count.findIndex((c) => c > 1);
+  if (i < 0) return null;
+  const u = String(layout.frame.value(unit, i));
+  return [
+    diagnostic(
+      "D_DID_NOT_APPLICABLE",
+      "warn",
+      { part: "callaway-santanna", code: "E_CS_DUPLICATE_ROWS" },
+      { reason: `Unit ${u} has ${count[i]} rows for period ${time[i]}.` },
+    ),
+    diagnostic(
+      "D_DID_NOT_APPLICABLE",
+      "info",
+      { part: "bacon", code: "E_UNBALANCED_PANEL" },
+      { reason: `The panel is not balanced: unit '${u}' has ${count[i]} rows for period ${time[i]}.` },
+    ),
+  ];
 }

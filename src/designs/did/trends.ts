@@ -1,5 +1,5 @@
 import { didCounterfactual } from "./charts.js";
-import { DID_COLUMNS, type DidLayout } from "./layout.js";
+import { DID_COLUMNS, type DidLayout, rowWeights } from "./layout.js";
 
 /** Mean outcome of one group in one period (tidy rows for the trend chart). */
 export interface DidTrendRow {
@@ -36,6 +36,7 @@ export function didTrends(layout: DidLayout): DidTrends {
   const t = layout.frame.numeric(layout.time);
   const d = layout.frame.numeric(DID_COLUMNS.treated);
   const cohort = layout.frame.numeric(DID_COLUMNS.cohort);
+  const w = rowWeights(layout.frame, layout.frequency);
   const twoGroup = layout.kind === "two-group";
   const label = (i: number) =>
     twoGroup
@@ -54,8 +55,8 @@ export function didTrends(layout: DidLayout): DidTrends {
       a = { period: t[i], group, sum: 0, n: 0 };
       acc.set(key, a);
     }
-    a.sum += y[i];
-    a.n++;
+    a.sum += w[i] * y[i];
+    a.n += w[i];
   }
   const rows = [...acc.values()]
     .map((a) => ({ period: a.period, group: a.group, mean: a.sum / a.n, n: a.n }))

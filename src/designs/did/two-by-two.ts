@@ -1,6 +1,6 @@
 import type { DeepReadonly, Term } from "../../core/result.js";
 import { type DidFitContext, fitDid, numericTerm, termOf } from "./fit.js";
-import { DID_COLUMNS, type DidLayout } from "./layout.js";
+import { DID_COLUMNS, type DidLayout, rowWeights } from "./layout.js";
 
 /** One cell of the 2×2 table: group (treated 0/1) × period (post 0/1), its size and mean outcome. */
 export interface DidCell {
@@ -37,12 +37,13 @@ export function twoByTwo(layout: DidLayout, ctx: DidFitContext): DeepReadonly<Tw
   const y = layout.frame.numeric(layout.outcome);
   const d = layout.frame.numeric(DID_COLUMNS.treated);
   const p = layout.frame.numeric(DID_COLUMNS.post);
+  const w = rowWeights(layout.frame, layout.frequency);
   const n = [0, 0, 0, 0];
   const sum = [0, 0, 0, 0];
   for (let i = 0; i < y.length; i++) {
     const c = 2 * d[i] + p[i];
-    n[c]++;
-    sum[c] += y[i];
+    n[c] += w[i];
+    sum[c] += w[i] * y[i];
   }
   const cells: DidCell[] = [0, 1, 2, 3].map((c) => ({
     treated: (c >> 1) as 0 | 1,
@@ -52,7 +53,7 @@ export function twoByTwo(layout: DidLayout, ctx: DidFitContext): DeepReadonly<Tw
   }));
   const fit = fitDid(
     layout.frame,
-    { outcome: layout.outcome, covariates: [] },
+    { outcome: layout.outcome, covariates: [], frequency: layout.frequency },
     [
       numericTerm(DID_COLUMNS.treated),
       numericTerm(DID_COLUMNS.post),
