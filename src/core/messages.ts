@@ -57,6 +57,10 @@ export const ERROR_CATALOGUE = {
   E_NOT_BINARY: { category: "data", hint: "Recode the column to 0/1 (for example `x == 'yes'`)." },
   E_CONSTANT_TREATMENT: { category: "data", hint: "Both treated (1) and untreated (0) rows are needed." },
   E_BAD_WEIGHTS: { category: "data", hint: "Weights must be finite and non-negative, with a positive sum." },
+  E_UNSUPPORTED_COMPRESSED: {
+    category: "usage",
+    hint: "Run on the rows (a file or --sql without compression) or drop the option",
+  },
   E_BAD_FREQUENCY: {
     category: "data",
     hint: "Compressed cells need a count column of positive integers (rows per cell), a within-cell sum of squares that is finite and ≥ 0, and (logit) an outcome share in [0, 1]; rebuild them with GROUP BY (COUNT(*), AVG(y), SUM((y − mean)²)).",
