@@ -41,7 +41,7 @@ import { clusterSuffStats } from "./suff-stats.js";
 import { type ClusterTidy, clusterOutcomeBins, clusterTidy } from "./tidy.js";
 import { type TwoExposureModel, twoExposureModel } from "./two-exposure.js";
 
-/** Everything {@link cluster} returns: plain, frozen, JSON-serialisable data. */
+/** Everything {@link cluster} returns (on the rows or from compressed cells): plain, frozen, JSON-serialisable data. */
 export interface ClusterResult extends DesignResult {
   readonly method: "cluster";
   readonly outcome: string;
@@ -99,12 +99,19 @@ export interface ClusterInputs {
  * Analysis of a cluster-randomized experiment, from a validated spec to every estimate and check:
  *
  * ```
- * parseClusterSpec → layoutCluster (validate: cluster ids, ≥ 2 clusters, both arms, treatment constant within
+ * parseClusterSpec → validateClusterRows (columns, cluster ids; row-numbered errors) → compressFrameToCells
+ *   (GROUP BY cluster × treatment × exposure flag × stratum: count, mean and within-cell SS of the outcome)
+ *   → layoutClusterCells (validate: ≥ 2 clusters, both arms, treatment constant within
  *   clusters; cluster table) → estimators: naive user OLS | cluster-mean WLS t(K−2) | user OLS CR1, CR2 (BM df), CR3
  *   → exposure (flag or edge list) → two-exposure model (direct, spillover; CR1) → projected total
  *   → small-K inference when K < 30 (wild cluster bootstrap WCR, randomization inference; test inversion)
  *   → pairs cluster bootstrap on sufficient statistics → diagnostics → tidy rows
  * ```
+ *
+ * It compresses first (one implementation with {@link clusterFromCells}, the in-memory frame being one more
+ * source of cells; `n.cells` says how many), so every estimator runs on a few hundred cells whatever the number
+ * of users, with the results of the rows ({@link clusterRows}) to 1e-10. With an edge-list exposure — per user,
+ * from another frame — it runs on the rows (`n.cells` null).
  *
  * @example
  * ```ts

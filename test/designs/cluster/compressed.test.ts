@@ -13,6 +13,7 @@ import {
   clusterRows,
 } from "../../../src/designs/cluster/cluster.js";
 import { clusterDesign } from "../../../src/designs/cluster/design.js";
+import { clusterCharts } from "../../../src/designs/cluster/result-charts.js";
 import { type ClusterSpec, parseClusterSpec } from "../../../src/designs/cluster/spec.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { clusterFixture } from "./cluster-fixture.js";
@@ -103,6 +104,12 @@ describe("cluster compress → estimate equals the rows (tutorial scenario)", ()
     expect(memory.bootstrap?.reps).toBeGreaterThan(0);
     expect(memory.tidy.outcomeBins.length).toBeGreaterThan(0);
     expect(cells.tidy.outcomeBins).toEqual([]);
+    // the report adapter still renders from engine cells, without the per-user outcome histogram
+    expect(clusterCharts(cells).outcomeDistribution).toBeNull();
+    expect(clusterCharts(cells).estimates).not.toBeNull();
+    expect(clusterDesign.report.summary(cells).lines[0]).toEqual(
+      clusterDesign.report.summary(memory).lines[0],
+    );
   });
 
   it("with the small-K machinery forced on (wild bootstrap on treatment, direct and spillover; RI)", () => {
