@@ -5,6 +5,7 @@ import { compressFrameToCells } from "../../../src/core/cells-compress.js";
 import { Frame } from "../../../src/core/frame.js";
 import type { DeepReadonly } from "../../../src/core/result.js";
 import { generateFewClusters } from "../../../src/data/generate/cluster-few.js";
+import { generateDataset } from "../../../src/data/generate/dataset.js";
 import {
   type ClusterResult,
   cluster,
@@ -125,6 +126,20 @@ describe("cluster compress → estimate equals the rows (tutorial scenario)", ()
     });
     expect(memory.smallK?.wild?.spillover).not.toBeNull();
     expect(memory.smallK?.randomization).not.toBeNull();
+  });
+
+  it("the generated cluster scenario (generateDataset, scenario 'cluster'), and 20 of its workspaces (K < 30)", () => {
+    const data = generateDataset({ seed: 7, users: 4000, scenario: "cluster" });
+    expectAllPathsEqual(data, { ...TUTORIAL, inference: { seed: 2, pairs: { reps: 199 } } });
+    // workspaces 15–34 only (10 per wave): 20 clusters, so the wild bootstrap and randomization inference run
+    const ws = data.numeric("workspace_id");
+    const rows = Int32Array.from(Array.from(ws.keys()).filter((i) => ws[i] >= 15 && ws[i] < 35));
+    const { memory } = expectAllPathsEqual(data.take(rows), {
+      ...TUTORIAL,
+      inference: { seed: 2, wild: { reps: 499 }, randomization: { reps: 499 }, pairs: { reps: 199 } },
+    });
+    expect(memory.n.clusters).toBe(20);
+    expect(memory.smallK?.wild?.direct).not.toBeNull();
   });
 
   it("clusterDesign.run compresses first and reports its cells", async () => {
