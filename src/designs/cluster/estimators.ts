@@ -46,7 +46,16 @@ export function unitFrame(layout: ClusterLayout, extra: Readonly<Record<string, 
   return Frame.fromObject({ [Y]: layout.y, ...extra, [C]: layout.codes, [W]: layout.w, [SS]: layout.ss });
 }
 
-/** The frequency option that makes OLS on {@link unitFrame} equal OLS on the users. */
+/**
+ * The frequency option that makes OLS on {@link unitFrame} equal OLS on the users (count and within-unit SS
+ * columns).
+ *
+ * @example
+ * ```ts
+ * import { ols, parseFormula, UNIT_FREQUENCY, unitFrame } from "truelift";
+ * ols(unitFrame(layout, { treatment: layout.d }), { ...parseFormula("y ~ treatment"), frequency: UNIT_FREQUENCY });
+ * ```
+ */
 export const UNIT_FREQUENCY = { count: W, withinSS: SS } as const;
 
 /**
