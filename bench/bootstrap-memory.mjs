@@ -3,7 +3,8 @@
 // Each run is a child process measured by GNU time (`/usr/bin/time -f "%e %U %S %M"`: wall s, user s, sys s,
 // peak RSS KiB). Usage: npm run build && node bench/bootstrap-memory.mjs [--reps 100000]
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { arg, machineInfo, packageVersion, root, sharedDir, writeResult } from "./lib.mjs";
 
@@ -12,20 +13,19 @@ const fixture = join(sharedDir, "fixtures", "saas_llm_logs_seed42.csv");
 if (!existsSync("/usr/bin/time"))
   throw new Error("bench/bootstrap-memory needs GNU time (apt-get install -y time)");
 
-/** Runs the CLI under GNU time; returns wall, cpu and peak RSS. */
+/** Runs the CLI under GNU time (its figures written to a file with -o); returns wall, cpu and peak RSS. */
 function measure(args) {
-  const out = execFileSync("/usr/bin/time", ["-f", "%e %U %S %M", "node", "bin/truelift.js", ...args], {
+  const timeFile = join(mkdtempSync(join(tmpdir(), "truelift-bench-")), "time.txt");
+  execFileSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S %M", "node", "bin/truelift.js", ...args], {
     cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-    maxBuffer: 1 << 24,
-  })
-    .toString()
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const [wall, user, sys, rssKiB] = readFileSync(timeFile, "utf8")
     .trim()
     .split("\n")
     .pop()
     .split(" ")
     .map(Number);
-  const [wall, user, sys, rssKiB] = out;
   return { wallSeconds: wall, cpuSeconds: user + sys, peakRssMB: Math.round((rssKiB / 1024) * 10) / 10 };
 }
 

@@ -1,11 +1,15 @@
+import type { CellFrame, CellRequest, ColumnKinds } from "../../core/cells.js";
+import { compressFrameToCells } from "../../core/cells-compress.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { diagnostic } from "../../core/diagnostics.js";
+import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze, type Json, type Provenance, type Term } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
 import { guardZeroSe } from "../shared/zero-se.js";
+import type { OutcomeBinRow } from "./charts.js";
 import {
   fewClustersDiagnostic,
   iccDiagnostic,
@@ -22,7 +26,7 @@ import {
   headlineDiagnostics,
   withoutInference,
 } from "./headline.js";
-import { layoutCluster } from "./layout.js";
+import { type ClusterLayout, layoutCluster, layoutClusterCells, validateClusterRows } from "./layout.js";
 import { type PairsBootstrap, type PairsBootstrapModel, pairsClusterBootstrap } from "./pairs-bootstrap.js";
 import { clusterSeed } from "./seed.js";
 import {
@@ -33,12 +37,12 @@ import {
   smallKRandomMethods,
   smallKReason,
 } from "./small-k.js";
-import { type ClusterSpec, parseClusterSpec } from "./spec.js";
+import { type ClusterSpec, parseClusterSpec, type ValidClusterSpec } from "./spec.js";
 import { clusterSuffStats } from "./suff-stats.js";
-import { type ClusterTidy, clusterTidy } from "./tidy.js";
+import { type ClusterTidy, clusterOutcomeBins, clusterTidy } from "./tidy.js";
 import { type TwoExposureModel, twoExposureModel } from "./two-exposure.js";
 
-/** Everything {@link cluster} returns: plain, frozen, JSON-serialisable data. */
+/** Everything {@link cluster} returns (on the rows or from compressed cells): plain, frozen, JSON-serialisable data. */
 export interface ClusterResult extends DesignResult {
   readonly method: "cluster";
   readonly outcome: string;
@@ -74,6 +78,11 @@ export interface ClusterResult extends DesignResult {
     readonly treatedClusters: number;
     readonly controlClusters: number;
     readonly strata: number | null;
+    /**
+     * The compressed cells the analysis ran on (one per cluster × arm × exposure flag × stratum present), or null
+     * when it ran on the rows (one unit per user: an edge-list exposure). `obs` counts users either way.
+     */
+    readonly cells: number | null;
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
@@ -90,12 +99,19 @@ export interface ClusterInputs {
  * Analysis of a cluster-randomized experiment, from a validated spec to every estimate and check:
  *
  * ```
- * parseClusterSpec → layoutCluster (validate: cluster ids, ≥ 2 clusters, both arms, treatment constant within
+ * parseClusterSpec → validateClusterRows (columns, cluster ids; row-numbered errors) → compressFrameToCells
+ *   (GROUP BY cluster × treatment × exposure flag × stratum: count, mean and within-cell SS of the outcome)
+ *   → layoutClusterCells (validate: ≥ 2 clusters, both arms, treatment constant within
  *   clusters; cluster table) → estimators: naive user OLS | cluster-mean WLS t(K−2) | user OLS CR1, CR2 (BM df), CR3
  *   → exposure (flag or edge list) → two-exposure model (direct, spillover; CR1) → projected total
  *   → small-K inference when K < 30 (wild cluster bootstrap WCR, randomization inference; test inversion)
  *   → pairs cluster bootstrap on sufficient statistics → diagnostics → tidy rows
  * ```
+ *
+ * It compresses first (one implementation with {@link clusterFromCells}, the in-memory frame being one more
+ * source of cells; `n.cells` says how many), so every estimator runs on a few hundred cells whatever the number
+ * of users, with the results of the rows ({@link clusterRows}) to 1e-10. With an edge-list exposure — per user,
+ * from another frame — it runs on the rows (`n.cells` null).
  *
  * @example
  * ```ts
@@ -119,8 +135,117 @@ export function cluster(
   inputs: ClusterInputs = {},
 ): DeepReadonly<ClusterResult> {
   const s = parseClusterSpec(spec);
+  if (!compressible(s)) return clusterOnLayout(layoutCluster(data, s), data, s, inputs, null);
+  validateClusterRows(data, s); // row-numbered errors, exactly as on the rows
+  const cells = compressFrameToCells(data, cellRequest(s));
+  return clusterOnLayout(layoutClusterCells(cells, s), cells.frame, s, inputs, {
+    cells: cells.frame.nrows,
+    outcomeBins: clusterOutcomeBins(data, s),
+  });
+}
+
+/**
+ * {@link cluster} on the rows, one unit per user, without compressing first: the reference the compressed path
+ * is tested against (and the path of edge-list exposure, which is per user). Same result, `n.cells` null.
+ *
+ * @example
+ * ```ts
+ * import { clusterRows } from "truelift";
+ * clusterRows(frame, spec).n.cells; // null
+ * ```
+ */
+export function clusterRows(
+  data: Frame,
+  spec: ClusterSpec,
+  inputs: ClusterInputs = {},
+): DeepReadonly<ClusterResult> {
+  const s = parseClusterSpec(spec);
+  return clusterOnLayout(layoutCluster(data, s), data, s, inputs, null);
+}
+
+/**
+ * The one `GROUP BY` a cluster analysis needs: keys = the cluster, the treatment column, the exposure flag
+ * column and the stratum column (whichever the spec uses; the design has no covariates — numeric key columns
+ * are exact keys, which only makes cells finer), measures = [outcome]. Every number {@link cluster} reports is a
+ * function of these cells (see {@link clusterFromCells}) except the per-user outcome histogram.
+ * Throws `E_UNSUPPORTED_COMPRESSED` for an edge-list exposure (computed per user from another frame).
+ *
+ * @example
+ * ```ts
+ * import { clusterCellRequest, parseClusterSpec } from "truelift";
+ * clusterCellRequest(parseClusterSpec({
+ *   outcome: "session_minutes_obs", treatment: { column: "wave", treatedValues: [1] }, cluster: "workspace_id",
+ *   exposure: { column: "opt_in_agent_mode" },
+ * })); // { keys: ["workspace_id", "wave", "opt_in_agent_mode"], measures: ["session_minutes_obs"] }
+ * ```
+ * @see Wong, Lewis & Wardrop (2021), "You only compress once".
+ */
+export function clusterCellRequest(spec: ValidClusterSpec, _kinds?: ColumnKinds): CellRequest {
+  refuseEdges(spec);
+  return cellRequest(spec);
+}
+
+/**
+ * {@link cluster} from compressed cells (the engine's `GROUP BY` of {@link clusterCellRequest}): the same result
+ * as on the rows to 1e-10 — cluster-mean WLS, user-level OLS with CR1/CR2/CR3 (frequency-weighted), the
+ * two-exposure model, the wild cluster bootstrap and randomization inference (cluster-level sums, same seeded
+ * draws), the pairs bootstrap (per-cluster sufficient statistics), ICC, diagnostics — with `n.obs` the users
+ * summarised and `n.cells` the cells; `tidy.outcomeBins` is empty unless every cell is one user (a per-user
+ * histogram needs the rows). Throws `E_UNSUPPORTED_COMPRESSED` for an edge-list exposure, `E_BAD_FREQUENCY` for
+ * invalid counts, and the row path's codes for invalid data.
+ *
+ * @example
+ * ```ts
+ * import { clusterCellRequest, clusterFromCells, compressFrameToCells, parseClusterSpec } from "truelift";
+ * const spec = parseClusterSpec({ outcome: "y", treatment: "d", cluster: "g", inference: { seed: 1 } });
+ * const res = clusterFromCells(compressFrameToCells(frame, clusterCellRequest(spec)), spec);
+ * res.n.cells; // the cells summarised; res.n.obs the users
+ * ```
+ * @see Wong, Lewis & Wardrop (2021); Roodman et al. (2019), "Fast and wild" (bootstraps on cluster sums).
+ */
+export function clusterFromCells(
+  cells: CellFrame,
+  spec: ClusterSpec,
+  inputs: ClusterInputs = {},
+): DeepReadonly<ClusterResult> {
+  const s = parseClusterSpec(spec);
+  refuseEdges(s);
+  return clusterOnLayout(layoutClusterCells(cells, s), cells.frame, s, inputs, {
+    cells: cells.frame.nrows,
+  });
+}
+
+function refuseEdges(spec: ValidClusterSpec): void {
+  if (spec.exposure && "edges" in spec.exposure) {
+    throw new TrueliftError(
+      "E_UNSUPPORTED_COMPRESSED",
+      "Exposure from a collaboration edge list is computed per user, so the cluster analysis cannot run on compressed cells.",
+      { details: { option: "exposure.edges" } },
+    );
+  }
+}
+
+/** Whether {@link cluster} compresses first: not for an edge-list exposure, nor an outcome that is also a key. */
+function compressible(spec: ValidClusterSpec): boolean {
+  return !(spec.exposure && "edges" in spec.exposure) && !cellRequest(spec).keys.includes(spec.outcome);
+}
+
+function cellRequest(spec: ValidClusterSpec): CellRequest {
+  const keys = [spec.cluster, typeof spec.treatment === "string" ? spec.treatment : spec.treatment.column];
+  if (spec.exposure && "column" in spec.exposure) keys.push(spec.exposure.column);
+  if (spec.strata !== undefined) keys.push(spec.strata);
+  return { keys: [...new Set(keys)], measures: [spec.outcome] };
+}
+
+/** The analysis over a layout's units (users or cells); `frame` is the frame the layout was built from. */
+function clusterOnLayout(
+  layout: ClusterLayout,
+  data: Frame,
+  s: ValidClusterSpec,
+  inputs: ClusterInputs,
+  compressed: { readonly cells: number; readonly outcomeBins?: readonly OutcomeBinRow[] } | null,
+): DeepReadonly<ClusterResult> {
   const alpha = s.alpha ?? 0.05;
-  const layout = layoutCluster(data, s);
   // Fewer than 4 clusters: cluster-robust SEs are 0 (K = 2) or rest on one degree of freedom (K = 3); refuse them.
   const tooFew = layout.clusters < MIN_CLUSTER_ROBUST;
   const fitted = clusterEstimators(layout, alpha);
@@ -234,6 +359,7 @@ export function cluster(
     twoExposure,
     smallK as SmallKInference | null,
     bootstrap,
+    compressed?.outcomeBins,
   );
   const result: ClusterResult = {
     method: "cluster",
@@ -255,6 +381,7 @@ export function cluster(
       treatedClusters,
       controlClusters: layout.clusters - treatedClusters,
       strata: layout.strataLabels ? layout.strataLabels.length : null,
+      cells: compressed ? compressed.cells : null,
     },
     diagnostics,
     provenance: {

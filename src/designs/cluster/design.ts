@@ -1,6 +1,6 @@
 import type { Design } from "../shared/contract.js";
 import { CLUSTER_CLI } from "./cli.js";
-import { type ClusterResult, cluster } from "./cluster.js";
+import { type ClusterResult, cluster, clusterCellRequest, clusterFromCells } from "./cluster.js";
 import { clusterCharts } from "./result-charts.js";
 import { CLUSTER_SPEC_SCHEMA, type ClusterSpec, parseClusterSpec, type ValidClusterSpec } from "./spec.js";
 import { clusterSummary } from "./summary.js";
@@ -8,6 +8,12 @@ import { clusterSummary } from "./summary.js";
 /**
  * Cluster randomization as one {@link Design}: its spec schema and validator, `cluster()`, the report adapter (summary,
  * naive contrast, charts) and the CLI option table. Listed once in `designs/registry.ts`.
+ *
+ * Runs as compress → estimate: `compression.request` asks for one `GROUP BY` cluster × treatment × exposure flag
+ * × stratum with the outcome's mean and within-cell sum of squares, `compression.estimate` computes the whole
+ * result from those cells (`clusterFromCells`), and `run` does the same in memory (`cluster()` compresses the
+ * frame first). An edge-list exposure is per user: `run` keeps the rows for it and `compression` refuses it
+ * (`E_UNSUPPORTED_COMPRESSED`).
  *
  * @example
  * ```ts
@@ -31,6 +37,13 @@ export const clusterDesign: Design<ClusterSpec, ValidClusterSpec, ClusterResult>
       ...(edges === undefined ? {} : { edges }),
       ...(onProgress === undefined ? {} : { onProgress }),
     });
+  },
+  compression: {
+    request: clusterCellRequest,
+    estimate: (cells, spec, inputs) => {
+      const onProgress = inputs?.onProgress;
+      return clusterFromCells(cells, spec, onProgress === undefined ? {} : { onProgress });
+    },
   },
   report: {
     summary: clusterSummary,

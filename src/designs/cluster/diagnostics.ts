@@ -94,7 +94,7 @@ function sizeStats(sizes: Float64Array) {
  * @see Donner & Koval (1980), Biometrics 36; Eldridge, Ashby & Kerry (2006).
  */
 export function iccDiagnostic(layout: ClusterLayout): Diagnostic {
-  const { n, clusters: K, sizes, sums, treated, y, codes } = layout;
+  const { n, units, clusters: K, sizes, sums, treated, y, w, ss, codes } = layout;
   const armSum = [0, 0];
   const armN = [0, 0];
   const armSq = [0, 0];
@@ -109,10 +109,11 @@ export function iccDiagnostic(layout: ClusterLayout): Diagnostic {
     const dev = sums[g] / sizes[g] - armMean[treated[g]];
     ssb += sizes[g] * dev * dev;
   }
+  // Within-cluster SS pooled over units: Σ_units [ss_u + w_u (ȳ_u − ȳ_g)²] (= Σ_users (y − ȳ_g)² for users).
   let ssw = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < units; i++) {
     const dev = y[i] - sums[codes[i]] / sizes[codes[i]];
-    ssw += dev * dev;
+    ssw += ss[i] + w[i] * dev * dev;
   }
   const dfb = K - 2;
   const dfw = n - K;

@@ -28,9 +28,39 @@ export interface ClusterEstimators {
 const Y = "y";
 const D = "treatment";
 const C = "cluster";
+const W = "count";
+const SS = "withinSS";
 
 /**
- * Fits the naive, cluster-mean and cluster-robust estimators of the treatment effect.
+ * The layout's units as a frequency-weighted OLS frame (outcome = unit mean, `count` users, within-unit SS), with
+ * `extra` regressor columns: OLS on it equals OLS on the users (see `FrequencySpec`).
+ *
+ * @example
+ * ```ts
+ * import { unitFrame } from "truelift";
+ * unitFrame(layout, { treatment: layout.d }).nrows === layout.units; // true
+ * ```
+ * @see Wong, Lewis & Wardrop (2021) (frequency-weighted least squares on compressed cells).
+ */
+export function unitFrame(layout: ClusterLayout, extra: Readonly<Record<string, Float64Array>>): Frame {
+  return Frame.fromObject({ [Y]: layout.y, ...extra, [C]: layout.codes, [W]: layout.w, [SS]: layout.ss });
+}
+
+/**
+ * The frequency option that makes OLS on {@link unitFrame} equal OLS on the users (count and within-unit SS
+ * columns).
+ *
+ * @example
+ * ```ts
+ * import { ols, parseFormula, UNIT_FREQUENCY, unitFrame } from "truelift";
+ * ols(unitFrame(layout, { treatment: layout.d }), { ...parseFormula("y ~ treatment"), frequency: UNIT_FREQUENCY });
+ * ```
+ */
+export const UNIT_FREQUENCY = { count: W, withinSS: SS } as const;
+
+/**
+ * Fits the naive, cluster-mean and cluster-robust estimators of the treatment effect, on the layout's units with
+ * their user counts (frequency-weighted OLS: the same numbers from users or from compressed cells).
  *
  * @example
  * ```ts
@@ -43,9 +73,9 @@ const C = "cluster";
  *   (2002); MacKinnon, Nielsen & Webb (2023).
  */
 export function clusterEstimators(layout: ClusterLayout, alpha: number): ClusterEstimators {
-  const users = Frame.fromObject({ [Y]: layout.y, [D]: layout.d, [C]: layout.codes });
+  const users = unitFrame(layout, { [D]: layout.d });
   const formula = parseFormula(`${Y} ~ ${D}`);
-  const naiveFit = olsFit(users, { ...formula, alpha });
+  const naiveFit = olsFit(users, { ...formula, alpha, frequency: UNIT_FREQUENCY });
   const naive = naiveFit.result;
   const byCluster = { type: "cluster", by: [C] } as const;
   const cr1 = withVcov(naiveFit, { ...byCluster, kind: "CR1" });

@@ -32,7 +32,9 @@ export interface ClusterExposure {
 export type ExposureSummary = Omit<ClusterExposure, "spill">;
 
 /**
- * Builds the spillover exposure of untreated users from a 0/1 flag column or a collaboration edge list.
+ * Builds the spillover exposure of untreated users from a 0/1 flag column or a collaboration edge list, per unit
+ * of the layout (`frame` is the frame the layout was built from: the users, or compressed cells keyed by the
+ * flag). Counts are of users (units weighted by their user counts).
  *
  * - Flag: untreated users with flag 1 are exposed (the tutorial: opted into agent mode in a control workspace).
  * - Edges (`options.edges`): neighbours are the other ends of the user's edges (both directions unless
@@ -41,7 +43,7 @@ export type ExposureSummary = Omit<ClusterExposure, "spill">;
  *   skipped; self-loops are ignored; duplicate edges count twice in `share`.
  *
  * Errors: `E_CLUSTER_EDGES` when the spec names an edge list but none is passed, plus column errors of the edge
- * frame.
+ * frame; `E_UNSUPPORTED_COMPRESSED` for an edge list on a layout of compressed cells (the exposure is per user).
  *
  * @example
  * ```ts
@@ -58,7 +60,7 @@ export function clusterExposure(
   exposure: NonNullable<ValidClusterSpec["exposure"]>,
   edges?: Frame,
 ): ClusterExposure {
-  const n = layout.n;
+  const n = layout.units;
   const spill = new Float64Array(n);
   if ("column" in exposure) {
     const flag = frame.numeric(exposure.column);
@@ -70,6 +72,12 @@ export function clusterExposure(
       rule: "flag",
       edges: null,
     });
+  }
+  if (n !== layout.n) {
+    throw new TrueliftError(
+      "E_UNSUPPORTED_COMPRESSED",
+      "Exposure from an edge list is computed per user, so it cannot be estimated from compressed cells.",
+    );
   }
   if (!edges) {
     throw new TrueliftError(
@@ -132,10 +140,11 @@ function finish(
   let treated = 0;
   let exposed = 0;
   let total = 0;
-  for (let i = 0; i < layout.n; i++) {
-    total += spill[i];
-    if (layout.d[i] === 1) treated++;
-    else if (spill[i] > 0) exposed++;
+  for (let i = 0; i < layout.units; i++) {
+    const w = layout.w[i];
+    total += w * spill[i];
+    if (layout.d[i] === 1) treated += w;
+    else if (spill[i] > 0) exposed += w;
   }
   return {
     ...meta,
@@ -156,6 +165,6 @@ function finish(
  */
 export function armCounts(layout: ClusterLayout): ExposureCounts {
   let treated = 0;
-  for (let i = 0; i < layout.n; i++) treated += layout.d[i];
+  for (let i = 0; i < layout.units; i++) treated += layout.w[i] * layout.d[i];
   return { treated, spillover: 0, pureControl: layout.n - treated };
 }

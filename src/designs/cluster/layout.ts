@@ -1,23 +1,34 @@
+import type { CellFrame } from "../../core/cells.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { groupCodes } from "../../core/group-codes.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
+import { validateFrequency } from "../../models/frequency.js";
 import type { ValidClusterSpec } from "./spec.js";
 
 /**
- * The resolved data of a cluster-randomized experiment: user-level arrays and the cluster table (sizes, outcome
- * totals, arm, stratum), all validated.
+ * The resolved data of a cluster-randomized experiment, all validated: its units and the cluster table (sizes,
+ * outcome totals, arm, stratum). A unit is a row of the source frame — a user (`w` = 1, `ss` = 0) on the row
+ * path, a compressed cell of users sharing cluster, arm and exposure flag on the cells path — so one
+ * implementation serves both.
  */
 export interface ClusterLayout {
   readonly outcome: string;
   readonly clusterColumn: string;
   readonly treatmentColumn: string;
-  /** Users (rows). */
+  /** Users (rows summarised): Σ w. */
   readonly n: number;
+  /** Units (rows of the frame the layout was built from: users, or cells). */
+  readonly units: number;
+  /** Users per unit (1 for a user, the cell count for a cell). */
+  readonly w: Float64Array;
+  /** Mean outcome per unit (the user's outcome, or the cell mean). */
   readonly y: Float64Array;
-  /** Arm of each user's cluster (0/1). */
+  /** Within-unit Σ(y − ȳ)² (0 for a user). */
+  readonly ss: Float64Array;
+  /** Arm of each unit's cluster (0/1). */
   readonly d: Float64Array;
-  /** Cluster code of each user, 0…K−1 in order of first appearance. */
+  /** Cluster code of each unit, 0…K−1 in order of first appearance. */
   readonly codes: Int32Array;
   readonly labels: readonly (string | number)[];
   readonly clusters: number;
@@ -54,6 +65,59 @@ const SHOW = 5;
  * @see Hayes & Moulton (2017), Cluster Randomised Trials (2nd ed.), ch. 2.
  */
 export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayout {
+  validateClusterRows(frame, spec);
+  const ones = new Float64Array(frame.nrows).fill(1);
+  return layoutUnits(frame, spec, ones, new Float64Array(frame.nrows));
+}
+
+/**
+ * The row-level checks of {@link layoutCluster} — columns of the right kinds, at least one row, every row with a
+ * cluster id — with row numbers in the messages. The compressed path runs them on the rows before compressing,
+ * so its errors read exactly as the row path's.
+ *
+ * @example
+ * ```ts
+ * import { parseClusterSpec, validateClusterRows } from "truelift";
+ * validateClusterRows(frame, parseClusterSpec({ outcome: "y", treatment: "d", cluster: "g" })); // or throws
+ * ```
+ */
+export function validateClusterRows(frame: Frame, spec: ValidClusterSpec): void {
+  validateColumns(frame, requirements(spec));
+  if (frame.nrows === 0) throw new TrueliftError("E_EMPTY_DATA", "The data has no rows.");
+  const groups = groupCodes(frame, spec.cluster, null);
+  if (groups.missing > 0) missingClusters(spec, groups.codes, groups.missing);
+}
+
+/**
+ * The layout of compressed cells ({@link CellFrame}: one row per distinct cluster × treatment × exposure flag ×
+ * stratum, with the row count and the outcome's cell mean and within-cell Σ(y − ȳ)²), with the same checks and
+ * coded errors as {@link layoutCluster} (a missing cluster id is reported by cell, as the rows are not there),
+ * plus `E_BAD_FREQUENCY` for invalid counts or sums of squares.
+ *
+ * @example
+ * ```ts
+ * import { compressFrameToCells, layoutClusterCells, parseClusterSpec } from "truelift";
+ * const spec = parseClusterSpec({ outcome: "y", treatment: "d", cluster: "g" });
+ * const layout = layoutClusterCells(compressFrameToCells(frame, { keys: ["g", "d"], measures: ["y"] }), spec);
+ * layout.n; // users summarised
+ * ```
+ * @see Wong, Lewis & Wardrop (2021) (compress, then estimate from the groups).
+ */
+export function layoutClusterCells(cells: CellFrame, spec: ValidClusterSpec): ClusterLayout {
+  const frame = cells.frame;
+  validateColumns(frame, requirements(spec));
+  const ssColumn = cells.withinSS[spec.outcome];
+  if (ssColumn === undefined) {
+    throw new TrueliftError(
+      "E_INVALID_SPEC",
+      `The cells carry no within-cell sum of squares of the outcome '${spec.outcome}'.`,
+    );
+  }
+  validateFrequency(frame, { count: cells.count, withinSS: ssColumn });
+  return layoutUnits(frame, spec, frame.numeric(cells.count), frame.numeric(ssColumn));
+}
+
+function requirements(spec: ValidClusterSpec): ColumnRequirement[] {
   const treatmentColumn = typeof spec.treatment === "string" ? spec.treatment : spec.treatment.column;
   const treatedValues = typeof spec.treatment === "string" ? undefined : spec.treatment.treatedValues;
   const req: ColumnRequirement[] = [
@@ -64,20 +128,45 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
   if (spec.strata !== undefined) req.push({ column: spec.strata, kind: "categorical" });
   if (spec.exposure && "column" in spec.exposure) req.push({ column: spec.exposure.column, kind: "binary" });
   if (spec.exposure && "user" in spec.exposure) req.push({ column: spec.exposure.user, kind: "categorical" });
-  validateColumns(frame, req);
-  const n = frame.nrows;
+  return req;
+}
+
+function missingClusters(
+  spec: ValidClusterSpec,
+  codes: Int32Array,
+  missing: number,
+  w?: Float64Array,
+): never {
+  const rows: number[] = [];
+  let count = missing;
+  if (w === undefined) {
+    for (let i = 0; i < codes.length && rows.length < 20; i++) if (codes[i] < 0) rows.push(i + 1);
+  } else {
+    count = 0;
+    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) count += w[i];
+  }
+  const where =
+    rows.length === 0
+      ? ""
+      : ` (row${rows.length === 1 ? "" : "s"} ${rows.slice(0, SHOW).join(", ")}${count > SHOW ? ", …" : ""})`;
+  throw new TrueliftError(
+    "E_NAN_IN_CLUSTER",
+    `Cluster column '${spec.cluster}' is missing for ${count} row${count === 1 ? "" : "s"}${where}.`,
+    { details: { column: spec.cluster, count, rows } },
+  );
+}
+
+/** The checks and the cluster table over units (rows or cells) with `w` users and within-unit SS `ss` each. */
+function layoutUnits(frame: Frame, spec: ValidClusterSpec, w: Float64Array, ss: Float64Array): ClusterLayout {
+  const treatmentColumn = typeof spec.treatment === "string" ? spec.treatment : spec.treatment.column;
+  const treatedValues = typeof spec.treatment === "string" ? undefined : spec.treatment.treatedValues;
+  const units = frame.nrows;
+  let n = 0;
+  for (let i = 0; i < units; i++) n += w[i];
   if (n === 0) throw new TrueliftError("E_EMPTY_DATA", "The data has no rows.");
 
   const groups = groupCodes(frame, spec.cluster, null);
-  if (groups.missing > 0) {
-    const rows: number[] = [];
-    for (let i = 0; i < n && rows.length < 20; i++) if (groups.codes[i] < 0) rows.push(i + 1);
-    throw new TrueliftError(
-      "E_NAN_IN_CLUSTER",
-      `Cluster column '${spec.cluster}' is missing for ${groups.missing} row${groups.missing === 1 ? "" : "s"} (row${rows.length === 1 ? "" : "s"} ${rows.slice(0, SHOW).join(", ")}${groups.missing > SHOW ? ", …" : ""}).`,
-      { details: { column: spec.cluster, count: groups.missing, rows } },
-    );
-  }
+  if (groups.missing > 0) missingClusters(spec, groups.codes, groups.missing, w);
   const K = groups.count;
   if (K < 2) {
     throw new TrueliftError(
@@ -89,7 +178,7 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
   const codes = groups.codes;
   const labels: (string | number)[] = new Array(K);
   const firstRow = new Int32Array(K).fill(-1);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < units; i++) {
     const g = codes[i];
     if (firstRow[g] < 0) {
       firstRow[g] = i;
@@ -101,7 +190,7 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
   const treated = new Uint8Array(K);
   const varying: (string | number)[] = [];
   for (let g = 0; g < K; g++) treated[g] = d[firstRow[g]];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < units; i++) {
     const g = codes[i];
     if (d[i] !== treated[g] && !varying.includes(labels[g])) varying.push(labels[g]);
   }
@@ -130,7 +219,7 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
     strataLabels = new Array(sg.count);
     const bad: (string | number)[] = [];
     for (let g = 0; g < K; g++) strata[g] = sg.codes[firstRow[g]];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < units; i++) {
       const s = sg.codes[i];
       strataLabels[s] ??= frame.value(spec.strata, i) as string | number;
       if (s !== strata[codes[i]] && !bad.includes(labels[codes[i]])) bad.push(labels[codes[i]]);
@@ -145,19 +234,22 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
   }
 
   const y = frame.numeric(spec.outcome);
-  checkOutcomeVaries(y, d, spec.outcome);
+  checkOutcomeVaries(y, d, ss, spec.outcome);
   const sizes = new Float64Array(K);
   const sums = new Float64Array(K);
-  for (let i = 0; i < n; i++) {
-    sizes[codes[i]] += 1;
-    sums[codes[i]] += y[i];
+  for (let i = 0; i < units; i++) {
+    sizes[codes[i]] += w[i];
+    sums[codes[i]] += w[i] * y[i];
   }
   return {
     outcome: spec.outcome,
     clusterColumn: spec.cluster,
     treatmentColumn,
     n,
+    units,
+    w,
     y,
+    ss,
     d,
     codes,
     labels,
@@ -174,7 +266,8 @@ export function layoutCluster(frame: Frame, spec: ValidClusterSpec): ClusterLayo
  * The outcome must vary within at least one arm: a constant outcome (or one constant within each arm) leaves
  * every residual 0, so every standard error would be exactly 0 and every t statistic 0/0.
  */
-function checkOutcomeVaries(y: Float64Array, d: Float64Array, outcome: string): void {
+function checkOutcomeVaries(y: Float64Array, d: Float64Array, ss: Float64Array, outcome: string): void {
+  if (ss.some((v) => v > 0)) return; // a cell whose users differ: the outcome varies
   const first = [Number.NaN, Number.NaN];
   for (let i = 0; i < y.length; i++) {
     const g = d[i] === 1 ? 1 : 0;
@@ -192,6 +285,23 @@ function checkOutcomeVaries(y: Float64Array, d: Float64Array, outcome: string): 
       hint: "Check the outcome column (and any filter): a cluster-randomized comparison needs the outcome to vary between users.",
     },
   );
+}
+
+/**
+ * The arm (0/1) of every row of a frame under the spec's treatment definition (a 0/1 column, or the treated
+ * values of `{ column, treatedValues }`), without validation.
+ *
+ * @example
+ * ```ts
+ * import { Frame, parseClusterSpec, rowArms } from "truelift";
+ * const f = Frame.fromObject({ wave: [1, 2, 1] });
+ * rowArms(f, parseClusterSpec({ outcome: "y", treatment: { column: "wave", treatedValues: [1] }, cluster: "g" })); // [1, 0, 1]
+ * ```
+ */
+export function rowArms(frame: Frame, spec: ValidClusterSpec): Float64Array {
+  return typeof spec.treatment === "string"
+    ? treatment(frame, spec.treatment, undefined)
+    : treatment(frame, spec.treatment.column, spec.treatment.treatedValues);
 }
 
 function treatment(

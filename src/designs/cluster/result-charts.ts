@@ -8,8 +8,11 @@ import type { ClusterResult } from "./cluster.js";
  * interface, so it fits the report adapter's `Record<string, ChartSpec | null>`.
  */
 export type ClusterCharts = {
-  /** Outcome distributions by exposure group (treated / spillover-exposed / pure control) with their means. */
-  readonly outcomeDistribution: ChartSpec;
+  /**
+   * Outcome distributions by exposure group (treated / spillover-exposed / pure control) with their means; null
+   * without the per-user histogram (an analysis from an engine's compressed cells).
+   */
+  readonly outcomeDistribution: ChartSpec | null;
   /** One point per cluster by arm, sized by cluster size, with the arms' means. */
   readonly clusterMeans: ChartSpec;
   /** Every estimate side by side with its interval (naive, WLS, CR1–CR3, two-exposure, small-K). */
@@ -29,11 +32,14 @@ export type ClusterCharts = {
 export function clusterCharts(result: DeepReadonly<ClusterResult>): ClusterCharts {
   const { outcome, tidy } = result;
   return {
-    outcomeDistribution: outcomeDistributionChart(
-      tidy.outcomeBins,
-      tidy.exposureGroups.map((g) => ({ group: g.group, mean: g.mean, n: g.n })),
-      { outcomeTitle: outcome },
-    ),
+    outcomeDistribution:
+      tidy.outcomeBins.length === 0
+        ? null
+        : outcomeDistributionChart(
+            tidy.outcomeBins,
+            tidy.exposureGroups.map((g) => ({ group: g.group, mean: g.mean, n: g.n })),
+            { outcomeTitle: outcome },
+          ),
     clusterMeans: clusterMeansChart(tidy.clusters, { outcomeTitle: `Mean ${outcome} per cluster` }),
     estimates: clusterEstimatesChart(tidy.estimates, { effectTitle: `Effect on ${outcome}` }),
   };

@@ -1,10 +1,12 @@
+import type { Frame } from "../../core/frame.js";
 import type { Term } from "../../core/result.js";
 import { type OutcomeBinRow, outcomeHistogram } from "./charts.js";
 import type { ClusterEstimators } from "./estimators.js";
 import type { ClusterExposure } from "./exposure.js";
-import type { ClusterLayout } from "./layout.js";
+import { type ClusterLayout, rowArms } from "./layout.js";
 import type { PairsBootstrap } from "./pairs-bootstrap.js";
 import type { SmallKInference } from "./small-k.js";
+import type { ValidClusterSpec } from "./spec.js";
 import type { TwoExposureModel } from "./two-exposure.js";
 
 /** One cluster: its label, arm, stratum, size and mean outcome (the rows of a cluster-means-by-arm chart). */
@@ -41,20 +43,28 @@ export interface ClusterTidy {
   readonly clusters: readonly ClusterMeanRow[];
   readonly exposureGroups: readonly ExposureGroupRow[];
   readonly estimates: readonly EstimateRow[];
-  /** Histogram of the per-user outcome by exposure group (40 bins shared by all groups; {@link outcomeHistogram}). */
+  /**
+   * Histogram of the per-user outcome by exposure group (40 bins shared by all groups; {@link outcomeHistogram}).
+   * It needs the users' outcomes: empty when the analysis ran on compressed cells of more than one user from an
+   * engine (the in-memory path fills it from the rows).
+   */
   readonly outcomeBins: readonly OutcomeBinRow[];
 }
 
 /**
  * The tidy rows of a cluster analysis: cluster means by arm, outcome by exposure group, every estimate with
  * its interval (naive, cluster-mean WLS, CR1/CR2/CR3, two-exposure, projected, wild bootstrap, randomization
- * inference, pairs bootstrap), and the histogram of the per-user outcome by exposure group.
+ * inference, pairs bootstrap), and the histogram of the per-user outcome by exposure group (`outcomeBins`, when
+ * given: see {@link clusterOutcomeBins}; else from the units when each is one user, else empty). Group counts,
+ * means and SDs weigh units by their user counts and pool their within-unit sums of squares (Chan et al.), so
+ * cells give the users' numbers.
  *
  * @example
  * ```ts
  * import { cluster } from "truelift";
  * cluster(frame, spec).tidy.estimates.map((r) => `${r.quantity} · ${r.method}`);
  * ```
+ * @see Chan, Golub & LeVeque (1979) (pooled sums of squares).
  */
 export function clusterTidy(
   layout: ClusterLayout,
@@ -63,6 +73,7 @@ export function clusterTidy(
   twoExposure: TwoExposureModel | null,
   smallK: SmallKInference | null,
   bootstrap: PairsBootstrap | null,
+  outcomeBins?: readonly OutcomeBinRow[],
 ): ClusterTidy {
   const clusters: ClusterMeanRow[] = [];
   for (let g = 0; g < layout.clusters; g++) {
@@ -76,12 +87,14 @@ export function clusterTidy(
   }
   const groupOf = (i: number): number => (layout.d[i] === 1 ? 0 : exposure && exposure.spill[i] > 0 ? 1 : 2);
   const acc = [0, 1, 2].map(() => ({ n: 0, mean: 0, m2: 0 }));
-  for (let i = 0; i < layout.n; i++) {
+  for (let i = 0; i < layout.units; i++) {
     const a = acc[groupOf(i)];
-    a.n++;
+    const w = layout.w[i];
+    const before = a.n;
+    a.n += w;
     const delta = layout.y[i] - a.mean;
-    a.mean += delta / a.n;
-    a.m2 += delta * (layout.y[i] - a.mean);
+    a.mean += (delta * w) / a.n;
+    a.m2 += layout.ss[i] + (delta * delta * before * w) / a.n;
   }
   const labels = exposure
     ? (["treated", "spillover", "pure control"] as const)
@@ -148,10 +161,36 @@ export function clusterTidy(
       upper: b.ci?.[1] ?? null,
     });
   }
-  const outcomeBins = outcomeHistogram(
-    layout.y,
-    Array.from(layout.d, (_, i) => labels[groupOf(i)]),
-    { bins: 40 },
-  );
-  return { clusters, exposureGroups, estimates, outcomeBins };
+  let single = true;
+  for (let i = 0; i < layout.units && single; i++) single = layout.w[i] === 1;
+  const bins =
+    outcomeBins ??
+    (single
+      ? outcomeHistogram(
+          layout.y,
+          Array.from(layout.d, (_, i) => labels[groupOf(i)]),
+          { bins: 40 },
+        )
+      : []);
+  return { clusters, exposureGroups, estimates, outcomeBins: bins };
+}
+
+/**
+ * The histogram of the per-user outcome by exposure group (treated / spillover / pure control, or control without
+ * exposure), from the rows — what the compressed path cannot rebuild from cell means.
+ *
+ * @example
+ * ```ts
+ * import { clusterOutcomeBins, parseClusterSpec } from "truelift";
+ * clusterOutcomeBins(frame, parseClusterSpec({ outcome: "y", treatment: "d", cluster: "g" })).length;
+ * ```
+ */
+export function clusterOutcomeBins(frame: Frame, spec: ValidClusterSpec): OutcomeBinRow[] {
+  const d = rowArms(frame, spec);
+  const flag = spec.exposure && "column" in spec.exposure ? frame.numeric(spec.exposure.column) : null;
+  const labels = spec.exposure
+    ? (["treated", "spillover", "pure control"] as const)
+    : (["treated", "spillover", "control"] as const);
+  const groups = Array.from(d, (di, i) => labels[di === 1 ? 0 : flag && flag[i] === 1 ? 1 : 2]);
+  return outcomeHistogram(frame.numeric(spec.outcome), groups, { bins: 40 });
 }

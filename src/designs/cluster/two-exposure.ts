@@ -1,8 +1,8 @@
-import { Frame } from "../../core/frame.js";
 import type { Term } from "../../core/result.js";
 import { parseFormula } from "../../models/formula.js";
 import { ols } from "../../models/ols.js";
 import { waldTerm } from "../../models/wald-term.js";
+import { UNIT_FREQUENCY, unitFrame } from "./estimators.js";
 import type { ClusterExposure, ExposureSummary } from "./exposure.js";
 import type { ClusterLayout } from "./layout.js";
 
@@ -52,16 +52,12 @@ export function twoExposureModel(
   givenShare: number | undefined,
   alpha: number,
 ): TwoExposureModel {
-  const frame = Frame.fromObject({
-    y: layout.y,
-    direct: layout.d,
-    spillover: exposure.spill,
-    cluster: layout.codes,
-  });
+  const frame = unitFrame(layout, { direct: layout.d, spillover: exposure.spill });
   const fit = ols(frame, {
     ...parseFormula("y ~ direct + spillover"),
     vcov: { type: "cluster", by: ["cluster"] },
     alpha,
+    frequency: UNIT_FREQUENCY,
   });
   const pick = (name: string, label: string): Term => {
     const t = fit.terms.find((x) => x.name === name) as Term;

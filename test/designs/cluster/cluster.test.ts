@@ -198,7 +198,9 @@ describe("cluster charts from the result", () => {
   it("outcome by exposure group, cluster means and estimates compile without warnings", async () => {
     const { compileChart } = await import("../../../src/report/vega.js");
     const charts = clusterCharts(res);
+    expect(charts.outcomeDistribution).not.toBeNull(); // the rows are at hand: the histogram is drawn
     for (const spec of [charts.outcomeDistribution, charts.clusterMeans, charts.estimates]) {
+      if (spec === null) continue;
       expect((await compileChart(spec)).warnings).toEqual([]);
     }
     const clusterRows = JSON.stringify(charts.clusterMeans).match(/"cluster":/g) ?? [];

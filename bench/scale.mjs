@@ -1,0 +1,189 @@
+// Warehouse scale (issue 14): each design's tutorial analysis on a generated Parquet file of 10M (and 100M) rows,
+// run as compress → estimate by the CLI, beside one DuckDB GROUP BY scan of the same columns in the same run.
+// Reports wall, CPU, peak RSS (GNU time), rows scanned and cells transferred (the result's `path`).
+//
+// Usage: npm run build && node bench/scale.mjs [--sizes 10000000,100000000] [--data-dir bench/data]
+// The 10M file is generated (`truelift generate --cluster`); the 100M file is ten copies of it with shifted
+// user ids (DuckDB COPY), so both are deterministic.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { arg, machineInfo, packageVersion, root, writeResult } from "./lib.mjs";
+
+const sizes = arg("sizes", "10000000,100000000").split(",").map(Number);
+const dataDir = arg("data-dir", join(root, "bench", "data"));
+mkdirSync(dataDir, { recursive: true });
+const BASE = 10_000_000;
+
+/** The tutorial analysis of each design (CLI options after the file). */
+const DESIGNS = {
+  did: [
+    "--outcome",
+    "task_completed",
+    "--time",
+    "signup_week",
+    "--start-column",
+    "treatment_week",
+    "--cluster",
+    "workspace_id",
+    "--covariates",
+    "engagement_tier",
+  ],
+  rdd: [
+    "--outcome",
+    "task_completed",
+    "--running",
+    "query_confidence",
+    "--cutoff",
+    "0.85",
+    "--treated",
+    "below",
+  ],
+  propensity: [
+    "--treatment",
+    "opt_in_agent_mode",
+    "--outcome",
+    "task_completed",
+    "--covariates",
+    "engagement_tier",
+    "--estimator",
+    "aipw",
+  ],
+  cluster: [
+    "--outcome",
+    "session_minutes_obs",
+    "--treatment",
+    "wave",
+    "--treated-values",
+    "1",
+    "--cluster",
+    "workspace_id",
+    "--exposure",
+    "opt_in_agent_mode",
+    "--seed",
+    "7",
+  ],
+};
+
+function parse(line) {
+  if (line === undefined) return {};
+  const [, wall, user, sys, kb] = line.split(" ").map(Number);
+  return {
+    wallSeconds: wall,
+    cpuSeconds: Math.round((user + sys) * 100) / 100,
+    peakRssMB: Math.round(kb / 102.4) / 10,
+  };
+}
+
+/** Runs a command under GNU time (-o file): exit code, stdout, error text, wall, CPU and peak RSS. */
+function run(cmd, args) {
+  const timeFile = join(mkdtempSync(join(tmpdir(), "truelift-scale-")), "time.txt");
+  let stdout = "";
+  let errorText = "";
+  let exit = 0;
+  try {
+    stdout = execFileSync("/usr/bin/time", ["-o", timeFile, "-f", "TIME %e %U %S %M", cmd, ...args], {
+      cwd: root,
+      maxBuffer: 1 << 28,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    exit = e.status ?? 1;
+    stdout = e.stdout ?? "";
+    errorText = String(e.stderr ?? "").trim();
+  }
+  const timeLine = readFileSync(timeFile, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("TIME "));
+  return { exit, stdout, errorText, ...parse(timeLine) };
+}
+
+function ensureData(rows) {
+  const base = join(dataDir, `scale-${BASE}.parquet`);
+  if (!existsSync(base)) {
+    console.log(`generating ${base} …`);
+    execFileSync(
+      "node",
+      ["bin/truelift.js", "generate", "--seed", "42", "--users", String(BASE), "--cluster", "--out", base],
+      {
+        cwd: root,
+        stdio: "inherit",
+      },
+    );
+  }
+  if (rows === BASE) return base;
+  const copies = rows / BASE;
+  const file = join(dataDir, `scale-${rows}.parquet`);
+  if (!existsSync(file)) {
+    console.log(`writing ${file} (${copies} copies) …`);
+    const sql =
+      `COPY (SELECT * REPLACE (user_id + k * ${BASE} AS user_id) FROM read_parquet('${base}'), range(${copies}) t(k)) ` +
+      `TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)`;
+    execFileSync("node", ["-e", duckdbScript(sql)], { cwd: root, stdio: "inherit" });
+  }
+  return file;
+}
+
+/** A node one-liner that runs SQL in a fresh in-memory DuckDB and prints the row count of the result. */
+function duckdbScript(sql) {
+  return `import("@duckdb/node-api").then(async ({ DuckDBInstance }) => {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    const r = await c.runAndReadAll(${JSON.stringify(sql)});
+    console.log(JSON.stringify({ rows: r.getRows().length }));
+  });`;
+}
+
+const results = [];
+for (const rows of sizes) {
+  const file = ensureData(rows);
+  for (const [design, opts] of Object.entries(DESIGNS)) {
+    const emitted = run("node", ["bin/truelift.js", design, file, ...opts, "--emit-sql", "duckdb"]);
+    const entry = { design, rows, fileBytes: statSync(file).size };
+    if (emitted.exit !== 0) {
+      entry.skipped = `no compressed path: ${emitted.errorText.slice(0, 200)}`;
+      results.push(entry);
+      console.log(`${design} @ ${rows}: skipped (${entry.skipped})`);
+      continue;
+    }
+    const scan = run("node", ["-e", duckdbScript(emitted.stdout.trim())]);
+    const t = run("node", ["bin/truelift.js", design, file, ...opts, "--format", "json"]);
+    if (t.exit !== 0) {
+      Object.assign(entry, {
+        error: t.errorText.slice(0, 400),
+        wallSeconds: t.wallSeconds,
+        peakRssMB: t.peakRssMB,
+      });
+      results.push(entry);
+      console.log(`${design} @ ${rows}: failed (${entry.error})`);
+      continue;
+    }
+    const doc = JSON.parse(t.stdout);
+    Object.assign(entry, {
+      wallSeconds: t.wallSeconds,
+      cpuSeconds: t.cpuSeconds,
+      peakRssMB: t.peakRssMB,
+      path: doc.path,
+      estimate: doc.result.estimate.estimate,
+      scan: { wallSeconds: scan.wallSeconds, cpuSeconds: scan.cpuSeconds, peakRssMB: scan.peakRssMB },
+      ratioToScan: Math.round((t.wallSeconds / scan.wallSeconds) * 100) / 100,
+    });
+    results.push(entry);
+    console.log(
+      `${design} @ ${rows}: ${t.wallSeconds} s wall (${entry.ratioToScan}× the ${scan.wallSeconds} s scan), ` +
+        `${t.cpuSeconds} s CPU, peak ${t.peakRssMB} MB, ${doc.path.cells} cells from ${doc.path.rowsScanned} rows`,
+    );
+  }
+}
+
+const out = writeResult("scale", {
+  description:
+    "Each design's tutorial analysis on generated Parquet (10M rows; 100M = ten copies), run by the CLI as compress → estimate (DuckDB), beside one DuckDB GROUP BY of the same columns (the design's own compress query, run alone in a fresh process). Targets at 100M rows: each design ≤ 3× that scan, peak RSS ≤ 1 GB.",
+  truelift: packageVersion(),
+  machine: machineInfo(),
+  targets: { ratioToScan: 3, peakRssMB: 1024 },
+  results,
+});
+console.log(`wrote ${out}`);
