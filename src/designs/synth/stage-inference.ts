@@ -1,8 +1,7 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
-import type { Frame } from "../../core/frame.js";
 import type { ProgressCallback } from "../../core/options.js";
-import { type SynthBootstrap, synthBootstrap } from "./bootstrap.js";
+import { type SynthBootstrap, synthBootstrapColumns, synthBootstrapFromAtoms } from "./bootstrap.js";
 import {
   inSpacePlacebos,
   inTimePlacebo,
@@ -32,12 +31,11 @@ export interface SynthInferenceStage {
  *
  * @example
  * ```ts
- * const inf = synthInference(frame, prep, synthWeights(prep));
+ * const inf = synthInference(prep, synthWeights(prep));
  * inf.placebo?.meanGapTest.pValue; // 1/(J + 1) at best
  * ```
  */
 export function synthInference(
-  data: Frame,
   prep: SynthPrepareStage,
   w: SynthWeightsStage,
   onProgress?: ProgressCallback,
@@ -64,8 +62,8 @@ export function synthInference(
   const bootstrap =
     s.bootstrap === undefined || s.bootstrap === false
       ? null
-      : synthBootstrap(
-          data,
+      : synthBootstrapFromAtoms(
+          prep.atoms(synthBootstrapColumns(s.outcome, s.predictors)),
           cells,
           problem,
           { weights: fit.weights, v: fit.adh?.v ?? null },
