@@ -86,7 +86,6 @@ export function synthBootstrap(
     readonly onProgress?: ProgressCallback;
   },
 ): SynthBootstrap {
-  const extra = synthBootstrapColumns(options.outcome, options.predictors).slice(1);
   const atoms = synthRowAtoms(
     data,
     cells,
@@ -147,22 +146,7 @@ export function synthBootstrapFromAtoms(
   for (let r = 0; r < options.reps; r++) {
     tick?.(r);
     multinomialCounts(streamFor(options.seed, "replicate", r), atoms.users, atoms.atomSize, draws);
-    for (let c = 0; c < nCols; c++) {
-      sums[c].fill(0);
-      counts[c].fill(0);
-    }
-    for (let a = 0; a < atoms.nAtoms; a++) {
-      const m = draws[a];
-      if (m === 0) continue;
-      for (let e = atoms.atomStart[a]; e < atoms.atomStart[a + 1]; e++) {
-        const cell = atoms.entryCell[e];
-        const off = e * 2 * nCols;
-        for (let c = 0; c < nCols; c++) {
-          sums[c][cell] += m * atoms.entryStats[off + 2 * c];
-          counts[c][cell] += m * atoms.entryStats[off + 2 * c + 1];
-        }
-      }
-    }
+    synthAtomTotals(atoms, draws, sums, counts);
     const panel = synthPanel(cells, sums[0], counts[0]);
     if (panel === null) {
       failed++;
@@ -203,6 +187,43 @@ export function synthBootstrapFromAtoms(
     se: bootstrapSe(replicates),
     ci: percentileInterval(replicates, options.alpha),
   };
+}
+
+/**
+ * The cell sums and non-missing counts of every bootstrap column (`sums[c]`, `counts[c]`, u·T + t) when atom a is
+ * drawn `draws[a]` times, accumulated in atom order. With `draws = atoms.atomSize` these are the full sample's
+ * totals: with the bootstrap on, both the row and the compressed path build the full-sample panel this way, so
+ * the fit the replicates start from is the same bit for bit whatever order the rows (or cells) came in.
+ *
+ * @example
+ * ```ts
+ * import { synthAtomTotals } from "truelift";
+ * synthAtomTotals(atoms, atoms.atomSize, sums, counts); // full-sample cell sums and counts
+ * ```
+ */
+export function synthAtomTotals(
+  atoms: SynthBootstrapAtoms,
+  draws: ArrayLike<number>,
+  sums: readonly Float64Array[],
+  counts: readonly Float64Array[],
+): void {
+  const nCols = atoms.columns.length;
+  for (let c = 0; c < nCols; c++) {
+    sums[c].fill(0);
+    counts[c].fill(0);
+  }
+  for (let a = 0; a < atoms.nAtoms; a++) {
+    const m = draws[a];
+    if (m === 0) continue;
+    for (let e = atoms.atomStart[a]; e < atoms.atomStart[a + 1]; e++) {
+      const cell = atoms.entryCell[e];
+      const off = e * 2 * nCols;
+      for (let c = 0; c < nCols; c++) {
+        sums[c][cell] += m * atoms.entryStats[off + 2 * c];
+        counts[c][cell] += m * atoms.entryStats[off + 2 * c + 1];
+      }
+    }
+  }
 }
 
 function replicateProblem(

@@ -1,7 +1,7 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { ProgressCallback } from "../../core/options.js";
-import { type SynthBootstrap, synthBootstrapColumns, synthBootstrapFromAtoms } from "./bootstrap.js";
+import { type SynthBootstrap, synthBootstrapFromAtoms } from "./bootstrap.js";
 import {
   inSpacePlacebos,
   inTimePlacebo,
@@ -60,10 +60,10 @@ export function synthInference(
       ? null
       : leaveOneOut(problem, fit.weights, cells.donorUnits, threshold, onProgress);
   const bootstrap =
-    s.bootstrap === undefined || s.bootstrap === false
+    s.bootstrap === undefined || s.bootstrap === false || prep.atoms === null
       ? null
       : synthBootstrapFromAtoms(
-          prep.atoms(synthBootstrapColumns(s.outcome, s.predictors)),
+          prep.atoms,
           cells,
           problem,
           { weights: fit.weights, v: fit.adh?.v ?? null },

@@ -2,7 +2,12 @@ import type { Diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
-import { type SynthBootstrapAtoms, synthRowAtoms } from "./bootstrap.js";
+import {
+  type SynthBootstrapAtoms,
+  synthAtomTotals,
+  synthBootstrapColumns,
+  synthRowAtoms,
+} from "./bootstrap.js";
 import {
   filledCellsDiagnostic,
   type SynthCells,
@@ -31,8 +36,8 @@ export interface SynthPrepareStage {
   readonly diagnostics: readonly Diagnostic[];
   /** Rows the analysis read (the frame's rows, or the rows the compressed cells summarise). */
   readonly rows: number;
-  /** The user-bootstrap atoms of the given columns (outcome first). */
-  readonly atoms: (columns: readonly string[]) => SynthBootstrapAtoms;
+  /** The bootstrap atoms of the outcome and predictor columns (null without the bootstrap). */
+  readonly atoms: SynthBootstrapAtoms | null;
   /** How the compressed path ran (null on the rows). */
   readonly compressed: SynthCompressedInfo | null;
 }
@@ -98,9 +103,28 @@ export function synthPrepare(data: Frame, spec: SynthSpec): SynthPrepareStage {
  * ```
  */
 export function synthPrepareFrom(s: ValidSynthSpec, source: SynthSource): SynthPrepareStage {
-  const { cells, meansOf } = source;
+  const { cells } = source;
+  const boot = s.bootstrap !== undefined && s.bootstrap !== false;
+  const columns = synthBootstrapColumns(s.outcome, s.predictors);
+  const atoms = boot ? source.atoms(columns) : null;
+  let means = cells.means;
+  let meansOf = source.meansOf;
+  if (atoms !== null) {
+    // With the bootstrap, the full sample is the replicate that draws every atom its size: the panel and the
+    // predictors' cell means come from the atoms in their canonical order, on the rows and on the cells alike.
+    const sums = columns.map(() => new Float64Array(cells.means.length));
+    const counts = columns.map(() => new Float64Array(cells.means.length));
+    synthAtomTotals(atoms, atoms.atomSize, sums, counts);
+    const meanOf = (k: number) =>
+      Float64Array.from(sums[k], (x, c) => (counts[k][c] > 0 ? x / counts[k][c] : Number.NaN));
+    means = meanOf(0);
+    meansOf = (column) => {
+      const k = columns.indexOf(column);
+      return k > 0 ? meanOf(k) : source.meansOf(column);
+    };
+  }
   // Never null: synthCellsFromEntries raised E_SYNTH_EMPTY_UNIT for a unit without rows in the window.
-  const panel = synthPanelFromMeans(cells, cells.means) as SynthPanel;
+  const panel = synthPanelFromMeans(cells, means) as SynthPanel;
   checkOutcomeVaries(panel, s.outcome);
   const diagnostics = [filledCellsDiagnostic(cells, panel)];
   const predictors =
@@ -126,7 +150,7 @@ export function synthPrepareFrom(s: ValidSynthSpec, source: SynthSource): SynthP
     problem,
     diagnostics,
     rows: source.rows,
-    atoms: source.atoms,
+    atoms,
     compressed: source.compressed,
   };
 }
