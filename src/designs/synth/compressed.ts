@@ -114,10 +114,10 @@ export function synthFromCells(
 }
 
 /**
- * Whether {@link synth} can take the compressed path on these rows and get the row path's result: always, except
+ * Whether `synth` can take the compressed path on these rows and get the row path's result: always, except
  * a predictor column with missing values (without a bootstrap, whose cells average it) and a user-level bootstrap
- * of a non-integer outcome or predictor column; any spec or column problem also answers false, so the row path
- * raises its own error.
+ * of a non-integer outcome or predictor column; an infinite value, or any spec or column problem, also answers
+ * false, so the row path raises its own error.
  *
  * @example
  * ```ts
@@ -131,15 +131,11 @@ export function synthCompressible(frame: Frame, spec: SynthSpec): boolean {
     checkSynthSpec(s);
     const columns = synthBootstrapColumns(s.outcome, s.predictors);
     const boot = s.bootstrap !== undefined && s.bootstrap !== false;
-    if (!boot) {
-      for (const c of columns.slice(1)) if (frame.numeric(c).some(Number.isNaN)) return false;
-      return true;
-    }
+    // ±Infinity: the row path's E_NONFINITE_VALUES (a cell mean of +∞ and −∞ would be NaN).
+    for (const c of columns) if (!frame.numeric(c).every((v) => Number.isFinite(v) || Number.isNaN(v))) return false;
+    if (!boot) return columns.slice(1).every((c) => !frame.numeric(c).some(Number.isNaN));
     if (s.user === undefined) return true;
-    for (const c of columns) {
-      for (const v of frame.numeric(c)) if (!Number.isNaN(v) && !Number.isInteger(v)) return false;
-    }
-    return true;
+    return columns.every((c) => frame.numeric(c).every((v) => Number.isNaN(v) || Number.isInteger(v)));
   } catch {
     return false;
   }

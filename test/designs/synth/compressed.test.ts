@@ -440,6 +440,22 @@ describe("synth from compressed cells: bad inputs raise the row path's codes", (
     });
   }
 
+  it("+∞ and −∞ in one cell: synth() runs on the rows and raises their E_NONFINITE_VALUES", () => {
+    const ws = frame.numeric("workspace_id");
+    const wk = frame.numeric("signup_week");
+    const same = ws.findIndex((w, i) => i > 0 && w === ws[0] && wk[i] === wk[0]);
+    const inf = frame.withColumn(
+      "task_completed",
+      Float64Array.from(y, (v, i) =>
+        i === 0 ? Number.POSITIVE_INFINITY : i === same ? Number.NEGATIVE_INFINITY : v,
+      ),
+    );
+    expect(errorCode(() => synthOnRows(inf, lean))).toBe("E_NONFINITE_VALUES");
+    expect(errorCode(() => synth(inf, lean))).toBe("E_NONFINITE_VALUES");
+    // The cells alone hold a NaN mean there: the missing-value code (the one code the cells cannot match).
+    expect(errorCode(() => fromCells(inf, lean))).toBe("E_MISSING_VALUES");
+  });
+
   it("a cell count that is not a positive whole number is E_BAD_FREQUENCY", () => {
     const cells = cellsOf(frame, lean);
     const bad = {
