@@ -17,8 +17,9 @@ export { SYNTH_VERSION, type SynthResult, synthEstimate } from "./estimate.js";
  * bootstrap of a non-integer column). `result.n.cells` says which path ran.
  *
  * ```
- * synthPrepare    parseSynthSpec → synthCells (validate; unit × period sums and counts) → synthPanel (cell
- *                 means, interpolation, edge fill; treated = mean of the treated units) → weight problem
+ * compress        synthCellRequest → compressFrameToCells (unit × time cells; keyed finer for the bootstrap)
+ * synthPrepare    synthFromCells → synthCellsFromEntries (validate; unit × period means and counts) → synthPanel
+ *                 (interpolation, edge fill; treated = mean of the treated units) → weight problem
  * synthWeights    exact simplex QP on the pre-period outcomes, or the nested ADH V search with predictors
  * synthInference  in-space placebos (mean-gap and RMSPE-ratio pseudo p-values) → in-time placebo
  *                 → leave-one-out → user-level bootstrap (optional, seeded)
