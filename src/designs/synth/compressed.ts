@@ -132,7 +132,8 @@ export function synthCompressible(frame: Frame, spec: SynthSpec): boolean {
     const columns = synthBootstrapColumns(s.outcome, s.predictors);
     const boot = s.bootstrap !== undefined && s.bootstrap !== false;
     // ±Infinity: the row path's E_NONFINITE_VALUES (a cell mean of +∞ and −∞ would be NaN).
-    for (const c of columns) if (!frame.numeric(c).every((v) => Number.isFinite(v) || Number.isNaN(v))) return false;
+    for (const c of columns)
+      if (!frame.numeric(c).every((v) => Number.isFinite(v) || Number.isNaN(v))) return false;
     if (!boot) return columns.slice(1).every((c) => !frame.numeric(c).some(Number.isNaN));
     if (s.user === undefined) return true;
     return columns.every((c) => frame.numeric(c).every((v) => Number.isNaN(v) || Number.isInteger(v)));
