@@ -27,8 +27,12 @@ export interface SynthBootstrap {
   readonly ci: readonly [number, number] | null;
 }
 
-/** Sufficient statistics of the distinct user profiles (see {@link synthBootstrap}). */
-interface Atoms {
+/**
+ * Sufficient statistics of the distinct user profiles (see {@link synthBootstrap}), in canonical order (sorted by
+ * profile key), so the rows and the compressed cells give the same atoms in the same order and hence the same
+ * replicates.
+ */
+export interface SynthBootstrapAtoms {
   readonly users: number;
   /** Number of users with each profile. */
   readonly atomSize: Float64Array;
@@ -82,9 +86,55 @@ export function synthBootstrap(
     readonly onProgress?: ProgressCallback;
   },
 ): SynthBootstrap {
+  const atoms = synthRowAtoms(
+    data,
+    cells,
+    synthBootstrapColumns(options.outcome, options.predictors),
+    options.user,
+  );
+  return synthBootstrapFromAtoms(atoms, cells, problem, full, options);
+}
+
+/**
+ * The bootstrap columns of a spec: the outcome, then every predictor column other than the outcome (in order of
+ * first mention) — the columns a user's profile sums.
+ *
+ * @example
+ * ```ts
+ * import { synthBootstrapColumns } from "truelift";
+ * synthBootstrapColumns("y", [{ column: "x" }, { column: "y" }]); // ["y", "x"]
+ * ```
+ */
+export function synthBootstrapColumns(outcome: string, predictors: readonly SynthPredictor[] = []): string[] {
+  return [outcome, ...new Set(predictors.map((p) => p.column).filter((c) => c !== outcome))];
+}
+
+/**
+ * {@link synthBootstrap} from prepared atoms (from the rows, or from compressed cells keyed by unit, time, user
+ * and the bootstrap columns).
+ *
+ * @example
+ * ```ts
+ * import { synthBootstrapFromAtoms } from "truelift";
+ * synthBootstrapFromAtoms(atoms, cells, problem, fit, { outcome: "y", reps: 200, seed: 1, alpha: 0.05 }).se;
+ * ```
+ */
+export function synthBootstrapFromAtoms(
+  atoms: SynthBootstrapAtoms,
+  cells: SynthCells,
+  problem: SynthProblem,
+  full: { readonly weights: Float64Array; readonly v: Float64Array | null },
+  options: {
+    readonly outcome: string;
+    readonly user?: string;
+    readonly predictors?: readonly SynthPredictor[];
+    readonly reps: number;
+    readonly seed: number;
+    readonly alpha: number;
+    readonly onProgress?: ProgressCallback;
+  },
+): SynthBootstrap {
   const predictorSpecs = options.predictors ?? [];
-  const extra = [...new Set(predictorSpecs.map((p) => p.column).filter((c) => c !== options.outcome))];
-  const atoms = buildAtoms(data, cells, [options.outcome, ...extra], options.user);
   const size = (cells.treatedUnits.length + cells.donorUnits.length) * cells.periods.length;
   const nCols = atoms.columns.length;
   const sums = Array.from({ length: nCols }, () => new Float64Array(size));
@@ -96,22 +146,7 @@ export function synthBootstrap(
   for (let r = 0; r < options.reps; r++) {
     tick?.(r);
     multinomialCounts(streamFor(options.seed, "replicate", r), atoms.users, atoms.atomSize, draws);
-    for (let c = 0; c < nCols; c++) {
-      sums[c].fill(0);
-      counts[c].fill(0);
-    }
-    for (let a = 0; a < atoms.nAtoms; a++) {
-      const m = draws[a];
-      if (m === 0) continue;
-      for (let e = atoms.atomStart[a]; e < atoms.atomStart[a + 1]; e++) {
-        const cell = atoms.entryCell[e];
-        const off = e * 2 * nCols;
-        for (let c = 0; c < nCols; c++) {
-          sums[c][cell] += m * atoms.entryStats[off + 2 * c];
-          counts[c][cell] += m * atoms.entryStats[off + 2 * c + 1];
-        }
-      }
-    }
+    synthAtomTotals(atoms, draws, sums, counts);
     const panel = synthPanel(cells, sums[0], counts[0]);
     if (panel === null) {
       failed++;
@@ -154,6 +189,43 @@ export function synthBootstrap(
   };
 }
 
+/**
+ * The cell sums and non-missing counts of every bootstrap column (`sums[c]`, `counts[c]`, u·T + t) when atom a is
+ * drawn `draws[a]` times, accumulated in atom order. With `draws = atoms.atomSize` these are the full sample's
+ * totals: with the bootstrap on, both the row and the compressed path build the full-sample panel this way, so
+ * the fit the replicates start from is the same bit for bit whatever order the rows (or cells) came in.
+ *
+ * @example
+ * ```ts
+ * import { synthAtomTotals } from "truelift";
+ * synthAtomTotals(atoms, atoms.atomSize, sums, counts); // full-sample cell sums and counts
+ * ```
+ */
+export function synthAtomTotals(
+  atoms: SynthBootstrapAtoms,
+  draws: ArrayLike<number>,
+  sums: readonly Float64Array[],
+  counts: readonly Float64Array[],
+): void {
+  const nCols = atoms.columns.length;
+  for (let c = 0; c < nCols; c++) {
+    sums[c].fill(0);
+    counts[c].fill(0);
+  }
+  for (let a = 0; a < atoms.nAtoms; a++) {
+    const m = draws[a];
+    if (m === 0) continue;
+    for (let e = atoms.atomStart[a]; e < atoms.atomStart[a + 1]; e++) {
+      const cell = atoms.entryCell[e];
+      const off = e * 2 * nCols;
+      for (let c = 0; c < nCols; c++) {
+        sums[c][cell] += m * atoms.entryStats[off + 2 * c];
+        counts[c][cell] += m * atoms.entryStats[off + 2 * c + 1];
+      }
+    }
+  }
+}
+
 function replicateProblem(
   problem: SynthProblem,
   panel: SynthPanel,
@@ -175,8 +247,22 @@ function cellMeans(sums: Float64Array, counts: Float64Array): Float64Array {
   return out;
 }
 
-/** Groups rows into users and users into distinct profiles. */
-function buildAtoms(data: Frame, cells: SynthCells, columns: readonly string[], user?: string): Atoms {
+/**
+ * The bootstrap atoms of the rows: rows grouped into users (each row its own user without a user column) and users
+ * into distinct profiles over the analysis cells (`cells.rowCell`), in canonical order.
+ *
+ * @example
+ * ```ts
+ * import { synthRowAtoms } from "truelift";
+ * synthRowAtoms(frame, cells, ["task_completed"]).nAtoms; // ≤ 2 × units × periods + 1 for a 0/1 outcome
+ * ```
+ */
+export function synthRowAtoms(
+  data: Frame,
+  cells: SynthCells,
+  columns: readonly string[],
+  user?: string,
+): SynthBootstrapAtoms {
   const n = data.nrows;
   const values = columns.map((c) => data.numeric(c));
   const nCols = columns.length;
@@ -202,20 +288,7 @@ function buildAtoms(data: Frame, cells: SynthCells, columns: readonly string[], 
     }
     users = ids.size;
   }
-  // Profile of each user: per cell, sums and counts of every column; identical profiles share an atom.
-  const atomIds = new Map<string, number>();
-  const userAtom = new Int32Array(users);
-  const atomEntries: [number, Float64Array][][] = [];
-  const intern = (entries: [number, Float64Array][]): number => {
-    const key = entries.map(([cell, st]) => `${cell}:${st.join(",")}`).join(";");
-    let a = atomIds.get(key);
-    if (a === undefined) {
-      a = atomEntries.length;
-      atomIds.set(key, a);
-      atomEntries.push(entries);
-    }
-    return a;
-  };
+  const builder = synthAtomBuilder(columns);
   const rowStats = (i: number): Float64Array => {
     const st = new Float64Array(2 * nCols);
     for (let c = 0; c < nCols; c++) {
@@ -230,7 +303,7 @@ function buildAtoms(data: Frame, cells: SynthCells, columns: readonly string[], 
   if (user === undefined) {
     for (let i = 0; i < n; i++) {
       const cell = cells.rowCell[i];
-      userAtom[i] = intern(cell < 0 ? [] : [[cell, rowStats(i)]]);
+      builder.add(cell < 0 ? [] : [[cell, rowStats(i)]], 1);
     }
   } else {
     const profiles: Map<number, Float64Array>[] = Array.from({ length: users }, () => new Map());
@@ -243,28 +316,72 @@ function buildAtoms(data: Frame, cells: SynthCells, columns: readonly string[], 
       if (st === undefined) prof.set(cell, add);
       else for (let c = 0; c < 2 * nCols; c++) st[c] += add[c];
     }
-    for (let u = 0; u < users; u++)
-      userAtom[u] = intern([...profiles[u].entries()].sort((a, b) => a[0] - b[0]));
+    for (let u = 0; u < users; u++) builder.add([...profiles[u].entries()], 1);
   }
-  const nAtoms = atomEntries.length;
-  const atomStart = new Int32Array(nAtoms + 1);
-  let total = 0;
-  for (let a = 0; a < nAtoms; a++) {
-    atomStart[a] = total;
-    total += atomEntries[a].length;
-  }
-  atomStart[nAtoms] = total;
-  const entryCell = new Int32Array(total);
-  const entryStats = new Float64Array(total * 2 * nCols);
-  let e = 0;
-  for (const entries of atomEntries) {
-    for (const [cell, st] of entries) {
-      entryCell[e] = cell;
-      entryStats.set(st, e * 2 * nCols);
-      e++;
+  return builder.atoms();
+}
+
+/**
+ * Collects user profiles into {@link SynthBootstrapAtoms}: `add(entries, users)` records `users` users with one
+ * profile — its cells with, per bootstrap column c, the sum at 2c and the non-missing count at 2c + 1 (entries
+ * in any order; a user outside the analysis has none) — and `atoms()` returns the distinct profiles sorted by
+ * their key, the canonical order both the row and the compressed path use.
+ *
+ * @example
+ * ```ts
+ * import { synthAtomBuilder } from "truelift";
+ * const b = synthAtomBuilder(["y"]);
+ * b.add([[0, Float64Array.of(1, 1)]], 3);
+ * b.atoms().users; // 3
+ * ```
+ */
+export function synthAtomBuilder(columns: readonly string[]): {
+  add: (entries: [number, Float64Array][], users: number) => void;
+  atoms: () => SynthBootstrapAtoms;
+} {
+  const nCols = columns.length;
+  const index = new Map<string, number>();
+  const keys: string[] = [];
+  const atomEntries: [number, Float64Array][][] = [];
+  const sizes: number[] = [];
+  let users = 0;
+  const add = (entries: [number, Float64Array][], count: number): void => {
+    entries.sort((a, b) => a[0] - b[0]);
+    const key = entries.map(([cell, st]) => `${cell}:${st.join(",")}`).join(";");
+    let a = index.get(key);
+    if (a === undefined) {
+      a = keys.length;
+      index.set(key, a);
+      keys.push(key);
+      atomEntries.push(entries);
+      sizes.push(0);
     }
-  }
-  const atomSize = new Float64Array(nAtoms);
-  for (let u = 0; u < users; u++) atomSize[userAtom[u]]++;
-  return { users, atomSize, nAtoms, atomStart, entryCell, entryStats, columns };
+    sizes[a] += count;
+    users += count;
+  };
+  const atoms = (): SynthBootstrapAtoms => {
+    const order = keys.map((_, a) => a).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    const nAtoms = order.length;
+    const atomStart = new Int32Array(nAtoms + 1);
+    let total = 0;
+    for (let r = 0; r < nAtoms; r++) {
+      atomStart[r] = total;
+      total += atomEntries[order[r]].length;
+    }
+    atomStart[nAtoms] = total;
+    const entryCell = new Int32Array(total);
+    const entryStats = new Float64Array(total * 2 * nCols);
+    const atomSize = new Float64Array(nAtoms);
+    let e = 0;
+    order.forEach((a, r) => {
+      atomSize[r] = sizes[a];
+      for (const [cell, st] of atomEntries[a]) {
+        entryCell[e] = cell;
+        entryStats.set(st, e * 2 * nCols);
+        e++;
+      }
+    });
+    return { users, atomSize, nAtoms, atomStart, entryCell, entryStats, columns };
+  };
+  return { add, atoms };
 }

@@ -1,13 +1,15 @@
 import type { Design } from "../shared/contract.js";
 import { SYNTH_CLI } from "./cli.js";
+import { synthCellRequest, synthFromCells } from "./compressed.js";
 import { synthCharts } from "./result-charts.js";
 import { parseSynthSpec, SYNTH_SPEC_SCHEMA, type SynthSpec, type ValidSynthSpec } from "./spec.js";
 import { synthSummary } from "./summary.js";
 import { type SynthResult, synth } from "./synth.js";
 
 /**
- * Synthetic control as one {@link Design}: its spec schema and validator, `synth()`, the report adapter (summary,
- * naive contrast, charts) and the CLI option table. Listed once in `designs/registry.ts`.
+ * Synthetic control as one {@link Design}: its spec schema and validator, `synth()` (compress → estimate
+ * whenever the cells reproduce the rows), its compression (`synthCellRequest` → `synthFromCells`), the report
+ * adapter (summary, naive contrast, charts) and the CLI option table. Listed once in `designs/registry.ts`.
  *
  * @example
  * ```ts
@@ -26,6 +28,11 @@ export const synthDesign: Design<SynthSpec, ValidSynthSpec, SynthResult> = {
   parse: parseSynthSpec,
   run: (frame, spec, inputs) =>
     synth(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+  compression: {
+    request: synthCellRequest,
+    estimate: (cells, spec, inputs) =>
+      synthFromCells(cells, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+  },
   report: {
     summary: synthSummary,
     naive: (r) => ({ label: "Treated unit before vs after launch", estimate: r.naive.beforeAfter }),

@@ -5,6 +5,7 @@ export * from "./augmented-ridge.js";
 export * from "./bootstrap.js";
 export * from "./charts.js";
 export * from "./cli.js";
+export * from "./compressed.js";
 export * from "./conformal.js";
 export * from "./design.js";
 export * from "./diagnostics.js";

@@ -2,7 +2,7 @@ import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { panelPeriods, periodRanks } from "../../core/panel.js";
-import { validateColumns } from "../../core/validate.js";
+import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
 import type { ValidSynthSpec } from "./spec.js";
 
 /**
@@ -22,6 +22,12 @@ export interface SynthCells {
   /** Cell (u, t) is entry u·T + t; units are the treated units, then the donors. */
   readonly sums: Float64Array;
   readonly counts: Float64Array;
+  /**
+   * Outcome mean of every cell (NaN when empty): the one entry's value when a single row (or compressed cell) fills
+   * the cell, else sum / count, so a cell compressed from its rows has the rows' mean bit for bit.
+   */
+  readonly means: Float64Array;
+  /** The cell of every entry of the source (its rows, or its compressed cells); −1 outside the analysis. */
   readonly rowCell: Int32Array;
   readonly rowsUsed: number;
   readonly rowsOutside: number;
@@ -68,15 +74,64 @@ export interface SynthPanel {
  * ```
  */
 export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
-  validateColumns(data, [
+  validateColumns(data, synthColumnRequirements(spec));
+  return synthCellsFromEntries(
+    {
+      units: unitKeys(data, spec.unit),
+      time: data.numeric(spec.time),
+      y: data.numeric(spec.outcome),
+      count: null,
+    },
+    spec,
+  );
+}
+
+/**
+ * The column checks of a synthetic-control analysis, in the order the row path runs them (outcome, unit, time,
+ * user): the compressed path runs the same on its cells.
+ *
+ * @example
+ * ```ts
+ * import { parseSynthSpec, synthColumnRequirements } from "truelift";
+ * synthColumnRequirements(parseSynthSpec(spec)).map((r) => r.column); // ["task_completed", "workspace_id", "signup_week"]
+ * ```
+ */
+export function synthColumnRequirements(spec: ValidSynthSpec): ColumnRequirement[] {
+  return [
     { column: spec.outcome, kind: "numeric" },
     { column: spec.unit, kind: "categorical" },
     { column: spec.time, kind: "numeric" },
     ...(spec.user === undefined ? [] : [{ column: spec.user, kind: "categorical" as const }]),
-  ]);
-  const n = data.nrows;
+  ];
+}
+
+/**
+ * The entries a panel is built from: rows (`count` null, each counts once) or compressed cells (`count` rows of
+ * mean `y` each). `units` are the unit labels as text (see {@link synthUnitKeys}).
+ */
+export interface SynthEntries {
+  readonly units: readonly string[];
+  readonly time: Float64Array;
+  readonly y: Float64Array;
+  readonly count: Float64Array | null;
+}
+
+/**
+ * {@link synthCells} from validated entries — the rows, or the compressed cells of the design's `GROUP BY` — so
+ * both paths resolve units, window, periods and errors by one implementation.
+ *
+ * @example
+ * ```ts
+ * import { parseSynthSpec, synthCellsFromEntries } from "truelift";
+ * const cells = synthCellsFromEntries({ units: ["a", "a", "b", "b"], time: Float64Array.of(0, 1, 0, 1),
+ *   y: Float64Array.of(1, 2, 3, 4), count: Float64Array.of(2, 1, 5, 5) },
+ *   parseSynthSpec({ outcome: "y", unit: "u", time: "t", treated: ["a"], treatmentStart: 1 }));
+ * ```
+ */
+export function synthCellsFromEntries(entries: SynthEntries, spec: ValidSynthSpec): SynthCells {
+  const n = entries.units.length;
   if (n === 0) throw new TrueliftError("E_EMPTY_DATA", "The data have no rows.");
-  const keys = unitKeys(data, spec.unit);
+  const keys = entries.units;
   const present = new Set(keys);
   const treatedUnits = unique(spec.treated.map(String));
   const unknown = treatedUnits.filter((u) => !present.has(u));
@@ -87,7 +142,7 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
       { details: { column: spec.unit, missing: unknown } },
     );
   }
-  const time = data.numeric(spec.time);
+  const time = entries.time;
   let tMin = Number.POSITIVE_INFINITY;
   let tMax = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
@@ -175,9 +230,11 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
   const periodOf = periodRanks(time, periods);
   const nPeriods = periods.length;
   const nUnits = treatedUnits.length + donorUnits.length;
-  const y = data.numeric(spec.outcome);
+  const { y, count } = entries;
   const sums = new Float64Array(nUnits * nPeriods);
   const counts = new Float64Array(nUnits * nPeriods);
+  const single = new Float64Array(nUnits * nPeriods);
+  const entriesIn = new Int32Array(nUnits * nPeriods);
   const rowCell = new Int32Array(n).fill(-1);
   let rowsUsed = 0;
   let rowsOutside = 0;
@@ -185,15 +242,22 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
     const u = unitIndex.get(keys[i]);
     if (u === undefined) continue;
     const p = periodOf[i];
+    const w = count === null ? 1 : count[i];
     if (p < 0) {
-      rowsOutside++;
+      rowsOutside += w;
       continue;
     }
     const c = u * nPeriods + p;
     rowCell[i] = c;
-    sums[c] += y[i];
-    counts[c]++;
-    rowsUsed++;
+    sums[c] += count === null ? y[i] : w * y[i];
+    counts[c] += w;
+    single[c] = y[i];
+    entriesIn[c]++;
+    rowsUsed += w;
+  }
+  const means = new Float64Array(nUnits * nPeriods);
+  for (let c = 0; c < means.length; c++) {
+    means[c] = entriesIn[c] === 0 ? Number.NaN : entriesIn[c] === 1 ? single[c] : sums[c] / counts[c];
   }
   const labels = [...treatedUnits, ...donorUnits];
   const empty: string[] = [];
@@ -230,6 +294,7 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
     treatmentStart: spec.treatmentStart,
     sums,
     counts,
+    means,
     rowCell,
     rowsUsed,
     rowsOutside,
@@ -251,6 +316,21 @@ export function synthCells(data: Frame, spec: ValidSynthSpec): SynthCells {
  * ```
  */
 export function synthPanel(cells: SynthCells, sums: Float64Array, counts: Float64Array): SynthPanel | null {
+  const means = new Float64Array(sums.length);
+  for (let c = 0; c < means.length; c++) means[c] = counts[c] > 0 ? sums[c] / counts[c] : Number.NaN;
+  return synthPanelFromMeans(cells, means);
+}
+
+/**
+ * {@link synthPanel} from cell means (NaN for an empty cell), e.g. {@link SynthCells.means}.
+ *
+ * @example
+ * ```ts
+ * import { synthPanelFromMeans } from "truelift";
+ * synthPanelFromMeans(cells, cells.means)?.treated; // the treated series
+ * ```
+ */
+export function synthPanelFromMeans(cells: SynthCells, means: Float64Array): SynthPanel | null {
   const nPeriods = cells.periods.length;
   const nTreated = cells.treatedUnits.length;
   const nDonors = cells.donorUnits.length;
@@ -260,10 +340,7 @@ export function synthPanel(cells: SynthCells, sums: Float64Array, counts: Float6
   let filled = 0;
   for (let u = 0; u < nUnits; u++) {
     const off = u * nPeriods;
-    for (let p = 0; p < nPeriods; p++) {
-      const c = counts[off + p];
-      series[off + p] = c > 0 ? sums[off + p] / c : Number.NaN;
-    }
+    for (let p = 0; p < nPeriods; p++) series[off + p] = means[off + p];
     const f = fillSeries(series, off, nPeriods, cells.periods);
     if (f < 0) return null;
     filledByUnit[u] = f;
@@ -356,6 +433,20 @@ function fillSeries(v: Float64Array, off: number, len: number, x: readonly numbe
     prev = p;
   }
   return filled;
+}
+
+/**
+ * The unit labels of a frame's rows as text (a missing text label is ""), as the panel matches them against the
+ * spec's treated and donor ids.
+ *
+ * @example
+ * ```ts
+ * import { Frame, synthUnitKeys } from "truelift";
+ * synthUnitKeys(Frame.fromObject({ u: [1, 2] }), "u"); // ["1", "2"]
+ * ```
+ */
+export function synthUnitKeys(data: Frame, unit: string): string[] {
+  return unitKeys(data, unit);
 }
 
 function unitKeys(data: Frame, unit: string): string[] {

@@ -1,8 +1,7 @@
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
-import type { Frame } from "../../core/frame.js";
 import type { ProgressCallback } from "../../core/options.js";
-import { type SynthBootstrap, synthBootstrap } from "./bootstrap.js";
+import { type SynthBootstrap, synthBootstrapFromAtoms } from "./bootstrap.js";
 import {
   inSpacePlacebos,
   inTimePlacebo,
@@ -32,12 +31,11 @@ export interface SynthInferenceStage {
  *
  * @example
  * ```ts
- * const inf = synthInference(frame, prep, synthWeights(prep));
+ * const inf = synthInference(prep, synthWeights(prep));
  * inf.placebo?.meanGapTest.pValue; // 1/(J + 1) at best
  * ```
  */
 export function synthInference(
-  data: Frame,
   prep: SynthPrepareStage,
   w: SynthWeightsStage,
   onProgress?: ProgressCallback,
@@ -62,10 +60,10 @@ export function synthInference(
       ? null
       : leaveOneOut(problem, fit.weights, cells.donorUnits, threshold, onProgress);
   const bootstrap =
-    s.bootstrap === undefined || s.bootstrap === false
+    s.bootstrap === undefined || s.bootstrap === false || prep.atoms === null
       ? null
-      : synthBootstrap(
-          data,
+      : synthBootstrapFromAtoms(
+          prep.atoms,
           cells,
           problem,
           { weights: fit.weights, v: fit.adh?.v ?? null },

@@ -1,8 +1,20 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { validateColumns } from "../../core/validate.js";
-import { filledCellsDiagnostic, type SynthCells, type SynthPanel, synthCells, synthPanel } from "./panel.js";
+import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
+import {
+  type SynthBootstrapAtoms,
+  synthAtomTotals,
+  synthBootstrapColumns,
+  synthRowAtoms,
+} from "./bootstrap.js";
+import {
+  filledCellsDiagnostic,
+  type SynthCells,
+  type SynthPanel,
+  synthCells,
+  synthPanelFromMeans,
+} from "./panel.js";
 import { frameCellMeans, type SynthPredictors, synthPredictors } from "./predictors.js";
 import type { SynthProblem } from "./problem.js";
 import { parseSynthSpec, type SynthSpec, type ValidSynthSpec } from "./spec.js";
@@ -22,6 +34,37 @@ export interface SynthPrepareStage {
   readonly problem: SynthProblem;
   /** `D_SYNTH_FILLED_CELLS`. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Rows the analysis read (the frame's rows, or the rows the compressed cells summarise). */
+  readonly rows: number;
+  /** The bootstrap atoms of the outcome and predictor columns (null without the bootstrap). */
+  readonly atoms: SynthBootstrapAtoms | null;
+  /** How the compressed path ran (null on the rows). */
+  readonly compressed: SynthCompressedInfo | null;
+}
+
+/**
+ * How a synthetic control ran from compressed cells: how many cells summarised how many rows, the cell keys and
+ * measures, and the parts that needed row detail beyond unit × period means (e.g. the bootstrap, keyed by the
+ * outcome value).
+ */
+export interface SynthCompressedInfo {
+  readonly cells: number;
+  readonly rows: number;
+  readonly keys: readonly string[];
+  readonly measures: readonly string[];
+  readonly rowDetail: readonly { readonly part: string; readonly reason: string }[];
+}
+
+/**
+ * What the stages after preparation read of the data, from the rows or from compressed cells: the unit × period
+ * cells, the cell means of other columns, the bootstrap atoms, the number of rows and the compressed-path info.
+ */
+export interface SynthSource {
+  readonly cells: SynthCells;
+  readonly meansOf: (column: string) => Float64Array;
+  readonly atoms: (columns: readonly string[]) => SynthBootstrapAtoms;
+  readonly rows: number;
+  readonly compressed: SynthCompressedInfo | null;
 }
 
 /**
@@ -37,12 +80,53 @@ export interface SynthPrepareStage {
  */
 export function synthPrepare(data: Frame, spec: SynthSpec): SynthPrepareStage {
   const s = parseSynthSpec(spec);
-  checkSpec(data, s);
+  checkSynthSpec(s);
+  if (s.predictors) validateColumns(data, synthPredictorRequirements(s));
   const cells = synthCells(data, s);
-  const panel = synthPanel(cells, cells.sums, cells.counts) as SynthPanel;
+  return synthPrepareFrom(s, {
+    cells,
+    meansOf: (column) => frameCellMeans(data, cells, column),
+    atoms: (columns) => synthRowAtoms(data, cells, columns, s.user),
+    rows: data.nrows,
+    compressed: null,
+  });
+}
+
+/**
+ * {@link synthPrepare} from a validated spec and a {@link SynthSource} (the rows, or compressed cells): the filled
+ * panel, the outcome check, the filled-cells diagnostic and the weight problem — one implementation for both.
+ *
+ * @example
+ * ```ts
+ * import { synthPrepareFrom } from "truelift";
+ * synthPrepareFrom(spec, source).panel.preCount;
+ * ```
+ */
+export function synthPrepareFrom(s: ValidSynthSpec, source: SynthSource): SynthPrepareStage {
+  const { cells } = source;
+  const boot = s.bootstrap !== undefined && s.bootstrap !== false;
+  const columns = synthBootstrapColumns(s.outcome, s.predictors);
+  const atoms = boot ? source.atoms(columns) : null;
+  let means = cells.means;
+  let meansOf = source.meansOf;
+  if (atoms !== null) {
+    // With the bootstrap, the full sample is the replicate that draws every atom its size: the panel and the
+    // predictors' cell means come from the atoms in their canonical order, on the rows and on the cells alike.
+    const sums = columns.map(() => new Float64Array(cells.means.length));
+    const counts = columns.map(() => new Float64Array(cells.means.length));
+    synthAtomTotals(atoms, atoms.atomSize, sums, counts);
+    const meanOf = (k: number) =>
+      Float64Array.from(sums[k], (x, c) => (counts[k][c] > 0 ? x / counts[k][c] : Number.NaN));
+    means = meanOf(0);
+    meansOf = (column) => {
+      const k = columns.indexOf(column);
+      return k > 0 ? meanOf(k) : source.meansOf(column);
+    };
+  }
+  // Never null: synthCellsFromEntries raised E_SYNTH_EMPTY_UNIT for a unit without rows in the window.
+  const panel = synthPanelFromMeans(cells, means) as SynthPanel;
   checkOutcomeVaries(panel, s.outcome);
   const diagnostics = [filledCellsDiagnostic(cells, panel)];
-  const meansOf = (column: string) => frameCellMeans(data, cells, column);
   const predictors =
     s.predictors === undefined ? null : synthPredictors(meansOf, cells, panel, s.outcome, s.predictors);
   const problem: SynthProblem = {
@@ -55,10 +139,47 @@ export function synthPrepare(data: Frame, spec: SynthSpec): SynthPrepareStage {
   };
   const alpha = s.alpha ?? 0.05;
   const threshold = s.nonzeroThreshold ?? 0.001;
-  return { spec: s, alpha, threshold, cells, panel, meansOf, predictors, problem, diagnostics };
+  return {
+    spec: s,
+    alpha,
+    threshold,
+    cells,
+    panel,
+    meansOf,
+    predictors,
+    problem,
+    diagnostics,
+    rows: source.rows,
+    atoms,
+    compressed: source.compressed,
+  };
 }
 
-function checkSpec(data: Frame, s: ValidSynthSpec): void {
+/**
+ * The predictor columns' checks (numeric, missing values allowed), as the row path runs them first.
+ *
+ * @example
+ * ```ts
+ * import { synthPredictorRequirements } from "truelift";
+ * synthPredictorRequirements(spec).map((r) => r.column);
+ * ```
+ */
+export function synthPredictorRequirements(s: ValidSynthSpec): ColumnRequirement[] {
+  return (s.predictors ?? [])
+    .filter((p) => p.column !== s.outcome)
+    .map((p) => ({ column: p.column, kind: "numeric" as const, allowMissing: true }));
+}
+
+/**
+ * The checks of a spec that need no data (customV against the predictors): `E_INVALID_SPEC`.
+ *
+ * @example
+ * ```ts
+ * import { checkSynthSpec, parseSynthSpec } from "truelift";
+ * checkSynthSpec(parseSynthSpec({ ...spec, customV: [1] })); // throws E_INVALID_SPEC without predictors
+ * ```
+ */
+export function checkSynthSpec(s: ValidSynthSpec): void {
   if (s.customV !== undefined && s.predictors === undefined) {
     throw new TrueliftError("E_INVALID_SPEC", "spec.customV needs spec.predictors: V weighs the predictors.");
   }
@@ -70,14 +191,6 @@ function checkSpec(data: Frame, s: ValidSynthSpec): void {
   }
   if (s.customV !== undefined && !(s.customV.reduce((a, b) => a + b, 0) > 0)) {
     throw new TrueliftError("E_INVALID_SPEC", "spec.customV must have a positive entry.");
-  }
-  if (s.predictors) {
-    validateColumns(
-      data,
-      s.predictors
-        .filter((p) => p.column !== s.outcome)
-        .map((p) => ({ column: p.column, kind: "numeric" as const, allowMissing: true })),
-    );
   }
 }
 

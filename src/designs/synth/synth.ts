@@ -1,106 +1,25 @@
-import type { Diagnostic } from "../../core/diagnostics.js";
+import { compressFrameToCells } from "../../core/cells-compress.js";
 import type { Frame } from "../../core/frame.js";
 import type { ProgressCallback } from "../../core/options.js";
-import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
-import { TRUELIFT_VERSION } from "../../core/version.js";
-import type { DesignResult } from "../shared/contract.js";
-import { guardZeroSe } from "../shared/zero-se.js";
-import type { AdhStart } from "./adh.js";
-import type { SynthBootstrap } from "./bootstrap.js";
-import { type SynthExtensions, synthExtensions, synthMatrix } from "./extensions.js";
-import { type SynthNaive, synthNaive } from "./naive.js";
-import type { SynthInSpacePlacebo, SynthInTimePlacebo, SynthLeaveOneOut } from "./placebo.js";
-import { type SynthTidyRows, synthTidyRows } from "./rows.js";
-import type { SynthSpec } from "./spec.js";
-import { synthVerdicts } from "./stage-diagnostics.js";
-import { type SynthInferenceStage, synthInference } from "./stage-inference.js";
-import { type SynthPrepareStage, synthPrepare } from "./stage-prepare.js";
-import { type SynthWeightsStage, synthWeights } from "./stage-weights.js";
+import type { DeepReadonly } from "../../core/result.js";
+import { synthCellRequest, synthCompressible, synthFrameKinds, synthFromCells } from "./compressed.js";
+import { type SynthResult, synthEstimate } from "./estimate.js";
+import { parseSynthSpec, type SynthSpec } from "./spec.js";
+import { synthPrepare } from "./stage-prepare.js";
+
+export { SYNTH_VERSION, type SynthResult, synthEstimate } from "./estimate.js";
 
 /**
- * Revision of the synthetic-control algorithm, recorded as `provenance.algorithm` (the release version is
- * `provenance.version`, the same {@link TRUELIFT_VERSION} as every other design).
- *
- * @example
- * ```ts
- * import { SYNTH_VERSION } from "truelift";
- * SYNTH_VERSION; // "synth-1"
- * ```
- */
-export const SYNTH_VERSION = "synth-1";
-
-/** Everything {@link synth} returns: plain, frozen, JSON-serialisable data. */
-export interface SynthResult extends DesignResult {
-  readonly method: "synth";
-  readonly outcome: string;
-  readonly unit: string;
-  readonly time: string;
-  /**
-   * The mean post-period gap (treated − synthetic). `se` and `ci` come from the user-level bootstrap (null
-   * without it); `pValue` is the in-space placebo pseudo p-value of |mean gap| (null without placebos);
-   * `statistic` and `df` are null (no reference distribution).
-   */
-  readonly estimate: Term;
-  /** Donor weights in donor order. */
-  readonly weights: readonly { readonly unit: string; readonly weight: number }[];
-  /** Donors with weight above the threshold. */
-  readonly usedDonors: number;
-  readonly fit: {
-    readonly preRmspe: number;
-    readonly postRmspe: number;
-    readonly meanGap: number;
-    readonly ratio: number | null;
-    /** True when the weights are the certified unique QP minimiser. */
-    readonly uniqueWeights: boolean;
-  };
-  /** ADH predictors and V (null when the weights fit the outcome path). */
-  readonly predictors: {
-    readonly names: readonly string[];
-    readonly v: readonly number[];
-    readonly treated: readonly number[];
-    readonly synthetic: readonly number[];
-    readonly lossV: number;
-    readonly lossW: number;
-    readonly vSource: "optimised" | "custom" | "single-predictor";
-    readonly starts: readonly AdhStart[];
-  } | null;
-  readonly panel: {
-    readonly periods: readonly number[];
-    readonly preCount: number;
-    readonly treatmentStart: number;
-    readonly treatedUnits: readonly string[];
-    readonly donorUnits: readonly string[];
-    readonly filledCells: number;
-    readonly window: { readonly from: number; readonly to: number };
-  };
-  readonly placebo: SynthInSpacePlacebo | null;
-  readonly inTimePlacebo: SynthInTimePlacebo | null;
-  readonly leaveOneOut: SynthLeaveOneOut | null;
-  readonly bootstrap: SynthBootstrap | null;
-  readonly naive: SynthNaive;
-  /** Synthetic DiD, augmented SC and conformal inference on the same filled panel (null when skipped). */
-  readonly extensions: SynthExtensions;
-  /** Tidy rows for charts: trajectories, gaps, weights, placebo gaps, leave-one-out gaps. */
-  readonly rows: SynthTidyRows;
-  readonly alpha: number;
-  readonly n: {
-    readonly rows: number;
-    readonly rowsUsed: number;
-    readonly rowsOutside: number;
-    readonly donors: number;
-    readonly periods: number;
-    readonly preCount: number;
-  };
-  readonly diagnostics: readonly Diagnostic[];
-  readonly provenance: Provenance;
-}
-
-/**
- * Synthetic control for a global rollout, from user-level logs to the estimate and every check:
+ * Synthetic control for a global rollout, from user-level logs to the estimate and every check. Runs as
+ * compress → estimate (design.md §3a): the rows are compressed to the cells of {@link synthCellRequest} and
+ * estimated by {@link synthFromCells} — the same result as {@link synthOnRows}, which it falls back to when the
+ * cells cannot reproduce the rows ({@link synthCompressible}: a predictor column with missing values, a user-level
+ * bootstrap of a non-integer column). `result.n.cells` says which path ran.
  *
  * ```
- * synthPrepare    parseSynthSpec → synthCells (validate; unit × period sums and counts) → synthPanel (cell
- *                 means, interpolation, edge fill; treated = mean of the treated units) → weight problem
+ * compress        synthCellRequest → compressFrameToCells (unit × time cells; keyed finer for the bootstrap)
+ * synthPrepare    synthFromCells → synthCellsFromEntries (validate; unit × period means and counts) → synthPanel
+ *                 (interpolation, edge fill; treated = mean of the treated units) → weight problem
  * synthWeights    exact simplex QP on the pre-period outcomes, or the nested ADH V search with predictors
  * synthInference  in-space placebos (mean-gap and RMSPE-ratio pseudo p-values) → in-time placebo
  *                 → leave-one-out → user-level bootstrap (optional, seeded)
@@ -129,142 +48,25 @@ export function synth(
   spec: SynthSpec,
   options: { readonly onProgress?: ProgressCallback } = {},
 ): DeepReadonly<SynthResult> {
-  const prep = synthPrepare(data, spec);
-  const weights = synthWeights(prep);
-  const inference = synthInference(data, prep, weights, options.onProgress);
-  const naive = synthNaive(prep.panel);
-  const ext = extensionsStage(prep, options.onProgress);
-  const diagnostics = [
-    ...prep.diagnostics,
-    ...weights.diagnostics,
-    ...inference.diagnostics,
-    ...ext.diagnostics,
-    ...synthVerdicts(prep, weights, inference, naive),
-  ];
-  const stages = { prep, weights, inference, naive, extensions: ext.extensions, diagnostics };
-  return deepFreeze(synthResult(data, stages));
+  if (!synthCompressible(data, spec)) return synthOnRows(data, spec, options);
+  const s = parseSynthSpec(spec);
+  return synthFromCells(compressFrameToCells(data, synthCellRequest(s, synthFrameKinds(data))), s, options);
 }
 
-/** Synthetic DiD, augmented SC and conformal inference on the filled panel, with their failure diagnostics. */
-function extensionsStage(
-  prep: SynthPrepareStage,
-  onProgress?: ProgressCallback,
-): {
-  extensions: SynthExtensions;
-  diagnostics: Diagnostic[];
-} {
-  const s = prep.spec;
-  const diagnostics: Diagnostic[] = [];
-  const extensions = synthExtensions(
-    synthMatrix(prep.cells, prep.panel),
-    { sdid: s.sdid ?? { se: false }, augmented: s.augmented ?? {}, conformal: s.conformal ?? false },
-    diagnostics,
-    onProgress,
-  );
-  return { extensions, diagnostics };
-}
-
-/** Everything the stages of {@link synth} computed, ready to be assembled into its result. */
-interface SynthStages {
-  readonly prep: SynthPrepareStage;
-  readonly weights: SynthWeightsStage;
-  readonly inference: SynthInferenceStage;
-  readonly naive: SynthNaive;
-  readonly extensions: SynthExtensions;
-  readonly diagnostics: Diagnostic[];
-}
-
-function synthResult(data: Frame, st: SynthStages): SynthResult {
-  const { prep, inference: inf, extensions } = st;
-  const { spec: s, cells, panel } = prep;
-  const { fit } = st.weights;
-  const rows = synthTidyRows(cells, fit, inf.placebo, inf.leaveOneOut);
-  // The placebo p-value is a rank, not a function of the bootstrap SE: only the SE's interval is dropped at 0.
-  const zero = guardZeroSe(headline(st), "synthetic control (bootstrap SE)", false);
-  return {
-    method: "synth",
-    outcome: s.outcome,
-    unit: s.unit,
-    time: s.time,
-    estimate: zero.term,
-    weights: cells.donorUnits.map((unit, j) => ({ unit, weight: fit.weights[j] })),
-    usedDonors: st.weights.usedDonors,
-    fit: {
-      preRmspe: fit.preRmspe,
-      postRmspe: fit.postRmspe,
-      meanGap: fit.meanGap,
-      ratio: fit.ratio,
-      uniqueWeights: fit.exact,
-    },
-    predictors: predictorSummary(prep, st.weights),
-    panel: {
-      periods: cells.periods,
-      preCount: cells.preCount,
-      treatmentStart: cells.treatmentStart,
-      treatedUnits: cells.treatedUnits,
-      donorUnits: cells.donorUnits,
-      filledCells: panel.filled,
-      window: cells.window,
-    },
-    placebo: inf.placebo,
-    inTimePlacebo: inf.inTime,
-    leaveOneOut: inf.leaveOneOut,
-    bootstrap: inf.bootstrap,
-    naive: st.naive,
-    extensions,
-    rows,
-    alpha: prep.alpha,
-    n: {
-      rows: data.nrows,
-      rowsUsed: cells.rowsUsed,
-      rowsOutside: cells.rowsOutside,
-      donors: panel.nDonors,
-      periods: cells.periods.length,
-      preCount: cells.preCount,
-    },
-    diagnostics: zero.diagnostic ? [...st.diagnostics, zero.diagnostic] : st.diagnostics,
-    provenance: {
-      spec: toJson(s),
-      engine: "memory",
-      version: TRUELIFT_VERSION,
-      algorithm: SYNTH_VERSION,
-      ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),
-    },
-  };
-}
-
-/** The mean post-period gap, with the bootstrap SE and interval and the placebo pseudo p-value when run. */
-function headline(st: SynthStages): Term {
-  const { bootstrap: boot, placebo } = st.inference;
-  return {
-    name: "mean post-period gap",
-    estimate: st.weights.fit.meanGap,
-    se: boot?.se ?? null,
-    statistic: null,
-    df: null,
-    pValue: placebo?.meanGapTest.pValue ?? null,
-    ci: boot?.ci ?? null,
-  };
-}
-
-function predictorSummary(prep: SynthPrepareStage, w: SynthWeightsStage): SynthResult["predictors"] {
-  const { predictors } = prep;
-  const { fit } = w;
-  const adh = fit.adh;
-  if (!(adh && predictors)) return null;
-  const J = prep.panel.nDonors;
-  return {
-    names: predictors.names,
-    v: Array.from(adh.v),
-    treated: Array.from(predictors.treated),
-    synthetic: predictors.names.map((_, i) => {
-      let x = 0;
-      for (let j = 0; j < J; j++) x += predictors.donors[i * J + j] * fit.weights[j];
-      return x;
-    }),
-    lossV: adh.lossV,
-    lossW: adh.lossW,
-    vSource: adh.vSource,
-    starts: adh.starts,
-  };
+/**
+ * {@link synth} on the rows, never compressing: the reference the compressed path is tested against, and the
+ * path for what the cells cannot reproduce.
+ *
+ * @example
+ * ```ts
+ * import { synthOnRows } from "truelift";
+ * synthOnRows(frame, spec).n.cells; // null
+ * ```
+ */
+export function synthOnRows(
+  data: Frame,
+  spec: SynthSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<SynthResult> {
+  return synthEstimate(synthPrepare(data, spec), options);
 }
