@@ -175,16 +175,25 @@ function layoutUnits(frame: Frame, spec: ValidClusterSpec, w: Float64Array, ss: 
       { details: { column: spec.cluster, clusters: K } },
     );
   }
-  const codes = groups.codes;
-  const labels: (string | number)[] = new Array(K);
-  const firstRow = new Int32Array(K).fill(-1);
+  const seen: (string | number)[] = new Array(K);
+  const seenRow = new Int32Array(K).fill(-1);
   for (let i = 0; i < units; i++) {
-    const g = codes[i];
-    if (firstRow[g] < 0) {
-      firstRow[g] = i;
-      labels[g] = frame.value(spec.cluster, i) as string | number;
+    const g = groups.codes[i];
+    if (seenRow[g] < 0) {
+      seenRow[g] = i;
+      seen[g] = frame.value(spec.cluster, i) as string | number;
     }
   }
+  // Clusters in sorted label order, whatever the order of the rows or cells (an engine returns cells sorted,
+  // memory in first appearance): seeded cluster-level draws then pick the same clusters on every path.
+  const order = Array.from({ length: K }, (_, g) => g).sort((a, b) => compareLabels(seen[a], seen[b]));
+  const rank = new Int32Array(K);
+  order.forEach((g, r) => {
+    rank[g] = r;
+  });
+  const codes = groups.codes.map((c) => (c < 0 ? c : rank[c]));
+  const labels = order.map((g) => seen[g]);
+  const firstRow = Int32Array.from(order, (g) => seenRow[g]);
 
   const d = treatment(frame, treatmentColumn, treatedValues);
   const treated = new Uint8Array(K);
@@ -321,4 +330,12 @@ function treatment(
     out[i] = v !== null && wanted.has(String(v)) ? 1 : 0;
   }
   return out;
+}
+
+/** Numbers ascending, then text by UTF-16 code units (the order an engine's sorted cells arrive in). */
+function compareLabels(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "number") return -1;
+  if (typeof b === "number") return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
