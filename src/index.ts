@@ -3,6 +3,11 @@
 // a design's full module (its estimators, checks and chart builders one by one) is the sub-path export
 // `truelift/designs/<design>` (package.json "exports"), documented in docs/api.md.
 
+export { type CellFrame, type CellRequest, type ColumnKinds, comomentKey } from "./core/cells.js";
+export { CELL_COLUMN_NAMES, compressFrameToCells } from "./core/cells-compress.js";
+export { cellFrameOfTable } from "./core/cells-table.js";
+export type { CompressedTable, CompressFilter, CompressRequest } from "./core/compress.js";
+export { compressFrame } from "./core/compress-frame.js";
 // ── core: data frames, errors, diagnostics, results, randomness ──────────────────────────────────────────────
 export {
   type Diagnostic,
@@ -28,6 +33,8 @@ export { createRng, type Rng, streamFor } from "./core/rng.js";
 export { TRUELIFT_VERSION } from "./core/version.js";
 // ── data: loading, describing, generating ────────────────────────────────────────────────────────────────────
 export { describeFrame } from "./data/describe.js";
+export type { Engine, EngineDescription, EngineName } from "./data/engines/engine.js";
+export { openEngine, redactPassword } from "./data/engines/open.js";
 export { type GenerateOptions, generateDataset } from "./data/generate/dataset.js";
 export { generatePanel } from "./data/generate/panel.js";
 export { generatePropensityScenario } from "./data/generate/propensity-scenario.js";
@@ -158,6 +165,16 @@ export { summaryMarkdown, summaryText } from "./report/summary.js";
 export { renderSvg } from "./report/vega.js";
 
 // ── run specs ────────────────────────────────────────────────────────────────────────────────────────────────
+export {
+  analyzeMoments,
+  analyzeOnEngine,
+  type ComputePath,
+  compressibleFile,
+  type EngineSource,
+  emitCompressSql,
+  loadEngineRows,
+  sqlSourceOf,
+} from "./run/compressed.js";
 export { RUN_DESIGNS } from "./run/designs.js";
 export { type ExecuteRunSpecOptions, executeRunSpec, readRunSpec, runSpecBaseDir } from "./run/execute.js";
 export {

@@ -7,7 +7,7 @@ import { type ColumnInput, Frame } from "../core/frame.js";
 import { assertMomentsColumns, decodeCompressResult } from "../data/engines/compress-run.js";
 import { duckdbEngine } from "../data/engines/duckdb.js";
 import type { Engine, EngineDescription, ResultTable } from "../data/engines/engine.js";
-import { openEngine, redactPassword } from "../data/engines/open.js";
+import { openEngine } from "../data/engines/open.js";
 import { resolveSource } from "../data/load-source.js";
 import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
 import type { Source } from "../sql/ast.js";
@@ -326,17 +326,4 @@ export async function loadEngineRows(src: EngineSource): Promise<Frame> {
   } finally {
     await engine.close();
   }
-}
-
-/**
- * A `--db` address fit for output: the password replaced by `***`.
- *
- * @example
- * ```ts
- * import { displayAddress } from "truelift";
- * displayAddress("postgres://me:pw@h/db"); // "postgres://me:***@h/db"
- * ```
- */
-export function displayAddress(address: string): string {
-  return redactPassword(address);
 }
