@@ -117,8 +117,13 @@ async function compute(
         ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
       });
     } catch (e) {
-      if (!(e instanceof TrueliftError) || e.code !== "E_UNSUPPORTED_COMPRESSED") throw e;
-      return onRows(design, spec, src, file, options, inputs, cwd, e.message);
+      if (!(e instanceof TrueliftError)) throw e;
+      if (e.code === "E_UNSUPPORTED_COMPRESSED")
+        return onRows(design, spec, src, file, options, inputs, cwd, e.message);
+      // A file with missing values: the design's own rules for them (refuse, drop, average what is there) need rows.
+      if (e.code === "E_MISSING_VALUES" && e.details?.engineNulls === true && db === undefined)
+        return onRows(design, spec, src, file, options, inputs, cwd, "the data have missing values");
+      throw e;
     }
   }
   const reason =

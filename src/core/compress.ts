@@ -112,7 +112,7 @@ export interface CompressedTable {
 export { comomentKey } from "./cells.js";
 
 /**
- * Checks a {@link CompressRequest} before any work: at least one measure, no repeated column, `in` filters with
+ * Checks a {@link CompressRequest} before any work: at least one key or measure, no repeated column, `in` filters with
  * values, finite numbers. Throws `E_INVALID_ARGUMENT`.
  *
  * @example
@@ -124,7 +124,8 @@ export function validateCompressRequest(request: CompressRequest): void {
   const bad = (message: string): never => {
     throw new TrueliftError("E_INVALID_ARGUMENT", message, { details: { request } });
   };
-  if (request.measures.length === 0) bad("A compress request needs at least one measure column.");
+  if (request.measures.length === 0 && request.keys.length === 0)
+    bad("A compress request needs at least one key or measure column.");
   const all = [...request.keys, ...request.measures];
   for (const [i, c] of all.entries()) {
     if (typeof c !== "string" || c.length === 0)

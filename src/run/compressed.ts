@@ -113,7 +113,7 @@ function refuseNulls(table: CompressedTable): void {
     "E_MISSING_VALUES",
     `The data have missing (NULL) values in ${columns.map(([c, n]) => `'${c}' (${n} rows)`).join(", ")}.`,
     {
-      details: { columns: Object.fromEntries(columns) },
+      details: { columns: Object.fromEntries(columns), engineNulls: true },
       hint: "Filter them out (--sql 'SELECT … WHERE col IS NOT NULL') or impute them; a never-treated start is 0, not NULL.",
     },
   );
