@@ -3,6 +3,7 @@ export * from "./balance.js";
 export * from "./charts.js";
 export * from "./cli.js";
 export * from "./collapsed-sample.js";
+export * from "./compressed.js";
 export * from "./covariates.js";
 export * from "./design.js";
 export * from "./diagnostics.js";

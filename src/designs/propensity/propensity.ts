@@ -68,6 +68,29 @@ export interface PropensityTrim {
   readonly dropped: { readonly treated: number; readonly control: number };
 }
 
+/**
+ * How a result was computed from compressed cells (design.md §3a): the cells the engine's one `GROUP BY`
+ * returned, the rows they summarise, and the parts of the analysis that needed row detail and why.
+ *
+ * @example
+ * ```ts
+ * import { compressFrameToCells, propensityDesign } from "truelift";
+ * const c = propensityDesign.compression;
+ * const res = await c?.estimate(compressFrameToCells(frame, c.request(spec, kinds)), spec);
+ * res?.compression?.cells; // distinct (treatment, outcome, covariates) rows
+ * ```
+ */
+export interface PropensityCompression {
+  readonly path: "cells";
+  /** Cells (distinct rows of the keys) the estimate used. */
+  readonly cells: number;
+  /** Rows the cells summarise (the sum of the cell counts). */
+  readonly rows: number;
+  readonly keys: readonly string[];
+  /** Parts that need every row's values (so the outcome and numeric covariates are keys), with the reason. */
+  readonly rowDetail: readonly { readonly part: string; readonly reason: string }[];
+}
+
 /** Everything {@link propensity} returns: plain, frozen, JSON-serialisable data. */
 export interface PropensityResult extends DesignResult {
   readonly method: "propensity";
@@ -119,6 +142,8 @@ export interface PropensityResult extends DesignResult {
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
+  /** Null when the analysis ran on the rows; how the cells were used when it ran from compressed cells. */
+  readonly compression: PropensityCompression | null;
 }
 
 /**
@@ -202,7 +227,7 @@ export function propensityFit(
   spec: PropensitySpec,
   options: { readonly onProgress?: ProgressCallback } = {},
 ): PropensityFit {
-  const run = staged(frame, spec);
+  const run = stagePropensity(frame, spec, null);
   const input = run.bootstrapInput;
   return run.finish(
     input ? ipwBootstrap(options.onProgress ? { ...input, onProgress: options.onProgress } : input) : null,
@@ -226,7 +251,7 @@ export async function propensityParallel(
   spec: PropensitySpec,
   options: { readonly threads?: number; readonly onProgress?: ProgressCallback } = {},
 ): Promise<DeepReadonly<PropensityResult>> {
-  const run = staged(frame, spec);
+  const run = stagePropensity(frame, spec, null);
   const input = run.bootstrapInput;
   if (!input) return run.finish(null).result;
   const withProgress = options.onProgress ? { ...input, onProgress: options.onProgress } : input;
@@ -236,10 +261,22 @@ export async function propensityParallel(
   return run.finish(boot).result;
 }
 
-/** Everything but the bootstrap, then a `finish` that adds it, freezes the result and pairs it with the scores. */
-function staged(
+/**
+ * The propensity pipeline up to the bootstrap (shared by the row and the cells path): everything but the
+ * bootstrap, then a `finish` that adds it, freezes the result and pairs it with the scores. `compression` is
+ * what the result reports about the cells path (null on the rows).
+ *
+ * @example
+ * ```ts
+ * const run = stagePropensity(frame, spec, null);
+ * run.finish(null).result.estimate; // propensity(frame, spec) without a bootstrap
+ * ```
+ * @internal
+ */
+export function stagePropensity(
   frame: Frame,
   spec: PropensitySpec,
+  compression: PropensityCompression | null,
 ): {
   bootstrapInput: IpwBootstrapInput | null;
   finish: (bootstrap: IpwBootstrap | null) => PropensityFit;
@@ -413,6 +450,7 @@ function staged(
       },
       diagnostics: all,
       provenance: { spec: toJson(s), engine: "memory", version: LINEAR_MODEL_VERSION },
+      compression,
     };
     return Object.freeze({ result: deepFreeze(result), scores });
   };
