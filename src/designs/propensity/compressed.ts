@@ -141,7 +141,10 @@ export function expandPropensityCells(cells: CellFrame, keys: readonly string[])
   });
   const idx = new Int32Array(total);
   let at = 0;
-  for (const c of order) idx.fill(c, at, (at += count[c]));
+  for (const c of order) {
+    idx.fill(c, at, at + count[c]);
+    at += count[c];
+  }
   return frame.take(idx);
 }
 
