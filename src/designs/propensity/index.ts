@@ -16,6 +16,7 @@ export * from "./layout.js";
 export * from "./logit-refit.js";
 export * from "./match.js";
 export * from "./match-neighbours.js";
+export * from "./match-units.js";
 export * from "./model.js";
 export * from "./naive.js";
 export * from "./overlap.js";

@@ -34,6 +34,7 @@ import {
 } from "./ipw-bootstrap.js";
 import { layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
 import { type MatchResult, matchedDifferences, matchWeights, nearestNeighbourMatch } from "./match.js";
+import { matchRowsByUnits } from "./match-units.js";
 import { LOGIT_PROPENSITY, type PropensityModel, type PropensityModelFit } from "./model.js";
 import { naiveDifference, type PropensityNaive } from "./naive.js";
 import {
@@ -349,13 +350,8 @@ export function stagePropensity(
   const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20);
   const weights = weightSummary(p, t);
   const ipw = hajekIpw(t, y, p, fit.equations, alpha);
-  const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, {
-    ...s.matching,
-    estimand: s.matching?.estimand ?? "ATT",
-    level: 1 - alpha,
-  });
-  const { weights: _weights, sets: _sets, ...matching } = match;
-  const rosenbaum = matchedRosenbaum(matchedDifferences(match, y), s.sensitivity?.gammas, { alpha });
+  const { matching, matched, differences } = matchOn(p, t, y, s, alpha);
+  const rosenbaum = matchedRosenbaum(differences, s.sensitivity?.gammas, { alpha });
   const bootstrapInput: IpwBootstrapInput | null =
     s.bootstrap && s.bootstrap !== undefined
       ? {
@@ -374,7 +370,7 @@ export function stagePropensity(
     threshold: s.balance?.threshold ?? 0.1,
     estimand,
     denominator: s.balance?.denominator ?? "pooled",
-    matched: matchWeights(match),
+    matched,
   });
   const dr = doublyRobust(t, y, p, fitOutcomeModels(layout.om, t, y), layout.om, alpha);
   const misspecify = s.misspecify ?? "none";
@@ -399,8 +395,8 @@ export function stagePropensity(
   );
   diagnostics.push(selectionDiagnostic(naive.difference.estimate, estimate.estimate, estimand));
   if (eValue) diagnostics.push(eValueDiagnostic(eValue));
-  diagnostics.push(matchingDiagnostic(match, balance));
-  diagnostics.push(rosenbaumDiagnostic(rosenbaum, match.treatedMatched));
+  diagnostics.push(matchingDiagnostic(matching, balance));
+  diagnostics.push(rosenbaumDiagnostic(rosenbaum, matching.treatedMatched));
   const scores = new Float64Array(frame.nrows).fill(Number.NaN);
   for (let i = 0; i < layout.n; i++) scores[layout.rows[i]] = p[i];
   const dropped = full.n - layout.n;
@@ -455,6 +451,28 @@ export function stagePropensity(
     return Object.freeze({ result: deepFreeze(result), scores });
   };
   return { bootstrapInput, finish };
+}
+
+/**
+ * The matching of the analysis: with replacement and all ties (the default) on units of identical (score, arm,
+ * outcome) with their counts ({@link matchRowsByUnits}: the row result, without listing every tied control of
+ * every treated row); the row-order-dependent options (`ties: "first"`, `replace: false`) on the rows.
+ */
+function matchOn(
+  p: Float64Array,
+  t: Float64Array,
+  y: Float64Array,
+  s: ValidPropensitySpec,
+  alpha: number,
+): { matching: PropensityResult["matching"]; matched: Float64Array; differences: Float64Array } {
+  const options = { ...s.matching, estimand: s.matching?.estimand ?? "ATT", level: 1 - alpha };
+  if (s.matching?.ties !== "first" && s.matching?.replace !== false) {
+    const units = matchRowsByUnits(p, t, y, options);
+    return { matching: units.match, matched: units.weights, differences: units.differences };
+  }
+  const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, options);
+  const { weights: _weights, sets: _sets, ...matching } = match;
+  return { matching, matched: matchWeights(match), differences: matchedDifferences(match, y) };
 }
 
 /**

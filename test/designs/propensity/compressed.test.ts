@@ -5,6 +5,10 @@ import { compressFrameToCells } from "../../../src/core/cells-compress.js";
 import { Frame } from "../../../src/core/frame.js";
 import type { DeepReadonly } from "../../../src/core/result.js";
 import {
+  matchedDifferences,
+  matchRowsByUnits,
+  matchWeights,
+  nearestNeighbourMatch,
   type PropensityResult,
   type PropensitySpec,
   parsePropensitySpec,
@@ -54,8 +58,8 @@ function reversed(frame: Frame): Frame {
 
 describe("propensity from compressed cells: tutorial fixture", () => {
   const frame = saasFixture();
-  // Categorical-only covariates tie thousands of controls per treated row in the row path's matching
-  // (quadratic in the rows): those specs run on the first 2000 rows.
+  // The row-order-dependent matching options list every tied control of every treated row (quadratic with
+  // categorical-only covariates): those run on the first 2000 rows.
   const head = frame.take(Int32Array.from({ length: 2000 }, (_, i) => i));
 
   test("tutorial spec: every number of the result equals the row analysis", async () => {
@@ -89,8 +93,8 @@ describe("propensity from compressed cells: tutorial fixture", () => {
       bootstrap: { reps: 40, seed: 11 },
       sensitivity: { gammas: [1, 1.5, 2] },
     };
-    const rows = propensity(head, spec);
-    const cells = await fromCells(reversed(head), spec);
+    const rows = propensity(frame, spec);
+    const cells = await fromCells(reversed(frame), spec);
     expect(cells.compression?.cells).toBe(12);
     expect(cells.compression?.rowDetail).toEqual([]);
     expectSame(cells, rows);
@@ -275,6 +279,49 @@ describe("propensity from compressed cells: property", () => {
         if (rows !== null) expectSame(await fromCells(reversed(frame), spec), rows);
       }),
       { numRuns: 40, seed: 14 },
+    );
+  });
+});
+
+describe("matching on units of identical rows", () => {
+  test("equals the row matching (ties all, with replacement): estimate, SEs, weights, differences", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            p: fc.constantFrom(0.2, 0.3, 0.35, 0.5, 0.65, 0.8),
+            t: fc.integer({ min: 0, max: 1 }),
+            y: fc.integer({ min: 0, max: 2 }),
+          }),
+          { minLength: 4, maxLength: 60 },
+        ),
+        fc.record({
+          k: fc.integer({ min: 1, max: 4 }),
+          estimand: fc.constantFrom("ATT" as const, "ATE" as const),
+          distance: fc.constantFrom("ps" as const, "logit" as const),
+          caliper: fc.option(fc.constantFrom(0.1, 0.5, 2), { nil: undefined }),
+          varianceNeighbours: fc.integer({ min: 1, max: 3 }),
+        }),
+        (rs, o) => {
+          const ps = Float64Array.from(rs, (r) => r.p);
+          const treated = Uint8Array.from(rs, (r) => r.t);
+          const y = Float64Array.from(rs, (r) => r.y);
+          fc.pre(treated.includes(0) && treated.includes(1)); // the design validated both arms before matching
+          const rowsCode = errorCode(() => nearestNeighbourMatch(ps, treated, y, o));
+          const unitsCode = errorCode(() => matchRowsByUnits(ps, treated, y, o));
+          expect(unitsCode).toBe(rowsCode);
+          if (rowsCode !== undefined) return;
+          const rows = nearestNeighbourMatch(ps, treated, y, o);
+          const units = matchRowsByUnits(ps, treated, y, o);
+          const { weights: _w, sets: _s, ...reported } = rows;
+          expect(keyPaths(units.match)).toEqual(keyPaths(reported));
+          expectClose(units.match, reported, TOL.identity, "match");
+          expectClose(units.weights, matchWeights(rows), TOL.identity, "weights");
+          const sorted = (a: Float64Array) => Float64Array.from(a).sort();
+          expectClose(sorted(units.differences), sorted(matchedDifferences(rows, y)), TOL.identity, "diff");
+        },
+      ),
+      { numRuns: 300, seed: 14 },
     );
   });
 });
