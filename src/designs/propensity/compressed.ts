@@ -61,11 +61,9 @@ export function propensityCellRequest(spec: ValidPropensitySpec, _kinds: ColumnK
 /**
  * Why a spec cannot be estimated from cells, or null when it can. Matching with `ties: "first"` picks the lowest
  * row indices among tied controls, and matching without replacement processes tied treated rows in row order:
- * both depend on the row order, which cells do not have. Matching on the logit scale (`distance: "logit"`) ties
- * controls at float64 coincidences of log(p/(1 − p)) that flip with the last bit of the fitted coefficients —
- * the row analysis itself changes (by ~1e-3 on the tutorial fixture) when the rows are reversed — so it is not
- * reproducible from cells either. On the score scale ties come from identical covariates (distance 0), which
- * cells keep.
+ * both depend on the row order, which cells do not have. (Matching on the logit scale ties controls at float64
+ * coincidences of log(p/(1 − p)) that flip with the last bit of the fitted coefficients; it is supported because
+ * both paths fit on the rows in the same canonical order, `canonicalLayout`, so the coefficients agree bitwise.)
  *
  * @example
  * ```ts
@@ -76,9 +74,6 @@ export function propensityCellRequest(spec: ValidPropensitySpec, _kinds: ColumnK
 export function propensityCellsUnsupported(spec: ValidPropensitySpec): string | null {
   if (spec.matching?.ties === "first") {
     return 'matching with ties: "first" keeps the tied controls with the lowest row indices, which depends on the row order (cells have none)';
-  }
-  if (spec.matching?.distance === "logit") {
-    return "matching on the logit of the score ties controls at float64 coincidences of log(p/(1 − p)), which change with the summation order of the fit (on the rows too, with the row order), so no second path can reproduce them";
   }
   if (spec.matching?.replace === false) {
     return "matching without replacement takes tied treated rows in row order, which cells do not have";
@@ -178,8 +173,8 @@ function rowDetail(
 /**
  * The whole {@link propensity} result from compressed cells ({@link propensityCellRequest}): the cells are
  * expanded to the rows they summarise ({@link expandPropensityCells}) and run through the same pipeline as the
- * rows, so every number equals the row analysis to floating-point summation order and the bootstrap replicates
- * are identical (the bootstrap and calibration orders are functions of the row values). With `inputs.threads`
+ * rows, which puts the rows in one canonical order (`canonicalLayout`), so every number — the bootstrap
+ * replicates included — is bitwise the row analysis's. With `inputs.threads`
  * > 1 the bootstrap runs on worker threads. The result's `compression` field reports the cells, the rows and the
  * parts that needed row detail. Errors: `E_UNSUPPORTED_COMPRESSED` for the matching options that depend on the
  * row order ({@link propensityCellsUnsupported}), and every error of the row analysis, with the same code.

@@ -27,7 +27,7 @@ import { propensitySummary } from "./summary.js";
  * `run` compresses first: the frame is compressed to its (treatment, outcome, covariates) cells
  * ({@link propensityCellRequest}) and the result estimated from them ({@link propensityFromCells}; equal to the
  * row analysis, `result.compression` says how), except for the matching options that depend on the row order
- * (`ties: "first"`, `replace: false`, `distance: "logit"`) and data missing a spec column, which run on the rows.
+ * (`ties: "first"`, `replace: false`) and data missing a spec column, which run on the rows.
  *
  * @example
  * ```ts

@@ -174,6 +174,7 @@ export function matchRowsByUnits(
   const KK = new Float64Array(g);
   const used = new Uint8Array(g);
   const effect = new Float64Array(g).fill(Number.NaN);
+  const diff = new Float64Array(g);
   const matchArm = (arm: number) => {
     const other = pools[1 - arm];
     for (let q = 0; q < g; q++) {
@@ -192,6 +193,13 @@ export function matchRowsByUnits(
         used[j] = 1;
       }
       effect[q] = arm === 1 ? u.y[q] - ybar : ybar - u.y[q];
+      if (arm === 1) {
+        // the matched difference as `matchedDifferences` forms it (sum, then divide), so exact zeros and ties
+        // among the differences (which the signed-rank test counts) are the row ones
+        let sum = 0;
+        for (const p of pos) sum += u.c[other.units[p]] * u.y[other.units[p]];
+        diff[q] = u.y[q] - sum / m;
+      }
     }
   };
   matchArm(1);
@@ -267,7 +275,7 @@ export function matchRowsByUnits(
   let distinct = 0;
   for (let q = 0; q < g; q++) {
     if (u.t[q] === 0) distinct += used[q] * u.c[q];
-    else if (!Number.isNaN(effect[q])) for (let r = 0; r < u.c[q]; r++) differences.push(effect[q]);
+    else if (!Number.isNaN(effect[q])) for (let r = 0; r < u.c[q]; r++) differences.push(diff[q]);
   }
   return {
     match: {

@@ -32,7 +32,7 @@ import {
   ipwBootstrap,
   ipwBootstrapParallel,
 } from "./ipw-bootstrap.js";
-import { layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
+import { canonicalLayout, layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
 import { type MatchResult, matchedDifferences, matchWeights, nearestNeighbourMatch } from "./match.js";
 import { matchRowsByUnits } from "./match-units.js";
 import { LOGIT_PROPENSITY, type PropensityModel, type PropensityModelFit } from "./model.js";
@@ -291,7 +291,11 @@ export function stagePropensity(
     penalty: s.model?.penalty ?? { type: "none" as const },
     ...(s.model?.maxIter !== undefined ? { maxIter: s.model.maxIter } : {}),
   };
-  const full = layoutPropensity(frame, s);
+  // Row-order-free specs run on the rows in a canonical order (bitwise the same as from compressed cells); the
+  // order-dependent matching options keep the rows' own order.
+  const laidOut = layoutPropensity(frame, s);
+  const full =
+    s.matching?.ties === "first" || s.matching?.replace === false ? laidOut : canonicalLayout(laidOut);
   const fitOn = (l: PropensityLayout) =>
     family.fit({ treatment: l.treatment, t: l.t, columns: l.ps }, fitOptions);
   const firstFit = fitOn(full);
