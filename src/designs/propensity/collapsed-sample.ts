@@ -17,10 +17,12 @@ export interface CollapsedSample {
 }
 
 /**
- * Collapses rows to their distinct covariate rows and sorts them by cell (2·pattern + treatment, ties by
- * row index, counting sort): the state every bootstrap replicate (in this thread or a worker) starts from.
- * Patterns are numbered by their values on the 0/1 columns (dummies) first, then by first appearance, so each
- * combination of dummies is one run of patterns (what {@link collapsedLogitRefitter} sums per block).
+ * Collapses rows to their distinct covariate rows and sorts them by cell (2·pattern + treatment), then by
+ * outcome (ties by row index): the state every bootstrap replicate (in this thread or a worker) starts from.
+ * Patterns are numbered by their values on the 0/1 columns (dummies) first, then by the values of every column,
+ * so each combination of dummies is one run of patterns (what {@link collapsedLogitRefitter} sums per block) and
+ * the numbering does not depend on the row order: rows in any order, or expanded from compressed
+ * (pattern, treatment, outcome) cells, give the same sorted sample and hence the same bootstrap replicates.
  *
  * @example
  * ```ts
@@ -52,8 +54,10 @@ export function prepareCollapsed(
   }
   const g = first.length;
   const dummies = columns.filter((c) => c.every((v) => v === 0 || v === 1));
+  // Canonical pattern order (dummies first, then every column's value): independent of the row order.
   const byDummies = Array.from({ length: g }, (_, q) => q).sort((a, b) => {
     for (const c of dummies) if (c[first[a]] !== c[first[b]]) return c[first[a]] - c[first[b]];
+    for (const c of columns) if (c[first[a]] !== c[first[b]]) return c[first[a]] - c[first[b]];
     return a - b;
   });
   const renumber = new Int32Array(g);
@@ -63,11 +67,11 @@ export function prepareCollapsed(
   const patternOf = Int32Array.from(firstId, (q) => renumber[q]);
   const patterns = columns.map((c) => Float64Array.from(byDummies, (q) => c[first[q]]));
   const cellOf = Int32Array.from(patternOf, (q, i) => 2 * q + (t[i] === 1 ? 1 : 0));
-  const start = new Int32Array(2 * g + 1);
-  for (let i = 0; i < n; i++) start[cellOf[i] + 1]++;
-  for (let c = 0; c < 2 * g; c++) start[c + 1] += start[c];
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[start[cellOf[i]]++] = i;
+  // Positions sorted by cell, then by outcome: the sorted sample is a function of the rows' values alone, so the
+  // rows expanded from compressed cells (the rows up to order) draw the same replicates.
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => cellOf[a] - cellOf[b] || y[a] - y[b] || a - b,
+  );
   const rows = new Float64Array(g);
   for (let i = 0; i < n; i++) rows[patternOf[i]]++;
   return {

@@ -1,5 +1,14 @@
+import type { ColumnKinds } from "../../core/cells.js";
+import { compressFrameToCells } from "../../core/cells-compress.js";
+import type { Frame } from "../../core/frame.js";
 import type { Design } from "../shared/contract.js";
 import { PROPENSITY_CLI } from "./cli.js";
+import {
+  propensityCellKeys,
+  propensityCellRequest,
+  propensityCellsUnsupported,
+  propensityFromCells,
+} from "./compressed.js";
 import { propensityEstimatesChart } from "./estimates-chart.js";
 import { type PropensityResult, propensity, propensityParallel } from "./propensity.js";
 import { propensityCharts } from "./result-charts.js";
@@ -14,6 +23,11 @@ import { propensitySummary } from "./summary.js";
 /**
  * Propensity scores as one {@link Design}: its spec schema and validator, `propensity()`, the report adapter (summary,
  * naive contrast, charts) and the CLI option table. Listed once in `designs/registry.ts`.
+ *
+ * `run` compresses first: the frame is compressed to its (treatment, outcome, covariates) cells
+ * ({@link propensityCellRequest}) and the result estimated from them ({@link propensityFromCells}; equal to the
+ * row analysis, `result.compression` says how), except for the matching options that depend on the row order
+ * (`ties: "first"`, `replace: false`) and data missing a spec column, which run on the rows.
  *
  * @example
  * ```ts
@@ -30,13 +44,19 @@ export const propensityDesign: Design<PropensitySpec, ValidPropensitySpec, Prope
     "What did an opt-in feature do to the users who turned it on, once the differences that drove opting in are balanced?",
   schema: PROPENSITY_SPEC_SCHEMA,
   parse: parsePropensitySpec,
-  run: (frame, spec, inputs) =>
-    (inputs?.threads ?? 1) > 1
+  run: (frame, spec, inputs) => {
+    const valid = parsePropensitySpec(spec);
+    if (compressible(frame, valid)) {
+      const cells = compressFrameToCells(frame, propensityCellRequest(valid, columnKinds(frame)));
+      return propensityFromCells(cells, valid, inputs);
+    }
+    return (inputs?.threads ?? 1) > 1
       ? propensityParallel(frame, spec, {
           threads: inputs?.threads,
           ...(inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
         })
-      : propensity(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+      : propensity(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {});
+  },
   report: {
     summary: propensitySummary,
     naive: (r) => ({
@@ -45,5 +65,18 @@ export const propensityDesign: Design<PropensitySpec, ValidPropensitySpec, Prope
     }),
     charts: (r) => ({ ...propensityCharts(r), estimates: propensityEstimatesChart(r) }),
   },
+  compression: { request: propensityCellRequest, estimate: propensityFromCells },
   cli: PROPENSITY_CLI,
 };
+
+/** The cells path runs when the spec allows it and every key column exists (else the rows raise the error). */
+function compressible(frame: Frame, spec: ValidPropensitySpec): boolean {
+  const names = new Set(frame.names);
+  return propensityCellsUnsupported(spec) === null && propensityCellKeys(spec).every((k) => names.has(k));
+}
+
+function columnKinds(frame: Frame): ColumnKinds {
+  const kinds: Record<string, "numeric" | "text"> = {};
+  for (const name of frame.names) kinds[name] = frame.column(name).kind === "str" ? "text" : "numeric";
+  return kinds;
+}

@@ -215,3 +215,24 @@ export function subsetLayout(layout: PropensityLayout, keep: Int32Array): Propen
     rows: Int32Array.from(keep, (i) => layout.rows[i]),
   };
 }
+
+/**
+ * The layout with its rows in a canonical order: by treatment, outcome, then the values of every model and
+ * balance column (ties, i.e. identical rows, in their current order). Every row-order-free computation of the
+ * analysis then runs its sums in the same order whatever order the rows came in — on the rows or expanded from
+ * compressed cells — so the two give bitwise-identical results; `rows` keeps each row's frame index.
+ *
+ * @example
+ * ```ts
+ * import { canonicalLayout } from "truelift";
+ * canonicalLayout(layout).t; // 0s first, then 1s
+ * ```
+ */
+export function canonicalLayout(layout: PropensityLayout): PropensityLayout {
+  const cols = [layout.t, layout.y, ...[...layout.ps, ...layout.om, ...layout.balance].map((c) => c.values)];
+  const order = Int32Array.from({ length: layout.n }, (_, i) => i).sort((a, b) => {
+    for (const c of cols) if (c[a] !== c[b]) return c[a] - c[b];
+    return a - b;
+  });
+  return subsetLayout(layout, order);
+}

@@ -188,8 +188,9 @@ export const LOGIT_PROPENSITY: PropensityModel = {
 };
 
 /**
- * Calibration of scores by decile of the predicted score (rank-based groups of equal size): count, mean score
- * and the share treated per decile, and the Hosmer–Lemeshow statistic Σ (O − E)² / (E (1 − E/n)) on χ²(8).
+ * Calibration of scores by decile of the predicted score (rank-based groups of equal size; rows with equal scores
+ * ordered controls first, so the bins do not depend on the row order): count, mean score and the share treated
+ * per decile, and the Hosmer–Lemeshow statistic Σ (O − E)² / (E (1 − E/n)) on χ²(8).
  *
  * @example
  * ```ts
@@ -204,7 +205,11 @@ export function calibrationByDecile(
   t: ArrayLike<number>,
 ): PropensityModelFit["calibration"] {
   const n = p.length;
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b] || a - b);
+  // Ties in the score are ordered controls first, then by row: the bins depend on the rows only through their
+  // (score, treatment) values, so compressed cells (rows up to order) give the same bins.
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => p[a] - p[b] || t[a] - t[b] || a - b,
+  );
   const groups = Math.min(10, n);
   const bins: CalibrationBin[] = [];
   let hl = 0;

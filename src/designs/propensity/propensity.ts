@@ -33,8 +33,9 @@ import {
   ipwBootstrap,
   ipwBootstrapParallel,
 } from "./ipw-bootstrap.js";
-import { layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
+import { canonicalLayout, layoutPropensity, type PropensityLayout, subsetLayout } from "./layout.js";
 import { type MatchResult, matchedDifferences, matchWeights, nearestNeighbourMatch } from "./match.js";
+import { matchRowsByUnits } from "./match-units.js";
 import { LOGIT_PROPENSITY, type PropensityModel, type PropensityModelFit } from "./model.js";
 import { naiveDifference, type PropensityNaive } from "./naive.js";
 import {
@@ -67,6 +68,29 @@ export interface PropensityTrim {
   readonly lower: number;
   readonly upper: number;
   readonly dropped: { readonly treated: number; readonly control: number };
+}
+
+/**
+ * How a result was computed from compressed cells (design.md §3a): the cells the engine's one `GROUP BY`
+ * returned, the rows they summarise, and the parts of the analysis that needed row detail and why.
+ *
+ * @example
+ * ```ts
+ * import { compressFrameToCells, propensityDesign } from "truelift";
+ * const c = propensityDesign.compression;
+ * const res = await c?.estimate(compressFrameToCells(frame, c.request(spec, kinds)), spec);
+ * res?.compression?.cells; // distinct (treatment, outcome, covariates) rows
+ * ```
+ */
+export interface PropensityCompression {
+  readonly path: "cells";
+  /** Cells (distinct rows of the keys) the estimate used. */
+  readonly cells: number;
+  /** Rows the cells summarise (the sum of the cell counts). */
+  readonly rows: number;
+  readonly keys: readonly string[];
+  /** Parts that need every row's values (so the outcome and numeric covariates are keys), with the reason. */
+  readonly rowDetail: readonly { readonly part: string; readonly reason: string }[];
 }
 
 /** Everything {@link propensity} returns: plain, frozen, JSON-serialisable data. */
@@ -120,6 +144,8 @@ export interface PropensityResult extends DesignResult {
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
+  /** Null when the analysis ran on the rows; how the cells were used when it ran from compressed cells. */
+  readonly compression: PropensityCompression | null;
 }
 
 /**
@@ -203,7 +229,7 @@ export function propensityFit(
   spec: PropensitySpec,
   options: { readonly onProgress?: ProgressCallback } = {},
 ): PropensityFit {
-  const run = staged(frame, spec);
+  const run = stagePropensity(frame, spec, null);
   const input = run.bootstrapInput;
   return run.finish(
     input ? ipwBootstrap(options.onProgress ? { ...input, onProgress: options.onProgress } : input) : null,
@@ -227,7 +253,7 @@ export async function propensityParallel(
   spec: PropensitySpec,
   options: { readonly threads?: number; readonly onProgress?: ProgressCallback } = {},
 ): Promise<DeepReadonly<PropensityResult>> {
-  const run = staged(frame, spec);
+  const run = stagePropensity(frame, spec, null);
   const input = run.bootstrapInput;
   if (!input) return run.finish(null).result;
   const withProgress = options.onProgress ? { ...input, onProgress: options.onProgress } : input;
@@ -237,10 +263,22 @@ export async function propensityParallel(
   return run.finish(boot).result;
 }
 
-/** Everything but the bootstrap, then a `finish` that adds it, freezes the result and pairs it with the scores. */
-function staged(
+/**
+ * The propensity pipeline up to the bootstrap (shared by the row and the cells path): everything but the
+ * bootstrap, then a `finish` that adds it, freezes the result and pairs it with the scores. `compression` is
+ * what the result reports about the cells path (null on the rows).
+ *
+ * @example
+ * ```ts
+ * const run = stagePropensity(frame, spec, null);
+ * run.finish(null).result.estimate; // propensity(frame, spec) without a bootstrap
+ * ```
+ * @internal
+ */
+export function stagePropensity(
   frame: Frame,
   spec: PropensitySpec,
+  compression: PropensityCompression | null,
 ): {
   bootstrapInput: IpwBootstrapInput | null;
   finish: (bootstrap: IpwBootstrap | null) => PropensityFit;
@@ -254,7 +292,11 @@ function staged(
     penalty: s.model?.penalty ?? { type: "none" as const },
     ...(s.model?.maxIter !== undefined ? { maxIter: s.model.maxIter } : {}),
   };
-  const full = layoutPropensity(frame, s);
+  // Row-order-free specs run on the rows in a canonical order (bitwise the same as from compressed cells); the
+  // order-dependent matching options keep the rows' own order.
+  const laidOut = layoutPropensity(frame, s);
+  const full =
+    s.matching?.ties === "first" || s.matching?.replace === false ? laidOut : canonicalLayout(laidOut);
   const fitOn = (l: PropensityLayout) =>
     family.fit({ treatment: l.treatment, t: l.t, columns: l.ps }, fitOptions);
   const firstFit = fitOn(full);
@@ -313,13 +355,8 @@ function staged(
   const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20);
   const weights = weightSummary(p, t);
   const ipw = hajekIpw(t, y, p, fit.equations, alpha);
-  const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, {
-    ...s.matching,
-    estimand: s.matching?.estimand ?? "ATT",
-    level: 1 - alpha,
-  });
-  const { weights: _weights, sets: _sets, ...matching } = match;
-  const rosenbaum = matchedRosenbaum(matchedDifferences(match, y), s.sensitivity?.gammas, { alpha });
+  const { matching, matched, differences } = matchOn(p, t, y, s, alpha);
+  const rosenbaum = matchedRosenbaum(differences, s.sensitivity?.gammas, { alpha });
   const bootstrapInput: IpwBootstrapInput | null =
     s.bootstrap && s.bootstrap !== undefined
       ? {
@@ -338,7 +375,7 @@ function staged(
     threshold: s.balance?.threshold ?? 0.1,
     estimand,
     denominator: s.balance?.denominator ?? "pooled",
-    matched: matchWeights(match),
+    matched,
   });
   const dr = doublyRobust(t, y, p, fitOutcomeModels(layout.om, t, y), layout.om, alpha);
   const misspecify = s.misspecify ?? "none";
@@ -368,8 +405,8 @@ function staged(
   );
   diagnostics.push(selectionDiagnostic(naive.difference.estimate, estimate.estimate, estimand));
   if (eValue) diagnostics.push(eValueDiagnostic(eValue));
-  diagnostics.push(matchingDiagnostic(match, balance));
-  diagnostics.push(rosenbaumDiagnostic(rosenbaum, match.treatedMatched));
+  diagnostics.push(matchingDiagnostic(matching, balance));
+  diagnostics.push(rosenbaumDiagnostic(rosenbaum, matching.treatedMatched));
   const scores = new Float64Array(frame.nrows).fill(Number.NaN);
   for (let i = 0; i < layout.n; i++) scores[layout.rows[i]] = p[i];
   const dropped = full.n - layout.n;
@@ -419,10 +456,33 @@ function staged(
       },
       diagnostics: all,
       provenance: { spec: toJson(s), engine: "memory", version: LINEAR_MODEL_VERSION },
+      compression,
     };
     return Object.freeze({ result: deepFreeze(result), scores });
   };
   return { bootstrapInput, finish };
+}
+
+/**
+ * The matching of the analysis: with replacement and all ties (the default) on units of identical (score, arm,
+ * outcome) with their counts ({@link matchRowsByUnits}: the row result, without listing every tied control of
+ * every treated row); the row-order-dependent options (`ties: "first"`, `replace: false`) on the rows.
+ */
+function matchOn(
+  p: Float64Array,
+  t: Float64Array,
+  y: Float64Array,
+  s: ValidPropensitySpec,
+  alpha: number,
+): { matching: PropensityResult["matching"]; matched: Float64Array; differences: Float64Array } {
+  const options = { ...s.matching, estimand: s.matching?.estimand ?? "ATT", level: 1 - alpha };
+  if (s.matching?.ties !== "first" && s.matching?.replace !== false) {
+    const units = matchRowsByUnits(p, t, y, options);
+    return { matching: units.match, matched: units.weights, differences: units.differences };
+  }
+  const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, options);
+  const { weights: _weights, sets: _sets, ...matching } = match;
+  return { matching, matched: matchWeights(match), differences: matchedDifferences(match, y) };
 }
 
 /**
