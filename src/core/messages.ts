@@ -145,10 +145,6 @@ export const ERROR_CATALOGUE = {
     category: "usage",
     hint: "Choose another variance estimator (HC1 or cluster), or absorb at most one fixed effect.",
   },
-  E_UNSUPPORTED_COMPRESSED: {
-    category: "usage",
-    hint: "Run on the rows, or drop the matching option.",
-  },
   E_DETACHED_RESULT: {
     category: "usage",
     hint: "Call withVcov on the fit returned by olsFit() (a result is plain data), or refit with the new vcov.",
