@@ -169,7 +169,7 @@ describe("render: exact SQL text per dialect", () => {
 
   it("refuses bad requests before generating SQL", () => {
     const bad = [
-      { keys: ["g"], measures: [] },
+      { keys: [], measures: [] },
       { keys: ["g"], measures: ["g"] },
       { keys: [], measures: ["y"], where: [{ column: "g", op: "in" as const, values: [] }] },
       {

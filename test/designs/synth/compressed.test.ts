@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { CellFrame } from "../../../src/core/cells.js";
 import { compressFrameToCells } from "../../../src/core/cells-compress.js";
 import { Frame } from "../../../src/core/frame.js";
+import { ERROR_CATALOGUE } from "../../../src/core/messages.js";
 import { synthCellRequest, synthFrameKinds, synthFromCells } from "../../../src/designs/synth/compressed.js";
 import { synthDesign } from "../../../src/designs/synth/design.js";
 import type { SynthSpec } from "../../../src/designs/synth/spec.js";
@@ -185,7 +186,7 @@ describe("synth from compressed cells on the tutorial fixture", () => {
     };
     const e = thrown(() => fromCells(withUsers, spec));
     expect(e.code).toBe("E_UNSUPPORTED_COMPRESSED");
-    expect(e.hint).toBe("Run on the rows, or drop the bootstrap option");
+    expect(e.hint).toBe(ERROR_CATALOGUE.E_UNSUPPORTED_COMPRESSED.hint);
     const res = synth(withUsers, spec);
     expect(res.n.cells).toBeNull();
     expectSame(res, synthOnRows(withUsers, spec));
