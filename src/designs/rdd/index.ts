@@ -1,6 +1,7 @@
 export * from "./bins.js";
 export * from "./bootstrap.js";
 export * from "./bwselect.js";
+export * from "./cells.js";
 export * from "./charts.js";
 export * from "./checks.js";
 export * from "./cli.js";

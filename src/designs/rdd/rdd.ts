@@ -1,3 +1,4 @@
+import type { CellFrame } from "../../core/cells.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Frame } from "../../core/frame.js";
 import type { ProgressCallback } from "../../core/options.js";
@@ -5,13 +6,14 @@ import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } fro
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
 import type { RddBootstrap } from "./bootstrap.js";
+import { type RddCellsInfo, rddCellsToRows } from "./cells.js";
 import type { RddCheckRow } from "./checks.js";
 import type { DensityTestResult } from "./density/index.js";
 import type { RddDensityBin } from "./density-bins.js";
 import type { RddFit, RddRows } from "./estimate.js";
 import { type RddNaive, rddNaiveContrasts } from "./naive.js";
 import type { RdPlotResult } from "./rdplot/index.js";
-import type { RddSpec, RddTreatedSide } from "./spec.js";
+import { parseRddSpec, type RddSpec, type RddTreatedSide } from "./spec.js";
 import { type RddBootstrapStage, rddBootstrapStage } from "./stage-bootstrap.js";
 import { type RddChecksStage, rddChecks } from "./stage-checks.js";
 import { rddDiagnostics } from "./stage-diagnostics.js";
@@ -77,6 +79,8 @@ export interface RddResult extends DesignResult {
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
+  /** The compressed path ({@link rddFromCells}): cells, rows they summarise, how rows were rebuilt; null on rows. */
+  readonly cells: RddCellsInfo | null;
 }
 
 /**
@@ -122,6 +126,34 @@ export function rdd(
   const naive = rddNaiveContrasts(head.layout, head.settings.alpha);
   const diagnostics = rddDiagnostics(head, checks, boot, shape);
   return deepFreeze(rddResult({ head, checks, boot, shape, naive, diagnostics }));
+}
+
+/**
+ * {@link rdd} from compressed cells (one per running value, and cluster when clustered: {@link rddCellRequest}),
+ * equal to `rdd` on the rows to rounding (1e-10 relative), inference included. The cells' counts, means and
+ * within-cell sums of squares (and the outcome × take-up co-moment) are all any RD statistic reads within one
+ * running value, so the rows are rebuilt from them ({@link rddCellsToRows}: exactly for a 0/1 column) and the
+ * one row-level pipeline runs; `result.cells` records the cells, the rows and how each measure was rebuilt.
+ *
+ * Errors: those of `rdd`, and `E_UNSUPPORTED_COMPRESSED` for a bootstrap of an outcome (fuzzy: or take-up) that
+ * is not 0/1, or a cell holding a missing outcome, take-up or covariate.
+ *
+ * @example
+ * ```ts
+ * import { compressFrameToCells, parseRddSpec, rddCellRequest, rddFromCells } from "truelift";
+ * const spec = parseRddSpec({ outcome: "task_completed", running: "query_confidence", cutoff: 0.85, treated: "below" });
+ * const res = rddFromCells(compressFrameToCells(frame, rddCellRequest(spec, {})), spec);
+ * res.cells?.cells; // distinct values of query_confidence
+ * ```
+ * @see Wong, Lewis & Wardrop (2021), "You only compress once"; Calonico, Cattaneo & Titiunik (2014).
+ */
+export function rddFromCells(
+  cells: CellFrame,
+  spec: RddSpec,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<RddResult> {
+  const { frame, info } = rddCellsToRows(cells, parseRddSpec(spec));
+  return deepFreeze({ ...rdd(frame, spec, options), cells: info });
 }
 
 /** Everything the stages of {@link rdd} computed, ready to be assembled into its result. */
@@ -176,6 +208,7 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
       version: LINEAR_MODEL_VERSION,
       ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),
     },
+    cells: null,
   };
 }
 
