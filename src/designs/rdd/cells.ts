@@ -1,4 +1,4 @@
-import { type CellFrame, type CellRequest, type ColumnKinds, comomentKey } from "../../core/cells.js";
+import type { CellFrame, CellRequest, ColumnKinds } from "../../core/cells.js";
 import { TrueliftError } from "../../core/errors.js";
 import { type Column, Frame } from "../../core/frame.js";
 import { groupCodes } from "../../core/group-codes.js";
@@ -11,9 +11,9 @@ import type { ValidRddSpec } from "./spec.js";
  * and measures, how each measure's rows were rebuilt, and the parts that needed row detail (none: the
  * continuous-outcome bootstrap is refused instead).
  *
- * - `rows`: `"exact"` — a 0/1 measure: a cell of n rows with mean s/n *is* s ones and n − s zeros (up to order);
+ * - `rebuilt`: `"exact"` — a 0/1 measure: a cell of n rows with mean s/n *is* s ones and n − s zeros (up to order);
  *   `"moments"` — any other measure: rows with the cell's count, mean and within-cell Σ(x − x̄)² (and the
- *   outcome × take-up co-moment), which is all every RD statistic reads within a running value (the fits, HC,
+ *   take-up, the cell key), which is all every RD statistic reads within a running value (the fits, HC,
  *   cluster and nearest-neighbour variances, bandwidth selectors, RD plot, checks); the density test, the bins
  *   and the row counts read only the running variable and the counts.
  */
@@ -28,23 +28,26 @@ export interface RddCellsInfo {
 
 /**
  * The one `GROUP BY` an RD needs: keys = the running variable (one cell per distinct value, every row of which
- * shares the kernel weight and the regressors) and the cluster column when clustered; measures = the outcome, the
- * take-up column and the covariates; co-moments when there is a take-up column (the fuzzy variance and the
- * treated-vs-untreated naive contrast read Σ(y − ȳ)(t − t̄) within a cell).
+ * shares the kernel weight and the regressors), the take-up column when there is one (a 0/1 column at most
+ * doubles the cells, and inside a cell take-up is then constant: the fuzzy fits and variances read only the
+ * outcome's Σ and Σ(y − ȳ)² per (value, take-up), and the naive treated-vs-untreated contrast needs the outcome's
+ * spread *within* each take-up group, which a co-moment cannot split) and the cluster column when clustered;
+ * measures = the outcome and the covariates.
  *
  * @example
  * ```ts
  * import { parseRddSpec, rddCellRequest } from "truelift";
  * rddCellRequest(parseRddSpec({ outcome: "y", running: "x", cutoff: 0, treatment: "d", fuzzy: true }), {});
- * // { keys: ["x"], measures: ["y", "d"], crossProducts: true }
+ * // { keys: ["x", "d"], measures: ["y"] }
  * ```
  */
 export function rddCellRequest(s: ValidRddSpec, _kinds: ColumnKinds): CellRequest {
-  const keys = s.cluster ? [s.running, s.cluster] : [s.running];
+  const keys = [s.running];
+  if (s.treatment) keys.push(s.treatment);
+  if (s.cluster) keys.push(s.cluster);
   const measures = [s.outcome];
-  if (s.treatment) measures.push(s.treatment);
-  for (const c of s.covariates ?? []) if (!measures.includes(c)) measures.push(c);
-  return s.treatment ? { keys, measures, crossProducts: true } : { keys, measures };
+  for (const c of s.covariates ?? []) if (!measures.includes(c) && !keys.includes(c)) measures.push(c);
+  return { keys, measures };
 }
 
 const EPS = 2.220446049250313e-16;
@@ -60,15 +63,22 @@ interface MeasureCells {
   readonly binary: boolean;
 }
 
-function measureCells(cells: CellFrame, name: string, count: Float64Array, live: Uint8Array): MeasureCells {
+function measureCells(
+  cells: CellFrame,
+  name: string,
+  count: Float64Array,
+  seen: Uint8Array,
+  live: Uint8Array,
+): MeasureCells {
   const mean = cells.frame.numeric(name);
   const ssName = cells.withinSS[name];
-  if (ssName === undefined)
+  if (ssName === undefined) {
     unsupported(`The cells hold no within-cell sum of squares for '${name}'.`, { column: name });
+  }
   const ss = Float64Array.from(cells.frame.numeric(ssName));
   let binary = true;
   for (let c = 0; c < mean.length; c++) {
-    if (!live[c]) continue;
+    if (!seen[c]) continue;
     const n = count[c];
     const m = mean[c];
     if (m === Infinity || m === -Infinity) {
@@ -85,7 +95,7 @@ function measureCells(cells: CellFrame, name: string, count: Float64Array, live:
     }
     // Identical values whose mean rounded: no spread (the rows are constant).
     if (ss[c] <= n * n * n * (4 * EPS * Math.abs(m)) ** 2) ss[c] = 0;
-    if (binary) {
+    if (binary && live[c]) {
       const s = Math.round(n * m);
       binary =
         Math.abs(n * m - s) <= 1e-9 * n &&
@@ -97,23 +107,15 @@ function measureCells(cells: CellFrame, name: string, count: Float64Array, live:
   return { mean, ss, binary };
 }
 
-/** Deviations of n rows from their mean whose Σd = 0 and Σd² = ss (first rows carry them; the rest are 0). */
-function spread(n: number, ss: number, out: Float64Array, from: number): void {
-  if (n < 2 || ss <= 0) return;
-  const d = Math.sqrt(ss / 2);
-  out[from] += d;
-  out[from + 1] -= d;
-}
-
 /**
  * Rebuilds the rows of compressed RD cells as a frame the row-level {@link rdd} reads: each cell becomes `count`
- * rows at its running value (and cluster); 0/1 measures get their exact rows, other measures rows with the cell's
- * mean and within-cell spread (see {@link RddCellsInfo}). Rows of one running value are ordered by outcome, then
- * take-up, as the row path orders ties, so a bootstrap of a 0/1 outcome draws the same rows.
+ * rows at its keys (running value, take-up, cluster); 0/1 measures get their exact rows, other measures rows with
+ * the cell's mean and within-cell spread (see {@link RddCellsInfo}). The row path orders tied running values by
+ * outcome, then take-up ({@link layoutRdd}), so a bootstrap of a 0/1 outcome draws the same rows on both paths.
  *
  * Errors: `E_COLUMN_MISSING` / `E_COLUMN_TYPE` as on the rows; `E_UNSUPPORTED_COMPRESSED` when a cell with a
- * running value holds a missing outcome, take-up or covariate (which of its rows to drop is unknown), or when the
- * spec bootstraps a measure that is not 0/1 (a row bootstrap needs the rows).
+ * running value holds a missing outcome or covariate (which of its rows to drop is unknown), or when the spec
+ * bootstraps an outcome that is not 0/1 (a row bootstrap needs the rows).
  *
  * @example
  * ```ts
@@ -128,7 +130,12 @@ export function rddCellsToRows(cells: CellFrame, s: ValidRddSpec): { frame: Fram
   const count = cells.frame.numeric(cells.count);
   const nc = count.length;
   const xs = cells.frame.numeric(s.running);
-  const clusterCodes = s.cluster ? groupCodes(cells.frame, s.cluster, null).codes : null;
+  const missingKey = [s.treatment, s.cluster].flatMap((k) =>
+    k ? [groupCodes(cells.frame, k, null).codes] : [],
+  );
+  // seen: the running value is present (a missing value there makes the row path's E_... checks see it);
+  // live: the rows are kept (no key missing).
+  const seen = new Uint8Array(nc);
   const live = new Uint8Array(nc);
   let rows = 0;
   for (let c = 0; c < nc; c++) {
@@ -137,51 +144,37 @@ export function rddCellsToRows(cells: CellFrame, s: ValidRddSpec): { frame: Fram
       throw new TrueliftError(
         "E_BAD_FREQUENCY",
         `Cell ${c} has count ${n}; a cell's count must be a positive integer.`,
-        {
-          details: { column: cells.count, row: c, value: String(n) },
-        },
+        { details: { column: cells.count, row: c, value: String(n) } },
       );
     }
     rows += n;
-    live[c] = Number.isNaN(xs[c]) || (clusterCodes !== null && clusterCodes[c] < 0) ? 0 : 1;
+    seen[c] = Number.isNaN(xs[c]) ? 0 : 1;
+    live[c] = seen[c] && missingKey.every((codes) => codes[c] >= 0) ? 1 : 0;
   }
-  const measures = request.measures.map((m) => measureCells(cells, m, count, live));
-  const y = measures[0];
-  const t = s.treatment ? measures[1] : null;
-  if (s.bootstrap && (!y.binary || (s.fuzzy && t && !t.binary))) {
-    const col = !y.binary ? s.outcome : s.treatment;
+  const measures = request.measures.map((m) => measureCells(cells, m, count, seen, live));
+  if (s.bootstrap && !measures[0].binary) {
     unsupported(
-      `The bootstrap resamples rows, and '${col}' is not a 0/1 column: its rows cannot be rebuilt from the cells' counts, means and sums of squares.`,
-      { column: col, part: "bootstrap" },
+      `The bootstrap resamples rows, and '${s.outcome}' is not a 0/1 column: its rows cannot be rebuilt from the cells' counts, means and sums of squares.`,
+      { column: s.outcome, part: "bootstrap" },
     );
   }
-  const cp =
-    t && s.treatment ? cells.frame.numeric(cells.comoment[comomentKey(s.outcome, s.treatment)] ?? "") : null;
   const cellOf = new Int32Array(rows);
   const out = request.measures.map(() => new Float64Array(rows));
   let r = 0;
   for (let c = 0; c < nc; c++) {
     const n = count[c];
-    for (let i = 0; i < n; i++) cellOf[r + i] = c;
+    cellOf.fill(c, r, r + n);
     measures.forEach((m, j) => {
-      for (let i = 0; i < n; i++) out[j][r + i] = m.mean[c];
+      if (live[c]) fillOne(n, c, m, out[j], r);
+      else out[j].fill(m.mean[c], r, r + n);
     });
-    if (live[c]) {
-      fillPair(n, c, y, t, cp, out[0], t ? out[1] : null, r);
-      for (let j = t ? 2 : 1; j < measures.length; j++) fillOne(n, c, measures[j], out[j], r);
-    }
     r += n;
   }
-  // Rows of one cell in outcome, then take-up order (the row path's order of ties).
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
-  const yo = out[0];
-  const to = t ? out[1] : null;
-  order.sort((a, b) => cellOf[a] - cellOf[b] || yo[a] - yo[b] || (to ? to[a] - to[b] : 0) || a - b);
-  const keys = cells.frame.select(request.keys).take(Int32Array.from(order, (i) => cellOf[i]));
+  const keys = cells.frame.select(request.keys).take(cellOf);
   const columns = new Map<string, Column>();
   for (const k of request.keys) columns.set(k, keys.column(k));
   request.measures.forEach((m, j) => {
-    columns.set(m, { kind: "f64", values: Float64Array.from(order, (i) => out[j][i]) });
+    columns.set(m, { kind: "f64", values: out[j] });
   });
   const rebuilt: Record<string, "exact" | "moments"> = {};
   request.measures.forEach((m, j) => {
@@ -193,118 +186,26 @@ export function rddCellsToRows(cells: CellFrame, s: ValidRddSpec): { frame: Fram
   };
 }
 
+/** A cell's rows of one measure: s zeros then n − s ones (0/1), or the mean with the cell's spread. */
 function fillOne(n: number, c: number, m: MeasureCells, out: Float64Array, from: number): void {
   if (m.binary) {
     const s = Math.round(n * m.mean[c]);
-    for (let i = 0; i < n; i++) out[from + i] = i < n - s ? 0 : 1;
+    out.fill(0, from, from + n - s);
+    out.fill(1, from + n - s, from + n);
     return;
   }
-  const dev = new Float64Array(n);
-  spread(n, m.ss[c], dev, 0);
-  for (let i = 0; i < n; i++) out[from + i] = m.mean[c] + dev[i];
-}
-
-/**
- * The outcome and take-up rows of one cell with its counts, means, sums of squares and co-moment: exact rows when
- * both are 0/1; the 0/1 one exact and the other's group sums from the co-moment when one is; otherwise rows whose
- * deviations are L·z for the Cholesky factor L of the 2 × 2 scatter and three balanced points z.
- */
-function fillPair(
-  n: number,
-  c: number,
-  y: MeasureCells,
-  t: MeasureCells | null,
-  cp: Float64Array | null,
-  oy: Float64Array,
-  ot: Float64Array | null,
-  from: number,
-): void {
-  if (!t || !ot || !cp) {
-    fillOne(n, c, y, oy, from);
-    return;
-  }
-  const my = y.mean[c];
-  const mt = t.mean[c];
-  const sxy = cp[c] + n * my * mt; // Σ y·t
-  if (y.binary && t.binary) {
-    const sy = Math.round(n * my);
-    const st = Math.round(n * mt);
-    const n11 = Math.round(sxy);
-    if (n11 >= 0 && n11 <= Math.min(sy, st) && n11 >= sy + st - n) {
-      // Rows in (y, t) order: (0,0), (0,1), (1,0), (1,1).
-      const n01 = st - n11;
-      const n10 = sy - n11;
-      const n00 = n - n01 - n10 - n11;
-      let i = from;
-      for (const [a, b, k] of [
-        [0, 0, n00],
-        [0, 1, n01],
-        [1, 0, n10],
-        [1, 1, n11],
-      ]) {
-        for (let j = 0; j < k; j++, i++) {
-          oy[i] = a;
-          ot[i] = b;
-        }
-      }
-      return;
-    }
-  }
-  if (y.binary || t.binary) {
-    // The 0/1 column exact; the other column's sum over its ones is Σ(other·binary).
-    const [bin, oth, ob, oo] = y.binary ? [y, t, oy, ot] : [t, y, ot, oy];
-    const s = Math.round(n * bin.mean[c]);
-    const mo = oth.mean[c];
-    const g0 = n - s;
-    const sum1 = s > 0 ? sxy : 0;
-    const m1 = s > 0 ? sum1 / s : mo;
-    const m0 = g0 > 0 ? (n * mo - sum1) / g0 : mo;
-    const between = s * (m1 - mo) ** 2 + g0 * (m0 - mo) ** 2;
-    const rest = Math.max(0, oth.ss[c] - between);
-    const dev = new Float64Array(n);
-    if (s >= 2) spread(s, rest, dev, g0);
-    else if (g0 >= 2) spread(g0, rest, dev, 0);
-    for (let i = 0; i < n; i++) {
-      ob[from + i] = i < g0 ? 0 : 1;
-      oo[from + i] = (i < g0 ? m0 : m1) + dev[i];
-    }
-    return;
-  }
-  const syy = y.ss[c];
-  const stt = t.ss[c];
-  const dy = new Float64Array(n);
-  const dt = new Float64Array(n);
-  if (n === 2) {
-    dy[0] = Math.sqrt(syy / 2);
-    dt[0] = (cp[c] < 0 ? -1 : 1) * Math.sqrt(stt / 2);
-    dy[1] = -dy[0];
-    dt[1] = -dt[0];
-  } else if (n >= 3) {
-    const l11 = Math.sqrt(syy);
-    const l21 = l11 > 0 ? cp[c] / l11 : 0;
-    const l22 = Math.sqrt(Math.max(0, stt - l21 * l21));
-    const a = Math.sqrt(2 / 3);
-    const b = Math.sqrt(1 / 2);
-    const z: readonly (readonly [number, number])[] = [
-      [a, 0],
-      [-a / 2, b],
-      [-a / 2, -b],
-    ];
-    z.forEach(([z0, z1], i) => {
-      dy[i] = l11 * z0;
-      dt[i] = l21 * z0 + l22 * z1;
-    });
-  }
-  for (let i = 0; i < n; i++) {
-    oy[from + i] = my + dy[i];
-    ot[from + i] = mt + dt[i];
+  const d = n >= 2 && m.ss[c] > 0 ? Math.sqrt(m.ss[c] / 2) : 0;
+  out.fill(m.mean[c], from, from + n);
+  if (d > 0) {
+    out[from] += d;
+    out[from + 1] -= d;
   }
 }
 
 /**
  * Whether `rddDesign.run` can take the compressed path on these rows and get the row path's result: the columns
- * are distinct (a key is never a measure), the outcome, take-up and covariates are finite in every row (a missing
- * value inside a cell would hide which rows the fit drops), and a bootstrap's outcome (fuzzy: and take-up) is 0/1.
+ * are distinct (a key is never a measure), the outcome and covariates are finite in every row (a missing value
+ * inside a cell would hide which rows the fit drops), and a bootstrap's outcome is 0/1.
  * Column errors are raised here exactly as on the rows.
  *
  * @example
@@ -318,11 +219,9 @@ export function rddCellsApply(frame: Frame, s: ValidRddSpec): boolean {
   validateColumns(frame, rddColumnRequirements(s));
   const { keys, measures } = rddCellRequest(s, {});
   const names = [...keys, ...measures];
-  if (new Set(names).size !== names.length || (s.treatment !== undefined && s.treatment === s.outcome))
+  if (new Set(names).size !== names.length || (s.covariates ?? []).some((c) => keys.includes(c)))
     return false;
-  const zeroOne = new Set(
-    s.bootstrap ? (s.fuzzy && s.treatment ? [s.outcome, s.treatment] : [s.outcome]) : [],
-  );
+  const zeroOne = new Set(s.bootstrap ? [s.outcome] : []);
   for (const m of measures) {
     const v = frame.numeric(m);
     const binary = zeroOne.has(m);

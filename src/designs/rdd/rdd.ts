@@ -129,14 +129,16 @@ export function rdd(
 }
 
 /**
- * {@link rdd} from compressed cells (one per running value, and cluster when clustered: {@link rddCellRequest}),
- * equal to `rdd` on the rows to rounding (1e-10 relative), inference included. The cells' counts, means and
- * within-cell sums of squares (and the outcome × take-up co-moment) are all any RD statistic reads within one
- * running value, so the rows are rebuilt from them ({@link rddCellsToRows}: exactly for a 0/1 column) and the
- * one row-level pipeline runs; `result.cells` records the cells, the rows and how each measure was rebuilt.
+ * {@link rdd} from compressed cells (one per running value × take-up × cluster: {@link rddCellRequest}), equal to
+ * `rdd` on the rows, inference included. The cells' counts, means and within-cell sums of squares are all any RD
+ * statistic reads within one running value, so the rows are rebuilt from them ({@link rddCellsToRows}) and the one
+ * row-level pipeline runs; `result.cells` records the cells, the rows and how each measure was rebuilt. A 0/1
+ * outcome's rows are its rows (the result is the row path's, bootstrap included); other outcomes' rebuilt rows
+ * share every sufficient statistic but round differently (agreement to ~1e-10, as the row path with its tied rows
+ * reordered).
  *
- * Errors: those of `rdd`, and `E_UNSUPPORTED_COMPRESSED` for a bootstrap of an outcome (fuzzy: or take-up) that
- * is not 0/1, or a cell holding a missing outcome, take-up or covariate.
+ * Errors: those of `rdd`, and `E_UNSUPPORTED_COMPRESSED` for a bootstrap of an outcome that is not 0/1, or a cell
+ * holding a missing outcome or covariate.
  *
  * @example
  * ```ts
