@@ -16,6 +16,13 @@ import type { ValidRddSpec } from "./spec.js";
  *   take-up, the cell key), which is all every RD statistic reads within a running value (the fits, HC,
  *   cluster and nearest-neighbour variances, bandwidth selectors, RD plot, checks); the density test, the bins
  *   and the row counts read only the running variable and the counts.
+ *
+ * @example
+ * ```ts
+ * import { rddDesign } from "truelift";
+ * const res = await rddDesign.run(frame, { outcome: "task_completed", running: "query_confidence", cutoff: 0.85 });
+ * res.cells; // { cells: 7008, rows: 50000, keys: ["query_confidence"], rebuilt: { task_completed: "exact" }, … }
+ * ```
  */
 export interface RddCellsInfo {
   readonly cells: number;
