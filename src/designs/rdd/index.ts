@@ -10,6 +10,7 @@ export * from "./density-bins.js";
 export * from "./design.js";
 export * from "./diagnostics.js";
 export * from "./estimate.js";
+export * from "./from-cells.js";
 export * from "./kernel.js";
 export * from "./layout.js";
 export * from "./lpoly.js";

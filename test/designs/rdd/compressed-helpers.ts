@@ -2,7 +2,8 @@ import { expect } from "vitest";
 import { compressFrameToCells } from "../../../src/core/cells-compress.js";
 import type { Frame } from "../../../src/core/frame.js";
 import { rddCellRequest } from "../../../src/designs/rdd/cells.js";
-import { rdd, rddFromCells } from "../../../src/designs/rdd/rdd.js";
+import { rddFromCells } from "../../../src/designs/rdd/from-cells.js";
+import { rdd } from "../../../src/designs/rdd/rdd.js";
 import { parseRddSpec, type RddSpec } from "../../../src/designs/rdd/spec.js";
 
 /** The tolerance of {@link expectSameResult}: relative, and absolute near 0. */
