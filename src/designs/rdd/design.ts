@@ -1,5 +1,8 @@
+import { compressFrameToCells } from "../../core/cells-compress.js";
 import type { Design } from "../shared/contract.js";
+import { rddCellRequest, rddCellsApply } from "./cells.js";
 import { RDD_CLI } from "./cli.js";
+import { rddFromCells } from "./from-cells.js";
 import { type RddResult, rdd } from "./rdd.js";
 import { rddCharts } from "./result-charts.js";
 import { parseRddSpec, RDD_SPEC_SCHEMA, type RddSpec, type ValidRddSpec } from "./spec.js";
@@ -7,7 +10,9 @@ import { rddSummary } from "./summary.js";
 
 /**
  * Regression discontinuity as one {@link Design}: its spec schema and validator, `rdd()`, the report adapter (summary,
- * naive contrast, charts) and the CLI option table. Listed once in `designs/registry.ts`.
+ * naive contrast, charts) and the CLI option table. Listed once in `designs/registry.ts`. `run` compresses first
+ * (one cell per running value, {@link rddFromCells}) whenever that gives the row path's result
+ * ({@link rddCellsApply}), and runs on the rows otherwise; `compression` is the engines' compress → estimate.
  *
  * @example
  * ```ts
@@ -23,7 +28,17 @@ export const rddDesign: Design<RddSpec, ValidRddSpec, RddResult> = {
   question: "What did the feature do to users just past the threshold that routed them to it?",
   schema: RDD_SPEC_SCHEMA,
   parse: parseRddSpec,
-  run: (frame, spec, inputs) => rdd(frame, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+  run: (frame, spec, inputs) => {
+    const options = inputs?.onProgress ? { onProgress: inputs.onProgress } : {};
+    const s = parseRddSpec(spec);
+    if (!rddCellsApply(frame, s)) return rdd(frame, spec, options);
+    return rddFromCells(compressFrameToCells(frame, rddCellRequest(s, {})), s, options);
+  },
+  compression: {
+    request: rddCellRequest,
+    estimate: (cells, spec, inputs) =>
+      rddFromCells(cells, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+  },
   report: {
     summary: rddSummary,
     naive: (r) => ({

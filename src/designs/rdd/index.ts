@@ -1,6 +1,7 @@
 export * from "./bins.js";
 export * from "./bootstrap.js";
 export * from "./bwselect.js";
+export * from "./cells.js";
 export * from "./charts.js";
 export * from "./checks.js";
 export * from "./cli.js";
@@ -9,6 +10,7 @@ export * from "./density-bins.js";
 export * from "./design.js";
 export * from "./diagnostics.js";
 export * from "./estimate.js";
+export * from "./from-cells.js";
 export * from "./kernel.js";
 export * from "./layout.js";
 export * from "./lpoly.js";

@@ -28,6 +28,27 @@ export interface RddLayout {
 }
 
 /**
+ * The columns an RD analysis reads and their kinds (missing values allowed: such rows are dropped and counted):
+ * running variable, outcome, take-up, cluster and covariates.
+ *
+ * @example
+ * ```ts
+ * import { parseRddSpec, rddColumnRequirements } from "truelift";
+ * rddColumnRequirements(parseRddSpec({ outcome: "y", running: "x", cutoff: 0 })).length; // 2
+ * ```
+ */
+export function rddColumnRequirements(s: ValidRddSpec): ColumnRequirement[] {
+  const reqs: ColumnRequirement[] = [
+    { column: s.running, kind: "numeric", allowMissing: true },
+    { column: s.outcome, kind: "numeric", allowMissing: true },
+  ];
+  if (s.treatment) reqs.push({ column: s.treatment, kind: "numeric", allowMissing: true });
+  if (s.cluster) reqs.push({ column: s.cluster, kind: "any", allowMissing: true });
+  for (const c of s.covariates ?? []) reqs.push({ column: c, kind: "numeric", allowMissing: true });
+  return reqs;
+}
+
+/**
  * Validates the columns an RD analysis uses (before any computation), drops rows with a missing value in them
  * (as rdrobust does, and counted), sorts by the running variable (stable) and splits at the cutoff.
  *
@@ -43,14 +64,7 @@ export interface RddLayout {
  * ```
  */
 export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
-  const reqs: ColumnRequirement[] = [
-    { column: s.running, kind: "numeric", allowMissing: true },
-    { column: s.outcome, kind: "numeric", allowMissing: true },
-  ];
-  if (s.treatment) reqs.push({ column: s.treatment, kind: "numeric", allowMissing: true });
-  if (s.cluster) reqs.push({ column: s.cluster, kind: "any", allowMissing: true });
-  for (const c of s.covariates ?? []) reqs.push({ column: c, kind: "numeric", allowMissing: true });
-  validateColumns(frame, reqs);
+  validateColumns(frame, rddColumnRequirements(s));
 
   const xs = frame.numeric(s.running);
   const ys = frame.numeric(s.outcome);
@@ -93,7 +107,9 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
       },
     );
   }
-  keep.sort((a, b) => xs[a] - xs[b] || a - b);
+  // Ties in x are ordered by outcome, then take-up, then row: the order the compressed path rebuilds its rows in
+  // (rdd/cells.ts), so a row bootstrap draws the same rows on both paths.
+  keep.sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b] || (ts ? ts[a] - ts[b] : 0) || a - b);
   const order = Int32Array.from(keep);
   const n = order.length;
   const x = new Float64Array(n);

@@ -6,6 +6,7 @@ import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
 import { guardZeroSe } from "../shared/zero-se.js";
 import type { RddBootstrap } from "./bootstrap.js";
+import type { RddCellsInfo } from "./cells.js";
 import type { RddCheckRow } from "./checks.js";
 import type { DensityTestResult } from "./density/index.js";
 import type { RddDensityBin } from "./density-bins.js";
@@ -78,6 +79,8 @@ export interface RddResult extends DesignResult {
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
+  /** The compressed path ({@link rddFromCells}): cells, rows they summarise, how rows were rebuilt; null on rows. */
+  readonly cells: RddCellsInfo | null;
 }
 
 /**
@@ -181,6 +184,7 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
       version: LINEAR_MODEL_VERSION,
       ...(s.bootstrap ? { seed: s.bootstrap.seed } : {}),
     },
+    cells: null,
   };
 }
 
