@@ -61,10 +61,6 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Compressed cells need a count column of positive integers (rows per cell), a within-cell sum of squares that is finite and ≥ 0, and (logit) an outcome share in [0, 1]; rebuild them with GROUP BY (COUNT(*), AVG(y), SUM((y − mean)²)).",
   },
-  E_UNSUPPORTED_COMPRESSED: {
-    category: "usage",
-    hint: "Run on the rows, or drop the bootstrap option",
-  },
   E_UNKNOWN_LEVEL: { category: "data", hint: "Pick a reference level that occurs in the column." },
   E_SINGULAR_DESIGN: {
     category: "data",

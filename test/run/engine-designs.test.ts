@@ -58,7 +58,7 @@ const DATA: Frame = generateDataset({ seed: 42, users: 20_000, scenario: "cluste
 const DATA_FILE = join(mkdtempSync(join(tmpdir(), "truelift-engines-")), "saas.parquet");
 
 /** Designs whose compressed path is in place (the others still load rows; see the README). */
-const EXPECTED_COMPRESSIBLE = ["cluster", "did", "propensity", "synth"];
+const EXPECTED_COMPRESSIBLE = ["cluster", "did", "propensity", "rdd", "synth"];
 
 const COMPRESSIBLE = RUN_DESIGNS.filter((d) => d.compression !== undefined && SPECS[d.name] !== undefined);
 
