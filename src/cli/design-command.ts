@@ -239,6 +239,9 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
       if (outPath !== undefined) assertWritable(outPath, "file");
       const frames = await loadExtraFrames(design, options, io.cwd);
       const progress = loopProgress(design.name, io);
+      // The provenance hash reads the whole file: let it overlap the engine's scan instead of following it.
+      const hashing = file === undefined ? null : hashFile(resolve(io.cwd, file));
+      hashing?.catch(() => undefined);
       let computed: Computed;
       try {
         computed = await compute(
@@ -254,7 +257,7 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
         progress.done();
       }
       const { analysis, path } = computed;
-      const sha256 = file === undefined ? null : await hashFile(resolve(io.cwd, file));
+      const sha256 = hashing === null ? null : await hashing;
       const source = file ?? (options.moments === undefined ? null : String(options.moments));
       const out: CommandOutput = {
         data: { command: design.name, source, sha256, path, result: analysis.result },
