@@ -1,4 +1,5 @@
 import { quantileSorted } from "../../models/bootstrap-ci.js";
+import { sortedFew } from "./few-values.js";
 import { ipwWeights } from "./ipw.js";
 
 /** One histogram bar of propensity scores for one group: the tidy rows behind the overlap chart. */
@@ -178,7 +179,7 @@ export function weightSummary(p: ArrayLike<number>, t: ArrayLike<number>): Weigh
       sum += w[i];
       sq += w[i] * w[i];
     }
-    const sorted = Float64Array.from(vals).sort();
+    const sorted = sortedFew(vals) ?? Float64Array.from(vals).sort();
     const n = sorted.length;
     const max = n > 0 ? sorted[n - 1] : 0;
     return {
