@@ -4,6 +4,7 @@ import type { Column, Frame } from "../../core/frame.js";
 import type { DeepReadonly } from "../../core/result.js";
 import type { DesignInputs } from "../shared/contract.js";
 import { ipwBootstrap, ipwBootstrapParallel } from "./ipw-bootstrap.js";
+import { layoutPropensity } from "./layout.js";
 import { type PropensityCompression, type PropensityResult, stagePropensity } from "./propensity.js";
 import type { PropensityCovariate, ValidPropensitySpec } from "./spec.js";
 
@@ -111,7 +112,11 @@ function compareOn(col: Column, a: number, b: number): number {
  * expandPropensityCells(cells, ["d", "y", "tier"]).nrows === cells.rowsScanned; // true
  * ```
  */
-export function expandPropensityCells(cells: CellFrame, keys: readonly string[]): Frame {
+export function expandPropensityCells(
+  cells: CellFrame,
+  keys: readonly string[],
+  spec?: ValidPropensitySpec,
+): Frame {
   const frame = cells.frame.select(keys);
   const count = cells.frame.numeric(cells.count);
   let total = 0;
@@ -127,13 +132,14 @@ export function expandPropensityCells(cells: CellFrame, keys: readonly string[])
     total += m;
   }
   const cols = keys.map((k) => frame.column(k));
-  const order = Int32Array.from({ length: count.length }, (_, c) => c).sort((a, b) => {
+  const byKeys = Int32Array.from({ length: count.length }, (_, c) => c).sort((a, b) => {
     for (const col of cols) {
       const d = compareOn(col, a, b);
       if (d !== 0) return d;
     }
     return a - b;
   });
+  const order = spec ? inLayoutOrder(frame, count, byKeys, spec) : byKeys;
   const idx = new Int32Array(total);
   let at = 0;
   for (const c of order) {
@@ -141,6 +147,33 @@ export function expandPropensityCells(cells: CellFrame, keys: readonly string[])
     at += count[c];
   }
   return frame.take(idx);
+}
+
+/**
+ * The cells (in key order, zero counts left out) reordered as `canonicalLayout` orders their rows, so that the
+ * expanded rows are already canonical and the row pipeline need not sort them. Falls back to the key order when
+ * the cells alone cannot be laid out (the row pipeline then raises the error, or sorts): the expanded rows are
+ * the same either way, only their order — which `canonicalLayout` fixes — differs.
+ */
+function inLayoutOrder(
+  frame: Frame,
+  count: Float64Array,
+  byKeys: Int32Array,
+  spec: ValidPropensitySpec,
+): Int32Array {
+  const nonEmpty = byKeys.filter((c) => count[c] > 0);
+  if (spec.matching?.ties === "first" || spec.matching?.replace === false) return nonEmpty;
+  try {
+    const l = layoutPropensity(frame.take(nonEmpty), spec);
+    const cols = [l.t, l.y, ...[...l.ps, ...l.om, ...l.balance].map((c) => c.values)];
+    const local = Int32Array.from({ length: l.n }, (_, i) => i).sort((a, b) => {
+      for (const c of cols) if (c[a] !== c[b]) return c[a] - c[b];
+      return a - b;
+    });
+    return Int32Array.from(local, (i) => nonEmpty[i]);
+  } catch {
+    return nonEmpty;
+  }
 }
 
 /** The parts of the analysis that needed row detail: a non-0/1 outcome and numeric covariate keys. */
@@ -200,7 +233,7 @@ export function propensityFromCells(
   }
   const keys = propensityCellKeys(spec);
   for (const k of keys) cells.frame.column(k); // E_COLUMN_MISSING when a key is absent
-  const frame = expandPropensityCells(cells, keys);
+  const frame = expandPropensityCells(cells, keys, spec);
   const compression: PropensityCompression = {
     path: "cells",
     cells: cells.frame.nrows,

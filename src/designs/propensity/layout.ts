@@ -230,9 +230,14 @@ export function subsetLayout(layout: PropensityLayout, keep: Int32Array): Propen
  */
 export function canonicalLayout(layout: PropensityLayout): PropensityLayout {
   const cols = [layout.t, layout.y, ...[...layout.ps, ...layout.om, ...layout.balance].map((c) => c.values)];
-  const order = Int32Array.from({ length: layout.n }, (_, i) => i).sort((a, b) => {
+  const before = (a: number, b: number): number => {
     for (const c of cols) if (c[a] !== c[b]) return c[a] - c[b];
     return a - b;
-  });
+  };
+  // Already in order (rows expanded from cells in canonical cell order): the stable sort would be the identity.
+  let sorted = true;
+  for (let i = 1; i < layout.n && sorted; i++) sorted = before(i - 1, i) < 0;
+  if (sorted) return layout;
+  const order = Int32Array.from({ length: layout.n }, (_, i) => i).sort(before);
   return subsetLayout(layout, order);
 }

@@ -12,20 +12,34 @@ interface Units {
   readonly unitOf: Int32Array;
 }
 
+/** Equal as Map keys (SameValueZero: −0 = +0, NaN = NaN), as the distinct strings of two numbers are. */
+function sameKey(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
 function groupUnits(d: Float64Array, t: ArrayLike<number>, y: Float64Array): Units {
   const n = d.length;
-  const ids = new Map<string, number>();
+  // Units in first-occurrence order; those sharing a distance chained from the Map entry of the distance (no key
+  // string per row).
+  const byDistance = new Map<number, number>();
+  const next: number[] = [];
   const unitOf = new Int32Array(n);
   const first: number[] = [];
   const count: number[] = [];
   for (let i = 0; i < n; i++) {
-    const key = `${d[i]}|${t[i]}|${y[i]}`;
-    let u = ids.get(key);
-    if (u === undefined) {
+    let u = byDistance.get(d[i]);
+    let last = -1;
+    while (u !== undefined && u >= 0 && !(sameKey(t[first[u]], t[i]) && sameKey(y[first[u]], y[i]))) {
+      last = u;
+      u = next[u];
+    }
+    if (u === undefined || u < 0) {
       u = first.length;
-      ids.set(key, u);
+      if (last < 0) byDistance.set(d[i], u);
+      else next[last] = u;
       first.push(i);
       count.push(0);
+      next.push(-1);
     }
     count[u]++;
     unitOf[i] = u;

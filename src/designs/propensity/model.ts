@@ -5,6 +5,7 @@ import type { Term } from "../../core/result.js";
 import { type LogitFit, type LogitPenalty, logitFit } from "../../models/logit.js";
 import { chisqSurvival } from "../../numeric/dist/index.js";
 import type { CovariateColumn } from "./covariates.js";
+import { orderByScoreFew } from "./few-values.js";
 import { SEPARATION_HINT } from "./layout.js";
 import { collapsedLogitRefitter } from "./logit-refit.js";
 
@@ -207,9 +208,9 @@ export function calibrationByDecile(
   const n = p.length;
   // Ties in the score are ordered controls first, then by row: the bins depend on the rows only through their
   // (score, treatment) values, so compressed cells (rows up to order) give the same bins.
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => p[a] - p[b] || t[a] - t[b] || a - b,
-  );
+  const order =
+    orderByScoreFew(p, t) ??
+    Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b] || t[a] - t[b] || a - b);
   const groups = Math.min(10, n);
   const bins: CalibrationBin[] = [];
   let hl = 0;

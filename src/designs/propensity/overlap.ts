@@ -1,4 +1,5 @@
 import { quantileSorted } from "../../models/bootstrap-ci.js";
+import { sortedFew } from "./few-values.js";
 import { ipwWeights } from "./ipw.js";
 
 /** One histogram bar of propensity scores for one group: the tidy rows behind the overlap chart. */
@@ -169,16 +170,18 @@ const QUANTILES = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1];
  */
 export function weightSummary(p: ArrayLike<number>, t: ArrayLike<number>): WeightSummary {
   const arm = (w: Float64Array, which: number): ArmWeights => {
-    const vals: number[] = [];
+    let m = 0;
+    for (let i = 0; i < w.length; i++) if (t[i] === which) m++;
+    const vals = new Float64Array(m);
     let sum = 0;
     let sq = 0;
-    for (let i = 0; i < w.length; i++) {
+    for (let i = 0, at = 0; i < w.length; i++) {
       if (t[i] !== which) continue;
-      vals.push(w[i]);
+      vals[at++] = w[i];
       sum += w[i];
       sq += w[i] * w[i];
     }
-    const sorted = Float64Array.from(vals).sort();
+    const sorted = sortedFew(vals) ?? vals.sort();
     const n = sorted.length;
     const max = n > 0 ? sorted[n - 1] : 0;
     return {
