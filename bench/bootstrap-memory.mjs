@@ -29,50 +29,29 @@ function measure(args) {
   return { wallSeconds: wall, cpuSeconds: user + sys, peakRssMB: Math.round((rssKiB / 1024) * 10) / 10 };
 }
 
-const cases = [
-  {
-    name: "propensity-ipw-bootstrap",
-    args: [
-      "propensity",
-      fixture,
-      "--treatment",
-      "opt_in_agent_mode",
-      "--outcome",
-      "task_completed",
-      "--covariates",
-      "engagement_tier,query_confidence",
-      "--estimator",
-      "ipw",
-      "--bootstrap",
-      String(reps),
-      "--seed",
-      "7",
-      "--format",
-      "json",
-    ],
-  },
-  {
-    name: "propensity-ipw-bootstrap-1000",
-    args: [
-      "propensity",
-      fixture,
-      "--treatment",
-      "opt_in_agent_mode",
-      "--outcome",
-      "task_completed",
-      "--covariates",
-      "engagement_tier,query_confidence",
-      "--estimator",
-      "ipw",
-      "--bootstrap",
-      "1000",
-      "--seed",
-      "7",
-      "--format",
-      "json",
-    ],
-  },
-];
+/** The propensity IPW bootstrap on the fixture with `n` replicates. */
+const propensityCase = (n) => ({
+  name: n === reps ? "propensity-ipw-bootstrap" : `propensity-ipw-bootstrap-${n}`,
+  args: [
+    "propensity",
+    fixture,
+    "--treatment",
+    "opt_in_agent_mode",
+    "--outcome",
+    "task_completed",
+    "--covariates",
+    "engagement_tier,query_confidence",
+    "--estimator",
+    "ipw",
+    "--bootstrap",
+    String(n),
+    "--seed",
+    "7",
+    "--format",
+    "json",
+  ],
+});
+const cases = [propensityCase(reps), propensityCase(1000)];
 
 const results = [];
 for (const c of cases) {

@@ -21,3 +21,14 @@ export function thrown(f: () => unknown): TrueliftError {
   }
   throw new Error("did not throw");
 }
+
+/** Awaits `p` (or calls and awaits it) and returns the code of the TrueliftError it rejects with, or "no error". */
+export async function asyncErrorCode(p: Promise<unknown> | (() => Promise<unknown>)): Promise<string> {
+  try {
+    await (typeof p === "function" ? p() : p);
+  } catch (e) {
+    if (e instanceof TrueliftError) return e.code;
+    throw e;
+  }
+  return "no error";
+}

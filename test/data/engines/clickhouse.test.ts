@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compressFrame } from "../../../src/core/compress-frame.js";
-import { TrueliftError } from "../../../src/core/errors.js";
 import { Frame } from "../../../src/core/frame.js";
 import { clickhouseEngine } from "../../../src/data/engines/clickhouse.js";
 import type { Engine } from "../../../src/data/engines/engine.js";
+import { asyncErrorCode } from "../../helpers/error-code.js";
 import { saasFixture } from "../../helpers/fixture.js";
 import {
   CH_SECRET_PASSWORD,
@@ -23,16 +23,6 @@ if (!available)
   console.warn(
     `ClickHouse tests skipped: ${CLICKHOUSE_SERVER} is absent (apt-get install clickhouse-server).`,
   );
-
-async function codeOf(p: Promise<unknown> | (() => Promise<unknown>)): Promise<string> {
-  try {
-    await (typeof p === "function" ? p() : p);
-  } catch (e) {
-    if (e instanceof TrueliftError) return e.code;
-    throw e;
-  }
-  return "no error";
-}
 
 describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Distributed table)", () => {
   let cluster: ClickHouseCluster;
@@ -132,10 +122,10 @@ describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Di
   it("maps connection, credential, table, column, permission, write and timeout failures to codes", async () => {
     const req = { keys: ["engagement_tier"], measures: ["cost_usd"] };
     const table = { type: "table", path: ["saas"] } as const;
-    expect(await codeOf(clickhouseEngine({ url: `http://127.0.0.1:${await freePort()}/default` }))).toBe(
-      "E_DB_CONNECTION",
-    );
-    expect(await codeOf(clickhouseEngine({ url: cluster.nodes[0].url("secret", "wrong") }))).toBe(
+    expect(
+      await asyncErrorCode(clickhouseEngine({ url: `http://127.0.0.1:${await freePort()}/default` })),
+    ).toBe("E_DB_CONNECTION");
+    expect(await asyncErrorCode(clickhouseEngine({ url: cluster.nodes[0].url("secret", "wrong") }))).toBe(
       "E_DB_AUTH",
     );
     const ok = await clickhouseEngine({ url: cluster.nodes[0].url("secret", CH_SECRET_PASSWORD) });
@@ -150,12 +140,14 @@ describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Di
       delete process.env.CLICKHOUSE_USER;
       delete process.env.CLICKHOUSE_PASSWORD;
     }
-    expect(await codeOf(engine.compress(req, { type: "table", path: ["nope"] }))).toBe("E_DB_UNKNOWN_TABLE");
-    expect(await codeOf(engine.compress({ keys: ["engagement_tier"], measures: ["nope"] }, table))).toBe(
-      "E_COLUMN_MISSING",
+    expect(await asyncErrorCode(engine.compress(req, { type: "table", path: ["nope"] }))).toBe(
+      "E_DB_UNKNOWN_TABLE",
     );
     expect(
-      await codeOf(
+      await asyncErrorCode(engine.compress({ keys: ["engagement_tier"], measures: ["nope"] }, table)),
+    ).toBe("E_COLUMN_MISSING");
+    expect(
+      await asyncErrorCode(
         engine.run({
           type: "select",
           columns: [{ expr: { type: "column", name: "nope" }, alias: "a" }],
@@ -167,16 +159,16 @@ describe.skipIf(!available)("ClickHouse engine (two live shards on 127.0.0.1, Di
       const e = await clickhouseEngine({ url: cluster.nodes[0].url("limited") });
       await e.compress(req, table);
     };
-    expect(await codeOf(limited)).toBe("E_DB_PERMISSION");
+    expect(await asyncErrorCode(limited)).toBe("E_DB_PERMISSION");
     expect(
-      await codeOf(engine.compress(req, { type: "sql", sql: "INSERT INTO saas SELECT * FROM saas" })),
+      await asyncErrorCode(engine.compress(req, { type: "sql", sql: "INSERT INTO saas SELECT * FROM saas" })),
     ).toBe("E_SQL_NOT_READ_ONLY");
     const slowEngine = await clickhouseEngine({ url: cluster.nodes[0].url(), timeoutMs: 500 });
     const slow = {
       type: "sql",
       sql: "SELECT toString(number % 3) AS engagement_tier, toFloat64(number) AS cost_usd FROM system.numbers",
     } as const;
-    expect(await codeOf(slowEngine.compress(req, slow))).toBe("E_DB_TIMEOUT");
+    expect(await asyncErrorCode(slowEngine.compress(req, slow))).toBe("E_DB_TIMEOUT");
     expect((await cluster.nodes[0].exec("SELECT count() FROM saas FORMAT TSV")).trim()).toBe("50000");
   });
 });

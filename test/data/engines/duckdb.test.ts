@@ -5,10 +5,10 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compressFrame } from "../../../src/core/compress-frame.js";
-import { TrueliftError } from "../../../src/core/errors.js";
 import { Frame } from "../../../src/core/frame.js";
 import { duckdbEngine } from "../../../src/data/engines/duckdb.js";
 import { duckdbDialect } from "../../../src/sql/dialects/duckdb.js";
+import { asyncErrorCode } from "../../helpers/error-code.js";
 import { fixturePath, saasFixture } from "../../helpers/fixture.js";
 import { expectCompressedEqual } from "./compare.js";
 import { FIXTURE_REQUEST, generatedCase, NASTY_NAMES } from "./frames.js";
@@ -45,16 +45,6 @@ async function databaseWith(frame: Frame, name = "t"): Promise<string> {
     instance.closeSync();
   }
   return path;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TrueliftError) return e.code;
-    throw e;
-  }
-  return "no error";
 }
 
 describe("DuckDB engine", () => {
@@ -155,29 +145,33 @@ describe("DuckDB engine", () => {
     const engine = await duckdbEngine({ database: await databaseWith(frame), timeoutMs: 300 });
     try {
       const req = { keys: ["g"], measures: ["y"] };
-      expect(await codeOf(engine.compress(req, { type: "table", path: ["nope"] }))).toBe(
+      expect(await asyncErrorCode(engine.compress(req, { type: "table", path: ["nope"] }))).toBe(
         "E_DB_UNKNOWN_TABLE",
       );
       expect(
-        await codeOf(engine.compress({ keys: ["g"], measures: ["zz"] }, { type: "table", path: ["t"] })),
+        await asyncErrorCode(
+          engine.compress({ keys: ["g"], measures: ["zz"] }, { type: "table", path: ["t"] }),
+        ),
       ).toBe("E_COLUMN_MISSING");
-      expect(await codeOf(engine.compress(req, { type: "sql", sql: "DELETE FROM t" }))).toBe(
+      expect(await asyncErrorCode(engine.compress(req, { type: "sql", sql: "DELETE FROM t" }))).toBe(
         "E_SQL_NOT_READ_ONLY",
       );
-      expect(await codeOf(engine.compress(req, { type: "sql", sql: "SELECT * FROM t; DROP TABLE t" }))).toBe(
-        "E_SQL_NOT_READ_ONLY",
-      );
+      expect(
+        await asyncErrorCode(engine.compress(req, { type: "sql", sql: "SELECT * FROM t; DROP TABLE t" })),
+      ).toBe("E_SQL_NOT_READ_ONLY");
       const drop = { type: "sql", sql: "DROP TABLE t" } as const;
-      expect(await codeOf(engine.run({ type: "select", columns: [], from: drop }))).toBe(
+      expect(await asyncErrorCode(engine.run({ type: "select", columns: [], from: drop }))).toBe(
         "E_SQL_NOT_READ_ONLY",
       );
       const slow = {
         type: "sql",
         sql: "SELECT range % 3 AS g, range * 1.0 AS y FROM range(5000000000)",
       } as const;
-      expect(await codeOf(engine.compress(req, slow))).toBe("E_DB_TIMEOUT");
+      expect(await asyncErrorCode(engine.compress(req, slow))).toBe("E_DB_TIMEOUT");
       expect(
-        await codeOf(engine.compress(req, { type: "file", format: "csv", path: join(dir, "none.csv") })),
+        await asyncErrorCode(
+          engine.compress(req, { type: "file", format: "csv", path: join(dir, "none.csv") }),
+        ),
       ).toBe("E_FILE_NOT_FOUND");
       // a user query that reads the table works, and the engine described it by the query's hash
       const q = { type: "sql", sql: "SELECT * FROM t WHERE y > 0" } as const;

@@ -5,6 +5,7 @@ import { TrueliftError } from "../../../src/core/errors.js";
 import { Frame } from "../../../src/core/frame.js";
 import type { Engine } from "../../../src/data/engines/engine.js";
 import { postgresEngine } from "../../../src/data/engines/postgres.js";
+import { asyncErrorCode } from "../../helpers/error-code.js";
 import { saasFixture } from "../../helpers/fixture.js";
 import { freePort } from "../../helpers/services/ports.js";
 import { type PostgresService, postgresBinDir, startPostgres } from "../../helpers/services/postgres.js";
@@ -17,16 +18,6 @@ if (!available)
   console.warn(
     "PostgreSQL tests skipped: no server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql).",
   );
-
-async function codeOf(p: Promise<unknown> | (() => Promise<unknown>)): Promise<string> {
-  try {
-    await (typeof p === "function" ? p() : p);
-  } catch (e) {
-    if (e instanceof TrueliftError) return e.code;
-    throw e;
-  }
-  return "no error";
-}
 
 describe.skipIf(!available)("PostgreSQL engine (live server on 127.0.0.1)", () => {
   let server: PostgresService;
@@ -121,9 +112,9 @@ describe.skipIf(!available)("PostgreSQL engine (live server on 127.0.0.1)", () =
     const req = { keys: ["engagement_tier"], measures: ["cost_usd"] };
     const table = { type: "table", path: ["saas"] } as const;
     const refused = `postgres://postgres:x@127.0.0.1:${await freePort()}/postgres`;
-    expect(await codeOf(postgresEngine({ url: refused }))).toBe("E_DB_CONNECTION");
+    expect(await asyncErrorCode(postgresEngine({ url: refused }))).toBe("E_DB_CONNECTION");
     const badAuth = server.url("auth_user", "wrong-password");
-    expect(await codeOf(postgresEngine({ url: badAuth }))).toBe("E_DB_AUTH");
+    expect(await asyncErrorCode(postgresEngine({ url: badAuth }))).toBe("E_DB_AUTH");
     const e = await postgresEngine({ url: badAuth }).catch((x: unknown) => x);
     expect(e instanceof TrueliftError && e.message).not.toContain("wrong-password");
     // the password may come from PGPASSWORD instead of the URL
@@ -134,12 +125,14 @@ describe.skipIf(!available)("PostgreSQL engine (live server on 127.0.0.1)", () =
     } finally {
       delete process.env.PGPASSWORD;
     }
-    expect(await codeOf(engine.compress(req, { type: "table", path: ["nope"] }))).toBe("E_DB_UNKNOWN_TABLE");
-    expect(await codeOf(engine.compress({ keys: ["engagement_tier"], measures: ["nope"] }, table))).toBe(
-      "E_COLUMN_MISSING",
+    expect(await asyncErrorCode(engine.compress(req, { type: "table", path: ["nope"] }))).toBe(
+      "E_DB_UNKNOWN_TABLE",
     );
     expect(
-      await codeOf(
+      await asyncErrorCode(engine.compress({ keys: ["engagement_tier"], measures: ["nope"] }, table)),
+    ).toBe("E_COLUMN_MISSING");
+    expect(
+      await asyncErrorCode(
         engine.run({
           type: "select",
           columns: [{ expr: { type: "column", name: "nope" }, alias: "a" }],
@@ -149,26 +142,26 @@ describe.skipIf(!available)("PostgreSQL engine (live server on 127.0.0.1)", () =
     ).toBe("E_DB_UNKNOWN_COLUMN");
     const noread = await postgresEngine({ url: server.url("noread", "noread-password") });
     try {
-      expect(await codeOf(noread.compress(req, table))).toBe("E_DB_PERMISSION");
+      expect(await asyncErrorCode(noread.compress(req, table))).toBe("E_DB_PERMISSION");
     } finally {
       await noread.close();
     }
-    expect(await codeOf(engine.compress(req, { type: "sql", sql: "DELETE FROM saas RETURNING *" }))).toBe(
-      "E_SQL_NOT_READ_ONLY",
-    );
+    expect(
+      await asyncErrorCode(engine.compress(req, { type: "sql", sql: "DELETE FROM saas RETURNING *" })),
+    ).toBe("E_SQL_NOT_READ_ONLY");
     // passes the text check, stopped by the READ ONLY transaction
     const sneaky = {
       type: "sql",
       sql: "SELECT 'a' AS engagement_tier, nextval('s')::float8 AS cost_usd",
     } as const;
-    expect(await codeOf(engine.compress(req, sneaky))).toBe("E_SQL_NOT_READ_ONLY");
+    expect(await asyncErrorCode(engine.compress(req, sneaky))).toBe("E_SQL_NOT_READ_ONLY");
     const slowEngine = await postgresEngine({ url: server.url(), timeoutMs: 200 });
     try {
       const slow = {
         type: "sql",
         sql: "SELECT 'a' AS engagement_tier, 1.0 AS cost_usd FROM pg_sleep(3)",
       } as const;
-      expect(await codeOf(slowEngine.compress(req, slow))).toBe("E_DB_TIMEOUT");
+      expect(await asyncErrorCode(slowEngine.compress(req, slow))).toBe("E_DB_TIMEOUT");
     } finally {
       await slowEngine.close();
     }
