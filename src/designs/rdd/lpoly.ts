@@ -51,8 +51,9 @@ export function kernelRows(
 ): { rows: Int32Array; w: Float64Array; wAll: (i: number) => number } {
   const idx: number[] = [];
   const ws: number[] = [];
+  let w = 0;
   for (let i = 0; i < side.x.length; i++) {
-    const w = kernelWeight(side.x[i], o.c, h, o.kernel, o.support);
+    if (i === 0 || side.x[i] !== side.x[i - 1]) w = kernelWeight(side.x[i], o.c, h, o.kernel, o.support);
     if (w > 0) {
       idx.push(i);
       ws.push(w);

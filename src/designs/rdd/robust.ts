@@ -78,9 +78,14 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
   const wb: number[] = [];
   let nH = 0;
   let nB = 0;
+  let a = 0;
+  let bb = 0;
   for (let i = 0; i < side.x.length; i++) {
-    const a = kernelWeight(side.x[i], c, h, o.kernel, o.support);
-    const bb = kernelWeight(side.x[i], c, b, o.kernel, o.support);
+    // Tied running values share their kernel weights: compute them once per distinct value.
+    if (i === 0 || side.x[i] !== side.x[i - 1]) {
+      a = kernelWeight(side.x[i], c, h, o.kernel, o.support);
+      bb = kernelWeight(side.x[i], c, b, o.kernel, o.support);
+    }
     if (a > 0) nH++;
     if (bb > 0) nB++;
     if (h > b ? a > 0 : bb > 0) {
