@@ -107,9 +107,12 @@ export function weightedFit(
     );
   }
   const basis = polyBasis(side, rows, c, k);
+  // Rows tied in x share their basis row and weight: one rank-one update per tie group (count × w·r rᵀ).
+  const runs = tieRuns(side.x, rows, w);
   const g = new Float64Array(k * k);
-  for (let i = 0; i < m; i++) {
-    const wi = w[i];
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const i = runs[r];
+    const wi = w[i] * (runs[r + 1] - i);
     const off = i * k;
     for (let a = 0; a < k; a++) {
       const ra = basis[off + a] * wi;
@@ -127,13 +130,37 @@ export function weightedFit(
   }
   const beta = responses(side).map((v) => {
     const rhs = new Float64Array(k);
-    for (let i = 0; i < m; i++) {
-      const wy = w[i] * v[rows[i]];
+    for (let r = 0; r + 1 < runs.length; r++) {
+      const i = runs[r];
+      let sy = 0;
+      for (let j = i; j < runs[r + 1]; j++) sy += v[rows[j]];
+      const wy = w[i] * sy;
       for (let a = 0; a < k; a++) rhs[a] += basis[i * k + a] * wy;
     }
     return symMatVec(invG, rhs, k);
   });
   return { rows, w, basis, k, invG, beta };
+}
+
+/**
+ * Start offsets of the runs of `rows` tied in x with equal weight (the last entry is `rows.length`): the rows of a
+ * run share the basis row and the kernel weight, so sums over them collapse to count × one term.
+ *
+ * @example
+ * ```ts
+ * import { tieRuns } from "truelift";
+ * tieRuns(Float64Array.of(1, 1, 2), Int32Array.of(0, 1, 2), Float64Array.of(0.5, 0.5, 0.25)); // [0, 2, 3]
+ * ```
+ */
+export function tieRuns(x: Float64Array, rows: Int32Array, w: Float64Array): Int32Array {
+  const m = rows.length;
+  const out = new Int32Array(m + 1);
+  let g = 0;
+  for (let i = 0; i < m; i++) {
+    if (i === 0 || x[rows[i]] !== x[rows[i - 1]] || w[i] !== w[i - 1]) out[g++] = i;
+  }
+  out[g++] = m;
+  return out.slice(0, g);
 }
 
 /** y = A x for a k × k row-major A. */
@@ -249,12 +276,20 @@ export function meat(
     e[i] = v;
   }
   if (!cluster) {
-    for (let i = 0; i < m; i++) {
-      const e2 = e[i] * e[i];
+    // Rows with the same score row (tied x) add one outer product scaled by their Σ e².
+    let i = 0;
+    while (i < m) {
+      let e2 = e[i] * e[i];
+      let j = i + 1;
+      while (j < m && sameRow(xs, k, i, j)) {
+        e2 += e[j] * e[j];
+        j++;
+      }
       for (let a = 0; a < k; a++) {
         const xa = xs[i * k + a] * e2;
         for (let b = 0; b <= a; b++) out[a * k + b] += xa * xs[i * k + b];
       }
+      i = j;
     }
   } else {
     const sums = new Map<number, Float64Array>();
@@ -276,6 +311,11 @@ export function meat(
   }
   for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) out[a * k + b] = out[b * k + a];
   return out;
+}
+
+function sameRow(xs: Float64Array, k: number, i: number, j: number): boolean {
+  for (let a = 0; a < k; a++) if (xs[i * k + a] !== xs[j * k + a]) return false;
+  return true;
 }
 
 /** Element (j, j) of A M A for symmetric k × k A and M. */

@@ -10,6 +10,7 @@ import {
   responses,
   sandwichDiag,
   symMatVec,
+  tieRuns,
   varianceResiduals,
   weightedFit,
 } from "./lpoly.js";
@@ -123,10 +124,13 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
   const fitQ = weightedFit(side, rows, wB, c, kq, `the order-${q} bias fit ${label} the cutoff`);
   const rq = polyBasis(side, rows, c, kq);
   // L = Σ R_p,i W_h,i u_i^(p+1)
+  // Per tie group (rows tied in x share x, both weights and the basis rows).
+  const runs = tieRuns(side.x, rows, wH);
   const l = new Float64Array(kp);
-  for (let i = 0; i < m; i++) {
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const i = runs[r];
     const u = (side.x[rows[i]] - c) / h;
-    const f = wH[i] * u ** (p + 1);
+    const f = wH[i] * (runs[r + 1] - i) * u ** (p + 1);
     for (let a = 0; a < kp; a++) l[a] += fitP.basis[i * kp + a] * f;
   }
   // Q_q,i = W_h,i R_p,i − h^(p+1) · W_b,i · (R_q,i · invG_q[:, p+1]) · L
@@ -141,8 +145,10 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
   const cols = responses(side);
   const betaBc = cols.map((v) => {
     const rhs = new Float64Array(kp);
-    for (let i = 0; i < m; i++) {
-      const y = v[rows[i]];
+    for (let r = 0; r + 1 < runs.length; r++) {
+      const i = runs[r];
+      let y = 0;
+      for (let t = i; t < runs[r + 1]; t++) y += v[rows[t]];
       for (let j = 0; j < kp; j++) rhs[j] += scoresRb[i * kp + j] * y;
     }
     return symMatVec(fitP.invG, rhs, kp);
