@@ -184,6 +184,10 @@ export function rdplotBinNumbers(
   const nr = xr.length;
   const n = nl + nr;
   const sortSide = (x: Float64Array, y: Float64Array) => {
+    // The RD layout hands the sides over sorted: the stable sort is then the identity.
+    let sorted = true;
+    for (let i = 1; i < x.length && sorted; i++) sorted = x[i - 1] <= x[i];
+    if (sorted) return { xs: x, ys: y };
     const idx = Array.from(x.keys()).sort((a, b) => x[a] - x[b] || a - b);
     return { xs: Float64Array.from(idx, (i) => x[i]), ys: Float64Array.from(idx, (i) => y[i]) };
   };
