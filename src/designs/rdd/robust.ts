@@ -74,26 +74,28 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
   const { c, p, q } = o;
   const kp = p + 1;
   const kq = q + 1;
-  const rowsAll: number[] = [];
-  const wh: number[] = [];
-  const wb: number[] = [];
+  // Tied running values share their kernel weights: one pass over the tie groups, then the kept rows.
+  const n = side.x.length;
+  const starts: number[] = [];
+  const aw: number[] = [];
+  const bw: number[] = [];
   let nH = 0;
   let nB = 0;
-  let a = 0;
-  let bb = 0;
-  for (let i = 0; i < side.x.length; i++) {
-    // Tied running values share their kernel weights: compute them once per distinct value.
-    if (i === 0 || side.x[i] !== side.x[i - 1]) {
-      a = kernelWeight(side.x[i], c, h, o.kernel, o.support);
-      bb = kernelWeight(side.x[i], c, b, o.kernel, o.support);
-    }
-    if (a > 0) nH++;
-    if (bb > 0) nB++;
+  let kept = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && side.x[j] === side.x[i]) j++;
+    const a = kernelWeight(side.x[i], c, h, o.kernel, o.support);
+    const bb = kernelWeight(side.x[i], c, b, o.kernel, o.support);
+    if (a > 0) nH += j - i;
+    if (bb > 0) nB += j - i;
     if (h > b ? a > 0 : bb > 0) {
-      rowsAll.push(i);
-      wh.push(a);
-      wb.push(bb);
+      starts.push(i, j);
+      aw.push(a);
+      bw.push(bb);
+      kept += j - i;
     }
+    i = j;
   }
   if (nH === 0) {
     throw new TrueliftError(
@@ -116,9 +118,16 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
       { details: { side: label, observations: nB, parameters: kq, bandwidth: b } },
     );
   }
-  const rows = Int32Array.from(rowsAll);
-  const wH = Float64Array.from(wh);
-  const wB = Float64Array.from(wb);
+  const rows = new Int32Array(kept);
+  const wH = new Float64Array(kept);
+  const wB = new Float64Array(kept);
+  for (let g = 0, r = 0; g < aw.length; g++) {
+    for (let i = starts[2 * g]; i < starts[2 * g + 1]; i++, r++) {
+      rows[r] = i;
+      wH[r] = aw[g];
+      wB[r] = bw[g];
+    }
+  }
   const m = rows.length;
   const fitP = weightedFit(side, rows, wH, c, kp, `the order-${p} fit ${label} the cutoff`);
   const fitQ = weightedFit(side, rows, wB, c, kq, `the order-${q} bias fit ${label} the cutoff`);
