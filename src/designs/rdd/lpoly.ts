@@ -49,19 +49,33 @@ export function kernelRows(
   h: number,
   o: LocalOptions,
 ): { rows: Int32Array; w: Float64Array; wAll: (i: number) => number } {
-  const idx: number[] = [];
-  const ws: number[] = [];
-  let w = 0;
-  for (let i = 0; i < side.x.length; i++) {
-    if (i === 0 || side.x[i] !== side.x[i - 1]) w = kernelWeight(side.x[i], o.c, h, o.kernel, o.support);
+  // Tied running values share their weight: one kernel evaluation per tie group, rows kept in typed arrays.
+  const n = side.x.length;
+  const bounds: number[] = [];
+  const gw: number[] = [];
+  let kept = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && side.x[j] === side.x[i]) j++;
+    const w = kernelWeight(side.x[i], o.c, h, o.kernel, o.support);
     if (w > 0) {
-      idx.push(i);
-      ws.push(w);
+      bounds.push(i, j);
+      gw.push(w);
+      kept += j - i;
+    }
+    i = j;
+  }
+  const rows = new Int32Array(kept);
+  const w = new Float64Array(kept);
+  for (let g = 0, r = 0; g < gw.length; g++) {
+    for (let i = bounds[2 * g]; i < bounds[2 * g + 1]; i++, r++) {
+      rows[r] = i;
+      w[r] = gw[g];
     }
   }
   return {
-    rows: Int32Array.from(idx),
-    w: Float64Array.from(ws),
+    rows,
+    w,
     wAll: (i) => kernelWeight(side.x[i], o.c, h, o.kernel, o.support),
   };
 }
