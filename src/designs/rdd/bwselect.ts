@@ -7,11 +7,11 @@ import {
   leverages,
   meat,
   sandwichDiag,
-  tieRuns,
   varianceResiduals,
   weightedFit,
 } from "./lpoly.js";
 import type { RddSideData } from "./side.js";
+import { tieRuns } from "./tie-runs.js";
 
 /**
  * Data-driven bandwidth selectors of rdrobust / rdbwselect (Calonico, Cattaneo & Titiunik 2014; Calonico,

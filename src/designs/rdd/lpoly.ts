@@ -3,6 +3,7 @@ import { spdInverse } from "../../numeric/linalg/cholesky.js";
 import { kernelWeight, type RddKernel, type RddSupport } from "./kernel.js";
 import { nnResiduals, type RddCluster } from "./nn-residuals.js";
 import type { RddSideData } from "./side.js";
+import { tieRuns } from "./tie-runs.js";
 
 /**
  * Variance estimators of the local-polynomial fit (rdrobust's `vce`): nearest-neighbour residuals (`nn`, the
@@ -154,27 +155,6 @@ export function weightedFit(
     return symMatVec(invG, rhs, k);
   });
   return { rows, w, basis, k, invG, beta };
-}
-
-/**
- * Start offsets of the runs of `rows` tied in x with equal weight (the last entry is `rows.length`): the rows of a
- * run share the basis row and the kernel weight, so sums over them collapse to count × one term.
- *
- * @example
- * ```ts
- * import { tieRuns } from "truelift";
- * tieRuns(Float64Array.of(1, 1, 2), Int32Array.of(0, 1, 2), Float64Array.of(0.5, 0.5, 0.25)); // [0, 2, 3]
- * ```
- */
-export function tieRuns(x: Float64Array, rows: Int32Array, w: Float64Array): Int32Array {
-  const m = rows.length;
-  const out = new Int32Array(m + 1);
-  let g = 0;
-  for (let i = 0; i < m; i++) {
-    if (i === 0 || x[rows[i]] !== x[rows[i - 1]] || w[i] !== w[i - 1]) out[g++] = i;
-  }
-  out[g++] = m;
-  return out.slice(0, g);
 }
 
 /** y = A x for a k × k row-major A. */

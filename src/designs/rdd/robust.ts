@@ -10,11 +10,11 @@ import {
   responses,
   sandwichDiag,
   symMatVec,
-  tieRuns,
   varianceResiduals,
   weightedFit,
 } from "./lpoly.js";
 import type { RddSideData } from "./side.js";
+import { tieRuns } from "./tie-runs.js";
 
 /** Polynomial orders and bandwidths (left, right) of one local-polynomial RD fit. */
 export interface RobustFitOptions extends LocalOptions {
