@@ -11,6 +11,7 @@ import {
   weightedFit,
 } from "./lpoly.js";
 import type { RddSideData } from "./side.js";
+import { tieRuns } from "./tie-runs.js";
 
 /**
  * Data-driven bandwidth selectors of rdrobust / rdbwselect (Calonico, Cattaneo & Titiunik 2014; Calonico,
@@ -110,9 +111,11 @@ function bwConstants(
   const vV = sandwichDiag(fitV.invG, meat(rw, k, resV, s, side.cluster, v.rows), k, nu);
   // BConst = (Hp ∘ invG Rᵀ W u^(o+1))[nu]
   const rhs = new Float64Array(k);
-  for (let i = 0; i < m; i++) {
+  const runs = tieRuns(side.x, v.rows, v.w);
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const i = runs[r];
     const u = (side.x[v.rows[i]] - opt.c) / hV;
-    const wu = v.w[i] * u ** (o + 1);
+    const wu = v.w[i] * (runs[r + 1] - i) * u ** (o + 1);
     for (let a = 0; a < k; a++) rhs[a] += fitV.basis[i * k + a] * wu;
   }
   let bConst = 0;

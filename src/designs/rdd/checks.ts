@@ -28,15 +28,22 @@ export function subsetSides(
   cutoff: number,
   outcome: Float64Array = layout.y,
 ): Pick<RddLayout, "left" | "right" | "x"> {
-  const idx: number[] = [];
-  for (let i = 0; i < layout.x.length; i++) if (keep(i) && !Number.isNaN(outcome[i])) idx.push(i);
-  const pick = (v: Float64Array) => Float64Array.from(idx, (i) => v[i]);
+  const all = new Int32Array(layout.x.length);
+  let m = 0;
+  for (let i = 0; i < layout.x.length; i++) if (keep(i) && !Number.isNaN(outcome[i])) all[m++] = i;
+  const idx = all.subarray(0, m);
+  const pick = (v: Float64Array) => {
+    const out = new Float64Array(m);
+    for (let j = 0; j < m; j++) out[j] = v[idx[j]];
+    return out;
+  };
   const x = pick(layout.x);
+  const cl = layout.cluster;
   const sides = splitSides(
     x,
     pick(outcome),
     layout.t ? pick(layout.t) : null,
-    layout.cluster ? Int32Array.from(idx, (i) => (layout.cluster as Int32Array)[i]) : null,
+    cl ? Int32Array.from(idx, (i) => cl[i]) : null,
     cutoff,
   );
   return { ...sides, x };

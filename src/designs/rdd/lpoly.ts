@@ -3,6 +3,7 @@ import { spdInverse } from "../../numeric/linalg/cholesky.js";
 import { kernelWeight, type RddKernel, type RddSupport } from "./kernel.js";
 import { nnResiduals, type RddCluster } from "./nn-residuals.js";
 import type { RddSideData } from "./side.js";
+import { tieRuns } from "./tie-runs.js";
 
 /**
  * Variance estimators of the local-polynomial fit (rdrobust's `vce`): nearest-neighbour residuals (`nn`, the
@@ -49,18 +50,33 @@ export function kernelRows(
   h: number,
   o: LocalOptions,
 ): { rows: Int32Array; w: Float64Array; wAll: (i: number) => number } {
-  const idx: number[] = [];
-  const ws: number[] = [];
-  for (let i = 0; i < side.x.length; i++) {
+  // Tied running values share their weight: one kernel evaluation per tie group, rows kept in typed arrays.
+  const n = side.x.length;
+  const bounds: number[] = [];
+  const gw: number[] = [];
+  let kept = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && side.x[j] === side.x[i]) j++;
     const w = kernelWeight(side.x[i], o.c, h, o.kernel, o.support);
     if (w > 0) {
-      idx.push(i);
-      ws.push(w);
+      bounds.push(i, j);
+      gw.push(w);
+      kept += j - i;
+    }
+    i = j;
+  }
+  const rows = new Int32Array(kept);
+  const w = new Float64Array(kept);
+  for (let g = 0, r = 0; g < gw.length; g++) {
+    for (let i = bounds[2 * g]; i < bounds[2 * g + 1]; i++, r++) {
+      rows[r] = i;
+      w[r] = gw[g];
     }
   }
   return {
-    rows: Int32Array.from(idx),
-    w: Float64Array.from(ws),
+    rows,
+    w,
     wAll: (i) => kernelWeight(side.x[i], o.c, h, o.kernel, o.support),
   };
 }
@@ -106,9 +122,12 @@ export function weightedFit(
     );
   }
   const basis = polyBasis(side, rows, c, k);
+  // Rows tied in x share their basis row and weight: one rank-one update per tie group (count × w·r rᵀ).
+  const runs = tieRuns(side.x, rows, w);
   const g = new Float64Array(k * k);
-  for (let i = 0; i < m; i++) {
-    const wi = w[i];
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const i = runs[r];
+    const wi = w[i] * (runs[r + 1] - i);
     const off = i * k;
     for (let a = 0; a < k; a++) {
       const ra = basis[off + a] * wi;
@@ -126,8 +145,11 @@ export function weightedFit(
   }
   const beta = responses(side).map((v) => {
     const rhs = new Float64Array(k);
-    for (let i = 0; i < m; i++) {
-      const wy = w[i] * v[rows[i]];
+    for (let r = 0; r + 1 < runs.length; r++) {
+      const i = runs[r];
+      let sy = 0;
+      for (let j = i; j < runs[r + 1]; j++) sy += v[rows[j]];
+      const wy = w[i] * sy;
       for (let a = 0; a < k; a++) rhs[a] += basis[i * k + a] * wy;
     }
     return symMatVec(invG, rhs, k);
@@ -248,12 +270,20 @@ export function meat(
     e[i] = v;
   }
   if (!cluster) {
-    for (let i = 0; i < m; i++) {
-      const e2 = e[i] * e[i];
+    // Rows with the same score row (tied x) add one outer product scaled by their Σ e².
+    let i = 0;
+    while (i < m) {
+      let e2 = e[i] * e[i];
+      let j = i + 1;
+      while (j < m && sameRow(xs, k, i, j)) {
+        e2 += e[j] * e[j];
+        j++;
+      }
       for (let a = 0; a < k; a++) {
         const xa = xs[i * k + a] * e2;
         for (let b = 0; b <= a; b++) out[a * k + b] += xa * xs[i * k + b];
       }
+      i = j;
     }
   } else {
     const sums = new Map<number, Float64Array>();
@@ -275,6 +305,11 @@ export function meat(
   }
   for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) out[a * k + b] = out[b * k + a];
   return out;
+}
+
+function sameRow(xs: Float64Array, k: number, i: number, j: number): boolean {
+  for (let a = 0; a < k; a++) if (xs[i * k + a] !== xs[j * k + a]) return false;
+  return true;
 }
 
 /** Element (j, j) of A M A for symmetric k × k A and M. */

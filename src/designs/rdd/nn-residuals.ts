@@ -30,6 +30,9 @@ export function nnResiduals(
   const out = columns.map(() => new Float64Array(n));
   const tolEps = Math.sqrt(2.220446049250313e-16);
   const target = Math.min(matches, n - 1);
+  const sums = new Float64Array(columns.length);
+  let lastFrom = -1;
+  let lastTo = -1;
   for (let pos = 0; pos < n; pos++) {
     let rpos = dups[pos] - dupsid[pos];
     let lpos = dupsid[pos] - 1;
@@ -54,11 +57,20 @@ export function nnResiduals(
     const to = Math.min(n - 1, pos + rpos);
     const ji = to - from;
     const f = Math.sqrt(ji / (ji + 1));
+    if (from !== lastFrom || to !== lastTo) {
+      // Every row of a tie group shares its window: sum it once per group (same order, same rounding).
+      for (let c = 0; c < columns.length; c++) {
+        const v = columns[c];
+        let sum = 0;
+        for (let j = from; j <= to; j++) sum += v[j];
+        sums[c] = sum;
+      }
+      lastFrom = from;
+      lastTo = to;
+    }
     for (let c = 0; c < columns.length; c++) {
       const v = columns[c];
-      let sum = 0;
-      for (let j = from; j <= to; j++) sum += v[j];
-      out[c][pos] = f * (v[pos] - (sum - v[pos]) / ji);
+      out[c][pos] = f * (v[pos] - (sums[c] - v[pos]) / ji);
     }
   }
   return out;

@@ -14,6 +14,7 @@ import {
   weightedFit,
 } from "./lpoly.js";
 import type { RddSideData } from "./side.js";
+import { tieRuns } from "./tie-runs.js";
 
 /** Polynomial orders and bandwidths (left, right) of one local-polynomial RD fit. */
 export interface RobustFitOptions extends LocalOptions {
@@ -73,21 +74,28 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
   const { c, p, q } = o;
   const kp = p + 1;
   const kq = q + 1;
-  const rowsAll: number[] = [];
-  const wh: number[] = [];
-  const wb: number[] = [];
+  // Tied running values share their kernel weights: one pass over the tie groups, then the kept rows.
+  const n = side.x.length;
+  const starts: number[] = [];
+  const aw: number[] = [];
+  const bw: number[] = [];
   let nH = 0;
   let nB = 0;
-  for (let i = 0; i < side.x.length; i++) {
+  let kept = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && side.x[j] === side.x[i]) j++;
     const a = kernelWeight(side.x[i], c, h, o.kernel, o.support);
     const bb = kernelWeight(side.x[i], c, b, o.kernel, o.support);
-    if (a > 0) nH++;
-    if (bb > 0) nB++;
+    if (a > 0) nH += j - i;
+    if (bb > 0) nB += j - i;
     if (h > b ? a > 0 : bb > 0) {
-      rowsAll.push(i);
-      wh.push(a);
-      wb.push(bb);
+      starts.push(i, j);
+      aw.push(a);
+      bw.push(bb);
+      kept += j - i;
     }
+    i = j;
   }
   if (nH === 0) {
     throw new TrueliftError(
@@ -110,18 +118,28 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
       { details: { side: label, observations: nB, parameters: kq, bandwidth: b } },
     );
   }
-  const rows = Int32Array.from(rowsAll);
-  const wH = Float64Array.from(wh);
-  const wB = Float64Array.from(wb);
+  const rows = new Int32Array(kept);
+  const wH = new Float64Array(kept);
+  const wB = new Float64Array(kept);
+  for (let g = 0, r = 0; g < aw.length; g++) {
+    for (let i = starts[2 * g]; i < starts[2 * g + 1]; i++, r++) {
+      rows[r] = i;
+      wH[r] = aw[g];
+      wB[r] = bw[g];
+    }
+  }
   const m = rows.length;
   const fitP = weightedFit(side, rows, wH, c, kp, `the order-${p} fit ${label} the cutoff`);
   const fitQ = weightedFit(side, rows, wB, c, kq, `the order-${q} bias fit ${label} the cutoff`);
   const rq = polyBasis(side, rows, c, kq);
   // L = Σ R_p,i W_h,i u_i^(p+1)
+  // Per tie group (rows tied in x share x, both weights and the basis rows).
+  const runs = tieRuns(side.x, rows, wH);
   const l = new Float64Array(kp);
-  for (let i = 0; i < m; i++) {
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const i = runs[r];
     const u = (side.x[rows[i]] - c) / h;
-    const f = wH[i] * u ** (p + 1);
+    const f = wH[i] * (runs[r + 1] - i) * u ** (p + 1);
     for (let a = 0; a < kp; a++) l[a] += fitP.basis[i * kp + a] * f;
   }
   // Q_q,i = W_h,i R_p,i − h^(p+1) · W_b,i · (R_q,i · invG_q[:, p+1]) · L
@@ -136,8 +154,10 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
   const cols = responses(side);
   const betaBc = cols.map((v) => {
     const rhs = new Float64Array(kp);
-    for (let i = 0; i < m; i++) {
-      const y = v[rows[i]];
+    for (let r = 0; r + 1 < runs.length; r++) {
+      const i = runs[r];
+      let y = 0;
+      for (let t = i; t < runs[r + 1]; t++) y += v[rows[t]];
       for (let j = 0; j < kp; j++) rhs[j] += scoresRb[i * kp + j] * y;
     }
     return symMatVec(fitP.invG, rhs, kp);

@@ -120,7 +120,10 @@ const CC = [
 
 /** The k-th smallest (1-based, clamped to the length) of the absolute values of xs. */
 function kthAbs(xs: readonly number[] | Float64Array, k: number): number {
-  const a = Array.from(xs, Math.abs).sort((u, v) => u - v);
+  // A typed-array sort is numeric (and ~10× faster than a comparator sort on the rows).
+  const a = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) a[i] = Math.abs(xs[i]);
+  a.sort();
   if (a.length === 0) return Number.NaN;
   return a[Math.min(k, a.length) - 1];
 }
@@ -159,8 +162,8 @@ export function densityBandwidths(s: DensitySample, o: DensityBandwidthOptions):
   let bn = ((((2 * p + 1) / 4) * fhatb * CB[p - 1]) / n) ** (1 / (2 * p + 5)) * sd;
   let cn = (((1 / (2 * p)) * fhatc * CC[p - 1]) / n) ** (1 / (2 * p + 1)) * sd;
 
-  const left = Array.from(x.subarray(0, nl));
-  const right = Array.from(x.subarray(nl));
+  const left = x.subarray(0, nl);
+  const right = x.subarray(nl);
   const uLeft: number[] = [];
   const uRight: number[] = [];
   for (const u of unique) (u < 0 ? uLeft : uRight).push(u);

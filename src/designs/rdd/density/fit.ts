@@ -124,14 +124,21 @@ export function densityFit(inp: DensityFitInput): DensityFitTable {
   const xwx = new Float64Array(k * k);
   const xwy = new Float64Array(k);
   const xpw = new Float64Array(nh * k);
-  for (let i = 0; i < nh; i++) {
+  for (let i = 0; i < nh; i++) for (let a = 0; a < k; a++) xpw[i * k + a] = xp[i * k + a] * w[i];
+  // Rows tied in x share their design row and weight: one update per tie group (count × row, Σ y).
+  const runs = densityRuns(x, nlh);
+  for (let g = 0; g + 1 < runs.length; g++) {
+    const i = runs[g];
+    const d = runs[g + 1] - i;
+    let sy = 0;
+    for (let j = i; j < runs[g + 1]; j++) sy += y[j];
     const row = i * k;
     for (let a = 0; a < k; a++) {
-      const va = xp[row + a] * w[i];
-      xpw[row + a] = va;
+      const va = xpw[row + a];
       if (va === 0) continue;
-      xwy[a] += va * y[i];
-      for (let b = 0; b < k; b++) xwx[a * k + b] += va * xp[row + b];
+      xwy[a] += va * sy;
+      const vd = va * d;
+      for (let b = 0; b < k; b++) xwx[a * k + b] += vd * xp[row + b];
     }
   }
   const sinv = spdInverse(xwx, k);
@@ -162,10 +169,15 @@ export function densityFit(inp: DensityFitInput): DensityFitTable {
     const lmat = jackknifeScores(x, xpw, nh, k, n, inp.massPoints);
     // V = Hp⁻¹ Sinv (L'L) Sinv Hp⁻¹ — only the (iL, iR) block is needed.
     const ltl = new Float64Array(k * k);
-    for (let i = 0; i < nh; i++) {
+    // With mass points a tie group shares its score row (rddensity's indexFirst rule): count × one outer product.
+    const groups = inp.massPoints ? runs : null;
+    const count = groups ? groups.length - 1 : nh;
+    for (let g = 0; g < count; g++) {
+      const i = groups ? groups[g] : g;
+      const d = groups ? groups[g + 1] - i : 1;
       const row = i * k;
       for (let a = 0; a < k; a++) {
-        const la = lmat[row + a];
+        const la = lmat[row + a] * d;
         if (la === 0) continue;
         for (let b = a; b < k; b++) ltl[a * k + b] += la * lmat[row + b];
       }
@@ -205,6 +217,15 @@ export function densityFit(inp: DensityFitInput): DensityFitTable {
     diff: row(fr - fl, 2, sDiff),
     sum: row(fr + fl, 3, sSum),
   };
+}
+
+/** Start offsets of the runs of equal x (split at the side boundary `nlh`), ending with x.length. */
+function densityRuns(x: Float64Array, nlh: number): Int32Array {
+  const out = new Int32Array(x.length + 1);
+  let g = 0;
+  for (let i = 0; i < x.length; i++) if (i === 0 || i === nlh || x[i] !== x[i - 1]) out[g++] = i;
+  out[g++] = x.length;
+  return out.slice(0, g);
 }
 
 /**

@@ -122,6 +122,13 @@ function sideFit(x: Float64Array, y: Float64Array, xs: Float64Array, k: number):
   const mu2 = new Float64Array(n);
   const mu1 = new Float64Array(n);
   for (let i = 0; i < n; i++) {
+    if (i > 0 && x[i] === x[i - 1]) {
+      // A tied value's fits are its predecessor's.
+      mu0[i] = mu0[i - 1];
+      mu2[i] = mu2[i - 1];
+      mu1[i] = mu1[i - 1];
+      continue;
+    }
     mu0[i] = value(g1, x[i]);
     mu2[i] = value(g2, x[i]);
     mu1[i] = slope(g1, x[i]);
@@ -184,6 +191,10 @@ export function rdplotBinNumbers(
   const nr = xr.length;
   const n = nl + nr;
   const sortSide = (x: Float64Array, y: Float64Array) => {
+    // The RD layout hands the sides over sorted: the stable sort is then the identity.
+    let sorted = true;
+    for (let i = 1; i < x.length && sorted; i++) sorted = x[i - 1] <= x[i];
+    if (sorted) return { xs: x, ys: y };
     const idx = Array.from(x.keys()).sort((a, b) => x[a] - x[b] || a - b);
     return { xs: Float64Array.from(idx, (i) => x[i]), ys: Float64Array.from(idx, (i) => y[i]) };
   };
@@ -226,11 +237,14 @@ export function rdplotBinNumbers(
   };
   const sl = spacing(L);
   const sr = spacing(R);
-  const sigma2 = (mu2: Float64Array, mu0: Float64Array, v: number): Float64Array =>
-    Float64Array.from(mu2, (m2, i) => {
-      const s = m2 - mu0[i] * mu0[i];
-      return s < 0 ? v : s;
-    });
+  const sigma2 = (mu2: Float64Array, mu0: Float64Array, v: number): Float64Array => {
+    const out = new Float64Array(mu2.length);
+    for (let i = 0; i < mu2.length; i++) {
+      const s = mu2[i] - mu0[i] * mu0[i];
+      out[i] = s < 0 ? v : s;
+    }
+    return out;
+  };
   const s2BarL = sigma2(fl.mu2Bar, fl.mu0Bar, varL);
   const s2BarR = sigma2(fr.mu2Bar, fr.mu0Bar, varR);
   const s2L = sigma2(fl.mu2, fl.mu0, varL);

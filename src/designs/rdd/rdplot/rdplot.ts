@@ -160,12 +160,11 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
   const o = resolve(options);
   validate(y, x, o.cutoff, o.p);
   const c = o.cutoff;
-  const li: number[] = [];
-  const ri: number[] = [];
   let xMin = Number.POSITIVE_INFINITY;
   let xMax = Number.NEGATIVE_INFINITY;
+  let nBelow = 0;
   for (let i = 0; i < x.length; i++) {
-    (x[i] < c ? li : ri).push(i);
+    if (x[i] < c) nBelow++;
     xMin = Math.min(xMin, x[i]);
     xMax = Math.max(xMax, x[i]);
   }
@@ -173,10 +172,19 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
     xMin = Math.min(xMin, o.support[0]);
     xMax = Math.max(xMax, o.support[1]);
   }
-  const xl = Float64Array.from(li, (i) => x[i]);
-  const yl = Float64Array.from(li, (i) => y[i]);
-  const xr = Float64Array.from(ri, (i) => x[i]);
-  const yr = Float64Array.from(ri, (i) => y[i]);
+  const xl = new Float64Array(nBelow);
+  const yl = new Float64Array(nBelow);
+  const xr = new Float64Array(x.length - nBelow);
+  const yr = new Float64Array(x.length - nBelow);
+  for (let i = 0, a = 0, b = 0; i < x.length; i++) {
+    if (x[i] < c) {
+      xl[a] = x[i];
+      yl[a++] = y[i];
+    } else {
+      xr[b] = x[i];
+      yr[b++] = y[i];
+    }
+  }
   const nl = xl.length;
   const nr = xr.length;
   const rangeL = c - xMin;
@@ -212,8 +220,8 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
   // Mass points.
   let method: RdPlotBinSelect = o.binselect;
   if (o.masspoints !== "off") {
-    const massL = 1 - new Set(xl).size / nl;
-    const massR = 1 - new Set(xr).size / nr;
+    const massL = 1 - distinctCount(xl) / nl;
+    const massR = 1 - distinctCount(xr) / nr;
     if (massL >= 0.2 || massR >= 0.2) {
       if (o.masspoints === "adjust" && !method.endsWith("pr")) method = `${method}pr` as RdPlotBinSelect;
       diagnostics.push(
@@ -461,4 +469,14 @@ function median(a: number[]): number {
   const m = s.length;
   if (m === 0) return Number.NaN;
   return m % 2 === 1 ? s[(m - 1) / 2] : (s[m / 2 - 1] + s[m / 2]) / 2;
+}
+
+/** Number of distinct values (as a `Set` counts them); a sorted array is counted by its runs. */
+function distinctCount(v: Float64Array): number {
+  let runs = v.length > 0 ? 1 : 0;
+  for (let i = 1; i < v.length; i++) {
+    if (!(v[i - 1] <= v[i])) return new Set(v).size;
+    if (v[i] !== v[i - 1]) runs++;
+  }
+  return runs;
 }
