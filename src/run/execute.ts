@@ -3,9 +3,11 @@ import { dirname, extname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
+import { redactPassword } from "../data/engines/open.js";
 import { hashBytes, hashFile, loadFrame } from "../data/index.js";
 import { designReport } from "../report/report-analysis.js";
 import type { ReportAnalysis } from "../report/report-types.js";
+import { analyzeOnEngine, type EngineSource, loadEngineRows } from "./compressed.js";
 import { RUN_DESIGNS } from "./designs.js";
 import { parseRunSpec, type RunAnalysis, type ValidRunSpec } from "./spec.js";
 
@@ -62,12 +64,13 @@ function parseYamlText(path: string, text: string): unknown {
   }
 }
 
-/** A loaded data source: the frame, its SHA-256 (file bytes, or the query and database), and the engine. */
-interface LoadedSource {
-  readonly frame: Frame;
-  readonly hash: string;
-  readonly engine: "memory" | "duckdb";
-}
+/**
+ * A data source ready for analyses: a loaded frame with its SHA-256 (file bytes, or the query and database), or a
+ * database the analyses are computed in (compress → estimate), hashed by address (no password) and table or query.
+ */
+type LoadedSource =
+  | { readonly frame: Frame; readonly hash: string; readonly engine: "memory" | "duckdb" }
+  | { readonly database: EngineSource; readonly hash: string; readonly engine: "warehouse" };
 
 /**
  * Options of {@link executeRunSpec}.
@@ -99,6 +102,24 @@ function findSeed(spec: unknown): number | null {
 async function loadSource(name: string, spec: ValidRunSpec, baseDir: string): Promise<LoadedSource> {
   const source = spec.data[name];
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  if ("db" in source) {
+    const where = source.table ?? source.query;
+    if ((source.table === undefined) === (source.query === undefined) || where === undefined) {
+      throw new TrueliftError(
+        "E_INVALID_SPEC",
+        `Data source '${name}' needs exactly one of table or query.`,
+        {
+          details: { data: name },
+        },
+      );
+    }
+    const database: EngineSource = {
+      db: source.db,
+      ...(source.table === undefined ? {} : { table: source.table }),
+      ...(source.query === undefined ? {} : { sql: source.query }),
+    };
+    return { database, hash: hashBytes(`${redactPassword(source.db)}\n${where}`), engine: "warehouse" };
+  }
   if ("path" in source) {
     const path = at(source.path);
     const frame = await relativeToSpec(source.path, path, baseDir, () => loadFrame(path));
@@ -144,7 +165,13 @@ async function relativeToSpec<T>(
 async function runOne(a: RunAnalysis, loaded: LoadedSource): Promise<ReportAnalysis> {
   const design = RUN_DESIGNS.find((d) => d.name === a.design);
   if (design === undefined) throw new Error(`run spec: design '${a.design}' is not registered`);
-  const section = designReport(await design.analyze(loaded.frame, a.spec), {
+  const analysis =
+    "frame" in loaded
+      ? await design.analyze(loaded.frame, a.spec)
+      : design.compression === undefined
+        ? await design.analyze(await loadEngineRows(loaded.database), a.spec)
+        : (await analyzeOnEngine(design, a.spec, loaded.database)).analysis;
+  const section = designReport(analysis, {
     id: a.id,
     ...(a.title !== undefined ? { title: a.title } : {}),
     ...(a.question !== undefined ? { question: a.question } : {}),

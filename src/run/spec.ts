@@ -7,8 +7,9 @@ import { RUN_DESIGNS } from "./designs.js";
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
- * A data source of a run spec: a file (`path`, resolved from the spec file's directory) or a SQL query
- * (`sql`, optionally against a DuckDB database file `duckdb`, also resolved from the spec's directory).
+ * A data source of a run spec: a file (`path`, resolved from the spec file's directory), a SQL query
+ * (`sql`, optionally against a DuckDB database file `duckdb`, also resolved from the spec's directory), or a
+ * database (`db` with `table` or `query`): its analyses run as compress → estimate there, only cells leave it.
  *
  * @example
  * ```ts
@@ -21,6 +22,16 @@ export const RUN_DATA_SCHEMA = z.union([
   z.strictObject({
     sql: z.string().min(1).describe("SQL query run by DuckDB"),
     duckdb: z.string().min(1).optional().describe("DuckDB database file the query runs against"),
+  }),
+  z.strictObject({
+    db: z
+      .string()
+      .min(1)
+      .describe(
+        "Database address: postgres://user@host/db or clickhouse://host:8123/db (password from the environment)",
+      ),
+    table: z.string().min(1).optional().describe("Table (or schema.table) in the database"),
+    query: z.string().min(1).optional().describe("Read-only SELECT in the database"),
   }),
 ]);
 

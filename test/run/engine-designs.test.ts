@@ -9,6 +9,8 @@ import { writeDataset } from "../../src/data/write.js";
 import type { RegisteredDesign } from "../../src/designs/shared/contract.js";
 import { analyzeMoments, analyzeOnEngine, emitCompressSql } from "../../src/run/compressed.js";
 import { RUN_DESIGNS } from "../../src/run/designs.js";
+import { executeRunSpec } from "../../src/run/execute.js";
+import { parseRunSpec } from "../../src/run/spec.js";
 import { loadClickHouse } from "../data/engines/load-clickhouse.js";
 import { loadPostgres } from "../data/engines/load-postgres.js";
 import { expectSame } from "../helpers/expect-same.js";
@@ -114,6 +116,26 @@ describe.skipIf(postgresBinDir() === null)(
         sameResult(analysis.result, await rowResult(design));
       });
     }
+    it("a run spec with a { db, table } source runs each analysis in the database and reports the in-memory numbers", async () => {
+      const spec = parseRunSpec({
+        version: 1,
+        data: { warehouse: { db: server.url(), table: "public.saas" } },
+        analyses: [
+          { id: "waves", design: "did", data: "warehouse", spec: SPECS.did },
+          { id: "spill", design: "cluster", data: "warehouse", spec: SPECS.cluster },
+        ],
+      });
+      const sections = await executeRunSpec(spec, { baseDir: "." });
+      for (const [i, name] of ["did", "cluster"].entries()) {
+        const rows = (await rowResult(RUN_DESIGNS.find((d) => d.name === name) as RegisteredDesign)) as {
+          estimate: unknown;
+        };
+        expectSame(rows.estimate, sections[i].estimate);
+        expect(sections[i].provenance.engine).toBe("warehouse");
+      }
+      expect(JSON.stringify(sections.map((x) => x.provenance))).not.toContain("truelift-test-superuser");
+    });
+
     it("a NULL in a used column is refused with E_MISSING_VALUES, as on rows", async () => {
       await server.admin("CREATE TABLE saas_null AS SELECT * FROM saas");
       await server.admin(`UPDATE saas_null SET "task_completed" = NULL WHERE "user_id" = 7`);
