@@ -91,7 +91,7 @@ async function readFrame(resolved: ResolvedSource, options: LoadOptions): Promis
       available = empty.columnNames();
       typeIds = empty.columnTypes().map((t) => t.typeId);
     } catch (e) {
-      throw failure(resolved, e);
+      throw loadFailure(resolved, e);
     }
     const wanted = options.columns ?? dedupe(available);
     checkColumns(wanted, available, resolved);
@@ -111,7 +111,7 @@ async function readFrame(resolved: ResolvedSource, options: LoadOptions): Promis
     try {
       result = await prepared.run();
     } catch (e) {
-      throw failure(resolved, e);
+      throw loadFailure(resolved, e);
     }
     if (resolved.kind === "file" && Number(result.rowCount) === 0) {
       const text = resolved.format === "csv" || resolved.format === "tsv";
@@ -146,11 +146,21 @@ async function prepare(
     if (src.param !== undefined) prepared.bindVarchar(1, src.param);
     return prepared;
   } catch (e) {
-    throw failure(src, e);
+    throw loadFailure(src, e);
   }
 }
 
-function failure(src: ResolvedSource, e: unknown): TrueliftError {
+/**
+ * A DuckDB error while reading a source, as the user should see it: a query's failure (`E_QUERY_FAILED`), an
+ * infinite value in a file (`E_NONFINITE_VALUES`, naming column and line), or an unreadable file (`E_READ_FAILED`,
+ * with a delimiter hint when DuckDB's sniffer failed). The loader and the compressed engine path share it.
+ *
+ * @example
+ * ```ts
+ * try { await conn.run(resolved.sql); } catch (e) { throw loadFailure(resolved, e); }
+ * ```
+ */
+export function loadFailure(src: ResolvedSource, e: unknown): TrueliftError {
   const reason = duckdbMessage(e);
   if (src.kind === "query") {
     return new TrueliftError("E_QUERY_FAILED", `The SQL query failed: ${reason}`, {

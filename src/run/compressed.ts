@@ -8,7 +8,8 @@ import { assertMomentsColumns, decodeCompressResult } from "../data/engines/comp
 import { duckdbEngine } from "../data/engines/duckdb.js";
 import type { Engine, EngineDescription, ResultTable } from "../data/engines/engine.js";
 import { openEngine } from "../data/engines/open.js";
-import { resolveSource } from "../data/load-source.js";
+import { loadFailure } from "../data/load.js";
+import { type ResolvedSource, resolveSource } from "../data/load-source.js";
 import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
 import type { Source } from "../sql/ast.js";
 import { explainSql } from "../sql/compress-query.js";
@@ -152,7 +153,8 @@ export async function analyzeOnEngine(
   hooks: { readonly explain?: (sql: string) => void; readonly timeoutMs?: number } = {},
 ): Promise<{ readonly analysis: DesignAnalysis; readonly path: ComputePath }> {
   const compression = needCompression(design);
-  const source = src.file === undefined || src.db !== undefined ? sqlSourceOf(src) : fileSource(src.file);
+  const file = src.file === undefined || src.db !== undefined ? undefined : resolveSource(src.file);
+  const source = file === undefined ? sqlSourceOf(src) : fileSource(file);
   const engine = await openEngine(
     src.db,
     hooks.timeoutMs === undefined ? {} : { timeoutMs: hooks.timeoutMs },
@@ -179,7 +181,10 @@ export async function analyzeOnEngine(
       },
     };
   } catch (e) {
-    throw src.file === undefined ? e : readFailure(src.file, e);
+    // A read error on a file: mapped as the loader maps it (the engine wrapped DuckDB's error as its cause).
+    throw file !== undefined && e instanceof TrueliftError && e.code === "E_QUERY_FAILED"
+      ? loadFailure(file, e.cause ?? e)
+      : e;
   } finally {
     await engine.close();
   }
@@ -187,31 +192,13 @@ export async function analyzeOnEngine(
 
 /**
  * A data file as an engine source read exactly as the loader reads it (same `read_csv` / `read_parquet` options),
- * after the loader's cheap checks on the file (exists, not empty, format, header, delimiter) — so a bad file gets
- * the same coded error whichever path reads it.
+ * after the loader's cheap checks on the file (exists, not empty, format, header, delimiter, in `resolveSource`) —
+ * so a bad file gets the same coded error whichever path reads it.
  */
-function fileSource(file: string): Source {
-  const resolved = resolveSource(file);
+function fileSource(resolved: ResolvedSource): Source {
   const sql =
     resolved.param === undefined ? resolved.sql : resolved.sql.replace("$1", quoteLiteral(resolved.param));
   return { type: "sql", sql };
-}
-
-/** A DuckDB read error on a file, mapped as the loader maps it (infinite values, unreadable rows). */
-function readFailure(file: string, e: unknown): unknown {
-  if (!(e instanceof TrueliftError) || e.code !== "E_QUERY_FAILED") return e;
-  const cause = String(e.details?.duckdb ?? e.message);
-  const inf = /Could not convert string "([+-]?(?:inf|infinity))"/i.exec(cause);
-  if (inf !== null) {
-    return new TrueliftError("E_NONFINITE_VALUES", `'${file}' holds an infinite value ('${inf[1]}').`, {
-      details: { path: file, value: inf[1] },
-      cause: e,
-    });
-  }
-  return new TrueliftError("E_READ_FAILED", `Could not read '${file}': ${e.message}`, {
-    details: { path: file },
-    cause: e,
-  });
 }
 
 /** A measure (outcome, take-up, …) must be numeric in the source. */
