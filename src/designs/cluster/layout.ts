@@ -1,4 +1,5 @@
 import type { CellFrame } from "../../core/cells.js";
+import { compareKeyTuples } from "../../core/compress.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
 import { groupCodes } from "../../core/group-codes.js";
@@ -186,7 +187,7 @@ function layoutUnits(frame: Frame, spec: ValidClusterSpec, w: Float64Array, ss: 
   }
   // Clusters in sorted label order, whatever the order of the rows or cells (an engine returns cells sorted,
   // memory in first appearance): seeded cluster-level draws then pick the same clusters on every path.
-  const order = Array.from({ length: K }, (_, g) => g).sort((a, b) => compareLabels(seen[a], seen[b]));
+  const order = Array.from({ length: K }, (_, g) => g).sort((a, b) => compareKeyTuples([seen[a]], [seen[b]]));
   const rank = new Int32Array(K);
   order.forEach((g, r) => {
     rank[g] = r;
@@ -330,12 +331,4 @@ function treatment(
     out[i] = v !== null && wanted.has(String(v)) ? 1 : 0;
   }
   return out;
-}
-
-/** Numbers ascending, then text by UTF-16 code units (the order an engine's sorted cells arrive in). */
-function compareLabels(a: string | number, b: string | number): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "number") return -1;
-  if (typeof b === "number") return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
