@@ -103,6 +103,10 @@ async function compute(
     ...(str(options.table) === undefined ? {} : { table: str(options.table) }),
     ...(str(options.sql) === undefined ? {} : { sql: str(options.sql) }),
   };
+  if (db === undefined && (src.table !== undefined || src.sql !== undefined))
+    throw usage(
+      "--table and --sql name data in a database: add --db <address> (a data file is read directly).",
+    );
   if (options.moments !== undefined)
     return analyzeMoments(design, spec, resolve(cwd, String(options.moments)), inputs);
   const rowsReason = needsRows(design, options);
@@ -141,14 +145,17 @@ async function onRows(
   cwd: string,
   reason: string,
 ): Promise<Computed> {
-  const frame =
-    src.db !== undefined ? await loadEngineRows(src) : await loadMain(design, file as string, options, cwd);
+  const loaded =
+    src.db !== undefined
+      ? await loadEngineRows(src)
+      : { frame: await loadMain(design, file as string, options, cwd), engine: "memory" as const };
+  const frame = loaded.frame;
   const analysis = await design.analyze(frame, spec, inputs);
   return {
     analysis,
     path: {
       mode: "rows",
-      engine: src.db === undefined ? "memory" : "duckdb",
+      engine: loaded.engine,
       rowsScanned: frame.nrows,
       cells: null,
       rowDetail: reason,

@@ -6,7 +6,7 @@ import { TrueliftError } from "../core/errors.js";
 import { type ColumnInput, Frame } from "../core/frame.js";
 import { assertMomentsColumns, decodeCompressResult } from "../data/engines/compress-run.js";
 import { duckdbEngine } from "../data/engines/duckdb.js";
-import type { Engine, EngineDescription, ResultTable } from "../data/engines/engine.js";
+import type { Engine, EngineDescription, EngineName, ResultTable } from "../data/engines/engine.js";
 import { openEngine } from "../data/engines/open.js";
 import { loadFailure } from "../data/load.js";
 import { type ResolvedSource, resolveSource } from "../data/load-source.js";
@@ -288,16 +288,18 @@ export async function analyzeMoments(
 }
 
 /**
- * The rows of a database source as a {@link Frame}, for designs (or options) that need row detail: every column
- * of the table or query crosses the wire — the result says so.
+ * The rows of a database source as a {@link Frame} (with the engine that sent them), for designs or options that
+ * need row detail: every column of the table or query crosses the wire — the result says so.
  *
  * @example
  * ```ts
  * import { loadEngineRows } from "truelift";
- * const frame = await loadEngineRows({ db: "postgres://127.0.0.1/prod", table: "events" });
+ * const { frame, engine } = await loadEngineRows({ db: "postgres://127.0.0.1/prod", table: "events" });
  * ```
  */
-export async function loadEngineRows(src: EngineSource): Promise<Frame> {
+export async function loadEngineRows(
+  src: EngineSource,
+): Promise<{ readonly frame: Frame; readonly engine: EngineName }> {
   const source = sqlSourceOf(src);
   const engine = await openEngine(src.db);
   try {
@@ -309,7 +311,7 @@ export async function loadEngineRows(src: EngineSource): Promise<Frame> {
           ? Float64Array.from(c.values, (v) => (v === null ? Number.NaN : Number(v)))
           : c.values.map((v) => (v === null ? null : String(v)));
     }
-    return Frame.fromObject(columns);
+    return { frame: Frame.fromObject(columns), engine: engine.name };
   } finally {
     await engine.close();
   }

@@ -169,7 +169,7 @@ async function runOne(a: RunAnalysis, loaded: LoadedSource): Promise<ReportAnaly
     "frame" in loaded
       ? await design.analyze(loaded.frame, a.spec)
       : design.compression === undefined
-        ? await design.analyze(await loadEngineRows(loaded.database), a.spec)
+        ? await design.analyze((await loadEngineRows(loaded.database)).frame, a.spec)
         : (await analyzeOnEngine(design, a.spec, loaded.database)).analysis;
   const section = designReport(analysis, {
     id: a.id,

@@ -1,0 +1,52 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fixturePath } from "../helpers/fixture.js";
+import { runCli } from "./run-cli.js";
+
+const cwd = mkdtempSync(join(tmpdir(), "truelift-source-"));
+const DID = [
+  "did",
+  "--outcome",
+  "task_completed",
+  "--time",
+  "signup_week",
+  "--start-column",
+  "treatment_week",
+];
+
+describe("design commands: where the data come from", () => {
+  it("--table or --sql without --db is a usage error, not silently ignored", async () => {
+    for (const flag of [
+      ["--table", "events"],
+      ["--sql", "SELECT 1"],
+    ]) {
+      const run = await runCli([...DID, fixturePath("saas_llm_logs_seed42.csv.gz"), ...flag], { cwd });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^error\[E_USAGE\].*--db/);
+    }
+  });
+
+  it("no data file, --db or --moments is a usage error; an unknown --emit-sql dialect too", async () => {
+    const none = await runCli(DID, { cwd });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error\[E_USAGE\]/);
+    const dialect = await runCli([...DID, "--table", "t", "--emit-sql", "oracle"], { cwd });
+    expect(dialect.code).toBe(2);
+    expect(dialect.stderr).toMatch(/^error\[E_USAGE\].*bigquery/);
+  });
+
+  it("--emit-sql prints the compress query for the dialect and runs nothing", async () => {
+    const run = await runCli([...DID, "--table", "proj.ds.events", "--emit-sql", "bigquery"], { cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/GROUP BY/);
+    expect(run.stdout).toContain("`proj`.`ds`.`events`");
+  });
+
+  it("an unreachable --db is an engine error (exit 4) with its code", async () => {
+    const run = await runCli([...DID, "--db", "postgres://nobody@127.0.0.1:1/none", "--table", "t"], { cwd });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/^error\[E_DB_CONNECTION\]/);
+  });
+});
