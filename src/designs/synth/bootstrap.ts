@@ -46,6 +46,26 @@ export interface SynthBootstrapAtoms {
 }
 
 /**
+ * Options of {@link synthBootstrap}: the outcome, the user column resampled (rows when absent), the ADH
+ * predictors, replicates, seed, interval level and a throttled progress callback (which does not change the numbers).
+ *
+ * @example
+ * ```ts
+ * import type { SynthBootstrapOptions } from "truelift/designs/synth";
+ * const o: SynthBootstrapOptions = { outcome: "y", reps: 500, seed: 7, alpha: 0.05 };
+ * ```
+ */
+export interface SynthBootstrapOptions {
+  readonly outcome: string;
+  readonly user?: string;
+  readonly predictors?: readonly SynthPredictor[];
+  readonly reps: number;
+  readonly seed: number;
+  readonly alpha: number;
+  readonly onProgress?: ProgressCallback;
+}
+
+/**
  * The tutorial's user-level bootstrap: resample the users with replacement (as many as there are), rebuild the
  * unit × period panel from the resampled rows (cell means, interpolation and edge fill), refit the weights and
  * record the mean post-period gap; the percentile interval of the replicates is the CI.
@@ -75,16 +95,7 @@ export function synthBootstrap(
   cells: SynthCells,
   problem: SynthProblem,
   full: { readonly weights: Float64Array; readonly v: Float64Array | null },
-  options: {
-    readonly outcome: string;
-    readonly user?: string;
-    readonly predictors?: readonly SynthPredictor[];
-    readonly reps: number;
-    readonly seed: number;
-    readonly alpha: number;
-    /** Throttled progress of the replicates (does not change the numbers). */
-    readonly onProgress?: ProgressCallback;
-  },
+  options: SynthBootstrapOptions,
 ): SynthBootstrap {
   const atoms = synthRowAtoms(
     data,
@@ -124,15 +135,7 @@ export function synthBootstrapFromAtoms(
   cells: SynthCells,
   problem: SynthProblem,
   full: { readonly weights: Float64Array; readonly v: Float64Array | null },
-  options: {
-    readonly outcome: string;
-    readonly user?: string;
-    readonly predictors?: readonly SynthPredictor[];
-    readonly reps: number;
-    readonly seed: number;
-    readonly alpha: number;
-    readonly onProgress?: ProgressCallback;
-  },
+  options: SynthBootstrapOptions,
 ): SynthBootstrap {
   const predictorSpecs = options.predictors ?? [];
   const size = (cells.treatedUnits.length + cells.donorUnits.length) * cells.periods.length;
