@@ -1,5 +1,6 @@
 import { CLUSTER_MESSAGES } from "./messages/cluster.js";
 import { DID_MESSAGES } from "./messages/did.js";
+import { EXPERIMENT_MESSAGES } from "./messages/experiment.js";
 import { MODEL_MESSAGES } from "./messages/models.js";
 import { PROPENSITY_MESSAGES } from "./messages/propensity.js";
 import { RDD_MESSAGES } from "./messages/rdd.js";
@@ -224,6 +225,23 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "The edge list needs two columns of user ids (from, to) that match the user id column of the data.",
   },
+  // Randomized A/B experiments (src/designs/experiment).
+  E_EXPERIMENT_ONE_ARM: {
+    category: "data",
+    hint: "An experiment needs the control and at least one variant: check the treatment column and --control (or the filter that removed the other arms).",
+  },
+  E_EXPERIMENT_SMALL_ARM: {
+    category: "data",
+    hint: "Each arm needs at least two randomization units (rows, or clusters with --cluster) to estimate a variance; collect more data or drop the arm.",
+  },
+  E_EXPERIMENT_ZERO_DENOMINATOR: {
+    category: "data",
+    hint: "A ratio metric needs a denominator with a positive total in every arm: check the denominator column (e.g. sessions) or pick another ratio.",
+  },
+  E_EXPERIMENT_SPLIT: {
+    category: "usage",
+    hint: "Give one share per arm in --planned-split, control first then the variants in sorted order (e.g. 50/25/25).",
+  },
   // Synthetic control (src/designs/synth).
   E_SYNTH_NO_DONORS: {
     category: "data",
@@ -440,6 +458,15 @@ export const DIAGNOSTIC_CATALOGUE = {
     "Too few clusters for cluster-robust inference: CR1/CR2/CR3 and the wild cluster bootstrap are not reported, only randomization inference.",
   D_CLUSTER_CI_UNBOUNDED:
     "The test-inversion interval is unbounded (no effect size can be rejected at this level), so no interval is reported.",
+  // Randomized A/B experiments.
+  D_EXPERIMENT_SRM:
+    "Sample-ratio mismatch: the arm sizes against the planned split (χ² goodness of fit; fails below p = 0.001).",
+  D_EXPERIMENT_VARIANCE_REDUCTION:
+    "How much CUPED or Lin's regression adjustment reduced the variance of each effect estimate.",
+  D_EXPERIMENT_GUARDRAIL:
+    "Non-inferiority of a guardrail metric: whether the variant is shown not to be worse than the margin allows.",
+  D_EXPERIMENT_MULTIPLE_TESTING:
+    "Several variants and metrics were tested: the p-values are adjusted for multiplicity.",
   // Synthetic control.
   D_SYNTH_FILLED_CELLS:
     "Some unit × period cells had no rows and were filled by linear interpolation or from the nearest period.",
@@ -535,6 +562,7 @@ export const DIAGNOSTIC_MESSAGES = {
   ...SYNTH_MESSAGES,
   ...CLUSTER_MESSAGES,
   ...PROPENSITY_MESSAGES,
+  ...EXPERIMENT_MESSAGES,
 } as const satisfies { readonly [C in DiagnosticCode]: DiagnosticTemplate };
 
 /** Compile-time check: every template belongs to a catalogued code (`never` when none is left over). */
