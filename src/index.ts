@@ -70,6 +70,26 @@ export {
   type ValidDidSpec,
 } from "./designs/did/spec.js";
 export { didSummary } from "./designs/did/summary.js";
+// ── randomized experiments (A/B/n) ───────────────────────────────────────────────────────────────────────────
+export { experimentDesign } from "./designs/experiment/design.js";
+export {
+  type ExperimentComparison,
+  type ExperimentResult,
+  experiment,
+  experimentCellRequest,
+  experimentFromCells,
+} from "./designs/experiment/experiment.js";
+export { EXPERIMENT_NEXT_STEPS } from "./designs/experiment/next-steps.js";
+export { experimentCharts } from "./designs/experiment/result-charts.js";
+export {
+  EXPERIMENT_ADJUSTMENTS,
+  EXPERIMENT_SPEC_SCHEMA,
+  EXPERIMENT_VCOVS,
+  type ExperimentSpec,
+  parseExperimentSpec,
+  type ValidExperimentSpec,
+} from "./designs/experiment/spec.js";
+export { experimentSummary } from "./designs/experiment/summary.js";
 // ── propensity scores ────────────────────────────────────────────────────────────────────────────────────────
 export { propensityDesign } from "./designs/propensity/design.js";
 export {

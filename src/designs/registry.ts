@@ -2,6 +2,8 @@ import { sharedAdvice } from "./cluster/advise.js";
 import { CLUSTER_NEXT_STEPS } from "./cluster/next-steps.js";
 import { wavesAdvice } from "./did/advise.js";
 import { DID_NEXT_STEPS } from "./did/next-steps.js";
+import { experimentAdvice } from "./experiment/advise.js";
+import { EXPERIMENT_NEXT_STEPS } from "./experiment/next-steps.js";
 import { toggleAdvice } from "./propensity/advise.js";
 import { PROPENSITY_NEXT_STEPS } from "./propensity/next-steps.js";
 import { thresholdAdvice } from "./rdd/advise.js";
@@ -44,7 +46,7 @@ export interface DesignEntry {
  * @example
  * ```ts
  * import { DESIGN_REGISTRY } from "truelift";
- * DESIGN_REGISTRY.map((d) => d.name); // ["did", "propensity", "rdd", "synth", "cluster"]
+ * DESIGN_REGISTRY.map((d) => d.name); // ["did", "propensity", "rdd", "synth", "cluster", "experiment"]
  * ```
  */
 export const DESIGN_REGISTRY: readonly DesignEntry[] = [
@@ -92,6 +94,15 @@ export const DESIGN_REGISTRY: readonly DesignEntry[] = [
     advise: { shared: sharedAdvice },
     nextSteps: CLUSTER_NEXT_STEPS,
     load: () => import("./cluster/design.js").then((m) => registerDesign(m.clusterDesign)),
+  },
+  {
+    name: "experiment",
+    summary:
+      "Randomized A/B/n tests: Welch / HC2 / CR2 lifts, ratio metrics (delta method), CUPED, Lin adjustment, SRM, Holm/BH, guardrails",
+    aliases: [],
+    advise: { ab: experimentAdvice },
+    nextSteps: EXPERIMENT_NEXT_STEPS,
+    load: () => import("./experiment/design.js").then((m) => registerDesign(m.experimentDesign)),
   },
 ];
 

@@ -31,7 +31,7 @@ export function adviceText(a: Advice): string {
     lines.push("");
   }
   if (a.command !== "") {
-    lines.push(a.design === "ab" ? "In code:" : "Run:", ...a.command.split("\n").map((l) => `  ${l}`), "");
+    lines.push("Run:", ...a.command.split("\n").map((l) => `  ${l}`), "");
   }
   for (const n of a.notes) lines.push(`Note: ${n}`);
   return lines.join("\n").trimEnd();
@@ -72,7 +72,7 @@ export function adviceMarkdown(a: Advice): string {
     lines.push("");
   }
   if (a.command !== "") {
-    lines.push(a.design === "ab" ? "```ts" : "```sh", a.command, "```", "");
+    lines.push("```sh", a.command, "```", "");
   }
   for (const n of a.notes) lines.push(`> ${n}`);
   return lines.join("\n").trimEnd();

@@ -44,7 +44,14 @@ export const EXPERIMENT_MESSAGES = {
       .map((m, i) => `${pct(Number(e.reductions[i]))} (${m})`)
       .join(", ")}: same estimand, ${e.method === "cuped" ? "narrower" : "usually narrower"} intervals.`,
   D_EXPERIMENT_GUARDRAIL: (
-    e: { metric: string; variant: string; estimate: number; margin: number; bound: number | null; pValue: number | null },
+    e: {
+      metric: string;
+      variant: string;
+      estimate: number;
+      margin: number;
+      bound: number | null;
+      pValue: number | null;
+    },
     c: DiagnosticContext,
   ): string =>
     c.severity === "pass"

@@ -168,10 +168,9 @@ export function experimentFromCells(cells: CellFrame, spec: ExperimentSpec): Dee
   const meanMetric = (metric: string, role: "primary" | "guardrail", margin: number | null): void => {
     const contrasts = meanContrasts(layout, s, metric);
     contrasts.forEach((c, j) => {
-      const reduction =
-        c.unadjusted && c.unadjusted.se && c.adjusted.difference.se
-          ? 1 - c.adjusted.difference.se ** 2 / c.unadjusted.se ** 2
-          : null;
+      const seRaw = c.unadjusted?.se ?? null;
+      const seAdj = c.adjusted.difference.se;
+      const reduction = seRaw && seAdj ? 1 - seAdj ** 2 / seRaw ** 2 : null;
       if (reduction !== null && j === 0) reductions.push({ metric, reduction });
       comparisons.push({
         metric,
@@ -245,7 +244,9 @@ export function experimentFromCells(cells: CellFrame, spec: ExperimentSpec): Dee
     );
   }
   if (family.length > 1) {
-    diagnostics.push(diagnostic("D_EXPERIMENT_MULTIPLE_TESTING", "info", { tests: family.length, method: s.adjust }));
+    diagnostics.push(
+      diagnostic("D_EXPERIMENT_MULTIPLE_TESTING", "info", { tests: family.length, method: s.adjust }),
+    );
   }
   for (const c of comparisons) {
     if (!c.guardrail) continue;
@@ -301,7 +302,13 @@ export function experimentFromCells(cells: CellFrame, spec: ExperimentSpec): Dee
 
 function lift(c: MeanContrast, alpha: number): Term {
   return relativeLift(
-    { control: c.controlMean, variant: c.variantMean, varControl: c.varControl, varVariant: c.varVariant, cov: c.cov },
+    {
+      control: c.controlMean,
+      variant: c.variantMean,
+      varControl: c.varControl,
+      varVariant: c.varVariant,
+      cov: c.cov,
+    },
     alpha,
   );
 }
@@ -330,7 +337,15 @@ function meanContrasts(layout: ExperimentLayout, s: ValidExperimentSpec, metric:
     if (c) cp.set(key, c);
   }
   const pairs: [string, string][] = pre !== undefined && pre !== metric ? [[metric, pre]] : [];
-  const byArm = poolMoments({ count: layout.count, mean: measures, ss, cp, groupOf: layout.armOf, groups: k, pairs });
+  const byArm = poolMoments({
+    count: layout.count,
+    mean: measures,
+    ss,
+    cp,
+    groupOf: layout.armOf,
+    groups: k,
+    pairs,
+  });
   const armSummary = (a: number) => ({
     n: byArm.n[a],
     mean: (byArm.mean.get(metric) as Float64Array)[a],
@@ -340,7 +355,8 @@ function meanContrasts(layout: ExperimentLayout, s: ValidExperimentSpec, metric:
     vcov === "welch"
       ? Array.from({ length: k - 1 }, (_, j) => welchContrast(armSummary(0), armSummary(j + 1), s.alpha))
       : regressionContrasts(layout, metric, { vcov, cuped: null, covariates: [] }, s.alpha);
-  if (adjustment === "none") return unadjusted.map((u) => ({ adjusted: u, unadjusted: null, inference: vcov, adjustment }));
+  if (adjustment === "none")
+    return unadjusted.map((u) => ({ adjusted: u, unadjusted: null, inference: vcov, adjustment }));
   let adjusted: MeanContrast[];
   if (adjustment === "lin") {
     adjusted = regressionContrasts(
@@ -351,9 +367,18 @@ function meanContrasts(layout: ExperimentLayout, s: ValidExperimentSpec, metric:
     );
   } else {
     const x = pre as string;
-    const all = pre === metric
-      ? null
-      : poolMoments({ count: layout.count, mean: measures, ss, cp, groupOf: new Int32Array(layout.cells), groups: 1, pairs });
+    const all =
+      pre === metric
+        ? null
+        : poolMoments({
+            count: layout.count,
+            mean: measures,
+            ss,
+            cp,
+            groupOf: new Int32Array(layout.cells),
+            groups: 1,
+            pairs,
+          });
     const moments = (g: typeof byArm, a: number) => ({
       n: g.n[a],
       meanY: (g.mean.get(metric) as Float64Array)[a],
@@ -370,9 +395,18 @@ function meanContrasts(layout: ExperimentLayout, s: ValidExperimentSpec, metric:
     adjusted =
       vcov === "welch"
         ? Array.from({ length: k - 1 }, (_, j) =>
-            welchContrast(cupedArm(moments(byArm, 0), theta, meanX), cupedArm(moments(byArm, j + 1), theta, meanX), s.alpha),
+            welchContrast(
+              cupedArm(moments(byArm, 0), theta, meanX),
+              cupedArm(moments(byArm, j + 1), theta, meanX),
+              s.alpha,
+            ),
           )
-        : regressionContrasts(layout, metric, { vcov, cuped: { column: x, theta, meanX }, covariates: [] }, s.alpha);
+        : regressionContrasts(
+            layout,
+            metric,
+            { vcov, cuped: { column: x, theta, meanX }, covariates: [] },
+            s.alpha,
+          );
   }
   return adjusted.map((a, j) => ({
     adjusted: a,

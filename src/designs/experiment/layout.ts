@@ -42,7 +42,9 @@ export function experimentMeasures(spec: ValidExperimentSpec): string[] {
 
 /** The key columns of the experiment's GROUP BY: treatment, cluster, covariates. */
 export function experimentKeys(spec: ValidExperimentSpec): string[] {
-  return [...new Set([spec.treatment, ...(spec.cluster === undefined ? [] : [spec.cluster]), ...spec.covariates])];
+  return [
+    ...new Set([spec.treatment, ...(spec.cluster === undefined ? [] : [spec.cluster]), ...spec.covariates]),
+  ];
 }
 
 /** Arm labels in analysis order: numeric order when every label is a number, otherwise text order. */
@@ -75,9 +77,13 @@ export function layoutExperiment(cells: CellFrame, spec: ValidExperimentSpec): E
   for (let i = 0; i < n; i++) {
     const v = f.value(spec.treatment, i);
     if (v === null) {
-      throw new TrueliftError("E_MISSING_VALUES", `The treatment column '${spec.treatment}' has missing values.`, {
-        details: { column: spec.treatment },
-      });
+      throw new TrueliftError(
+        "E_MISSING_VALUES",
+        `The treatment column '${spec.treatment}' has missing values.`,
+        {
+          details: { column: spec.treatment },
+        },
+      );
     }
     label[i] = String(v);
   }
@@ -107,9 +113,13 @@ export function layoutExperiment(cells: CellFrame, spec: ValidExperimentSpec): E
     const x = f.numeric(m);
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(x[i])) {
-        throw new TrueliftError("E_MISSING_VALUES", `The metric column '${m}' has missing (or non-finite) values.`, {
-          details: { column: m },
-        });
+        throw new TrueliftError(
+          "E_MISSING_VALUES",
+          `The metric column '${m}' has missing (or non-finite) values.`,
+          {
+            details: { column: m },
+          },
+        );
       }
     }
     mean.set(m, x);
@@ -123,7 +133,9 @@ export function layoutExperiment(cells: CellFrame, spec: ValidExperimentSpec): E
   for (const c of spec.covariates) {
     const x = f.numeric(c);
     if (x.some((v) => !Number.isFinite(v))) {
-      throw new TrueliftError("E_MISSING_VALUES", `The covariate '${c}' has missing values.`, { details: { column: c } });
+      throw new TrueliftError("E_MISSING_VALUES", `The covariate '${c}' has missing values.`, {
+        details: { column: c },
+      });
     }
     covariates.set(c, x);
   }
@@ -137,9 +149,13 @@ export function layoutExperiment(cells: CellFrame, spec: ValidExperimentSpec): E
     for (let i = 0; i < n; i++) {
       const v = f.value(spec.cluster, i);
       if (v === null) {
-        throw new TrueliftError("E_NAN_IN_CLUSTER", `The cluster column '${spec.cluster}' has missing values.`, {
-          details: { column: spec.cluster },
-        });
+        throw new TrueliftError(
+          "E_NAN_IN_CLUSTER",
+          `The cluster column '${spec.cluster}' has missing values.`,
+          {
+            details: { column: spec.cluster },
+          },
+        );
       }
       const id = String(v);
       let g = ids.get(id);

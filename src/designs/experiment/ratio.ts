@@ -1,6 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
-import type { MeanContrast } from "./welch.js";
 import { waldTerm } from "./term.js";
+import type { MeanContrast } from "./welch.js";
 
 /** One arm's randomization units for a ratio metric: count, means, variances (n − 1) and covariance of the
  * per-unit numerator and denominator totals. */
@@ -28,7 +28,11 @@ export interface RatioArm {
  * @see Deng, Knoblich & Lu (2018), "Applying the delta method in metric analytics: a practical guide with novel
  *   ideas", KDD.
  */
-export function ratioOfMeans(arm: RatioArm, name: string, metric: string): { ratio: number; variance: number } {
+export function ratioOfMeans(
+  arm: RatioArm,
+  name: string,
+  metric: string,
+): { ratio: number; variance: number } {
   if (arm.meanDen === 0) {
     throw new TrueliftError(
       "E_EXPERIMENT_ZERO_DENOMINATOR",
@@ -37,7 +41,8 @@ export function ratioOfMeans(arm: RatioArm, name: string, metric: string): { rat
     );
   }
   const r = arm.meanNum / arm.meanDen;
-  const v = (arm.varNum - 2 * r * arm.covNumDen + r * r * arm.varDen) / (arm.units * arm.meanDen * arm.meanDen);
+  const v =
+    (arm.varNum - 2 * r * arm.covNumDen + r * r * arm.varDen) / (arm.units * arm.meanDen * arm.meanDen);
   return { ratio: r, variance: Math.max(v, 0) };
 }
 

@@ -52,7 +52,9 @@ export const EXPERIMENT_SPEC_SCHEMA = z.strictObject({
   control: level,
   metrics: z.array(column).default([]),
   ratios: z.array(ratio).default([]),
-  guardrails: z.array(z.strictObject({ metric: column, margin: z.number().refine((m) => m !== 0) })).default([]),
+  guardrails: z
+    .array(z.strictObject({ metric: column, margin: z.number().refine((m) => m !== 0) }))
+    .default([]),
   cluster: column.optional(),
   cuped: column.optional(),
   covariates: z.array(column).default([]),
@@ -115,7 +117,10 @@ export function parseExperimentSpec(spec: unknown): ValidExperimentSpec {
   if (s.vcov === "welch" && s.covariates.length > 0)
     bad("vcov", "Lin's covariate adjustment is a regression: use HC2");
   if (s.cuped !== undefined && s.covariates.length > 0)
-    bad("cuped", "with covariates, list the pre-period column among the covariates instead (Lin's adjustment subsumes CUPED)");
+    bad(
+      "cuped",
+      "with covariates, list the pre-period column among the covariates instead (Lin's adjustment subsumes CUPED)",
+    );
   const names = [...s.metrics, ...s.guardrails.map((g) => g.metric)];
   const dup = names.find((m, i) => names.indexOf(m) !== i);
   if (dup !== undefined) bad("metrics", `'${dup}' is listed twice`);

@@ -14,9 +14,23 @@ import { criticalValue, twoSidedP } from "../../numeric/dist/index.js";
  * ```
  * @see Wald (1943), Transactions of the AMS 54.
  */
-export function waldTerm(name: string, estimate: number, se: number | null, df: number | null, alpha: number): Term {
+export function waldTerm(
+  name: string,
+  estimate: number,
+  se: number | null,
+  df: number | null,
+  alpha: number,
+): Term {
   if (se === null || !(Number.isFinite(se) && se > 0) || !Number.isFinite(estimate)) {
-    return { name, estimate, se: se !== null && Number.isFinite(se) ? se : null, statistic: null, df, pValue: null, ci: null };
+    return {
+      name,
+      estimate,
+      se: se !== null && Number.isFinite(se) ? se : null,
+      statistic: null,
+      df,
+      pValue: null,
+      ci: null,
+    };
   }
   const statistic = estimate / se;
   const q = criticalValue(alpha, df);
@@ -56,6 +70,7 @@ export function relativeLift(
 ): Term {
   const c = m.control;
   const v = m.variant;
-  const variance = m.varVariant / (c * c) - (2 * v * m.cov) / (c * c * c) + (v * v * m.varControl) / (c * c * c * c);
+  const variance =
+    m.varVariant / (c * c) - (2 * v * m.cov) / (c * c * c) + (v * v * m.varControl) / (c * c * c * c);
   return waldTerm("relative lift", v / c - 1, Math.sqrt(Math.max(variance, 0)), null, alpha);
 }

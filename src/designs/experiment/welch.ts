@@ -57,7 +57,13 @@ export function welchContrast(control: ArmSummary, variant: ArmSummary, alpha: n
   const df = (vc + vv) ** 2 / (vv ** 2 / (variant.n - 1) + vc ** 2 / (control.n - 1));
   const se = Math.sqrt(vc + vv);
   return {
-    difference: waldTerm("difference", variant.mean - control.mean, se, Number.isFinite(df) ? df : null, alpha),
+    difference: waldTerm(
+      "difference",
+      variant.mean - control.mean,
+      se,
+      Number.isFinite(df) ? df : null,
+      alpha,
+    ),
     controlMean: control.mean,
     variantMean: variant.mean,
     varControl: vc,

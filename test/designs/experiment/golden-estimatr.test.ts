@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ExperimentSpec } from "../../../src/designs/experiment/spec.js";
 import { type ExperimentComparison, experiment } from "../../../src/designs/experiment/experiment.js";
+import type { ExperimentSpec } from "../../../src/designs/experiment/spec.js";
 import { expectClose, TOL } from "../../helpers/expect-close.js";
 import { readFixture } from "../../helpers/fixture.js";
 import { loadGolden } from "../../helpers/golden.js";
@@ -50,7 +50,13 @@ describe(`experiment: golden values from ${golden.tool} (${golden.version})`, ()
   });
 
   it("Lin with clusters and CR2 equals lm_lin(clusters =, se_type = 'CR2')", () => {
-    const r = run({ treatment: "arm", control: "A", metrics: ["y"], covariates: ["x1", "x2"], cluster: "team" });
+    const r = run({
+      treatment: "arm",
+      control: "A",
+      metrics: ["y"],
+      covariates: ["x1", "x2"],
+      cluster: "team",
+    });
     for (const v of ["B", "C"]) check(r(v), g.lin_cr2_three[v]);
   });
 

@@ -94,7 +94,11 @@ describe("experiment: golden values from scipy / statsmodels / numpy", () => {
     const cuped = experiment(three, { treatment: "arm", control: "A", metrics: ["y"], cuped: "pre" });
     for (const v of ["B", "C"]) {
       expectContrast(find(cuped, "y", v), g.three_arm.cuped_y_pre[v]);
-      expectClose(find(cuped, "y", v)?.varianceReduction, g.three_arm.cuped_y_pre[v].varianceReduction, TOL.se);
+      expectClose(
+        find(cuped, "y", v)?.varianceReduction,
+        g.three_arm.cuped_y_pre[v].varianceReduction,
+        TOL.se,
+      );
     }
     const teams = experiment(three, {
       treatment: "arm",

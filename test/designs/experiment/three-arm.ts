@@ -11,7 +11,10 @@ export function threeArm(): Frame {
   const lines = text.split("\n").filter((l) => l.length > 0);
   const header = lines[0].split(",");
   const cols = header.map(() => [] as string[]);
-  for (const line of lines.slice(1)) line.split(",").forEach((v, j) => cols[j].push(v));
+  for (const line of lines.slice(1)) {
+    const values = line.split(",");
+    for (let j = 0; j < values.length; j++) cols[j].push(values[j]);
+  }
   const data: Record<string, (number | null)[] | (string | null)[]> = {};
   header.forEach((name, j) => {
     const c = cols[j];
