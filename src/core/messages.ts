@@ -322,7 +322,7 @@ export const ERROR_CATALOGUE = {
   // Run specs (src/run/spec.ts, `truelift run`).
   E_RUN_UNKNOWN_DESIGN: {
     category: "usage",
-    hint: "Set `design` to one of did, propensity, rdd, synth, cluster (see docs/spec.schema.json).",
+    hint: "Set `design` to one of did, propensity, rdd, synth, cluster, experiment (see docs/spec.schema.json).",
   },
   E_RUN_UNKNOWN_DATA: {
     category: "usage",

@@ -140,15 +140,18 @@ describe("truelift advise: one answer per rollout shape", () => {
     expect(many.command).not.toContain("--small-k");
   });
 
-  it("random A/B → 'use a plain A/B analysis': difference in means, Welch SE; CUPED only with a pre-period metric", async () => {
+  it("random A/B → truelift experiment: difference in means, Welch SE, SRM; CUPED only with a pre-period metric", async () => {
     const plain = await json(["--rollout", "ab", "--outcome", "minutes", "--treatment", "variant"]);
-    expect(plain.design).toBe("ab");
-    expect(plain.designName).toMatch(/plain A\/B analysis/);
+    expect(plain.design).toBe("experiment");
+    expect(plain.designName).toMatch(/randomized experiment/);
     expect(plain.why).toMatch(/use a plain A\/B analysis/);
     expect(plain.steps[0]).toMatch(/Difference in means/);
     expect(plain.steps[1]).toMatch(/Welch/);
     expect(plain.steps.join(" ")).not.toMatch(/CUPED: θ/);
     expect(plain.steps[2]).toMatch(/--pre-metric/);
+    expect(plain.command).toBe(
+      "truelift experiment <data.csv> --treatment variant --control <control> --metrics minutes",
+    );
     const cuped = await json([
       "--rollout",
       "ab",
@@ -165,8 +168,7 @@ describe("truelift advise: one answer per rollout shape", () => {
       "variant",
       "minutes_before",
     ]);
-    expect(cuped.command).toContain('parseFormula("minutes ~ variant + minutes_before")');
-    expect(cuped.command).toContain('kind: "HC2"');
+    expect(cuped.command).toContain("--cuped minutes_before");
   });
 
   it("text and markdown renderings", async () => {
@@ -177,8 +179,8 @@ describe("truelift advise: one answer per rollout shape", () => {
       "Run:\n  truelift rdd <data.csv> --outcome <outcome> --running <score> --cutoff 0.85",
     );
     const m = await runCli(["advise", "--rollout", "ab", "--format", "md"], { cwd });
-    expect(m.stdout).toMatch(/^## Design: plain A\/B analysis/);
-    expect(m.stdout).toContain("```ts");
+    expect(m.stdout).toMatch(/^## Design: randomized experiment/);
+    expect(m.stdout).toContain("```sh\ntruelift experiment");
   });
 
   it("without --rollout and without a terminal: a usage error; a bad --rollout lists the choices", async () => {
@@ -230,7 +232,7 @@ describe("the interactive interview", () => {
   });
 
   it("every rollout can be answered; a re-asked invalid choice; known flags are not asked", async () => {
-    for (const [i, design] of ["ab", "did", "propensity", "rdd", "synth", "cluster"].entries()) {
+    for (const [i, design] of ["experiment", "did", "propensity", "rdd", "synth", "cluster"].entries()) {
       const a = await interview(scripted(["9", String(i + 1), "", "y"]).ask);
       expect(recommend(a).design).toBe(design);
     }

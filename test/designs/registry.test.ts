@@ -9,7 +9,7 @@ import { runSpecJsonSchema } from "../../src/run/spec.js";
 describe("the design registry", () => {
   it("lists each design once", () => {
     expect(new Set(DESIGN_NAMES).size).toBe(DESIGN_NAMES.length);
-    expect(DESIGN_NAMES).toEqual(["did", "propensity", "rdd", "synth", "cluster"]);
+    expect(DESIGN_NAMES).toEqual(["did", "propensity", "rdd", "synth", "cluster", "experiment"]);
   });
 
   it("every registered design loads as itself, with a schema, a parser, report adapters and a CLI table", async () => {
