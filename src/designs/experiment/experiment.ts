@@ -15,7 +15,7 @@ import { bhAdjust, holmAdjust } from "./multiplicity.js";
 import { ratioContrast, ratioOfMeans } from "./ratio.js";
 import { regressionContrasts } from "./regression.js";
 import { type ExperimentSpec, parseExperimentSpec, type ValidExperimentSpec } from "./spec.js";
-import { type SrmTest, srmDiagnostic, srmTest } from "./srm.js";
+import { SRM_THRESHOLD, type SrmTest, srmDiagnostic, srmTest } from "./srm.js";
 import { relativeLift } from "./term.js";
 import { type MeanContrast, requireUnits, welchContrast } from "./welch.js";
 
@@ -34,8 +34,8 @@ export interface ExperimentComparison {
   readonly variantMean: number;
   /** Variant − control. */
   readonly difference: Term;
-  /** Variant / control − 1, delta-method SE, normal interval. */
-  readonly relative: Term;
+  /** Variant / control − 1, delta-method SE, normal interval; null when the control mean is 0. */
+  readonly relative: Term | null;
   /** The difference without CUPED / covariates (null when there is no adjustment). */
   readonly unadjusted: Term | null;
   /** 1 − Var(adjusted) / Var(unadjusted) of the difference; null without adjustment. */
@@ -233,7 +233,7 @@ export function experimentFromCells(cells: CellFrame, spec: ExperimentSpec): Dee
   });
 
   const diagnostics: Diagnostic[] = [srmDiagnostic(srm)];
-  const blocked = srm.pValue < 0.001;
+  const blocked = srm.pValue < SRM_THRESHOLD;
   if (reductions.length > 0) {
     diagnostics.push(
       diagnostic("D_EXPERIMENT_VARIANCE_REDUCTION", "info", {
@@ -300,7 +300,8 @@ export function experimentFromCells(cells: CellFrame, spec: ExperimentSpec): Dee
   return deepFreeze(result);
 }
 
-function lift(c: MeanContrast, alpha: number): Term {
+function lift(c: MeanContrast, alpha: number): Term | null {
+  if (c.controlMean === 0) return null;
   return relativeLift(
     {
       control: c.controlMean,

@@ -8,8 +8,9 @@ import type { ExperimentResult } from "./experiment.js";
  * adapter's `Record<string, ChartSpec | null>`.
  */
 export type ExperimentCharts = {
-  /** Forest plot of the relative lift of every variant on every metric, with its interval (in %). */
-  readonly lifts: ChartSpec;
+  /** Forest plot of the relative lift of every variant on every metric, with its interval (in %); null when no
+   * lift is defined (every control mean 0). */
+  readonly lifts: ChartSpec | null;
 };
 
 /**
@@ -24,12 +25,19 @@ export type ExperimentCharts = {
  * @see Kohavi, Tang & Xu (2020), Trustworthy Online Controlled Experiments, ch. 2 (the scorecard).
  */
 export function experimentCharts(result: DeepReadonly<ExperimentResult>): ExperimentCharts {
-  const rows = result.comparisons.map((c) => ({
-    position: `${c.metric} · ${c.variant} vs ${c.control}${c.role === "guardrail" ? " (guardrail)" : ""}`,
-    estimate: 100 * c.relative.estimate,
-    ciLow: c.relative.ci ? 100 * c.relative.ci[0] : null,
-    ciHigh: c.relative.ci ? 100 * c.relative.ci[1] : null,
-  }));
+  const rows = result.comparisons.flatMap((c) =>
+    c.relative === null
+      ? []
+      : [
+          {
+            position: `${c.metric} · ${c.variant} vs ${c.control}${c.role === "guardrail" ? " (guardrail)" : ""}`,
+            estimate: 100 * c.relative.estimate,
+            ciLow: c.relative.ci ? 100 * c.relative.ci[0] : null,
+            ciHigh: c.relative.ci ? 100 * c.relative.ci[1] : null,
+          },
+        ],
+  );
+  if (rows.length === 0) return { lifts: null };
   return {
     lifts: coefficientChart(rows, {
       positionTitle: "Metric · comparison",

@@ -49,7 +49,10 @@ export function experimentSummary(res: DeepReadonly<ExperimentResult>): DesignSu
       label: `${tag}${c.role === "guardrail" ? " (guardrail)" : ""}`,
       value: `${termText(c.difference, level)}${c.pAdjusted === null || res.adjust === "none" ? "" : `  p(${res.adjust}) ${pValueText(c.pAdjusted)}`}`,
     });
-    lines.push({ label: `${tag}, relative lift`, value: termText(c.relative, level) });
+    lines.push({
+      label: `${tag}, relative lift`,
+      value: c.relative ? termText(c.relative, level) : "undefined (the control mean is 0)",
+    });
     if (c.unadjusted && c.varianceReduction !== null) {
       lines.push({
         label: `${tag}, unadjusted`,

@@ -48,8 +48,7 @@ export function waldTerm(
 /**
  * The relative lift μ_v / μ_c − 1 of a variant over the control and its delta-method standard error, from the
  * two means' variances and covariance: Var ≈ V_v / μ_c² − 2 μ_v C / μ_c³ + μ_v² V_c / μ_c⁴. Normal reference
- * (df null). A control mean of 0 leaves the lift undefined: the estimate is NaN-free — null inference and
- * estimate 0 are never invented, the caller refuses such a metric first.
+ * (df null). The control mean must not be 0 (the lift is undefined there: callers report no lift instead).
  *
  * @example
  * ```ts

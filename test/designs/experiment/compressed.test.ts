@@ -107,6 +107,6 @@ describe("experiment: small hand-checkable case", () => {
     // s_c² = 1, s_t² = 4 → SE = √(1/3 + 4/3); df = (5/3)² / ((1/3)²/2 + (4/3)²/2) = 2.9412
     expect(c.difference.se).toBeCloseTo(Math.sqrt(5 / 3), 12);
     expect(c.difference.df).toBeCloseTo(25 / 9 / (17 / 18), 12);
-    expect(c.relative.estimate).toBeCloseTo(1, 12);
+    expect(c.relative?.estimate).toBeCloseTo(1, 12);
   });
 });

@@ -105,3 +105,21 @@ describe("experiment: bad input gives coded errors", () => {
     expect(thrown(() => parseExperimentSpec(bad[1])).message).toContain("spec.vcov");
   });
 });
+
+describe("experiment: edge cases without an error", () => {
+  it("a control mean of 0 leaves the relative lift null (the difference stands), and the chart skips it", async () => {
+    const g = Frame.fromObject({ arm: ["a", "a", "a", "b", "b", "b"], y: [0, 0, 0, 1, 0, 1] });
+    const r = experiment(g, { treatment: "arm", control: "a", metrics: ["y"] });
+    expect(r.comparisons[0].relative).toBeNull();
+    expect(r.comparisons[0].difference.estimate).toBeCloseTo(2 / 3, 12);
+    const { experimentCharts } = await import("../../../src/designs/experiment/result-charts.js");
+    expect(experimentCharts(r).lifts).toBeNull();
+  });
+
+  it("constant outcomes: zero SE → a failing D_ZERO_SE and no interval, never a zero-width one", () => {
+    const g = Frame.fromObject({ arm: ["a", "a", "b", "b"], y: [1, 1, 2, 2] });
+    const r = experiment(g, { treatment: "arm", control: "a", metrics: ["y"] });
+    expect(r.estimate.ci).toBeNull();
+    expect(r.diagnostics.find((d) => d.code === "D_ZERO_SE")?.severity).toBe("fail");
+  });
+});

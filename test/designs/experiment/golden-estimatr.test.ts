@@ -28,9 +28,9 @@ function check(c: ExperimentComparison | undefined, e: Expected): void {
   expectClose(d.pValue, e.pValue, TOL.pValue, "pValue");
   expectClose(d.ci, e.ci, TOL.se, "ci");
   const r = (c as ExperimentComparison).relative;
-  expectClose(r.estimate, e.relative.estimate, TOL.estimate, "relative");
-  expectClose(r.se, e.relative.se, TOL.se, "relative se");
-  expectClose(r.ci, e.relative.ci, TOL.se, "relative ci");
+  expectClose(r?.estimate, e.relative.estimate, TOL.estimate, "relative");
+  expectClose(r?.se, e.relative.se, TOL.se, "relative se");
+  expectClose(r?.ci, e.relative.ci, TOL.se, "relative ci");
   expectClose(c?.controlMean, e.relative.controlMean, TOL.estimate, "control mean");
 }
 

@@ -28,10 +28,10 @@ function expectContrast(c: ExperimentComparison | undefined, e: Contrast): void 
   expectClose(cmp.difference.pValue, e.pValue, TOL.pValue, "pValue");
   if (e.df !== undefined) expectClose(cmp.difference.df, e.df, TOL.se, "df");
   expectClose(cmp.difference.ci, e.ci, TOL.se, "ci");
-  expectClose(cmp.relative.estimate, e.relative.estimate, TOL.estimate, "relative");
-  expectClose(cmp.relative.se, e.relative.se, TOL.se, "relative se");
-  expectClose(cmp.relative.pValue, e.relative.pValue, TOL.pValue, "relative p");
-  expectClose(cmp.relative.ci, e.relative.ci, TOL.se, "relative ci");
+  expectClose(cmp.relative?.estimate, e.relative.estimate, TOL.estimate, "relative");
+  expectClose(cmp.relative?.se, e.relative.se, TOL.se, "relative se");
+  expectClose(cmp.relative?.pValue, e.relative.pValue, TOL.pValue, "relative p");
+  expectClose(cmp.relative?.ci, e.relative.ci, TOL.se, "relative ci");
 }
 
 const find = (r: { comparisons: readonly ExperimentComparison[] }, metric: string, variant: string) =>
