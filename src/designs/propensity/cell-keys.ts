@@ -97,6 +97,9 @@ export function compressPropensityRows(
     counts[c]++;
     cellOf[i] = c;
   }
-  return { cells: frame.select(keys).take(Int32Array.from(first)), counts: Float64Array.from(counts), cellOf };
+  return {
+    cells: frame.select(keys).take(Int32Array.from(first)),
+    counts: Float64Array.from(counts),
+    cellOf,
+  };
 }
-

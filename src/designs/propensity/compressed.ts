@@ -3,13 +3,9 @@ import { TrueliftError } from "../../core/errors.js";
 import type { Column, Frame } from "../../core/frame.js";
 import type { DeepReadonly } from "../../core/result.js";
 import type { DesignInputs } from "../shared/contract.js";
-import { ipwBootstrap, ipwBootstrapParallel } from "./ipw-bootstrap.js";
 import { propensityCellKeys, propensityCellsUnsupported } from "./cell-keys.js";
-import {
-  type PropensityCompression,
-  type PropensityResult,
-  stagePropensityUnits,
-} from "./propensity.js";
+import { ipwBootstrap, ipwBootstrapParallel } from "./ipw-bootstrap.js";
+import { type PropensityCompression, type PropensityResult, stagePropensityUnits } from "./propensity.js";
 import type { ValidPropensitySpec } from "./spec.js";
 
 /**

@@ -63,7 +63,11 @@ export function countedRanks(values: ArrayLike<number>, counts: ArrayLike<number
  * @see Hyndman & Fan (1996), "Sample quantiles in statistical packages", The American Statistician 50, 361–365
  *   (type 7).
  */
-export function countedQuantile(ranks: CountedRanks, p: number, interpolation: "numpy" | "r" = "numpy"): number {
+export function countedQuantile(
+  ranks: CountedRanks,
+  p: number,
+  interpolation: "numpy" | "r" = "numpy",
+): number {
   const n = ranks.n;
   if (n === 0 || !(p >= 0 && p <= 1)) return Number.NaN;
   const h = (n - 1) * p;

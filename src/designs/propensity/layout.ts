@@ -135,7 +135,7 @@ export function layoutPropensity(
     ps: ps.model,
     om: om.model,
     balance,
-    rows: Int32Array.from({ length: n }, (_, i) => i),
+    rows: Int32Array.from({ length: t.length }, (_, i) => i),
   };
 }
 
