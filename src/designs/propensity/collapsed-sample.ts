@@ -88,7 +88,7 @@ export function prepareCollapsed(
   for (let i = 0; i < n; i++) rows[patternOf[i]] += w ? w[i] : 1;
   let cumAt: Float64Array | null = null;
   let total = n;
-  if (w && w.some((c) => c !== 1)) {
+  if (w?.some((c) => c !== 1)) {
     cumAt = new Float64Array(n);
     total = 0;
     for (let j = 0; j < n; j++) {
