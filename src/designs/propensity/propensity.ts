@@ -178,12 +178,18 @@ const FAMILIES: Readonly<Record<string, PropensityModel>> = { logit: LOGIT_PROPE
  * Propensity-score analysis of an opt-in feature, from a validated spec to every estimate and check:
  *
  * ```
- * parsePropensitySpec → layoutPropensity (validate, expand covariates, single-covariate separation)
- *   → propensity model (logit; AUC, calibration) → trimming (bounds or Crump) and refit → overlap, weights
+ * parsePropensitySpec → compress the rows to (treatment, outcome, covariates) cells with counts
+ *   (compressPropensityRows; skipped for the row-order-dependent matching options)
+ *   → layoutPropensity (validate, expand covariates, single-covariate separation; one unit per cell)
+ *   → propensity model (frequency-weighted logit; AUC, calibration) → trimming (bounds or Crump) and refit → overlap, weights
  *   → Hájek IPW ATE/ATT with M-estimation sandwich SEs (+ refitting bootstrap) → 1-NN matching (ATT, all ties)
  *   → balance (SMDs, variance ratios: raw, weighted, matched) → regression adjustment and AIPW
  *   (influence-function SEs) → demonstration → naive → E-value and Rosenbaum bounds → diagnostics
  * ```
+ *
+ * Every step after the compression takes the cell counts as frequency weights, so the analysis costs one pass
+ * over the rows plus O(cells); it is the analysis of the rows (equal to the row pipeline to 1e-10, and bitwise
+ * to {@link propensityFromCells} on an engine's cells).
  *
  * @example
  * ```ts
