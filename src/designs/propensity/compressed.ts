@@ -151,7 +151,12 @@ function cellUnits(cells: CellFrame, keys: readonly string[]): { frame: Frame; c
  * Abadie–Imbens SE, the Rosenbaum bounds on counted differences, the spline knots and the bootstrap (the same
  * drawn rows, mapped to their cells through cumulative counts) — runs on the cells, in O(cells) memory. The
  * cells are put in one canonical order (`canonicalLayout`), so any engine's cell order gives the same bits, and
- * {@link propensity} on the rows (which compresses first) gives the same result. With `inputs.threads` > 1 the
+ * {@link propensity} on the rows (which compresses first) gives the same result. Against the row pipeline on
+ * the uncompressed rows (`stagePropensity`, every row a unit of one) every number agrees to 1e-10 relative;
+ * quantities that are zero in theory (the SMD of a covariate the weights balance exactly) are rounding noise on
+ * both paths and agree to an absolute 1e-10, and the parts that jump at scores tied in theory (two patterns with
+ * the same true score, which the per-cell and per-row fits put a few ulps apart: nearest controls, histogram
+ * bins, deciles, AUC ties) can differ there (test/designs/propensity/cells-equal-rows.test.ts). With `inputs.threads` > 1 the
  * bootstrap runs on worker threads. The result's `compression` field reports the cells, the rows and the parts
  * that needed row detail. Errors: `E_UNSUPPORTED_COMPRESSED` for the matching options that depend on the row
  * order ({@link propensityCellsUnsupported}), `E_INVALID_ARGUMENT` for a count that is not a non-negative

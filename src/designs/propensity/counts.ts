@@ -1,3 +1,5 @@
+import type { QuantileInterpolation } from "../../models/bootstrap-ci.js";
+
 /**
  * Order statistics of rows held as distinct values with frequency counts (compressed cells): the value of the
  * row at 0-based rank `r` of the sorted rows, without listing the rows. `order` sorts the units by value; the

@@ -133,7 +133,7 @@ export function splineBasis(
   const hi = ranks.at(ranks.n - 1);
   const interior = type === "natural" ? df - 1 : df - 3;
   const knots: number[] = [];
-  for (let j = 1; j <= interior; j++) knots.push(countedQuantile(ranks, j / (interior + 1), "r"));
+  for (let j = 1; j <= interior; j++) knots.push(countedQuantile(ranks, j / (interior + 1), "lerp"));
   const t = [lo, lo, lo, lo, ...knots, hi, hi, hi, hi];
   const nb = t.length - 4; // cubic B-splines on the knots; the first is dropped (no intercept)
   const p = nb - 1;
