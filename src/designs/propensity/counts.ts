@@ -68,7 +68,7 @@ export function countedRanks(values: ArrayLike<number>, counts: ArrayLike<number
 export function countedQuantile(
   ranks: CountedRanks,
   p: number,
-  interpolation: "numpy" | "r" = "numpy",
+  interpolation: QuantileInterpolation = "numpy",
 ): number {
   const n = ranks.n;
   if (n === 0 || !(p >= 0 && p <= 1)) return Number.NaN;
