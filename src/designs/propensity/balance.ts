@@ -58,12 +58,14 @@ interface Moments {
   variance: number;
 }
 
+/** Moments of one arm under per-row weights `w` (null = 1), each entry standing for `count` identical rows. */
 function moments(
   x: Float64Array,
   t: Float64Array,
   arm: number,
   w: Float64Array | null,
   binary: boolean,
+  count: Float64Array | null,
 ): Moments {
   let sw = 0;
   let sww = 0;
@@ -71,9 +73,10 @@ function moments(
   for (let i = 0; i < x.length; i++) {
     if (t[i] !== arm) continue;
     const wi = w ? w[i] : 1;
-    sw += wi;
-    sww += wi * wi;
-    sx += wi * x[i];
+    const ci = count ? count[i] : 1;
+    sw += ci * wi;
+    sww += ci * wi * wi;
+    sx += ci * wi * x[i];
   }
   const mean = sx / sw;
   if (!(sw > 0)) return { mean: Number.NaN, variance: Number.NaN };
@@ -81,7 +84,7 @@ function moments(
   let ss = 0;
   for (let i = 0; i < x.length; i++) {
     if (t[i] !== arm) continue;
-    ss += (w ? w[i] : 1) * (x[i] - mean) ** 2;
+    ss += (count ? count[i] : 1) * (w ? w[i] : 1) * (x[i] - mean) ** 2;
   }
   // Unbiased for reliability weights (cobalt's col_w_var): Σw(x − x̄)² / (Σw − Σw²/Σw); n − 1 when unweighted.
   return { mean, variance: ss / (sw - sww / sw) };
@@ -99,6 +102,9 @@ function moments(
  * the matching weights, unmatched rows weight 0), with the same denominator from the unmatched sample as cobalt
  * and MatchIt's `summary(m, standardize = TRUE)` — so matching changes only the numerator. `pass` and `failing`
  * stay about the weighting estimand; the matched columns are reported beside them.
+ *
+ * Compressed cells: pass `options.count` (rows per entry) and every entry is a unit of that many identical rows
+ * (the weights are per row): the table of the rows.
  *
  * @example
  * ```ts
@@ -125,9 +131,12 @@ export function balanceTable(
     denominator: "pooled" | "treated";
     /** Matching weights per row (0 = unmatched), e.g. `matchWeights`; adds the matched columns. */
     matched?: Float64Array | null;
+    /** Rows per entry (frequency counts); one row each when absent. */
+    count?: Float64Array | null;
   },
 ): BalanceTable {
   const mw = options.matched ?? null;
+  const cnt = options.count ?? null;
   if (mw && mw.length !== t.length) {
     throw new TrueliftError(
       "E_LENGTH_MISMATCH",
@@ -137,13 +146,14 @@ export function balanceTable(
   }
   const rows: BalanceRow[] = columns.map((c) => {
     const bin = c.binary;
-    const r1 = moments(c.values, t, 1, null, bin);
-    const r0 = moments(c.values, t, 0, null, bin);
-    const a1 = moments(c.values, t, 1, wAte, bin);
-    const a0 = moments(c.values, t, 0, wAte, bin);
-    const t0 = moments(c.values, t, 0, wAtt, bin);
-    const m1 = mw ? moments(c.values, t, 1, mw, bin) : null;
-    const m0 = mw ? moments(c.values, t, 0, mw, bin) : null;
+    const m = (arm: number, w: Float64Array | null) => moments(c.values, t, arm, w, bin, cnt);
+    const r1 = m(1, null);
+    const r0 = m(0, null);
+    const a1 = m(1, wAte);
+    const a0 = m(0, wAte);
+    const t0 = m(0, wAtt);
+    const m1 = mw ? m(1, mw) : null;
+    const m0 = mw ? m(0, mw) : null;
     const sdv =
       options.denominator === "pooled" ? Math.sqrt((r1.variance + r0.variance) / 2) : Math.sqrt(r1.variance);
     const sd = sdv > 0 && Number.isFinite(sdv) ? sdv : null;

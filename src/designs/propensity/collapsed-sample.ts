@@ -2,8 +2,12 @@ import { type Rng, streamFor } from "../../core/rng.js";
 import { lemireIndex } from "../../models/resample.js";
 import type { CollapsedRefit } from "./model.js";
 
-/** Rows collapsed to distinct covariate rows, sorted by cell (2·pattern + treatment). */
+/**
+ * Rows collapsed to distinct covariate rows, their units (groups of identical rows) sorted by cell
+ * (2·pattern + treatment), then outcome.
+ */
 export interface CollapsedSample {
+  /** Rows. */
   readonly n: number;
   /** Distinct covariate rows. */
   readonly g: number;
@@ -11,9 +15,14 @@ export interface CollapsedSample {
   readonly patterns: readonly Float64Array[];
   /** Rows per pattern. */
   readonly rows: Float64Array;
-  /** Cell of the row at each sorted position, and its outcome. */
+  /** Cell of the unit at each sorted position, and its outcome. */
   readonly cellAt: Int32Array;
   readonly yAt: Float64Array;
+  /**
+   * Rows up to and including the unit at each sorted position (cumulative counts): sorted row position j lies in
+   * the first unit whose cumulative count exceeds j. Null when every unit is one row (position = unit).
+   */
+  readonly cumAt: Float64Array | null;
 }
 
 /**
@@ -23,6 +32,8 @@ export interface CollapsedSample {
  * so each combination of dummies is one run of patterns (what {@link collapsedLogitRefitter} sums per block) and
  * the numbering does not depend on the row order: rows in any order, or expanded from compressed
  * (pattern, treatment, outcome) cells, give the same sorted sample and hence the same bootstrap replicates.
+ * With `w` every entry is a unit of `w` identical rows (a compressed cell): the units are sorted instead of the
+ * rows, and the sorted rows are the units' rows in that order (cumulative counts), never listed.
  *
  * @example
  * ```ts
@@ -35,6 +46,7 @@ export function prepareCollapsed(
   t: Float64Array,
   y: Float64Array,
   columns: readonly Float64Array[],
+  w: Float64Array | null = null,
 ): CollapsedSample {
   const n = t.length;
   const firstId = new Int32Array(n);
@@ -73,22 +85,35 @@ export function prepareCollapsed(
     (a, b) => cellOf[a] - cellOf[b] || y[a] - y[b] || a - b,
   );
   const rows = new Float64Array(g);
-  for (let i = 0; i < n; i++) rows[patternOf[i]]++;
+  for (let i = 0; i < n; i++) rows[patternOf[i]] += w ? w[i] : 1;
+  let cumAt: Float64Array | null = null;
+  let total = n;
+  if (w?.some((c) => c !== 1)) {
+    cumAt = new Float64Array(n);
+    total = 0;
+    for (let j = 0; j < n; j++) {
+      total += w[order[j]];
+      cumAt[j] = total;
+    }
+  }
   return {
-    n,
+    n: total,
     g,
     patterns,
     rows,
     cellAt: Int32Array.from(order, (i) => cellOf[i]),
     yAt: Float64Array.from(order, (i) => y[i]),
+    cumAt,
   };
 }
 
 /**
- * Runs replicates `from` … `to − 1` on a collapsed sample: replicate r draws n sorted positions
+ * Runs replicates `from` … `to − 1` on a collapsed sample: replicate r draws n sorted row positions
  * uniformly with replacement from `streamFor(seed, "resample", r)` = `createRng(seed, r + 1)` ({@link lemireIndex},
- * Lemire's unbiased multiply-shift, for n ≤ 2²¹, else `rng.int`), counts them per cell, refits, and writes (ATE, ATT) at `out[2(r − from)]` (NaN when the refit
- * fails). The same code runs in worker threads, so results do not depend on the number of threads.
+ * Lemire's unbiased multiply-shift, for n ≤ 2²¹, else `rng.int`), maps each to its unit (cumulative counts,
+ * binary search), counts them per cell, refits, and writes (ATE, ATT) at `out[2(r − from)]` (NaN when the refit
+ * fails). Memory is per unit, not per row. The same code runs in worker threads, so results do not depend on
+ * the number of threads.
  *
  * @example
  * ```ts
@@ -107,12 +132,12 @@ export function runCollapsed(
   out: Float64Array,
   tick?: (done: number) => void,
 ): void {
-  const { n, g, cellAt, yAt } = prep;
+  const { n, g, cellAt, yAt, cumAt } = prep;
+  const units = cellAt.length;
   // per cell (2·pattern + treatment): drawn rows and their outcome sum
   const cells = new Float64Array(2 * g);
   const sums = new Float64Array(2 * g);
-  const drawn = new Uint8Array(n);
-  const wide = new Int32Array(n);
+  const drawnAt = new Float64Array(units);
   const fast = n <= 2097152;
   const reject = 4294967296 % n;
   const draw = (rng: Rng) => (fast ? lemireIndex(rng, n, reject) : rng.int(n));
@@ -122,23 +147,15 @@ export function runCollapsed(
     out[o] = Number.NaN;
     out[o + 1] = Number.NaN;
     const rng = streamFor(seed, "resample", r);
-    drawn.fill(0);
-    let overflow = false;
-    if (fast) {
-      for (let d = 0; d < n; d++) if (++drawn[lemireIndex(rng, n, reject)] === 255) overflow = true;
+    drawnAt.fill(0);
+    if (cumAt === null) {
+      for (let d = 0; d < n; d++) drawnAt[draw(rng)]++;
     } else {
-      for (let d = 0; d < n; d++) if (++drawn[rng.int(n)] === 255) overflow = true;
+      for (let d = 0; d < n; d++) drawnAt[unitAt(cumAt, draw(rng))]++;
     }
-    if (overflow) {
-      // A position drawn 255+ times (tiny samples only): recount without the byte limit.
-      wide.fill(0);
-      const again = streamFor(seed, "resample", r);
-      for (let d = 0; d < n; d++) wide[draw(again)]++;
-    }
-    const drawnAt = overflow ? wide : drawn;
     cells.fill(0);
     sums.fill(0);
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < units; j++) {
       // positions are sorted by cell: sequential, branch-free accumulation
       const m = drawnAt[j];
       const c = cellAt[j];
@@ -153,6 +170,18 @@ export function runCollapsed(
     out[o + 1] = est[1];
   }
   tick?.(to - from);
+}
+
+/** The first position whose cumulative count exceeds row position `j`. */
+function unitAt(cum: Float64Array, j: number): number {
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cum[mid] > j) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**

@@ -3,37 +3,10 @@ import { TrueliftError } from "../../core/errors.js";
 import type { Column, Frame } from "../../core/frame.js";
 import type { DeepReadonly } from "../../core/result.js";
 import type { DesignInputs } from "../shared/contract.js";
+import { propensityCellKeys, propensityCellsUnsupported } from "./cell-keys.js";
 import { ipwBootstrap, ipwBootstrapParallel } from "./ipw-bootstrap.js";
-import { layoutPropensity } from "./layout.js";
-import { type PropensityCompression, type PropensityResult, stagePropensity } from "./propensity.js";
-import type { PropensityCovariate, ValidPropensitySpec } from "./spec.js";
-
-/** The spec columns one covariate term reads. */
-function termColumns(term: PropensityCovariate): readonly string[] {
-  if (typeof term === "string") return [term];
-  if ("interaction" in term) return term.interaction;
-  if ("spline" in term) return [term.spline];
-  return [term.column];
-}
-
-/**
- * The key columns of a propensity analysis's compression: the treatment, the outcome and every column a
- * covariate term reads (propensity, outcome-model and extra balance terms), each once, in spec order.
- *
- * @example
- * ```ts
- * import { propensityCellKeys } from "truelift";
- * propensityCellKeys(parsePropensitySpec({ treatment: "d", outcome: "y", covariates: ["tier"] })); // ["d", "y", "tier"]
- * ```
- */
-export function propensityCellKeys(spec: ValidPropensitySpec): readonly string[] {
-  const keys: string[] = [];
-  const terms = [...spec.covariates, ...(spec.outcomeCovariates ?? []), ...(spec.balance?.extra ?? [])];
-  for (const c of [spec.treatment, spec.outcome, ...terms.flatMap(termColumns)]) {
-    if (!keys.includes(c)) keys.push(c);
-  }
-  return keys;
-}
+import { type PropensityCompression, type PropensityResult, stagePropensityUnits } from "./propensity.js";
+import type { ValidPropensitySpec } from "./spec.js";
 
 /**
  * The cells a propensity analysis is estimated from: one `GROUP BY` over the treatment, the outcome and the
@@ -59,29 +32,6 @@ export function propensityCellRequest(spec: ValidPropensitySpec, _kinds: ColumnK
   return { keys: propensityCellKeys(spec), measures: [] };
 }
 
-/**
- * Why a spec cannot be estimated from cells, or null when it can. Matching with `ties: "first"` picks the lowest
- * row indices among tied controls, and matching without replacement processes tied treated rows in row order:
- * both depend on the row order, which cells do not have. (Matching on the logit scale ties controls at float64
- * coincidences of log(p/(1 − p)) that flip with the last bit of the fitted coefficients; it is supported because
- * both paths fit on the rows in the same canonical order, `canonicalLayout`, so the coefficients agree bitwise.)
- *
- * @example
- * ```ts
- * import { propensityCellsUnsupported } from "truelift";
- * propensityCellsUnsupported(parsePropensitySpec({ ...spec, matching: { ties: "first" } })); // "matching ties: …"
- * ```
- */
-export function propensityCellsUnsupported(spec: ValidPropensitySpec): string | null {
-  if (spec.matching?.ties === "first") {
-    return 'matching with ties: "first" keeps the tied controls with the lowest row indices, which depends on the row order (cells have none)';
-  }
-  if (spec.matching?.replace === false) {
-    return "matching without replacement takes tied treated rows in row order, which cells do not have";
-  }
-  return null;
-}
-
 /** Compares two cells on one key column: numbers ascending, text by code unit, missing values last. */
 function compareOn(col: Column, a: number, b: number): number {
   if (col.kind === "str") {
@@ -103,8 +53,9 @@ function compareOn(col: Column, a: number, b: number): number {
 /**
  * The rows of compressed cells, in a canonical order: cells sorted by their key values (numbers ascending, text
  * by code unit, missing last), each repeated `count` times. Since the propensity keys hold every column the
- * analysis reads, these are the source rows up to order, whatever order the engine returned the cells in.
- * Errors: `E_INVALID_ARGUMENT` for a count that is not a non-negative integer.
+ * analysis reads, these are the source rows up to order, whatever order the engine returned the cells in. The
+ * analysis itself never expands cells ({@link propensityFromCells} runs on them); this is for inspection and
+ * tests. Errors: `E_INVALID_ARGUMENT` for a count that is not a non-negative integer.
  *
  * @example
  * ```ts
@@ -112,11 +63,7 @@ function compareOn(col: Column, a: number, b: number): number {
  * expandPropensityCells(cells, ["d", "y", "tier"]).nrows === cells.rowsScanned; // true
  * ```
  */
-export function expandPropensityCells(
-  cells: CellFrame,
-  keys: readonly string[],
-  spec?: ValidPropensitySpec,
-): Frame {
+export function expandPropensityCells(cells: CellFrame, keys: readonly string[]): Frame {
   const frame = cells.frame.select(keys);
   const count = cells.frame.numeric(cells.count);
   let total = 0;
@@ -139,41 +86,13 @@ export function expandPropensityCells(
     }
     return a - b;
   });
-  const order = spec ? inLayoutOrder(frame, count, byKeys, spec) : byKeys;
   const idx = new Int32Array(total);
   let at = 0;
-  for (const c of order) {
+  for (const c of byKeys) {
     idx.fill(c, at, at + count[c]);
     at += count[c];
   }
   return frame.take(idx);
-}
-
-/**
- * The cells (in key order, zero counts left out) reordered as `canonicalLayout` orders their rows, so that the
- * expanded rows are already canonical and the row pipeline need not sort them. Falls back to the key order when
- * the cells alone cannot be laid out (the row pipeline then raises the error, or sorts): the expanded rows are
- * the same either way, only their order — which `canonicalLayout` fixes — differs.
- */
-function inLayoutOrder(
-  frame: Frame,
-  count: Float64Array,
-  byKeys: Int32Array,
-  spec: ValidPropensitySpec,
-): Int32Array {
-  const nonEmpty = byKeys.filter((c) => count[c] > 0);
-  if (spec.matching?.ties === "first" || spec.matching?.replace === false) return nonEmpty;
-  try {
-    const l = layoutPropensity(frame.take(nonEmpty), spec);
-    const cols = [l.t, l.y, ...[...l.ps, ...l.om, ...l.balance].map((c) => c.values)];
-    const local = Int32Array.from({ length: l.n }, (_, i) => i).sort((a, b) => {
-      for (const c of cols) if (c[a] !== c[b]) return c[a] - c[b];
-      return a - b;
-    });
-    return Int32Array.from(local, (i) => nonEmpty[i]);
-  } catch {
-    return nonEmpty;
-  }
 }
 
 /** The parts of the analysis that needed row detail: a non-0/1 outcome and numeric covariate keys. */
@@ -204,13 +123,44 @@ function rowDetail(
 }
 
 /**
- * The whole {@link propensity} result from compressed cells ({@link propensityCellRequest}): the cells are
- * expanded to the rows they summarise ({@link expandPropensityCells}) and run through the same pipeline as the
- * rows, which puts the rows in one canonical order (`canonicalLayout`), so every number — the bootstrap
- * replicates included — is bitwise the row analysis's. With `inputs.threads`
- * > 1 the bootstrap runs on worker threads. The result's `compression` field reports the cells, the rows and the
- * parts that needed row detail. Errors: `E_UNSUPPORTED_COMPRESSED` for the matching options that depend on the
- * row order ({@link propensityCellsUnsupported}), and every error of the row analysis, with the same code.
+ * The cells of a compressed analysis as units: the key columns of the non-empty cells (in the engine's order) and
+ * their counts. Errors: `E_INVALID_ARGUMENT` for a count that is not a non-negative integer.
+ */
+function cellUnits(cells: CellFrame, keys: readonly string[]): { frame: Frame; counts: Float64Array } {
+  const count = cells.frame.numeric(cells.count);
+  const keep: number[] = [];
+  for (let c = 0; c < count.length; c++) {
+    const m = count[c];
+    if (!(Number.isInteger(m) && m >= 0)) {
+      throw new TrueliftError(
+        "E_INVALID_ARGUMENT",
+        `Cell ${c + 1} has a row count of ${m}: counts must be non-negative integers.`,
+        { details: { cell: c + 1, count: m } },
+      );
+    }
+    if (m > 0) keep.push(c);
+  }
+  const idx = Int32Array.from(keep);
+  return { frame: cells.frame.select(keys).take(idx), counts: Float64Array.from(idx, (c) => count[c]) };
+}
+
+/**
+ * The whole {@link propensity} result from compressed cells ({@link propensityCellRequest}), without expanding
+ * them to rows: every cell is a unit of `count` identical rows, and the whole pipeline — the frequency-weighted
+ * logit, IPW and AIPW with their sandwich SEs, balance, overlap, weights, matching with all ties on units, the
+ * Abadie–Imbens SE, the Rosenbaum bounds on counted differences, the spline knots and the bootstrap (the same
+ * drawn rows, mapped to their cells through cumulative counts) — runs on the cells, in O(cells) memory. The
+ * cells are put in one canonical order (`canonicalLayout`), so any engine's cell order gives the same bits, and
+ * {@link propensity} on the rows (which compresses first) gives the same result. Against the row pipeline on
+ * the uncompressed rows (`stagePropensity`, every row a unit of one) every number agrees to 1e-10 relative;
+ * quantities that are zero in theory (the SMD of a covariate the weights balance exactly) are rounding noise on
+ * both paths and agree to an absolute 1e-10, and the parts that jump at scores tied in theory (two patterns with
+ * the same true score, which the per-cell and per-row fits put a few ulps apart: nearest controls, histogram
+ * bins, deciles, AUC ties) can differ there (test/designs/propensity/cells-equal-rows.test.ts). With `inputs.threads` > 1 the
+ * bootstrap runs on worker threads. The result's `compression` field reports the cells, the rows and the parts
+ * that needed row detail. Errors: `E_UNSUPPORTED_COMPRESSED` for the matching options that depend on the row
+ * order ({@link propensityCellsUnsupported}), `E_INVALID_ARGUMENT` for a count that is not a non-negative
+ * integer, and every error of the row analysis, with the same code.
  *
  * @example
  * ```ts
@@ -233,15 +183,17 @@ export function propensityFromCells(
   }
   const keys = propensityCellKeys(spec);
   for (const k of keys) cells.frame.column(k); // E_COLUMN_MISSING when a key is absent
-  const frame = expandPropensityCells(cells, keys, spec);
+  const { frame, counts } = cellUnits(cells, keys);
+  let rows = 0;
+  for (let c = 0; c < counts.length; c++) rows += counts[c];
   const compression: PropensityCompression = {
     path: "cells",
     cells: cells.frame.nrows,
-    rows: frame.nrows,
+    rows,
     keys,
     rowDetail: rowDetail(frame, spec, keys),
   };
-  const run = stagePropensity(frame, spec, compression);
+  const run = stagePropensityUnits(frame, counts, spec, compression);
   const input = run.bootstrapInput;
   if (!input) return run.finish(null).result;
   const withProgress = inputs?.onProgress ? { ...input, onProgress: inputs.onProgress } : input;

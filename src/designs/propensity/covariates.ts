@@ -36,7 +36,8 @@ interface Coded {
  * numeric codes; reference = the first level unless given), numeric columns enter as they are, and
  * `{interaction: [a, b]}` becomes the products of the two sides' model columns, and `{spline: x, type, df}` the
  * columns of a natural (default) or B-spline basis of x with df columns (default 3; {@link splineBasis}, as R's
- * `ns` / `bs`; knots from the rows given) — balance is then checked on x itself.
+ * `ns` / `bs`; knots from the rows given, each counted `counts[i]` times when given — compressed cells) —
+ * balance is then checked on x itself.
  *
  * @example
  * ```ts
@@ -49,6 +50,7 @@ export function expandCovariates(
   frame: Frame,
   terms: readonly PropensityCovariate[],
   rows: Int32Array | null = null,
+  counts: ArrayLike<number> | null = null,
 ): ExpandedCovariates {
   const model: CovariateColumn[] = [];
   const balance: CovariateColumn[] = [];
@@ -84,7 +86,7 @@ export function expandCovariates(
     }
     if (typeof term === "object" && "spline" in term) {
       const raw = codeColumn(frame, term.spline, rows, "numeric", undefined);
-      push(model, splineColumns(raw.model[0], term.type ?? "natural", term.df ?? 3));
+      push(model, splineColumns(raw.model[0], term.type ?? "natural", term.df ?? 3, counts));
       push(balance, raw.all);
       continue;
     }
@@ -99,7 +101,12 @@ export function expandCovariates(
 }
 
 /** The basis columns of a spline term, named as R's coefficients (`ns(x, df = 3)1`, …). */
-function splineColumns(raw: CovariateColumn, type: "natural" | "b", df: number): CovariateColumn[] {
+function splineColumns(
+  raw: CovariateColumn,
+  type: "natural" | "b",
+  df: number,
+  counts: ArrayLike<number> | null,
+): CovariateColumn[] {
   const distinct = new Set(raw.values).size;
   if (distinct <= df) {
     throw new TrueliftError(
@@ -111,7 +118,7 @@ function splineColumns(raw: CovariateColumn, type: "natural" | "b", df: number):
       },
     );
   }
-  const basis = splineBasis(raw.values, { type, df });
+  const basis = splineBasis(raw.values, { type, df, counts });
   const label = `${type === "natural" ? "ns" : "bs"}(${raw.name}, df = ${df})`;
   return basis.columns.map((values, j) => ({
     name: `${label}${j + 1}`,

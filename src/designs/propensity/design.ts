@@ -2,13 +2,9 @@ import type { ColumnKinds } from "../../core/cells.js";
 import { compressFrameToCells } from "../../core/cells-compress.js";
 import type { Frame } from "../../core/frame.js";
 import type { Design } from "../shared/contract.js";
+import { propensityCellKeys, propensityCellsUnsupported } from "./cell-keys.js";
 import { PROPENSITY_CLI } from "./cli.js";
-import {
-  propensityCellKeys,
-  propensityCellRequest,
-  propensityCellsUnsupported,
-  propensityFromCells,
-} from "./compressed.js";
+import { propensityCellRequest, propensityFromCells } from "./compressed.js";
 import { propensityEstimatesChart } from "./estimates-chart.js";
 import { type PropensityResult, propensity, propensityParallel } from "./propensity.js";
 import { propensityCharts } from "./result-charts.js";

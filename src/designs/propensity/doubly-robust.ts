@@ -17,16 +17,17 @@ export interface ArmRegression {
 export interface OutcomeModels {
   readonly treated: ArmRegression;
   readonly control: ArmRegression;
-  /** μ₁(xᵢ), μ₀(xᵢ) for every row. */
+  /** μ₁(xᵢ), μ₀(xᵢ) for every unit. */
   readonly mu1: Float64Array;
   readonly mu0: Float64Array;
-  /** Per-row influence of each arm's coefficients on x̄ᵀβ: helpers for the RA influence functions. */
+  /** Per-row influence (one row of each unit) of each arm's coefficients on x̄ᵀβ: for the RA influence functions. */
   readonly influence: (xbar: Float64Array, arm: 0 | 1) => Float64Array;
 }
 
 /**
  * Fits the outcome regression y ~ 1 + covariates separately in each arm (ordinary least squares, collinear
- * columns within an arm dropped in order) and predicts both potential-outcome means for every row.
+ * columns within an arm dropped in order) and predicts both potential-outcome means for every row. With `w`
+ * (frequency counts) every entry is a unit of `w` identical rows: the count-weighted least squares of the rows.
  *
  * @example
  * ```ts
@@ -40,8 +41,10 @@ export function fitOutcomeModels(
   columns: readonly CovariateColumn[],
   t: Float64Array,
   y: Float64Array,
+  w: Float64Array | null = null,
 ): OutcomeModels {
   const n = t.length;
+  const cnt = (i: number) => (w ? w[i] : 1);
   const k = columns.length + 1;
   const names = ["Intercept", ...columns.map((c) => c.name)];
   const col = (j: number, i: number) => (j === 0 ? 1 : columns[j - 1].values[i]);
@@ -51,9 +54,10 @@ export function fitOutcomeModels(
     let m = 0;
     for (let i = 0; i < n; i++) {
       if (t[i] !== arm) continue;
-      m++;
+      const ci = cnt(i);
+      m += ci;
       for (let a = 0; a < k; a++) {
-        const xa = col(a, i);
+        const xa = ci * col(a, i);
         xty[a] += xa * y[i];
         for (let b = a; b < k; b++) gram[a * k + b] += xa * col(b, i);
       }
@@ -138,7 +142,8 @@ export interface DoublyRobust {
  * - AIPW ATT: the normalised doubly robust ATT, mean over treated of (y − μ̂₀) minus the ATT-weighted control mean
  *   of (y − μ̂₀), with its ratio influence function.
  *
- * Consistent when either the propensity or the outcome model is right.
+ * Consistent when either the propensity or the outcome model is right. With `w` (frequency counts) every entry
+ * is a unit of `w` identical rows: means and variances of influence functions are count-weighted sums.
  *
  * @example
  * ```ts
@@ -157,17 +162,22 @@ export function doublyRobust(
   om: OutcomeModels,
   columns: readonly CovariateColumn[],
   alpha: number,
+  w: Float64Array | null = null,
 ): DoublyRobust {
-  const n = t.length;
+  const units = t.length;
+  const cnt = (i: number) => (w ? w[i] : 1);
+  let n = 0;
+  for (let i = 0; i < units; i++) n += cnt(i);
   const k = columns.length + 1;
   const { mu1, mu0 } = om;
   let n1 = 0;
   const xbar = new Float64Array(k);
   const xbar1 = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    n1 += t[i];
+  for (let i = 0; i < units; i++) {
+    const ci = cnt(i);
+    n1 += ci * t[i];
     for (let j = 0; j < k; j++) {
-      const x = j === 0 ? 1 : columns[j - 1].values[i];
+      const x = j === 0 ? ci : ci * columns[j - 1].values[i];
       xbar[j] += x / n;
       if (t[i] === 1) xbar1[j] += x;
     }
@@ -177,34 +187,35 @@ export function doublyRobust(
   // Regression adjustment.
   let raAte = 0;
   let raAtt = 0;
-  for (let i = 0; i < n; i++) {
-    raAte += (mu1[i] - mu0[i]) / n;
-    if (t[i] === 1) raAtt += (y[i] - mu0[i]) / n1;
+  for (let i = 0; i < units; i++) {
+    raAte += (cnt(i) * (mu1[i] - mu0[i])) / n;
+    if (t[i] === 1) raAtt += (cnt(i) * (y[i] - mu0[i])) / n1;
   }
   const g1 = om.influence(xbar, 1);
   const g0 = om.influence(xbar, 0);
   const g0t = om.influence(xbar1, 0);
   let vRaAte = 0;
   let vRaAtt = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < units; i++) {
     const a = (mu1[i] - mu0[i] - raAte) / n + g1[i] - g0[i];
     const b = (t[i] === 1 ? (y[i] - mu0[i] - raAtt) / n1 : 0) - g0t[i];
-    vRaAte += a * a;
-    vRaAtt += b * b;
+    vRaAte += cnt(i) * a * a;
+    vRaAtt += cnt(i) * b * b;
   }
 
   // AIPW.
-  const phi = new Float64Array(n);
+  const phi = new Float64Array(units);
   let aipwAte = 0;
   let A = 0;
   let B = 0;
   let b = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < units; i++) {
+    const ci = cnt(i);
     phi[i] = mu1[i] - mu0[i] + (t[i] === 1 ? (y[i] - mu1[i]) / p[i] : -(y[i] - mu0[i]) / (1 - p[i]));
-    aipwAte += phi[i] / n;
-    if (t[i] === 1) A += y[i] - mu0[i];
+    aipwAte += (ci * phi[i]) / n;
+    if (t[i] === 1) A += ci * (y[i] - mu0[i]);
     else {
-      const r = p[i] / (1 - p[i]);
+      const r = (ci * p[i]) / (1 - p[i]);
       B += r * (y[i] - mu0[i]);
       b += r;
     }
@@ -212,11 +223,12 @@ export function doublyRobust(
   const aipwAtt = A / n1 - B / b;
   let vAte = 0;
   let vAtt = 0;
-  for (let i = 0; i < n; i++) {
-    vAte += ((phi[i] - aipwAte) / n) ** 2;
+  for (let i = 0; i < units; i++) {
+    const ci = cnt(i);
+    vAte += ci * ((phi[i] - aipwAte) / n) ** 2;
     const d = y[i] - mu0[i];
     const f = t[i] === 1 ? (d - A / n1) / n1 : -((p[i] / (1 - p[i])) * (d - B / b)) / b;
-    vAtt += f * f;
+    vAtt += ci * f * f;
   }
   return {
     ra: {
@@ -262,14 +274,19 @@ export function robustnessDemo(
   p: Float64Array,
   columns: readonly CovariateColumn[],
   alpha: number,
+  w: Float64Array | null = null,
 ): RobustnessDemo {
-  const n = t.length;
+  const units = t.length;
+  let n = 0;
   let n1 = 0;
-  for (let i = 0; i < n; i++) n1 += t[i];
-  const scores = misspecified === "propensity" ? new Float64Array(n).fill(n1 / n) : p;
+  for (let i = 0; i < units; i++) {
+    n += w ? w[i] : 1;
+    n1 += (w ? w[i] : 1) * t[i];
+  }
+  const scores = misspecified === "propensity" ? new Float64Array(units).fill(n1 / n) : p;
   const omColumns = misspecified === "outcome" ? [] : columns;
-  const om = fitOutcomeModels(omColumns, t, y);
-  const dr = doublyRobust(t, y, scores, om, omColumns, alpha);
-  const ipw = hajekIpw(t, y, scores, null, alpha);
+  const om = fitOutcomeModels(omColumns, t, y, w);
+  const dr = doublyRobust(t, y, scores, om, omColumns, alpha, w);
+  const ipw = hajekIpw(t, y, scores, null, alpha, w);
   return { misspecified, ipw: { ate: ipw.ate, att: ipw.att }, ra: dr.ra, aipw: dr.aipw };
 }

@@ -1,5 +1,6 @@
 // Propensity scores for opt-in features: the design's public API.
 export * from "./balance.js";
+export * from "./cell-keys.js";
 export * from "./charts.js";
 export * from "./cli.js";
 export * from "./collapsed-sample.js";

@@ -8,7 +8,7 @@ import { collapsedLogitRefitter } from "./logit-refit.js";
 
 if (parentPort) {
   const init = workerData as IpwBootstrapWorkerData;
-  const prep = prepareCollapsed(init.t, init.y, init.columns);
+  const prep = prepareCollapsed(init.t, init.y, init.columns, init.w);
   const refit = collapsedLogitRefitter(prep.patterns, init.start, init.lambda, 50, prep.rows);
   const out = new Float64Array(2 * (init.to - init.from));
   const port = parentPort;

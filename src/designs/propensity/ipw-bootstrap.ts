@@ -36,6 +36,8 @@ export interface IpwBootstrapInput {
   readonly t: Float64Array;
   readonly y: Float64Array;
   readonly columns: readonly CovariateColumn[];
+  /** Rows per unit (frequency counts, compressed cells); one row each when absent. */
+  readonly w?: Float64Array;
   readonly fit: PropensityModelFit;
   readonly model: PropensityModel;
   readonly reps: number;
@@ -53,7 +55,9 @@ export interface IpwBootstrapInput {
  * covariate rows; a replicate adds its draws to per-pattern treated / control counts and outcome sums and refits
  * the logit on those counts from the full-sample estimate (exact MLE of the resample, a few Newton passes over
  * the patterns), then forms the weighted means from the pattern sums. Families without a collapsed refit are
- * refitted on the resampled rows. SE = replicate standard deviation; interval = percentile.
+ * refitted on the resampled rows. SE = replicate standard deviation; interval = percentile. With `w` (units of
+ * identical rows, e.g. compressed cells) the same rows are drawn — a drawn row position is mapped to its unit
+ * through the cumulative counts — and only per-unit counts are kept, never the rows.
  *
  * @example
  * ```ts
@@ -71,6 +75,7 @@ export function ipwBootstrap(input: IpwBootstrapInput): IpwBootstrap {
     t,
     y,
     columns.map((c) => c.values),
+    input.w ?? null,
   );
   const refit = input.fit.refitter(prep.patterns, prep.rows);
   const out = new Float64Array(2 * reps).fill(Number.NaN);
@@ -80,7 +85,7 @@ export function ipwBootstrap(input: IpwBootstrapInput): IpwBootstrap {
   else {
     for (let r = 0; r < reps; r++) {
       tick?.(r);
-      const est = fullRefit(input, bootstrapResample({ kind: "rows", n: t.length }, seed, r).indices);
+      const est = fullRefit(input, prep.n, bootstrapResample({ kind: "rows", n: prep.n }, seed, r).indices);
       if (est) out.set(est, 2 * r);
     }
     tick?.(reps);
@@ -123,6 +128,7 @@ export interface IpwBootstrapWorkerData {
   readonly t: Float64Array;
   readonly y: Float64Array;
   readonly columns: readonly Float64Array[];
+  readonly w: Float64Array | null;
   readonly start: Float64Array;
   readonly lambda: number;
   readonly seed: number;
@@ -159,6 +165,7 @@ export async function ipwBootstrapParallel(
     input.t,
     input.y,
     input.columns.map((c) => c.values),
+    input.w ?? null,
   );
   if (!input.fit.refitter(prep.patterns, prep.rows)) return { ...ipwBootstrap(input), threads: 1 };
   const penalty = input.fit.penalty;
@@ -166,6 +173,7 @@ export async function ipwBootstrapParallel(
     t: input.t,
     y: input.y,
     columns: input.columns.map((c) => c.values),
+    w: input.w ?? null,
     start: Float64Array.from(input.fit.coefficients, (c) => c.estimate),
     lambda: penalty.type === "l2" ? 1 / penalty.C : 0,
     seed: input.seed,
@@ -202,33 +210,60 @@ export async function ipwBootstrapParallel(
   });
   await Promise.all(jobs);
   return {
-    ...summarise(out, input, "collapsed", prepareCollapsed(input.t, input.y, base.columns).g),
+    ...summarise(out, input, "collapsed", prep.g),
     threads,
   };
 }
 
-function fullRefit(input: IpwBootstrapInput, idx: Int32Array): [number, number] | null {
-  const pick = (a: Float64Array) => Float64Array.from(idx, (i) => a[i]);
+/**
+ * One replicate refitted by the family's own fit: the drawn rows (indices into the rows of the units in their
+ * order, `n` in all) become per-unit counts, and the model is fitted on the drawn units with those counts.
+ */
+function fullRefit(input: IpwBootstrapInput, n: number, idx: Int32Array): [number, number] | null {
+  const units = input.t.length;
+  const drawn = new Float64Array(units);
+  if (input.w) {
+    const cum = new Float64Array(units);
+    let total = 0;
+    for (let u = 0; u < units; u++) {
+      total += input.w[u];
+      cum[u] = total;
+    }
+    for (const j of idx) {
+      let lo = 0;
+      let hi = units - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cum[mid] > j) hi = mid;
+        else lo = mid + 1;
+      }
+      drawn[lo]++;
+    }
+  } else for (const j of idx) drawn[j]++;
+  const keep = Int32Array.from({ length: units }, (_, u) => u).filter((u) => drawn[u] > 0);
+  const pick = (a: Float64Array) => Float64Array.from(keep, (u) => a[u]);
   const t = pick(input.t);
   const y = pick(input.y);
+  const w = pick(drawn);
   try {
     const fit = input.model.fit(
       {
         treatment: input.treatment,
         t,
         columns: input.columns.map((c) => ({ ...c, values: pick(c.values) })),
+        w,
       },
       { penalty: input.fit.penalty },
     );
-    // each resampled row is its own pattern
+    // each drawn unit is its own pattern
     const cells = new Float64Array(2 * t.length);
     const sums = new Float64Array(2 * t.length);
     for (let i = 0; i < t.length; i++) {
       const c = 2 * i + (t[i] === 1 ? 1 : 0);
-      cells[c] = 1;
-      sums[c] = y[i];
+      cells[c] = w[i];
+      sums[c] = w[i] * y[i];
     }
-    return cellIpw(fit.scores, cells, sums, t.length);
+    return n > 0 ? cellIpw(fit.scores, cells, sums, t.length) : null;
   } catch {
     return null;
   }

@@ -47,7 +47,8 @@ export interface IpwResult {
  * ψμ₁ = tᵢ/pᵢ (yᵢ − μ₁) and ψμ₀ = (1 − tᵢ)/(1 − pᵢ) (yᵢ − μ₀). The bread A = −Σ ∂ψᵢ/∂θ is lower block
  * triangular, so each row's influence on θ is A⁻¹ψᵢ computed block by block, and Var(μ̂₁ − μ̂₀) = Σᵢ (IFμ₁ᵢ −
  * IFμ₀ᵢ)² (no small-sample factor; normal reference). Estimating the propensity makes the ATE's variance smaller
- * than treating the weights as known.
+ * than treating the weights as known. With `w` (frequency counts) every entry is a unit of `w` identical rows
+ * (a compressed cell): every sum over rows is the count-weighted sum over units.
  *
  * @example
  * ```ts
@@ -65,8 +66,10 @@ export function hajekIpw(
   p: Float64Array,
   equations: PropensityEstimatingEquations | null,
   alpha: number,
+  w: Float64Array | null = null,
 ): IpwResult {
   const n = t.length;
+  const c = (i: number) => (w ? w[i] : 1);
   let s1 = 0;
   let sy1 = 0;
   let s0 = 0;
@@ -76,16 +79,17 @@ export function hajekIpw(
   let r0 = 0;
   let ry0 = 0;
   for (let i = 0; i < n; i++) {
+    const ci = c(i);
     if (t[i] === 1) {
-      s1 += 1 / p[i];
-      sy1 += y[i] / p[i];
-      n1++;
-      y1 += y[i];
+      s1 += ci / p[i];
+      sy1 += (ci * y[i]) / p[i];
+      n1 += ci;
+      y1 += ci * y[i];
     } else {
-      const w = 1 / (1 - p[i]);
-      s0 += w;
-      sy0 += y[i] * w;
-      const r = p[i] / (1 - p[i]);
+      const v = ci / (1 - p[i]);
+      s0 += v;
+      sy0 += y[i] * v;
+      const r = (ci * p[i]) / (1 - p[i]);
       r0 += r;
       ry0 += r * y[i];
     }
@@ -108,15 +112,15 @@ export function hajekIpw(
       for (let i = 0; i < n; i++) {
         equations.linearGradient(i, x);
         if (t[i] === 1) {
-          const c = ((1 - p[i]) / p[i]) * (y[i] - mu1);
-          for (let j = 0; j < k; j++) a1[j] += c * x[j];
+          const g = ((c(i) * (1 - p[i])) / p[i]) * (y[i] - mu1);
+          for (let j = 0; j < k; j++) a1[j] += g * x[j];
         } else {
-          const r = p[i] / (1 - p[i]);
-          const c = r * (y[i] - mu0);
-          const ct = r * (y[i] - mu0t);
+          const r = (c(i) * p[i]) / (1 - p[i]);
+          const g = r * (y[i] - mu0);
+          const gt = r * (y[i] - mu0t);
           for (let j = 0; j < k; j++) {
-            a0[j] -= c * x[j];
-            a0t[j] -= ct * x[j];
+            a0[j] -= g * x[j];
+            a0t[j] -= gt * x[j];
           }
         }
       }
@@ -143,8 +147,8 @@ export function hajekIpw(
         const psi0t = treated ? 0 : (p[i] / (1 - p[i])) * (y[i] - mu0t);
         const ifAte = (psi1 - d1) / s1 - (psi0 - d0) / s0;
         const ifAtt = psi1t / n1 - (psi0t - d0t) / r0;
-        vAte += ifAte * ifAte;
-        vAtt += ifAtt * ifAtt;
+        vAte += c(i) * ifAte * ifAte;
+        vAtt += c(i) * ifAtt * ifAtt;
       }
       seAte = Math.sqrt(vAte);
       seAtt = Math.sqrt(vAtt);

@@ -4,16 +4,23 @@ import { type ColumnRequirement, validateColumns } from "../../core/validate.js"
 import { type CovariateColumn, expandCovariates } from "./covariates.js";
 import type { PropensityCovariate, ValidPropensitySpec } from "./spec.js";
 
-/** The validated data of a propensity analysis: treatment, outcome and the expanded covariate columns. */
+/**
+ * The validated data of a propensity analysis: treatment, outcome and the expanded covariate columns, one entry
+ * per unit — a compressed cell of `w` identical rows, or one row (`w` = 1) on the uncompressed path.
+ */
 export interface PropensityLayout {
   readonly treatment: string;
   readonly outcome: string;
-  /** Rows used. */
+  /** Rows used (the sum of the unit counts). */
   readonly n: number;
-  /** Treated (1) and control (0) counts. */
+  /** Treated (1) and control (0) rows. */
   readonly n1: number;
   readonly n0: number;
-  /** Treatment 0/1 per row. */
+  /** Units (length of every per-unit array). */
+  readonly units: number;
+  /** Rows per unit (frequency counts: positive integers). */
+  readonly w: Float64Array;
+  /** Treatment 0/1 per unit. */
   readonly t: Float64Array;
   readonly y: Float64Array;
   /** True when the outcome is 0/1 (the E-value then uses the risk ratio). */
@@ -24,7 +31,7 @@ export interface PropensityLayout {
   readonly om: readonly CovariateColumn[];
   /** Balance columns: every level of every categorical, numeric columns and interactions. */
   readonly balance: readonly CovariateColumn[];
-  /** Frame row of every row used. */
+  /** Frame row of every unit used. */
   readonly rows: Int32Array;
 }
 
@@ -42,6 +49,9 @@ function termColumns(term: PropensityCovariate): { column: string; kind: ColumnR
  * and no single covariate separates the groups (a category level only one group has, or a numeric covariate
  * whose ranges in the two groups do not overlap) — that would make the propensity model's estimate not exist.
  *
+ * With `counts` every frame row is a compressed cell of that many identical rows (positive integers; the caller
+ * drops empty cells): the layout is the rows' layout, held per cell.
+ *
  * Errors: `E_COLUMN_MISSING`, `E_COLUMN_TYPE`, `E_MISSING_VALUES`, `E_NOT_BINARY` (treatment not 0/1),
  * `E_CONSTANT_TREATMENT` (one arm empty), `E_NONFINITE_VALUES`, `E_UNKNOWN_LEVEL`, `E_PERFECT_SEPARATION`
  * (naming the covariate).
@@ -55,7 +65,11 @@ function termColumns(term: PropensityCovariate): { column: string; kind: ColumnR
  * layout.ps.map((c) => c.name); // ["C(engagement_tier)[T.light]", "C(engagement_tier)[T.medium]", "query_confidence"]
  * ```
  */
-export function layoutPropensity(frame: Frame, spec: ValidPropensitySpec): PropensityLayout {
+export function layoutPropensity(
+  frame: Frame,
+  spec: ValidPropensitySpec,
+  counts: Float64Array | null = null,
+): PropensityLayout {
   const omTerms = spec.outcomeCovariates ?? spec.covariates;
   const extra = spec.balance?.extra ?? [];
   const reqs: ColumnRequirement[] = [
@@ -83,13 +97,15 @@ export function layoutPropensity(frame: Frame, spec: ValidPropensitySpec): Prope
   }
   const t = Float64Array.from(frame.numeric(spec.treatment));
   const y = Float64Array.from(frame.numeric(spec.outcome));
+  const w = counts ? Float64Array.from(counts) : new Float64Array(t.length).fill(1);
   let n1 = 0;
+  let n = 0;
   let binaryOutcome = true;
   for (let i = 0; i < t.length; i++) {
-    n1 += t[i];
+    n += w[i];
+    n1 += w[i] * t[i];
     if (y[i] !== 0 && y[i] !== 1) binaryOutcome = false;
   }
-  const n = t.length;
   if (n1 === 0 || n1 === n) {
     throw new TrueliftError(
       "E_CONSTANT_TREATMENT",
@@ -97,27 +113,29 @@ export function layoutPropensity(frame: Frame, spec: ValidPropensitySpec): Prope
       { details: { column: spec.treatment, rows: n, treated: n1 } },
     );
   }
-  const ps = expandCovariates(frame, spec.covariates);
-  const om = expandCovariates(frame, omTerms);
-  const ex = expandCovariates(frame, extra);
+  const ps = expandCovariates(frame, spec.covariates, null, counts);
+  const om = expandCovariates(frame, omTerms, null, counts);
+  const ex = expandCovariates(frame, extra, null, counts);
   const balance: CovariateColumn[] = [];
   for (const c of [...ps.balance, ...om.balance, ...ex.balance]) {
     if (!balance.some((b) => b.name === c.name)) balance.push(c);
   }
-  checkSeparation(spec.treatment, t, ps.balance);
+  checkSeparation(spec.treatment, t, w, ps.balance);
   return {
     treatment: spec.treatment,
     outcome: spec.outcome,
     n,
     n1,
     n0: n - n1,
+    units: t.length,
+    w,
     t,
     y,
     binaryOutcome,
     ps: ps.model,
     om: om.model,
     balance,
-    rows: Int32Array.from({ length: n }, (_, i) => i),
+    rows: Int32Array.from({ length: t.length }, (_, i) => i),
   };
 }
 
@@ -134,7 +152,12 @@ export const SEPARATION_HINT =
   'A covariate predicts the treatment perfectly (the groups do not overlap on it): drop or coarsen it, restrict the data to where both groups occur, or fit the propensity model with an L2 penalty (model: { penalty: { type: "l2", C } }).';
 
 /** Throws E_PERFECT_SEPARATION when one covariate alone separates treated from control rows. */
-function checkSeparation(treatment: string, t: Float64Array, columns: readonly CovariateColumn[]): void {
+function checkSeparation(
+  treatment: string,
+  t: Float64Array,
+  w: Float64Array,
+  columns: readonly CovariateColumn[],
+): void {
   for (const c of columns) {
     if (c.name.includes(":")) continue; // interactions: left to the model's own check
     const v = c.values;
@@ -148,11 +171,11 @@ function checkSeparation(treatment: string, t: Float64Array, columns: readonly C
       if (t[i] === 1) {
         if (v[i] < min1) min1 = v[i];
         if (v[i] > max1) max1 = v[i];
-        on1 += v[i];
+        on1 += w[i] * v[i];
       } else {
         if (v[i] < min0) min0 = v[i];
         if (v[i] > max0) max0 = v[i];
-        on0 += v[i];
+        on0 += w[i] * v[i];
       }
     }
     if (c.level !== null) {
@@ -183,7 +206,8 @@ function checkSeparation(treatment: string, t: Float64Array, columns: readonly C
 }
 
 /**
- * The layout restricted to some of its rows (trimming): every array is subset, counts recomputed.
+ * The layout restricted to some of its units (trimming), in the order given: every array is subset, the row
+ * counts recomputed.
  *
  * @example
  * ```ts
@@ -200,13 +224,20 @@ export function subsetLayout(layout: PropensityLayout, keep: Int32Array): Propen
   };
   const sub = (cols: readonly CovariateColumn[]) => cols.map((c) => ({ ...c, values: pick(c.values) }));
   const t = pick(layout.t);
+  const w = pick(layout.w);
   let n1 = 0;
-  for (let i = 0; i < t.length; i++) n1 += t[i];
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    n += w[i];
+    n1 += w[i] * t[i];
+  }
   return {
     ...layout,
-    n: keep.length,
+    n,
     n1,
-    n0: keep.length - n1,
+    n0: n - n1,
+    units: keep.length,
+    w,
     t,
     y: pick(layout.y),
     ps: sub(layout.ps),
@@ -217,10 +248,10 @@ export function subsetLayout(layout: PropensityLayout, keep: Int32Array): Propen
 }
 
 /**
- * The layout with its rows in a canonical order: by treatment, outcome, then the values of every model and
- * balance column (ties, i.e. identical rows, in their current order). Every row-order-free computation of the
- * analysis then runs its sums in the same order whatever order the rows came in — on the rows or expanded from
- * compressed cells — so the two give bitwise-identical results; `rows` keeps each row's frame index.
+ * The layout with its units in a canonical order: by treatment, outcome, then the values of every model and
+ * balance column (ties, i.e. identical units, in their current order). Every row-order-free computation of the
+ * analysis then runs its sums in the same order whatever order the units came in — cells from any engine, in
+ * any order — so the results are bitwise identical; `rows` keeps each unit's frame index.
  *
  * @example
  * ```ts
@@ -236,8 +267,8 @@ export function canonicalLayout(layout: PropensityLayout): PropensityLayout {
   };
   // Already in order (rows expanded from cells in canonical cell order): the stable sort would be the identity.
   let sorted = true;
-  for (let i = 1; i < layout.n && sorted; i++) sorted = before(i - 1, i) < 0;
+  for (let i = 1; i < layout.units && sorted; i++) sorted = before(i - 1, i) < 0;
   if (sorted) return layout;
-  const order = Int32Array.from({ length: layout.n }, (_, i) => i).sort(before);
+  const order = Int32Array.from({ length: layout.units }, (_, i) => i).sort(before);
   return subsetLayout(layout, order);
 }

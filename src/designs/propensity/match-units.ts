@@ -17,7 +17,12 @@ function sameKey(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-function groupUnits(d: Float64Array, t: ArrayLike<number>, y: Float64Array): Units {
+function groupUnits(
+  d: Float64Array,
+  t: ArrayLike<number>,
+  y: Float64Array,
+  rows: ArrayLike<number> | null,
+): Units {
   const n = d.length;
   // Units in first-occurrence order; those sharing a distance chained from the Map entry of the distance (no key
   // string per row).
@@ -41,7 +46,7 @@ function groupUnits(d: Float64Array, t: ArrayLike<number>, y: Float64Array): Uni
       count.push(0);
       next.push(-1);
     }
-    count[u]++;
+    count[u] += rows ? rows[i] : 1;
     unitOf[i] = u;
   }
   return {
@@ -123,10 +128,14 @@ function nearestUnits(
 /** {@link matchRowsByUnits}'s result: the reported matching plus the per-row weights and matched differences. */
 export interface UnitMatchResult {
   readonly match: Omit<MatchResult, "weights" | "sets">;
-  /** Matching weight per row (as `matchWeights`). */
+  /** Matching weight per entry of the input (per row of each input unit; as `matchWeights`). */
   readonly weights: Float64Array;
-  /** yᵢ − mean of its matches for every matched treated row (a multiset: grouped by unit, not in row order). */
+  /**
+   * yᵢ − mean of its matches for the matched treated rows, as a multiset: one value per unit of identical rows,
+   * held by `differenceCounts[j]` rows (expand them for the row list; not in row order).
+   */
   readonly differences: Float64Array;
+  readonly differenceCounts: Float64Array;
 }
 
 /**
@@ -136,7 +145,8 @@ export interface UnitMatchResult {
  * unions of whole units and the estimate, the Abadie–Imbens SEs (Kᵢ, KKᵢ and the within-arm variances summed
  * count times), the matching weights and the matched differences are the row results — at a cost in the
  * number of units instead of treated rows × tied controls (the row search lists every tied control of every
- * treated row). Row-order-dependent options (`ties: "first"`, `replace: false`) are not handled here.
+ * treated row). Row-order-dependent options (`ties: "first"`, `replace: false`) are not handled here. With
+ * `rows` (frequency counts) every input entry is itself a compressed cell of that many identical rows.
  *
  * @example
  * ```ts
@@ -159,6 +169,7 @@ export function matchRowsByUnits(
     readonly varianceNeighbours?: number;
     readonly level?: number;
   },
+  rows: ArrayLike<number> | null = null,
 ): UnitMatchResult {
   const distance = options.distance ?? "ps";
   const k = options.k ?? 1;
@@ -167,7 +178,7 @@ export function matchRowsByUnits(
   const level = options.level ?? 0.95;
   const dRows =
     distance === "ps" ? Float64Array.from(ps) : Float64Array.from(ps, (p) => Math.log(p / (1 - p)));
-  const u = groupUnits(dRows, t, y);
+  const u = groupUnits(dRows, t, y, rows);
   const g = u.d.length;
   let caliperWidth: number | null = null;
   if (options.caliper !== undefined) {
@@ -286,10 +297,14 @@ export function matchRowsByUnits(
   );
   const weights = Float64Array.from(u.unitOf, (q) => unitWeight[q]);
   const differences: number[] = [];
+  const differenceCounts: number[] = [];
   let distinct = 0;
   for (let q = 0; q < g; q++) {
     if (u.t[q] === 0) distinct += used[q] * u.c[q];
-    else if (!Number.isNaN(effect[q])) for (let r = 0; r < u.c[q]; r++) differences.push(diff[q]);
+    else if (!Number.isNaN(effect[q]) && u.c[q] > 0) {
+      differences.push(diff[q]);
+      differenceCounts.push(u.c[q]);
+    }
   }
   return {
     match: {
@@ -315,5 +330,6 @@ export function matchRowsByUnits(
     },
     weights,
     differences: Float64Array.from(differences),
+    differenceCounts: Float64Array.from(differenceCounts),
   };
 }

@@ -9,25 +9,30 @@ import { orderByScoreFew } from "./few-values.js";
 import { SEPARATION_HINT } from "./layout.js";
 import { collapsedLogitRefitter } from "./logit-refit.js";
 
-/** What a propensity model family is fitted on: the 0/1 treatment and the numeric covariate columns. */
+/**
+ * What a propensity model family is fitted on: the 0/1 treatment and the numeric covariate columns, one entry
+ * per unit, and the rows each unit stands for (`w`, frequency counts; one row each when absent).
+ */
 export interface PropensityModelData {
   readonly treatment: string;
   readonly t: Float64Array;
   readonly columns: readonly CovariateColumn[];
+  readonly w?: Float64Array;
 }
 
 /**
  * The stacked estimating equations of a smooth parametric propensity model, for M-estimation sandwich variances
- * that account for the estimated scores: per-row estimating functions ψᵢ(β̂) and their derivative.
+ * that account for the estimated scores: per-row estimating functions ψᵢ(β̂) and their derivative, indexed by
+ * unit (every row of a unit has the same ψ).
  */
 export interface PropensityEstimatingEquations {
   /** Number of parameters k. */
   readonly dim: number;
-  /** Writes ψᵢ(β̂) (length k) into `out`; Σᵢ ψᵢ(β̂) = 0 at the estimate. */
+  /** Writes ψᵢ(β̂) of one row of unit i (length k) into `out`; Σ over rows of ψ(β̂) = 0 at the estimate. */
   score(i: number, out: Float64Array): void;
   /** Writes ∂ηᵢ/∂β (the row's design vector, length k) into `out`, where pᵢ = σ(ηᵢ). */
   linearGradient(i: number, out: Float64Array): void;
-  /** −Σᵢ ∂ψᵢ/∂β at the estimate (k × k, row-major): the bread. */
+  /** −Σ over rows of ∂ψ/∂β at the estimate (k × k, row-major): the bread. */
   readonly bread: Float64Array;
 }
 
@@ -51,7 +56,7 @@ export interface CalibrationBin {
 export interface PropensityModelFit {
   readonly family: string;
   readonly penalty: LogitPenalty;
-  /** P(treated | covariates) per row. */
+  /** P(treated | covariates) per unit. */
   readonly scores: Float64Array;
   readonly coefficients: readonly Term[];
   readonly auc: number;
@@ -99,8 +104,9 @@ export interface PropensityModel {
 /**
  * The logistic propensity model: {@link logitFit} (Newton to a gradient tolerance of 1e-10, so the unpenalised
  * estimate is the exact MLE; `l2` follows scikit-learn's C convention) on an intercept plus the covariate
- * columns. Estimating equations ψᵢ = xᵢ(tᵢ − pᵢ) − β∘c/(nC) (c = 1 except for the intercept), bread
- * Σ pᵢ(1 − pᵢ) xᵢxᵢᵀ + diag(c/C).
+ * columns, with the unit counts as frequency weights (`LogitSpec.frequency`: the fit of the rows the units stand
+ * for). Estimating equations ψᵢ = xᵢ(tᵢ − pᵢ) − β∘c/(nC) (c = 1 except for the intercept, n rows), bread
+ * Σ wᵢ pᵢ(1 − pᵢ) xᵢxᵢᵀ + diag(c/C).
  *
  * @example
  * ```ts
@@ -114,14 +120,19 @@ export const LOGIT_PROPENSITY: PropensityModel = {
   family: "logit",
   fit(data, options) {
     const penalty = options.penalty ?? { type: "none" };
+    const units = data.t.length;
+    const w = data.w ?? new Float64Array(units).fill(1);
     const cols = new Map<string, Column>();
     cols.set(data.treatment, { kind: "f64", values: data.t });
     for (const c of data.columns) cols.set(c.name, { kind: "f64", values: c.values });
+    const countName = uniqueName("__count", cols);
+    cols.set(countName, { kind: "f64", values: w });
     let fit: LogitFit;
     try {
       fit = logitFit(Frame.fromColumns(cols), {
         outcome: data.treatment,
         covariates: data.columns.map((c) => c.name),
+        frequency: { count: countName },
         penalty,
         ...(options.maxIter !== undefined ? { maxIter: options.maxIter } : {}),
       });
@@ -136,7 +147,8 @@ export const LOGIT_PROPENSITY: PropensityModel = {
       throw e;
     }
     const { result: res, fitted: p } = fit;
-    const n = p.length;
+    let n = 0;
+    for (let i = 0; i < units; i++) n += w[i];
     const k = data.columns.length + 1;
     const beta = Float64Array.from(res.terms, (term) => term.estimate);
     const x = (j: number): Float64Array | null => (j === 0 ? null : data.columns[j - 1].values);
@@ -147,7 +159,7 @@ export const LOGIT_PROPENSITY: PropensityModel = {
       for (let b = a; b < k; b++) {
         const xb = x(b);
         let s = 0;
-        for (let i = 0; i < n; i++) s += p[i] * (1 - p[i]) * (xa ? xa[i] : 1) * (xb ? xb[i] : 1);
+        for (let i = 0; i < units; i++) s += w[i] * p[i] * (1 - p[i]) * (xa ? xa[i] : 1) * (xb ? xb[i] : 1);
         bread[a * k + b] = s;
         bread[b * k + a] = s;
       }
@@ -176,7 +188,7 @@ export const LOGIT_PROPENSITY: PropensityModel = {
       pseudoR2: res.pseudoR2,
       converged: res.converged,
       iterations: res.iterations,
-      calibration: calibrationByDecile(p, data.t),
+      calibration: calibrationByDecile(p, data.t, w),
       diagnostics: res.diagnostics,
       equations,
       // Scores numerically 0 or 1 (|η| > 30) would stall the collapsed refit: refit in full instead.
@@ -188,10 +200,19 @@ export const LOGIT_PROPENSITY: PropensityModel = {
   },
 };
 
+/** A column name not among `cols`. */
+function uniqueName(base: string, cols: ReadonlyMap<string, unknown>): string {
+  let name = base;
+  while (cols.has(name)) name = `_${name}`;
+  return name;
+}
+
 /**
  * Calibration of scores by decile of the predicted score (rank-based groups of equal size; rows with equal scores
  * ordered controls first, so the bins do not depend on the row order): count, mean score and the share treated
- * per decile, and the Hosmer–Lemeshow statistic Σ (O − E)² / (E (1 − E/n)) on χ²(8).
+ * per decile, and the Hosmer–Lemeshow statistic Σ (O − E)² / (E (1 − E/n)) on χ²(8). With `w` each entry is a
+ * unit of `w` identical rows (a compressed cell): a unit's rows are split across deciles where the boundaries
+ * fall, so the bins are the rows' bins.
  *
  * @example
  * ```ts
@@ -204,24 +225,39 @@ export const LOGIT_PROPENSITY: PropensityModel = {
 export function calibrationByDecile(
   p: ArrayLike<number>,
   t: ArrayLike<number>,
+  w: ArrayLike<number> | null = null,
 ): PropensityModelFit["calibration"] {
-  const n = p.length;
-  // Ties in the score are ordered controls first, then by row: the bins depend on the rows only through their
+  const units = p.length;
+  let n = 0;
+  for (let i = 0; i < units; i++) n += w ? w[i] : 1;
+  // Ties in the score are ordered controls first, then by unit: the bins depend on the rows only through their
   // (score, treatment) values, so compressed cells (rows up to order) give the same bins.
   const order =
     orderByScoreFew(p, t) ??
-    Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b] || t[a] - t[b] || a - b);
+    Int32Array.from({ length: units }, (_, i) => i).sort((a, b) => p[a] - p[b] || t[a] - t[b] || a - b);
   const groups = Math.min(10, n);
   const bins: CalibrationBin[] = [];
   let hl = 0;
+  // walk the units in order; `done` rows of unit order[at] are already in earlier deciles
+  let at = 0;
+  let done = 0;
   for (let g = 0; g < groups; g++) {
     const lo = Math.floor((g * n) / groups);
     const hi = Math.floor(((g + 1) * n) / groups);
     let e = 0;
     let o = 0;
-    for (let q = lo; q < hi; q++) {
-      e += p[order[q]];
-      o += t[order[q]];
+    let need = hi - lo;
+    while (need > 0 && at < units) {
+      const u = order[at];
+      const take = Math.min(need, (w ? w[u] : 1) - done);
+      e += take * p[u];
+      o += take * t[u];
+      need -= take;
+      done += take;
+      if (done === (w ? w[u] : 1)) {
+        at++;
+        done = 0;
+      }
     }
     const m = hi - lo;
     if (m === 0) continue;

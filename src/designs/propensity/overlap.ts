@@ -1,5 +1,4 @@
-import { quantileSorted } from "../../models/bootstrap-ci.js";
-import { sortedFew } from "./few-values.js";
+import { countedQuantile, countedRanks } from "./counts.js";
 import { ipwWeights } from "./ipw.js";
 
 /** One histogram bar of propensity scores for one group: the tidy rows behind the overlap chart. */
@@ -36,6 +35,7 @@ export interface OverlapSummary {
 /**
  * Overlap summary of propensity scores: per-group ranges, the common-support interval, how many rows fall outside
  * it or have extreme scores, and a histogram per group over [0, 1] (`bins` equal bins, the last one closed).
+ * With `w` (frequency counts) every entry is a unit of `w` identical rows (a compressed cell).
  *
  * @example
  * ```ts
@@ -45,16 +45,22 @@ export interface OverlapSummary {
  * ```
  * @see Imbens & Rubin, Causal Inference for Statistics, Social, and Biomedical Sciences (2015), ch. 14.
  */
-export function overlapSummary(p: ArrayLike<number>, t: ArrayLike<number>, bins: number): OverlapSummary {
+export function overlapSummary(
+  p: ArrayLike<number>,
+  t: ArrayLike<number>,
+  bins: number,
+  w: ArrayLike<number> | null = null,
+): OverlapSummary {
   const range = (arm: number): ScoreRange => {
     let n = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let sum = 0;
     for (let i = 0; i < p.length; i++) {
-      if (t[i] !== arm) continue;
-      n++;
-      sum += p[i];
+      if (t[i] !== arm || (w && w[i] === 0)) continue;
+      const c = w ? w[i] : 1;
+      n += c;
+      sum += c * p[i];
       if (p[i] < min) min = p[i];
       if (p[i] > max) max = p[i];
     }
@@ -69,9 +75,10 @@ export function overlapSummary(p: ArrayLike<number>, t: ArrayLike<number>, bins:
   const counts = [new Array<number>(bins).fill(0), new Array<number>(bins).fill(0)];
   for (let i = 0; i < p.length; i++) {
     const arm = t[i] === 1 ? 1 : 0;
-    if (p[i] < lo || p[i] > hi) outside[arm]++;
-    if (p[i] < 0.01 || p[i] > 0.99) extreme[arm]++;
-    counts[arm][Math.min(bins - 1, Math.floor(p[i] * bins))]++;
+    const c = w ? w[i] : 1;
+    if (p[i] < lo || p[i] > hi) outside[arm] += c;
+    if (p[i] < 0.01 || p[i] > 0.99) extreme[arm] += c;
+    counts[arm][Math.min(bins - 1, Math.floor(p[i] * bins))] += c;
   }
   const rows: OverlapBin[] = [];
   for (const [arm, group] of [
@@ -103,7 +110,9 @@ export function overlapSummary(p: ArrayLike<number>, t: ArrayLike<number>, bins:
  * The Crump et al. (2009) trimming threshold α: keep rows with α ≤ p ≤ 1 − α, where α minimises the asymptotic
  * variance of the ATE on the trimmed population. With g = 1/(p(1 − p)): α = 0 when max g ≤ 2·mean g; otherwise
  * γ solves γ = 2·E[g | g ≤ γ] (found on the sorted g: the first k with g₍ₖ₎ ≤ γₖ = 2·mean(g₍₁₎…g₍ₖ₎) < g₍ₖ₊₁₎)
- * and α = ½ − √(¼ − 1/γ).
+ * and α = ½ − √(¼ − 1/γ). With `w` (frequency counts) every entry stands for `w` identical rows: only the last
+ * row of a run of equal g can satisfy the condition, so it is checked once per distinct value, at the end of
+ * its run.
  *
  * @example
  * ```ts
@@ -113,23 +122,36 @@ export function overlapSummary(p: ArrayLike<number>, t: ArrayLike<number>, bins:
  * @see Crump, Hotz, Imbens & Mitnik (2009), "Dealing with limited overlap in estimation of average treatment
  *   effects", Biometrika 96, 187–199 (Theorem 1).
  */
-export function crumpThreshold(p: ArrayLike<number>): number {
-  const n = p.length;
-  const g = new Float64Array(n);
+export function crumpThreshold(p: ArrayLike<number>, w: ArrayLike<number> | null = null): number {
+  const units = p.length;
+  const g = new Float64Array(units);
   let sum = 0;
-  for (let i = 0; i < n; i++) {
+  let n = 0;
+  for (let i = 0; i < units; i++) {
     g[i] = 1 / (p[i] * (1 - p[i]));
-    sum += g[i];
+    const c = w ? w[i] : 1;
+    n += c;
+    if (c > 0) sum += c * g[i];
   }
-  g.sort();
+  const order = Int32Array.from({ length: units }, (_, i) => i)
+    .filter((i) => !w || w[i] > 0)
+    .sort((a, b) => g[a] - g[b] || a - b);
+  const m = order.length;
+  if (m === 0) return 0;
   // A score of exactly 0 or 1 (to double precision) has g = ∞: such units are always trimmed, and the threshold
   // comes from the finite part (the early exit would otherwise compare ∞ ≤ ∞ and keep everyone).
-  if (Number.isFinite(sum) && g[n - 1] <= (2 * sum) / n) return 0;
+  if (Number.isFinite(sum) && g[order[m - 1]] <= (2 * sum) / n) return 0;
   let cum = 0;
-  for (let k = 0; k < n; k++) {
-    cum += g[k];
-    const gamma = (2 * cum) / (k + 1);
-    if (g[k] <= gamma && (k === n - 1 || gamma < g[k + 1])) {
+  let rows = 0;
+  for (let k = 0; k < m; k++) {
+    const gk = g[order[k]];
+    const c = w ? w[order[k]] : 1;
+    cum += c * gk;
+    rows += c;
+    // rows of equal g are one run: only its last row can satisfy the condition
+    if (k + 1 < m && g[order[k + 1]] === gk) continue;
+    const gamma = (2 * cum) / rows;
+    if (gk <= gamma && (k === m - 1 || gamma < g[order[k + 1]])) {
       return 0.5 - Math.sqrt(Math.max(0, 0.25 - 1 / gamma));
     }
   }
@@ -159,7 +181,8 @@ const QUANTILES = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1];
 
 /**
  * Inverse-probability weight diagnostics per estimand and arm: total, maximum (absolute and relative to the arm's
- * mean), Kish's effective sample size (Σw)²/Σw², and quantiles.
+ * mean), Kish's effective sample size (Σw)²/Σw², and quantiles. With `count` (frequency counts) every entry is
+ * a unit of `count` identical rows (a compressed cell): the quantiles are those of the rows.
  *
  * @example
  * ```ts
@@ -168,29 +191,34 @@ const QUANTILES = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1];
  * ```
  * @see Kish, Survey Sampling (1965), §11.7.
  */
-export function weightSummary(p: ArrayLike<number>, t: ArrayLike<number>): WeightSummary {
+export function weightSummary(
+  p: ArrayLike<number>,
+  t: ArrayLike<number>,
+  count: ArrayLike<number> | null = null,
+): WeightSummary {
   const arm = (w: Float64Array, which: number): ArmWeights => {
-    let m = 0;
-    for (let i = 0; i < w.length; i++) if (t[i] === which) m++;
-    const vals = new Float64Array(m);
+    const vals: number[] = [];
+    const counts: number[] = [];
     let sum = 0;
     let sq = 0;
-    for (let i = 0, at = 0; i < w.length; i++) {
+    for (let i = 0; i < w.length; i++) {
       if (t[i] !== which) continue;
-      vals[at++] = w[i];
-      sum += w[i];
-      sq += w[i] * w[i];
+      const c = count ? count[i] : 1;
+      vals.push(w[i]);
+      counts.push(c);
+      sum += c * w[i];
+      sq += c * w[i] * w[i];
     }
-    const sorted = sortedFew(vals) ?? vals.sort();
-    const n = sorted.length;
-    const max = n > 0 ? sorted[n - 1] : 0;
+    const ranks = countedRanks(vals, counts);
+    const n = ranks.n;
+    const max = n > 0 ? ranks.at(n - 1) : 0;
     return {
       n,
       sum,
       max,
       maxRelative: n > 0 ? max / (sum / n) : 0,
       ess: sq > 0 ? (sum * sum) / sq : 0,
-      quantiles: QUANTILES.map((q) => ({ q, weight: quantileSorted(sorted, q) })),
+      quantiles: QUANTILES.map((q) => ({ q, weight: countedQuantile(ranks, q) })),
     };
   };
   const ate = ipwWeights(p, t, "ATE");

@@ -7,6 +7,7 @@ import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
 import { guardZeroSe } from "../shared/zero-se.js";
 import { type BalanceTable, balanceTable } from "./balance.js";
+import { compressPropensityRows, propensityCellKeys, propensityCellsUnsupported } from "./cell-keys.js";
 import {
   agreementDiagnostic,
   balanceDiagnostic,
@@ -177,12 +178,18 @@ const FAMILIES: Readonly<Record<string, PropensityModel>> = { logit: LOGIT_PROPE
  * Propensity-score analysis of an opt-in feature, from a validated spec to every estimate and check:
  *
  * ```
- * parsePropensitySpec → layoutPropensity (validate, expand covariates, single-covariate separation)
- *   → propensity model (logit; AUC, calibration) → trimming (bounds or Crump) and refit → overlap, weights
+ * parsePropensitySpec → compress the rows to (treatment, outcome, covariates) cells with counts
+ *   (compressPropensityRows; skipped for the row-order-dependent matching options)
+ *   → layoutPropensity (validate, expand covariates, single-covariate separation; one unit per cell)
+ *   → propensity model (frequency-weighted logit; AUC, calibration) → trimming (bounds or Crump) and refit → overlap, weights
  *   → Hájek IPW ATE/ATT with M-estimation sandwich SEs (+ refitting bootstrap) → 1-NN matching (ATT, all ties)
  *   → balance (SMDs, variance ratios: raw, weighted, matched) → regression adjustment and AIPW
  *   (influence-function SEs) → demonstration → naive → E-value and Rosenbaum bounds → diagnostics
  * ```
+ *
+ * Every step after the compression takes the cell counts as frequency weights, so the analysis costs one pass
+ * over the rows plus O(cells); it is the analysis of the rows (equal to the row pipeline to 1e-10, and bitwise
+ * to {@link propensityFromCells} on an engine's cells).
  *
  * @example
  * ```ts
@@ -229,11 +236,35 @@ export function propensityFit(
   spec: PropensitySpec,
   options: { readonly onProgress?: ProgressCallback } = {},
 ): PropensityFit {
-  const run = stagePropensity(frame, spec, null);
+  const { run, rowScores } = stageRows(frame, spec);
   const input = run.bootstrapInput;
-  return run.finish(
+  const fit = run.finish(
     input ? ipwBootstrap(options.onProgress ? { ...input, onProgress: options.onProgress } : input) : null,
   );
+  return Object.freeze({ result: fit.result, scores: rowScores(fit.scores) });
+}
+
+/**
+ * The staged analysis of rows: compressed first to the cells of {@link propensityCellKeys} when the spec allows
+ * it and every key column exists (then the analysis is exactly {@link propensityFromCells}'s, in O(cells) after
+ * one pass over the rows), else on the rows themselves (units of one row, in row order for the order-dependent
+ * matching options); `rowScores` maps the unit scores back to the rows.
+ */
+function stageRows(
+  frame: Frame,
+  spec: PropensitySpec,
+): { run: ReturnType<typeof stagePropensity>; rowScores: (unitScores: Float64Array) => Float64Array } {
+  const s = parsePropensitySpec(spec);
+  const keys = propensityCellKeys(s);
+  const names = new Set(frame.names);
+  if (propensityCellsUnsupported(s) !== null || !keys.every((k) => names.has(k))) {
+    return { run: stagePropensity(frame, s, null), rowScores: (p) => p };
+  }
+  const { cells, counts, cellOf } = compressPropensityRows(frame, keys);
+  return {
+    run: stagePropensityUnits(cells, counts, s, null),
+    rowScores: (p) => Float64Array.from(cellOf, (c) => p[c]),
+  };
 }
 
 /**
@@ -253,7 +284,7 @@ export async function propensityParallel(
   spec: PropensitySpec,
   options: { readonly threads?: number; readonly onProgress?: ProgressCallback } = {},
 ): Promise<DeepReadonly<PropensityResult>> {
-  const run = stagePropensity(frame, spec, null);
+  const { run } = stageRows(frame, spec);
   const input = run.bootstrapInput;
   if (!input) return run.finish(null).result;
   const withProgress = options.onProgress ? { ...input, onProgress: options.onProgress } : input;
@@ -264,19 +295,45 @@ export async function propensityParallel(
 }
 
 /**
- * The propensity pipeline up to the bootstrap (shared by the row and the cells path): everything but the
- * bootstrap, then a `finish` that adds it, freezes the result and pairs it with the scores. `compression` is
- * what the result reports about the cells path (null on the rows).
+ * The propensity pipeline on the rows as they are, without compressing them (every row a unit of one): the
+ * row analysis the cells path is proven equal to (to 1e-10; see test/designs/propensity), and the path of the
+ * order-dependent matching options. Same shape as {@link stagePropensityUnits}.
  *
  * @example
  * ```ts
  * const run = stagePropensity(frame, spec, null);
- * run.finish(null).result.estimate; // propensity(frame, spec) without a bootstrap
+ * run.finish(null).result.estimate; // propensity(frame, spec) without a bootstrap, to 1e-10
  * ```
  * @internal
  */
 export function stagePropensity(
   frame: Frame,
+  spec: PropensitySpec,
+  compression: PropensityCompression | null,
+): {
+  bootstrapInput: IpwBootstrapInput | null;
+  finish: (bootstrap: IpwBootstrap | null) => PropensityFit;
+} {
+  return stagePropensityUnits(frame, null, spec, compression);
+}
+
+/**
+ * The propensity pipeline up to the bootstrap, on units: every frame row is a unit of `counts[i]` identical rows
+ * (compressed cells; null = one row each). Everything but the bootstrap, then a `finish` that adds it, freezes
+ * the result and pairs it with the unit scores. Every step takes the counts as frequency weights, so memory and
+ * time are O(units) (the bootstrap draws O(rows) random numbers per replicate, as on the rows). `compression` is
+ * what the result reports about the cells path (null on the rows).
+ *
+ * @example
+ * ```ts
+ * const run = stagePropensityUnits(cellsFrame, counts, spec, null);
+ * run.finish(null).result.estimate; // the analysis of the rows the cells stand for
+ * ```
+ * @internal
+ */
+export function stagePropensityUnits(
+  frame: Frame,
+  counts: Float64Array | null,
   spec: PropensitySpec,
   compression: PropensityCompression | null,
 ): {
@@ -292,17 +349,17 @@ export function stagePropensity(
     penalty: s.model?.penalty ?? { type: "none" as const },
     ...(s.model?.maxIter !== undefined ? { maxIter: s.model.maxIter } : {}),
   };
-  // Row-order-free specs run on the rows in a canonical order (bitwise the same as from compressed cells); the
-  // order-dependent matching options keep the rows' own order.
-  const laidOut = layoutPropensity(frame, s);
+  // Row-order-free specs run on the units in a canonical order (bitwise the same whatever order the cells came
+  // in); the order-dependent matching options keep the rows' own order.
+  const laidOut = layoutPropensity(frame, s, counts);
   const full =
     s.matching?.ties === "first" || s.matching?.replace === false ? laidOut : canonicalLayout(laidOut);
   const fitOn = (l: PropensityLayout) =>
-    family.fit({ treatment: l.treatment, t: l.t, columns: l.ps }, fitOptions);
+    family.fit({ treatment: l.treatment, t: l.t, columns: l.ps, w: l.w }, fitOptions);
   const firstFit = fitOn(full);
-  const overlap = overlapSummary(firstFit.scores, full.t, s.overlapBins ?? 20);
+  const overlap = overlapSummary(firstFit.scores, full.t, s.overlapBins ?? 20, full.w);
   const diagnostics: Diagnostic[] = [...firstFit.diagnostics];
-  if (!s.trim || s.trim.rule === "none") checkScoresInside(firstFit.scores, full.t, null);
+  if (!s.trim || s.trim.rule === "none") checkScoresInside(firstFit.scores, full.t, full.w, null);
 
   // Trimming: drop rows outside the bounds and refit on the rest.
   let layout = full;
@@ -310,19 +367,19 @@ export function stagePropensity(
   let trim: PropensityTrim | null = null;
   const rule = s.trim?.rule ?? "none";
   if (s.trim && s.trim.rule !== "none") {
-    const [lower, upper] = trimBounds(s.trim, firstFit.scores);
+    const [lower, upper] = trimBounds(s.trim, firstFit.scores, full.w);
     const keep: number[] = [];
     let dt = 0;
     let dc = 0;
-    for (let i = 0; i < full.n; i++) {
+    for (let i = 0; i < full.units; i++) {
       const p = firstFit.scores[i];
       if (p >= lower && p <= upper) keep.push(i);
-      else if (full.t[i] === 1) dt++;
-      else dc++;
+      else if (full.t[i] === 1) dt += full.w[i];
+      else dc += full.w[i];
     }
     trim = { rule: s.trim.rule, lower, upper, dropped: { treated: dt, control: dc } };
     const k = full.ps.length + 1;
-    if (full.n1 - dt <= 1 || full.n0 - dc <= 1 || keep.length <= k + 1) {
+    if (full.n1 - dt <= 1 || full.n0 - dc <= 1 || full.n - dt - dc <= k + 1) {
       throw new TrueliftError(
         "E_PS_NO_OVERLAP",
         `No overlap left after trimming to propensity scores in [${lower.toFixed(4)}, ${upper.toFixed(4)}]: ${full.n1 - dt} opt-in and ${full.n0 - dc} comparison rows remain.`,
@@ -332,7 +389,7 @@ export function stagePropensity(
     if (dt + dc > 0) {
       layout = subsetLayout(full, Int32Array.from(keep));
       fit = fitOn(layout);
-      checkScoresInside(fit.scores, layout.t, s.trim.rule);
+      checkScoresInside(fit.scores, layout.t, layout.w, s.trim.rule);
       diagnostics.push(...fit.diagnostics);
     }
     diagnostics.push(
@@ -350,13 +407,13 @@ export function stagePropensity(
       ),
     );
   }
-  const { t, y } = layout;
+  const { t, y, w } = layout;
   const p = fit.scores;
-  const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20);
-  const weights = weightSummary(p, t);
-  const ipw = hajekIpw(t, y, p, fit.equations, alpha);
-  const { matching, matched, differences } = matchOn(p, t, y, s, alpha);
-  const rosenbaum = matchedRosenbaum(differences, s.sensitivity?.gammas, { alpha });
+  const analysisOverlap = layout === full ? overlap : overlapSummary(p, t, s.overlapBins ?? 20, w);
+  const weights = weightSummary(p, t, w);
+  const ipw = hajekIpw(t, y, p, fit.equations, alpha, w);
+  const { matching, matched, differences, differenceCounts } = matchOn(p, t, y, w, s, alpha);
+  const rosenbaum = matchedRosenbaum(differences, s.sensitivity?.gammas, { alpha }, differenceCounts);
   const bootstrapInput: IpwBootstrapInput | null =
     s.bootstrap && s.bootstrap !== undefined
       ? {
@@ -364,6 +421,7 @@ export function stagePropensity(
           t,
           y,
           columns: layout.ps,
+          w,
           fit,
           model: family,
           reps: s.bootstrap.reps ?? 500,
@@ -376,11 +434,13 @@ export function stagePropensity(
     estimand,
     denominator: s.balance?.denominator ?? "pooled",
     matched,
+    count: w,
   });
-  const dr = doublyRobust(t, y, p, fitOutcomeModels(layout.om, t, y), layout.om, alpha);
+  const dr = doublyRobust(t, y, p, fitOutcomeModels(layout.om, t, y, w), layout.om, alpha, w);
   const misspecify = s.misspecify ?? "none";
-  const demonstration = misspecify === "none" ? null : robustnessDemo(misspecify, t, y, p, layout.om, alpha);
-  const naive = naiveDifference(t, y, alpha);
+  const demonstration =
+    misspecify === "none" ? null : robustnessDemo(misspecify, t, y, p, layout.om, alpha, w);
+  const naive = naiveDifference(t, y, alpha, w);
 
   const pick = { ipw: ipw, ra: dr.ra, aipw: dr.aipw }[estimator];
   const zero = guardZeroSe(
@@ -392,7 +452,7 @@ export function stagePropensity(
   const baseline = estimand === "ATE" ? ipw.means.controlAte : ipw.means.controlAtt;
   const eValue = layout.binaryOutcome
     ? eValueFor(estimate, { scale: "risk", baseline })
-    : eValueFor(estimate, { scale: "smd", sd: sampleSd(y) });
+    : eValueFor(estimate, { scale: "smd", sd: sampleSd(y, w) });
 
   diagnostics.push(overlapDiagnostic(analysisOverlap));
   diagnostics.push(weightsDiagnostic(weights, estimand));
@@ -408,7 +468,7 @@ export function stagePropensity(
   diagnostics.push(matchingDiagnostic(matching, balance));
   diagnostics.push(rosenbaumDiagnostic(rosenbaum, matching.treatedMatched));
   const scores = new Float64Array(frame.nrows).fill(Number.NaN);
-  for (let i = 0; i < layout.n; i++) scores[layout.rows[i]] = p[i];
+  for (let i = 0; i < layout.units; i++) scores[layout.rows[i]] = p[i];
   const dropped = full.n - layout.n;
   const finish = (bootstrap: IpwBootstrap | null): PropensityFit => {
     const all = [...diagnostics];
@@ -466,36 +526,53 @@ export function stagePropensity(
 /**
  * The matching of the analysis: with replacement and all ties (the default) on units of identical (score, arm,
  * outcome) with their counts ({@link matchRowsByUnits}: the row result, without listing every tied control of
- * every treated row); the row-order-dependent options (`ties: "first"`, `replace: false`) on the rows.
+ * every treated row; matched differences as distinct values with counts); the row-order-dependent options
+ * (`ties: "first"`, `replace: false`) on the rows (units of one row there).
  */
 function matchOn(
   p: Float64Array,
   t: Float64Array,
   y: Float64Array,
+  w: Float64Array,
   s: ValidPropensitySpec,
   alpha: number,
-): { matching: PropensityResult["matching"]; matched: Float64Array; differences: Float64Array } {
+): {
+  matching: PropensityResult["matching"];
+  matched: Float64Array;
+  differences: Float64Array;
+  differenceCounts: Float64Array | null;
+} {
   const options = { ...s.matching, estimand: s.matching?.estimand ?? "ATT", level: 1 - alpha };
   if (s.matching?.ties !== "first" && s.matching?.replace !== false) {
-    const units = matchRowsByUnits(p, t, y, options);
-    return { matching: units.match, matched: units.weights, differences: units.differences };
+    const units = matchRowsByUnits(p, t, y, options, w);
+    return {
+      matching: units.match,
+      matched: units.weights,
+      differences: units.differences,
+      differenceCounts: units.differenceCounts,
+    };
   }
   const match = nearestNeighbourMatch(p, Uint8Array.from(t), y, options);
   const { weights: _weights, sets: _sets, ...matching } = match;
-  return { matching, matched: matchWeights(match), differences: matchedDifferences(match, y) };
+  return {
+    matching,
+    matched: matchWeights(match),
+    differences: matchedDifferences(match, y),
+    differenceCounts: null,
+  };
 }
 
 /**
  * Refuses scores of exactly 0 or 1 (to double precision): the groups barely overlap, and the inverse weights and
  * the matching distance would divide by zero. Without trimming the hint names it; after trimming, fewer covariates.
  */
-function checkScoresInside(p: Float64Array, t: Float64Array, trimmed: string | null): void {
+function checkScoresInside(p: Float64Array, t: Float64Array, w: Float64Array, trimmed: string | null): void {
   let treated = 0;
   let control = 0;
   for (let i = 0; i < p.length; i++) {
     if (p[i] > 0 && p[i] < 1) continue;
-    if (t[i] === 1) treated++;
-    else control++;
+    if (t[i] === 1) treated += w[i];
+    else control += w[i];
   }
   if (treated + control === 0) return;
   throw new TrueliftError(
@@ -514,17 +591,23 @@ function checkScoresInside(p: Float64Array, t: Float64Array, trimmed: string | n
 function trimBounds(
   trim: Exclude<ValidPropensitySpec["trim"], undefined>,
   p: Float64Array,
+  w: Float64Array,
 ): [number, number] {
   if (trim.rule === "bounds") return [trim.lower, trim.upper];
-  const a = crumpThreshold(p);
+  const a = crumpThreshold(p, w);
   return [a, 1 - a];
 }
 
-function sampleSd(y: Float64Array): number {
+/** Sample SD of the rows (units weighted by their counts), n − 1 denominator. */
+function sampleSd(y: Float64Array, w: Float64Array): number {
+  let n = 0;
   let m = 0;
-  for (let i = 0; i < y.length; i++) m += y[i];
-  m /= y.length;
+  for (let i = 0; i < y.length; i++) {
+    n += w[i];
+    m += w[i] * y[i];
+  }
+  m /= n;
   let ss = 0;
-  for (let i = 0; i < y.length; i++) ss += (y[i] - m) ** 2;
-  return Math.sqrt(ss / (y.length - 1));
+  for (let i = 0; i < y.length; i++) ss += w[i] * (y[i] - m) ** 2;
+  return Math.sqrt(ss / (n - 1));
 }

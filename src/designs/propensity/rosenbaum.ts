@@ -58,6 +58,8 @@ function upperP(t: number, sumQ: number, sumQ2: number, gamma: number): number {
  * p⁻ = 1/(1 + Γ) and p⁺ = Γ/(1 + Γ); normal approximation with E = p Σqᵢ and Var = p(1 − p) Σqᵢ² (with
  * untied ranks Σq² = n(n + 1)(2n + 1)/6; with ties this is the usual tie-corrected variance), no continuity
  * correction. The one-sided p-value bounds are 1 − Φ((T − E)/√Var) at p⁺ (upper) and p⁻ (lower).
+ * `options.counts` gives how many pairs share each difference (matched differences from compressed cells take
+ * few distinct values): ranks, T, Σq and Σq² are then computed per distinct value, times its count.
  *
  * @example
  * ```ts
@@ -72,8 +74,9 @@ function upperP(t: number, sumQ: number, sumQ2: number, gamma: number): number {
 export function rosenbaumBounds(
   differences: ArrayLike<number>,
   gammas: readonly number[] = Array.from({ length: 11 }, (_, i) => Math.round((1 + i / 10) * 10) / 10),
-  options: { readonly alpha?: number } = {},
+  options: { readonly alpha?: number; readonly counts?: ArrayLike<number> | null } = {},
 ): RosenbaumBounds {
+  const counts = options.counts ?? null;
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1))
     throw new TrueliftError("E_INVALID_ARGUMENT", `alpha must be in (0, 1), got ${alpha}.`);
@@ -83,13 +86,21 @@ export function rosenbaumBounds(
     });
   }
   const d: number[] = [];
+  const m: number[] = [];
   let zeros = 0;
+  let pairs = 0;
   for (let i = 0; i < differences.length; i++) {
     const v = differences[i];
+    const c = counts ? counts[i] : 1;
     if (!Number.isFinite(v))
       throw new TrueliftError("E_NONFINITE_VALUES", `differences[${i}] = ${v} is not finite.`);
-    if (v === 0) zeros++;
-    else d.push(v);
+    if (c === 0) continue;
+    if (v === 0) zeros += c;
+    else {
+      d.push(v);
+      m.push(c);
+      pairs += c;
+    }
   }
   if (d.length === 0) {
     throw new TrueliftError(
@@ -99,20 +110,27 @@ export function rosenbaumBounds(
   }
   const order = d.map((_, i) => i).sort((a, b) => Math.abs(d[a]) - Math.abs(d[b]));
   const q = new Float64Array(d.length);
+  // `before` pairs have a smaller |d| than the tie group order[s..e] (which holds `size` pairs)
+  let before = 0;
   for (let s = 0; s < order.length; ) {
     let e = s;
-    while (e + 1 < order.length && Math.abs(d[order[e + 1]]) === Math.abs(d[order[s]])) e++;
-    const r = (s + e) / 2 + 1;
+    let size = m[order[s]];
+    while (e + 1 < order.length && Math.abs(d[order[e + 1]]) === Math.abs(d[order[s]])) {
+      e++;
+      size += m[order[e]];
+    }
+    const r = (before + (before + size - 1)) / 2 + 1;
     for (let j = s; j <= e; j++) q[order[j]] = r;
+    before += size;
     s = e + 1;
   }
   let t = 0;
   let sumQ = 0;
   let sumQ2 = 0;
   for (let i = 0; i < d.length; i++) {
-    if (d[i] > 0) t += q[i];
-    sumQ += q[i];
-    sumQ2 += q[i] * q[i];
+    if (d[i] > 0) t += m[i] * q[i];
+    sumQ += m[i] * q[i];
+    sumQ2 += m[i] * q[i] * q[i];
   }
   const rows = gammas.map((gamma) => {
     const lo = 1 / (1 + gamma);
@@ -143,7 +161,7 @@ export function rosenbaumBounds(
   }
   return deepFreeze({
     statistic: t,
-    pairs: d.length,
+    pairs,
     zeros,
     alpha,
     pValue: upperP(t, sumQ, sumQ2, 1),
@@ -196,7 +214,7 @@ export interface MatchedRosenbaum extends RosenbaumBounds {
  * differences is negative they are negated first (Rosenbaum's bounds are one-sided; asking how much hidden bias
  * would explain away a decrease needs the test for a decrease). Returns null when fewer than two differences are
  * non-zero (the signed-rank statistic says nothing then). `gammas` and `alpha` as in {@link rosenbaumBounds}
- * (one-sided level α).
+ * (one-sided level α). `counts` gives how many pairs share each difference (one each when absent).
  *
  * @example
  * ```ts
@@ -211,15 +229,17 @@ export function matchedRosenbaum(
   differences: ArrayLike<number>,
   gammas?: readonly number[],
   options: { readonly alpha?: number } = {},
+  counts: ArrayLike<number> | null = null,
 ): MatchedRosenbaum | null {
   let sum = 0;
   let nonZero = 0;
   for (let i = 0; i < differences.length; i++) {
-    sum += differences[i];
-    if (differences[i] !== 0) nonZero++;
+    const c = counts ? counts[i] : 1;
+    sum += c * differences[i];
+    if (differences[i] !== 0) nonZero += c;
   }
   if (nonZero < 2) return null;
   const direction = sum < 0 ? "decrease" : "increase";
   const d = direction === "decrease" ? Array.from(differences, (v) => -v) : differences;
-  return deepFreeze({ ...rosenbaumBounds(d, gammas, options), direction }) as MatchedRosenbaum;
+  return deepFreeze({ ...rosenbaumBounds(d, gammas, { ...options, counts }), direction }) as MatchedRosenbaum;
 }

@@ -1,4 +1,5 @@
 import { TrueliftError } from "../../core/errors.js";
+import { countedQuantile, countedRanks } from "./counts.js";
 
 /** A spline basis for one numeric covariate: the basis columns and the knots they were built on. */
 export interface SplineBasis {
@@ -9,14 +10,6 @@ export interface SplineBasis {
   readonly boundary: readonly [number, number];
   /** df columns, one value per row. */
   readonly columns: readonly Float64Array[];
-}
-
-/** Quantile of sorted values, R's type 7 (linear interpolation between order statistics). */
-function quantile7(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 /**
@@ -102,6 +95,8 @@ function applyQt(qr: { a: Float64Array[]; qraux: Float64Array }, y: Float64Array
  * Spline basis of a numeric covariate, as R's `splines::ns(x, df)` (natural cubic, `type: "natural"`) or
  * `splines::bs(x, df)` (cubic B-spline, `type: "b"`), without intercept: interior knots at the type-7 quantiles of
  * x at equally spaced probabilities (df − 1 of them for ns, df − 3 for bs), boundary knots at min and max of x.
+ * With `counts` (compressed cells: `x` holds distinct values, `counts` the rows of each) the knots are the
+ * quantiles of the rows the cells stand for, and the basis is evaluated once per cell.
  * For ns the cubic B-spline basis is projected onto the functions with zero second derivative at both boundary
  * knots through the same Householder QR as R (LINPACK dqrdc2 / dqrsl), so the columns, not just their span, equal
  * R's and a model's coefficients can be compared with R's to the last digits.
@@ -117,7 +112,12 @@ function applyQt(qr: { a: Float64Array[]; qraux: Float64Array }, y: Float64Array
  */
 export function splineBasis(
   x: Float64Array,
-  options: { readonly type: "natural" | "b"; readonly df: number },
+  options: {
+    readonly type: "natural" | "b";
+    readonly df: number;
+    /** Rows per entry of x (frequency counts); one each when absent. */
+    readonly counts?: ArrayLike<number> | null;
+  },
 ): SplineBasis {
   const { type, df } = options;
   const minDf = type === "natural" ? 1 : 3;
@@ -128,12 +128,12 @@ export function splineBasis(
       { details: { df, type } },
     );
   }
-  const sorted = Float64Array.from(x).sort();
-  const lo = sorted[0];
-  const hi = sorted[sorted.length - 1];
+  const ranks = countedRanks(x, options.counts ?? null);
+  const lo = ranks.at(0);
+  const hi = ranks.at(ranks.n - 1);
   const interior = type === "natural" ? df - 1 : df - 3;
   const knots: number[] = [];
-  for (let j = 1; j <= interior; j++) knots.push(quantile7(sorted, j / (interior + 1)));
+  for (let j = 1; j <= interior; j++) knots.push(countedQuantile(ranks, j / (interior + 1), "lerp"));
   const t = [lo, lo, lo, lo, ...knots, hi, hi, hi, hi];
   const nb = t.length - 4; // cubic B-splines on the knots; the first is dropped (no intercept)
   const p = nb - 1;
