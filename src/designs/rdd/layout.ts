@@ -3,22 +3,31 @@ import type { Frame } from "../../core/frame.js";
 import { groupCodes } from "../../core/group-codes.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
 import { checkRddScale } from "./scale.js";
-import { type RddSideData, splitSides } from "./side.js";
+import { type RddSideData, type RddUnits, splitSides } from "./side.js";
 import type { RddTreatedSide, ValidRddSpec } from "./spec.js";
 
-/** The validated, sorted data of an RD analysis and how many rows were dropped. */
-export interface RddLayout {
+/** A numeric column per unit of a layout: its mean and within-unit Σ(v − v̄)² (null: constant in every unit). */
+export interface RddUnitColumn {
+  readonly mean: Float64Array;
+  readonly ss: Float64Array | null;
+}
+
+/**
+ * The validated, sorted data of an RD analysis and how many rows were dropped: {@link RddUnits} (rows with count 1,
+ * or compressed cells with their counts) sorted by the running variable, with cluster codes per unit.
+ */
+export interface RddLayout extends RddUnits {
   readonly outcome: string;
   readonly running: string;
   readonly cutoff: number;
   readonly treated: RddTreatedSide;
-  /** Running variable, outcome, take-up (or null) and cluster codes (or null), sorted by the running variable. */
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  readonly t: Float64Array | null;
   readonly cluster: Int32Array | null;
-  /** Original row index of each sorted row. */
+  /** Source index of each sorted unit (the row of the frame, or the cell of the cell frame). */
   readonly order: Int32Array;
+  /** Rows the units hold (Σ n). */
+  readonly rows: number;
+  /** The covariates (spec `covariates`) per unit. */
+  readonly covariates: Readonly<Record<string, RddUnitColumn>>;
   readonly left: RddSideData;
   readonly right: RddSideData;
   readonly clusters: number | null;
@@ -122,6 +131,53 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
     if (t && ts) t[i] = ts[order[i]];
     if (c && cl) c[i] = cl[order[i]];
   }
+  const covariates: Record<string, RddUnitColumn> = {};
+  for (const name of s.covariates ?? []) {
+    const v = frame.numeric(name);
+    covariates[name] = { mean: Float64Array.from(order, (i) => v[i]), ss: null };
+  }
+  return finishLayout(s, {
+    units: { x, n: new Float64Array(n).fill(1), y, ss: null, t },
+    cluster: c,
+    order,
+    rows: n,
+    dropped: frame.nrows - n,
+    droppedReasons: reasons,
+    covariates,
+  });
+}
+
+/** Sorted, complete units before the checks that need both sides ({@link finishLayout}). */
+export interface RddLayoutInput {
+  readonly units: RddUnits;
+  readonly cluster: Int32Array | null;
+  readonly order: Int32Array;
+  readonly rows: number;
+  readonly dropped: number;
+  readonly droppedReasons: Readonly<Record<string, number>>;
+  readonly covariates: Readonly<Record<string, RddUnitColumn>>;
+}
+
+/**
+ * The checks every RD layout shares once its units are sorted and complete (rows or cells): the cutoff strictly
+ * inside the running variable's range, an outcome that varies on each side, a usable scale; then the split.
+ *
+ * Errors: `E_RDD_CUTOFF_OUT_OF_RANGE`, `E_OUTCOME_CONSTANT`, `E_RDD_DEGENERATE_SCALE`.
+ *
+ * @example
+ * ```ts
+ * import { finishLayout, parseRddSpec } from "truelift";
+ * const one = Float64Array.of(1, 1, 1, 1);
+ * const units = { x: Float64Array.of(-2, -1, 1, 2), n: one, y: Float64Array.of(0, 1, 3, 4), ss: null, t: null };
+ * finishLayout(parseRddSpec({ outcome: "y", running: "x", cutoff: 0 }), {
+ *   units, cluster: null, order: Int32Array.of(0, 1, 2, 3), rows: 4, dropped: 0, droppedReasons: {}, covariates: {},
+ * }).left.rows; // 2
+ * ```
+ */
+export function finishLayout(s: ValidRddSpec, inp: RddLayoutInput): RddLayout {
+  const { units, cluster: c } = inp;
+  const { x } = units;
+  const n = x.length;
   if (!(s.cutoff > x[0] && s.cutoff < x[n - 1])) {
     throw new TrueliftError(
       "E_RDD_CUTOFF_OUT_OF_RANGE",
@@ -129,7 +185,7 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
       { details: { cutoff: s.cutoff, min: x[0], max: x[n - 1] } },
     );
   }
-  const { left, right } = splitSides(x, y, t, c, s.cutoff);
+  const { left, right } = splitSides(units, c, s.cutoff);
   for (const [side, data] of [
     ["below", left],
     ["at or above", right],
@@ -137,16 +193,17 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
     const v = data.y;
     let varies = false;
     for (let i = 1; i < v.length && !varies; i++) varies = v[i] !== v[0];
+    if (data.ss) for (let i = 0; i < v.length && !varies; i++) varies = data.ss[i] > 0;
     if (!varies) {
       throw new TrueliftError(
         "E_OUTCOME_CONSTANT",
-        `Outcome '${s.outcome}' is ${v[0]} in every row ${side} the cutoff ${s.cutoff} (${v.length} rows): the local fit on that side has no variation, so the jump's standard error would be meaningless.`,
+        `Outcome '${s.outcome}' is ${v[0]} in every row ${side} the cutoff ${s.cutoff} (${data.rows} rows): the local fit on that side has no variation, so the jump's standard error would be meaningless.`,
         {
           details: {
             outcome: s.outcome,
             side: side === "below" ? "left" : "right",
             value: v[0],
-            rows: v.length,
+            rows: data.rows,
           },
           hint: "Check the outcome column (and any filter): an RD needs the outcome to vary on both sides of the cutoff.",
         },
@@ -160,23 +217,23 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
     running: s.running,
     cutoff: s.cutoff,
     treated: s.treated ?? "above",
-    x,
-    y,
-    t,
+    ...units,
     cluster: c,
-    order,
+    order: inp.order,
+    rows: inp.rows,
+    covariates: inp.covariates,
     left,
     right,
     clusters,
-    dropped: frame.nrows - n,
-    droppedReasons: reasons,
+    dropped: inp.dropped,
+    droppedReasons: inp.droppedReasons,
   };
 }
 
 /** The values of a numeric column in the layout's sorted row order (NaN where missing). */
 export function sortedColumn(frame: Frame, layout: RddLayout, name: string): Float64Array {
   const v = frame.numeric(name);
-  const out = new Float64Array(layout.order.length);
+  const out = new Float64Array(layout.order.length); // one per unit: rows on the row path
   for (let i = 0; i < out.length; i++) out[i] = v[layout.order[i]];
   return out;
 }
