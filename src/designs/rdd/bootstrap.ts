@@ -29,9 +29,9 @@ export interface RddBootstrap {
  * replacement from the pooled window (all rows with positive kernel weight on either side), as the tutorial's
  * `near.iloc[rng.integers(0, len(near), len(near))]` loop does. Each replicate is a weighted least-squares fit
  * per side from multiplicity counts (sufficient statistics on (p+1)×(p+1) matrices), so 500 replicates on 20,000
- * rows take milliseconds. On compressed cells (a 0/1 outcome) the window's rows are never built: each drawn row
- * index is mapped to its cell part (zeros or ones of a cell) through cumulative counts, in the row path's order,
- * so the draws and the estimates are the row path's. Random numbers come from `streamFor(seed, "sequence", stream)` (= `createRng(seed, stream)`:
+ * rows take milliseconds. The window's rows are never built: each drawn row index (in the order of rdd's rows:
+ * by x, outcome, take-up) is mapped to its unit through cumulative counts, and each replicate's fit reads the
+ * units' drawn counts, so rows and compressed 0/1 cells draw the same rows. Random numbers come from `streamFor(seed, "sequence", stream)` (= `createRng(seed, stream)`:
  * one stream per run, replicates drawn in sequence), the counts from `addDrawCounts(rng, counts, "lemire")`.
  *
  * @example
@@ -148,7 +148,7 @@ export function rddBootstrap(
   };
 }
 
-/** One sub-unit of a bootstrap window: a row, or the rows of one cell sharing an outcome value. */
+/** One part of a bootstrap window: a unit's identical rows. */
 interface WindowPart {
   readonly x: number;
   readonly y: number;
@@ -158,9 +158,9 @@ interface WindowPart {
 }
 
 /**
- * The rows of a side with positive kernel weight at h, in the row path's order (by x, then outcome, then take-up,
- * then source unit): a unit of one row is itself, a compressed 0/1 cell splits into its zeros and its ones, and
- * each tie group's parts are sorted stably by (outcome, take-up).
+ * The rows of a side with positive kernel weight at h, in the row path's order (by x, then outcome, then take-up):
+ * one part per unit (identical rows, or the zeros or the ones of a compressed 0/1 cell: every row of a unit has
+ * the unit's outcome), each tie group's parts sorted stably by (outcome, take-up).
  */
 function windowParts(side: RddSideData, st: RddFitSettings, h: number): WindowPart[] {
   const out: WindowPart[] = [];
@@ -172,15 +172,7 @@ function windowParts(side: RddSideData, st: RddFitSettings, h: number): WindowPa
     if (w > 0) {
       const group: WindowPart[] = [];
       for (let u = i; u < j; u++) {
-        const cnt = side.n[u];
-        const t = side.t ? side.t[u] : 0;
-        if (cnt === 1) {
-          group.push({ x: side.x[u], y: side.y[u], t, w, count: 1 });
-          continue;
-        }
-        const ones = Math.round(cnt * side.y[u]);
-        if (cnt - ones > 0) group.push({ x: side.x[u], y: 0, t, w, count: cnt - ones });
-        if (ones > 0) group.push({ x: side.x[u], y: 1, t, w, count: ones });
+        group.push({ x: side.x[u], y: side.y[u], t: side.t ? side.t[u] : 0, w, count: side.n[u] });
       }
       if (j - i > 1) group.sort((a, b) => a.y - b.y || a.t - b.t);
       for (const g of group) out.push(g);

@@ -31,6 +31,7 @@ export function subsetSides(
   const all = new Int32Array(layout.x.length);
   let m = 0;
   for (let i = 0; i < layout.x.length; i++) if (keep(i) && !Number.isNaN(outcome.mean[i])) all[m++] = i;
+  // (a unit whose outcome is missing in every row has a NaN mean: dropped)
   const idx = all.subarray(0, m);
   const pick = (v: Float64Array) => {
     const out = new Float64Array(m);
@@ -38,7 +39,7 @@ export function subsetSides(
     return out;
   };
   const x = pick(layout.x);
-  const n = pick(layout.n);
+  const n = pick(outcome.n ?? layout.n);
   const cl = layout.cluster;
   const sides = splitSides(
     { x, n, y: pick(outcome.mean), ss: outcome.ss ? pick(outcome.ss) : null, t: layout.t ? pick(layout.t) : null },

@@ -1,8 +1,8 @@
 import type { CellFrame } from "../../core/cells.js";
 import { TrueliftError } from "../../core/errors.js";
-import { groupCodes } from "../../core/group-codes.js";
 import { validateColumns } from "../../core/validate.js";
 import { type RddCellsInfo, rddCellRequest } from "./cells.js";
+import { clusterRanks } from "./cluster-ranks.js";
 import { finishLayout, type RddLayout, type RddUnitColumn, rddColumnRequirements } from "./layout.js";
 import type { ValidRddSpec } from "./spec.js";
 
@@ -76,7 +76,7 @@ export function layoutRddCells(cells: CellFrame, s: ValidRddSpec): { layout: Rdd
   const nc = count.length;
   const xs = cells.frame.numeric(s.running);
   const ts = s.treatment ? cells.frame.numeric(s.treatment) : null;
-  const cl = s.cluster ? groupCodes(cells.frame, s.cluster, null).codes : null;
+  const cl = s.cluster ? clusterRanks(cells.frame, s.cluster) : null;
   const seen = new Uint8Array(nc);
   const live = new Uint8Array(nc);
   const reasons: Record<string, number> = {};
@@ -130,14 +130,15 @@ export function layoutRddCells(cells: CellFrame, s: ValidRddSpec): { layout: Rdd
   const units = measures[0].binary
     ? binaryUnits(keep, count, ys)
     : { cell: keep, n: keep.map((c) => count[c]), y: keep.map((c) => ys[c]), first: keep.map(() => true) };
-  // Units sorted as the row path sorts its rows: by x, then outcome (a 0/1 cell split into its zeros and its
-  // ones), then take-up, then cell.
+  // Units sorted as the row path sorts its merged rows: by x, then outcome (a 0/1 cell split into its zeros and
+  // its ones), then take-up, then cluster; a 0/1 outcome's units are then the row path's units.
   const idx = units.cell.map((_, i) => i);
   idx.sort(
     (a, b) =>
       xs[units.cell[a]] - xs[units.cell[b]] ||
       units.y[a] - units.y[b] ||
       (ts ? ts[units.cell[a]] - ts[units.cell[b]] : 0) ||
+      (cl ? cl[units.cell[a]] - cl[units.cell[b]] : 0) ||
       units.cell[a] - units.cell[b] ||
       a - b,
   );

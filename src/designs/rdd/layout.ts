@@ -1,15 +1,19 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { groupCodes } from "../../core/group-codes.js";
+import { clusterRanks } from "./cluster-ranks.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
 import { checkRddScale } from "./scale.js";
 import { type RddSideData, type RddUnits, splitSides } from "./side.js";
 import type { RddTreatedSide, ValidRddSpec } from "./spec.js";
 
-/** A numeric column per unit of a layout: its mean and within-unit Σ(v − v̄)² (null: constant in every unit). */
+/**
+ * A numeric column per unit of a layout: its mean and within-unit Σ(v − v̄)² (null: constant in every unit) over
+ * the unit's rows where it is present (`n`; null: all of them).
+ */
 export interface RddUnitColumn {
   readonly mean: Float64Array;
   readonly ss: Float64Array | null;
+  readonly n?: Float64Array | null;
 }
 
 /**
@@ -78,7 +82,7 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
   const xs = frame.numeric(s.running);
   const ys = frame.numeric(s.outcome);
   const ts = s.treatment ? frame.numeric(s.treatment) : null;
-  const cl = s.cluster ? groupCodes(frame, s.cluster, null).codes : null;
+  const cl = s.cluster ? clusterRanks(frame, s.cluster) : null;
   for (const [name, v] of [
     [s.running, xs],
     [s.outcome, ys],
@@ -116,35 +120,63 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
       },
     );
   }
-  // Ties in x are ordered by outcome, then take-up, then row: the order the compressed path rebuilds its rows in
-  // (rdd/cells.ts), so a row bootstrap draws the same rows on both paths.
-  keep.sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b] || (ts ? ts[a] - ts[b] : 0) || a - b);
-  const order = Int32Array.from(keep);
-  const n = order.length;
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  const t = ts ? new Float64Array(n) : null;
-  const c = cl ? new Int32Array(n) : null;
-  for (let i = 0; i < n; i++) {
-    x[i] = xs[order[i]];
-    y[i] = ys[order[i]];
-    if (t && ts) t[i] = ts[order[i]];
-    if (c && cl) c[i] = cl[order[i]];
-  }
+  // Rows sorted by x, outcome, take-up, cluster (the order the compressed path sorts its cells' units in, so a
+  // row bootstrap draws the same rows on both paths), then identical rows merged into one unit with a count.
+  const cmp = (a: number, b: number) =>
+    xs[a] - xs[b] || ys[a] - ys[b] || (ts ? ts[a] - ts[b] : 0) || (cl ? cl[a] - cl[b] : 0);
+  keep.sort((a, b) => cmp(a, b) || a - b);
+  const starts: number[] = [];
+  for (let i = 0; i < keep.length; i++) if (i === 0 || cmp(keep[i - 1], keep[i]) !== 0) starts.push(i);
+  starts.push(keep.length);
+  const m = starts.length - 1;
+  const order = Int32Array.from({ length: m }, (_, u) => keep[starts[u]]);
+  const n = Float64Array.from({ length: m }, (_, u) => starts[u + 1] - starts[u]);
+  const x = Float64Array.from(order, (i) => xs[i]);
+  const y = Float64Array.from(order, (i) => ys[i]);
+  const t = ts ? Float64Array.from(order, (i) => ts[i]) : null;
+  const c = cl ? Int32Array.from(order, (i) => cl[i]) : null;
   const covariates: Record<string, RddUnitColumn> = {};
-  for (const name of s.covariates ?? []) {
-    const v = frame.numeric(name);
-    covariates[name] = { mean: Float64Array.from(order, (i) => v[i]), ss: null };
-  }
+  for (const name of s.covariates ?? []) covariates[name] = unitColumn(frame.numeric(name), keep, starts);
   return finishLayout(s, {
-    units: { x, n: new Float64Array(n).fill(1), y, ss: null, t },
+    units: { x, n, y, ss: null, t },
     cluster: c,
     order,
-    rows: n,
-    dropped: frame.nrows - n,
+    rows: keep.length,
+    dropped: frame.nrows - keep.length,
     droppedReasons: reasons,
     covariates,
   });
+}
+
+/** A column over merged rows: per unit the rows where it is present, their mean and Σ(v − v̄)² (two-pass). */
+function unitColumn(v: Float64Array, keep: readonly number[], starts: readonly number[]): RddUnitColumn {
+  const m = starts.length - 1;
+  const mean = new Float64Array(m);
+  const n = new Float64Array(m);
+  const ss = new Float64Array(m);
+  let spread = false;
+  let partial = false;
+  for (let u = 0; u < m; u++) {
+    let k = 0;
+    let sum = 0;
+    for (let j = starts[u]; j < starts[u + 1]; j++) {
+      const a = v[keep[j]];
+      if (Number.isNaN(a)) continue;
+      k++;
+      sum += a;
+    }
+    n[u] = k;
+    if (k < starts[u + 1] - starts[u]) partial = true;
+    mean[u] = k === 0 ? Number.NaN : sum / k;
+    let q = 0;
+    for (let j = starts[u]; j < starts[u + 1]; j++) {
+      const a = v[keep[j]];
+      if (!Number.isNaN(a)) q += (a - mean[u]) ** 2;
+    }
+    ss[u] = q;
+    if (q > 0) spread = true;
+  }
+  return { mean, ss: spread ? ss : null, n: partial ? n : null };
 }
 
 /** Sorted, complete units before the checks that need both sides ({@link finishLayout}). */
