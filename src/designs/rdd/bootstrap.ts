@@ -1,6 +1,6 @@
+import type { Rng } from "../../core/rng.js";
 import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
-import type { Rng } from "../../core/rng.js";
 import { addDrawCounts, lemireIndex } from "../../models/resample.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 import type { RddFitSettings } from "./estimate.js";

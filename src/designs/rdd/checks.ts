@@ -42,7 +42,13 @@ export function subsetSides(
   const n = pick(outcome.n ?? layout.n);
   const cl = layout.cluster;
   const sides = splitSides(
-    { x, n, y: pick(outcome.mean), ss: outcome.ss ? pick(outcome.ss) : null, t: layout.t ? pick(layout.t) : null },
+    {
+      x,
+      n,
+      y: pick(outcome.mean),
+      ss: outcome.ss ? pick(outcome.ss) : null,
+      t: layout.t ? pick(layout.t) : null,
+    },
     cl ? Int32Array.from(idx, (i) => cl[i]) : null,
     cutoff,
   );

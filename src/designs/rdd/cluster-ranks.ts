@@ -17,7 +17,8 @@ import { groupCodes } from "../../core/group-codes.js";
 export function clusterRanks(frame: Frame, column: string): Int32Array {
   const { codes, count } = groupCodes(frame, column, null);
   const col = frame.column(column);
-  const value = (i: number): number | string => (col.kind === "str" ? col.levels[col.codes[i]] : col.values[i]);
+  const value = (i: number): number | string =>
+    col.kind === "str" ? col.levels[col.codes[i]] : col.values[i];
   const first: (number | string)[] = new Array(count);
   const seen = new Uint8Array(count);
   for (let i = 0; i < codes.length; i++) {

@@ -19,7 +19,13 @@ interface MeasureCells {
   readonly binary: boolean;
 }
 
-function measureCells(cells: CellFrame, name: string, count: Float64Array, seen: Uint8Array, live: Uint8Array): MeasureCells {
+function measureCells(
+  cells: CellFrame,
+  name: string,
+  count: Float64Array,
+  seen: Uint8Array,
+  live: Uint8Array,
+): MeasureCells {
   const mean = cells.frame.numeric(name);
   const ssName = cells.withinSS[name];
   if (ssName === undefined) {
@@ -47,7 +53,10 @@ function measureCells(cells: CellFrame, name: string, count: Float64Array, seen:
     if (binary && live[c]) {
       const s = Math.round(n * m);
       binary =
-        Math.abs(n * m - s) <= 1e-9 * n && s >= 0 && s <= n && Math.abs(ss[c] - (s * (n - s)) / n) <= 1e-9 * n;
+        Math.abs(n * m - s) <= 1e-9 * n &&
+        s >= 0 &&
+        s <= n &&
+        Math.abs(ss[c] - (s * (n - s)) / n) <= 1e-9 * n;
     }
   }
   return { mean, ss, binary };
@@ -87,9 +96,13 @@ export function layoutRddCells(cells: CellFrame, s: ValidRddSpec): { layout: Rdd
   for (let c = 0; c < nc; c++) {
     const n = count[c];
     if (!(Number.isInteger(n) && n > 0)) {
-      throw new TrueliftError("E_BAD_FREQUENCY", `Cell ${c} has count ${n}; a cell's count must be a positive integer.`, {
-        details: { column: cells.count, row: c, value: String(n) },
-      });
+      throw new TrueliftError(
+        "E_BAD_FREQUENCY",
+        `Cell ${c} has count ${n}; a cell's count must be a positive integer.`,
+        {
+          details: { column: cells.count, row: c, value: String(n) },
+        },
+      );
     }
     total += n;
     seen[c] = Number.isNaN(xs[c]) ? 0 : 1;
@@ -103,9 +116,13 @@ export function layoutRddCells(cells: CellFrame, s: ValidRddSpec): { layout: Rdd
   ] as const) {
     for (let c = 0, row = 0; c < nc; row += count[c], c++) {
       if (v[c] === Infinity || v[c] === -Infinity) {
-        throw new TrueliftError("E_NONFINITE_VALUES", `Column '${name}' has an infinite value (row ${row + 1}).`, {
-          details: { column: name, row: row + 1 },
-        });
+        throw new TrueliftError(
+          "E_NONFINITE_VALUES",
+          `Column '${name}' has an infinite value (row ${row + 1}).`,
+          {
+            details: { column: name, row: row + 1 },
+          },
+        );
       }
     }
   }
@@ -123,9 +140,13 @@ export function layoutRddCells(cells: CellFrame, s: ValidRddSpec): { layout: Rdd
     else keep.push(c);
   }
   if (keep.length === 0) {
-    throw new TrueliftError("E_EMPTY_DATA", "No row has all of the running variable, outcome (and treatment) present.", {
-      details: { dropped: reasons },
-    });
+    throw new TrueliftError(
+      "E_EMPTY_DATA",
+      "No row has all of the running variable, outcome (and treatment) present.",
+      {
+        details: { dropped: reasons },
+      },
+    );
   }
   const units = measures[0].binary
     ? binaryUnits(keep, count, ys)

@@ -1,7 +1,7 @@
 import { TrueliftError } from "../../core/errors.js";
 import type { Frame } from "../../core/frame.js";
-import { clusterRanks } from "./cluster-ranks.js";
 import { type ColumnRequirement, validateColumns } from "../../core/validate.js";
+import { clusterRanks } from "./cluster-ranks.js";
 import { checkRddScale } from "./scale.js";
 import { type RddSideData, type RddUnits, splitSides } from "./side.js";
 import type { RddTreatedSide, ValidRddSpec } from "./spec.js";

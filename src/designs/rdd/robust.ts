@@ -1,7 +1,6 @@
 import { TrueliftError } from "../../core/errors.js";
 import { weightedScores } from "./bwselect.js";
 import { kernelWeight } from "./kernel.js";
-import type { RddResiduals } from "./nn-residuals.js";
 import {
   fitted,
   type LocalOptions,
@@ -14,6 +13,7 @@ import {
   varianceResiduals,
   weightedFit,
 } from "./lpoly.js";
+import type { RddResiduals } from "./nn-residuals.js";
 import type { RddSideData } from "./side.js";
 import { tieRuns } from "./tie-runs.js";
 
@@ -208,14 +208,7 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
 }
 
 function variance(sp: SidePieces, robust: boolean, s: readonly number[], d: number): number {
-  const m = meat(
-    robust ? sp.scoresRb : sp.scoresCl,
-    sp.k,
-    robust ? sp.resB : sp.resH,
-    s,
-    sp.side,
-    sp.rows,
-  );
+  const m = meat(robust ? sp.scoresRb : sp.scoresCl, sp.k, robust ? sp.resB : sp.resH, s, sp.side, sp.rows);
   const f = factorial(d);
   return f * f * sandwichDiag(sp.invGp, m, sp.k, d);
 }

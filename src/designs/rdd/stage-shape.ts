@@ -4,8 +4,8 @@ import type { DeepReadonly } from "../../core/result.js";
 import type { DensityTestResult } from "./density/index.js";
 import { densityTest } from "./density/index.js";
 import { type RddDensityBin, rddDensityBins } from "./density-bins.js";
-import { type RdPlotResult, rdplot } from "./rdplot/index.js";
 import type { RddLayout } from "./layout.js";
+import { type RdPlotResult, rdplot } from "./rdplot/index.js";
 import type { RddHeadlineStage } from "./stage-headline.js";
 
 /**
@@ -40,7 +40,7 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
   let densityDiagnostics: readonly Diagnostic[] = [];
   if (s.density !== false) {
     try {
-      density = densityTest(rowsX(layout), { cutoff: s.cutoff, alpha });
+      density = densityTest(layout.x, { cutoff: s.cutoff, alpha, counts: layout.n });
       densityDiagnostics = density.diagnostics;
     } catch (e) {
       if (!isTrueliftError(e)) throw e;
@@ -67,7 +67,8 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
 function rowsX(layout: RddLayout): Float64Array {
   if (layout.rows === layout.x.length) return layout.x;
   const out = new Float64Array(layout.rows);
-  for (let i = 0, r = 0; i < layout.x.length; r += layout.n[i], i++) out.fill(layout.x[i], r, r + layout.n[i]);
+  for (let i = 0, r = 0; i < layout.x.length; r += layout.n[i], i++)
+    out.fill(layout.x[i], r, r + layout.n[i]);
   return out;
 }
 
