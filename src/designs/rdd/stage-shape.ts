@@ -4,7 +4,6 @@ import type { DeepReadonly } from "../../core/result.js";
 import type { DensityTestResult } from "./density/index.js";
 import { densityTest } from "./density/index.js";
 import { type RddDensityBin, rddDensityBins } from "./density-bins.js";
-import type { RddLayout } from "./layout.js";
 import { type RdPlotResult, rdplot } from "./rdplot/index.js";
 import type { RddHeadlineStage } from "./stage-headline.js";
 
@@ -55,7 +54,13 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
       // IMSE-optimal evenly-spaced bins, which trace the regression function so the jump shows: rdplot's default
       // mimicking-variance bins reproduce the data's scatter, hundreds of bins per side with large samples
       // (0/1 means for a binary outcome), which hides a jump of a few points.
-      plot = rdplot(rowsY(layout), rowsX(layout), { cutoff: s.cutoff, alpha, binselect: "es" });
+      plot = rdplot(layout.y, layout.x, {
+        cutoff: s.cutoff,
+        alpha,
+        binselect: "es",
+        counts: layout.n,
+        withinSS: layout.ss,
+      });
     } catch (e) {
       if (!isTrueliftError(e)) throw e;
     }
@@ -64,33 +69,3 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
   return { density, densityDiagnostics, plot, densityBins };
 }
 
-function rowsX(layout: RddLayout): Float64Array {
-  if (layout.rows === layout.x.length) return layout.x;
-  const out = new Float64Array(layout.rows);
-  for (let i = 0, r = 0; i < layout.x.length; r += layout.n[i], i++)
-    out.fill(layout.x[i], r, r + layout.n[i]);
-  return out;
-}
-
-function rowsY(layout: RddLayout): Float64Array {
-  if (layout.rows === layout.x.length) return layout.y;
-  const out = new Float64Array(layout.rows);
-  for (let i = 0, r = 0; i < layout.x.length; r += layout.n[i], i++) {
-    const n = layout.n[i];
-    const m = layout.y[i];
-    const s = Math.round(n * m);
-    const ss = layout.ss ? layout.ss[i] : 0;
-    if (Math.abs(n * m - s) <= 1e-9 * n && Math.abs(ss - (s * (n - s)) / n) <= 1e-9 * n) {
-      out.fill(0, r, r + n - s);
-      out.fill(1, r + n - s, r + n);
-      continue;
-    }
-    out.fill(m, r, r + n);
-    const d = n >= 2 && ss > 0 ? Math.sqrt(ss / 2) : 0;
-    if (d > 0) {
-      out[r] += d;
-      out[r + 1] -= d;
-    }
-  }
-  return out;
-}
