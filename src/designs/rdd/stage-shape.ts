@@ -68,4 +68,3 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
   const densityBins = rddDensityBins(layout.x, layout.cutoff, head.hMid, layout.n);
   return { density, densityDiagnostics, plot, densityBins };
 }
-

@@ -58,7 +58,11 @@ export interface RdPlotEntries {
  * rdplotQuantileEdges(Float64Array.of(1, 2, 3, 4, 5), 2); // [1, 3, 5]
  * ```
  */
-export function rdplotQuantileEdges(x: Float64Array, j: number, counts: Float64Array | null = null): number[] {
+export function rdplotQuantileEdges(
+  x: Float64Array,
+  j: number,
+  counts: Float64Array | null = null,
+): number[] {
   const idx = Array.from(x.keys()).sort((a, b) => x[a] - x[b]);
   const cum = new Float64Array(idx.length);
   for (let i = 0, acc = 0; i < idx.length; i++) cum[i] = acc += counts ? counts[idx[i]] : 1;

@@ -8,12 +8,7 @@ import {
   type RdPlotBinSelect,
   rdplotBinNumbersOf,
 } from "./bin-numbers.js";
-import {
-  type RdPlotEntries,
-  rdplotBinSide,
-  rdplotEvenBinEdges,
-  rdplotQuantileEdges,
-} from "./binning.js";
+import { type RdPlotEntries, rdplotBinSide, rdplotEvenBinEdges, rdplotQuantileEdges } from "./binning.js";
 
 /**
  * Kernels for rdplot's global polynomial fit (its default is `uniform`, an unweighted fit over the bandwidth).
