@@ -182,19 +182,24 @@ function windowParts(side: RddSideData, st: RddFitSettings, h: number): WindowPa
   return out;
 }
 
-/** `rows` draws with replacement of a row index (Lemire), each counted on the part holding that row. */
+/**
+ * `rows` draws with replacement of a row index (Lemire), each counted on the part holding that row: a guide
+ * table (one entry per part: the part of the first row of each of `parts` equal slices of the rows) then a short
+ * forward scan of the cumulative counts, O(1) expected per draw and O(parts) memory.
+ */
 function drawIntoParts(rng: Rng, counts: Int32Array, cum: Float64Array, rows: number): void {
   const reject = 4294967296 % rows;
   const m = cum.length;
+  const guide = new Int32Array(m);
+  for (let g = 0, j = 0; g < m; g++) {
+    const r0 = Math.ceil((g * rows) / m);
+    while (cum[j] <= r0 && j < m - 1) j++;
+    guide[g] = j;
+  }
   for (let i = 0; i < rows; i++) {
     const r = lemireIndex(rng, rows, reject);
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cum[mid] > r) hi = mid;
-      else lo = mid + 1;
-    }
-    counts[lo]++;
+    let j = guide[Math.floor((r * m) / rows)];
+    while (cum[j] <= r) j++;
+    counts[j]++;
   }
 }

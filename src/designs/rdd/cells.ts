@@ -1,4 +1,4 @@
-import type { CellFrame, CellRequest, ColumnKinds } from "../../core/cells.js";
+import type { CellRequest, ColumnKinds } from "../../core/cells.js";
 import type { Frame } from "../../core/frame.js";
 import { validateColumns } from "../../core/validate.js";
 import { rddColumnRequirements } from "./layout.js";
