@@ -63,7 +63,9 @@ export function rddColumnRequirements(s: ValidRddSpec): ColumnRequirement[] {
 
 /**
  * Validates the columns an RD analysis uses (before any computation), drops rows with a missing value in them
- * (as rdrobust does, and counted), sorts by the running variable (stable) and splits at the cutoff.
+ * (as rdrobust does, and counted), sorts by the running variable, outcome, take-up and cluster, merges identical
+ * rows into one unit with a count (the units every RD statistic reads, as it reads compressed cells:
+ * {@link layoutRddCells}) and splits at the cutoff.
  *
  * Errors: `E_COLUMN_MISSING` / `E_COLUMN_TYPE` (validateColumns), `E_NONFINITE_VALUES` for ±Infinity,
  * `E_EMPTY_DATA` when no complete rows remain, `E_RDD_CUTOFF_OUT_OF_RANGE` when the cutoff is not strictly

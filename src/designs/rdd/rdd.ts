@@ -79,7 +79,7 @@ export interface RddResult extends DesignResult {
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
-  /** The compressed path ({@link rddFromCells}): cells, rows they summarise, how rows were rebuilt; null on rows. */
+  /** The compressed path ({@link rddFromCells}): cells, the rows they summarise, what each measure's cells carry; null on rows. */
   readonly cells: RddCellsInfo | null;
 }
 
