@@ -1,6 +1,7 @@
+import type { Rng } from "../../core/rng.js";
 import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
-import { addDrawCounts } from "../../models/resample.js";
+import { addDrawCounts, lemireIndex } from "../../models/resample.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 import type { RddFitSettings } from "./estimate.js";
 import { kernelWeight } from "./kernel.js";
@@ -28,7 +29,9 @@ export interface RddBootstrap {
  * replacement from the pooled window (all rows with positive kernel weight on either side), as the tutorial's
  * `near.iloc[rng.integers(0, len(near), len(near))]` loop does. Each replicate is a weighted least-squares fit
  * per side from multiplicity counts (sufficient statistics on (p+1)×(p+1) matrices), so 500 replicates on 20,000
- * rows take milliseconds. Random numbers come from `streamFor(seed, "sequence", stream)` (= `createRng(seed, stream)`:
+ * rows take milliseconds. The window's rows are never built: each drawn row index (in the order of rdd's rows:
+ * by x, outcome, take-up) is mapped to its unit through cumulative counts, and each replicate's fit reads the
+ * units' drawn counts, so rows and compressed 0/1 cells draw the same rows. Random numbers come from `streamFor(seed, "sequence", stream)` (= `createRng(seed, stream)`:
  * one stream per run, replicates drawn in sequence), the counts from `addDrawCounts(rng, counts, "lemire")`.
  *
  * @example
@@ -54,37 +57,26 @@ export function rddBootstrap(
   const d = st.deriv;
   let dfac = 1;
   for (let i = 2; i <= d; i++) dfac *= i;
-  // Pooled window: left rows then right rows, with basis rows, weights and responses.
-  const rowsOf = (side: RddSideData, hh: number) => {
-    const idx: number[] = [];
-    const w: number[] = [];
-    for (let i = 0; i < side.x.length; i++) {
-      const wi = kernelWeight(side.x[i], st.c, hh, st.kernel, st.support);
-      if (wi > 0) {
-        idx.push(i);
-        w.push(wi);
-      }
-    }
-    return { idx, w };
-  };
-  const l = rowsOf(left, h[0]);
-  const r = rowsOf(right, h[1]);
-  const nl = l.idx.length;
-  const m = nl + r.idx.length;
+  // Pooled window: left rows then right rows, as sub-units (a row, or the rows of a cell sharing one outcome
+  // value), each with its basis, weight, responses and count.
+  const l = windowParts(left, st, h[0]);
+  const r = windowParts(right, st, h[1]);
+  const nl = l.length;
+  const parts = [...l, ...r];
+  const m = parts.length;
+  const cum = new Float64Array(m);
+  for (let j = 0, acc = 0; j < m; j++) cum[j] = acc += parts[j].count;
+  const rows = m === 0 ? 0 : cum[m - 1];
   const fuzzy = left.t !== null;
-  // Per-row features whose count-weighted sums are the sufficient statistics of each side's weighted fit:
+  // Per-part features whose count-weighted sums are the sufficient statistics of each side's weighted fit:
   // w·u^0 … w·u^(2p) (the Gram matrix's moments), w·u^a·y (a ≤ p) and, fuzzy, w·u^a·t.
   const nm = 2 * k - 1;
   const nf = nm + k * (fuzzy ? 2 : 1);
   // Feature-major storage: one contiguous column per feature, so each sum below is a tight dot product.
   const feat = Array.from({ length: nf }, () => new Float64Array(m));
   for (let j = 0; j < m; j++) {
-    const side = j < nl ? left : right;
-    const i = j < nl ? l.idx[j] : r.idx[j - nl];
-    const w = j < nl ? l.w[j] : r.w[j - nl];
-    const u = side.x[i] - st.c;
-    const y = side.y[i];
-    const t = side.t ? side.t[i] : 0;
+    const { x, y, t, w } = parts[j];
+    const u = x - st.c;
     let v = w;
     for (let a = 0; a < nm; a++) {
       feat[a][j] = v;
@@ -128,7 +120,8 @@ export function rddBootstrap(
     // word), then one sequential pass adds count × features per side: far cheaper than adding feature rows at
     // random addresses.
     counts.fill(0);
-    addDrawCounts(rng, counts, "lemire");
+    if (rows === m) addDrawCounts(rng, counts, "lemire");
+    else drawIntoParts(rng, counts, cum, rows);
     accumulate(0, nl, 0);
     accumulate(nl, m, nf);
     const a = intercepts(accL);
@@ -153,4 +146,60 @@ export function rddBootstrap(
     se: bootstrapSe(est),
     failed,
   };
+}
+
+/** One part of a bootstrap window: a unit's identical rows. */
+interface WindowPart {
+  readonly x: number;
+  readonly y: number;
+  readonly t: number;
+  readonly w: number;
+  readonly count: number;
+}
+
+/**
+ * The rows of a side with positive kernel weight at h, in the row path's order (by x, then outcome, then take-up):
+ * one part per unit (identical rows, or the zeros or the ones of a compressed 0/1 cell: every row of a unit has
+ * the unit's outcome), each tie group's parts sorted stably by (outcome, take-up).
+ */
+function windowParts(side: RddSideData, st: RddFitSettings, h: number): WindowPart[] {
+  const out: WindowPart[] = [];
+  const n = side.x.length;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && side.x[j] === side.x[i]) j++;
+    const w = kernelWeight(side.x[i], st.c, h, st.kernel, st.support);
+    if (w > 0) {
+      const group: WindowPart[] = [];
+      for (let u = i; u < j; u++) {
+        group.push({ x: side.x[u], y: side.y[u], t: side.t ? side.t[u] : 0, w, count: side.n[u] });
+      }
+      if (j - i > 1) group.sort((a, b) => a.y - b.y || a.t - b.t);
+      for (const g of group) out.push(g);
+    }
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * `rows` draws with replacement of a row index (Lemire), each counted on the part holding that row: a guide
+ * table (one entry per part: the part of the first row of each of `parts` equal slices of the rows) then a short
+ * forward scan of the cumulative counts, O(1) expected per draw and O(parts) memory.
+ */
+function drawIntoParts(rng: Rng, counts: Int32Array, cum: Float64Array, rows: number): void {
+  const reject = 4294967296 % rows;
+  const m = cum.length;
+  const guide = new Int32Array(m);
+  for (let g = 0, j = 0; g < m; g++) {
+    const r0 = Math.ceil((g * rows) / m);
+    while (cum[j] <= r0 && j < m - 1) j++;
+    guide[g] = j;
+  }
+  for (let i = 0; i < rows; i++) {
+    const r = lemireIndex(rng, rows, reject);
+    let j = guide[Math.floor((r * m) / rows)];
+    while (cum[j] <= r) j++;
+    counts[j]++;
+  }
 }

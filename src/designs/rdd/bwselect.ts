@@ -10,7 +10,7 @@ import {
   varianceResiduals,
   weightedFit,
 } from "./lpoly.js";
-import type { RddSideData } from "./side.js";
+import { distinctSorted, type RddSideData } from "./side.js";
 import { tieRuns } from "./tie-runs.js";
 
 /**
@@ -108,14 +108,16 @@ function bwConstants(
   const resV = varianceResiduals(side, v.rows, opt, predV, hiiV, o + 1);
   const k = o + 1;
   const rw = weightedScores(fitV.basis, v.w, m, k);
-  const vV = sandwichDiag(fitV.invG, meat(rw, k, resV, s, side.cluster, v.rows), k, nu);
+  const vV = sandwichDiag(fitV.invG, meat(rw, k, resV, s, side, v.rows), k, nu);
   // BConst = (Hp ∘ invG Rᵀ W u^(o+1))[nu]
   const rhs = new Float64Array(k);
   const runs = tieRuns(side.x, v.rows, v.w);
   for (let r = 0; r + 1 < runs.length; r++) {
     const i = runs[r];
     const u = (side.x[v.rows[i]] - opt.c) / hV;
-    const wu = v.w[i] * (runs[r + 1] - i) * u ** (o + 1);
+    let cnt = 0;
+    for (let t = i; t < runs[r + 1]; t++) cnt += side.n[v.rows[t]];
+    const wu = v.w[i] * cnt * u ** (o + 1);
     for (let a = 0; a < k; a++) rhs[a] += fitV.basis[i * k + a] * wu;
   }
   let bConst = 0;
@@ -132,7 +134,7 @@ function bwConstants(
     const hiiB = opt.vce === "hc2" || opt.vce === "hc3" ? leverages(fitB) : null;
     const resB = varianceResiduals(side, bw.rows, opt, predB, hiiB, kB);
     const rwB = weightedScores(fitB.basis, bw.w, mB, kB);
-    const vB = sandwichDiag(fitB.invG, meat(rwB, kB, resB, s, side.cluster, bw.rows), kB, o + 1);
+    const vB = sandwichDiag(fitB.invG, meat(rwB, kB, resB, s, side, bw.rows), kB, o + 1);
     bwReg = 3 * bConst * bConst * vB;
   }
   let sb = 0;
@@ -158,38 +160,50 @@ function factorial(n: number): number {
   return f;
 }
 
-/** R's quantile(type = 2): the average at discontinuities of the empirical CDF. */
-function quantileType2(sorted: Float64Array, prob: number): number {
-  const n = sorted.length;
+/** The sorted running variable as units with counts (rows: all counts 1). */
+export interface RddSortedX {
+  readonly x: Float64Array;
+  readonly n: Float64Array;
+}
+
+/** The value of the 0-based row r of sorted units (binary search over the cumulative counts). */
+function valueAtRow(u: RddSortedX, cum: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid] > r) hi = mid;
+    else lo = mid + 1;
+  }
+  return u.x[lo];
+}
+
+/** R's quantile(type = 2) of the rows: the average at discontinuities of the empirical CDF. */
+function quantileType2(u: RddSortedX, cum: Float64Array, prob: number): number {
+  const n = cum[cum.length - 1];
   const np = n * prob;
   const fuzz = 4 * 2.220446049250313e-16;
   const j = Math.floor(np + fuzz);
   const g = np - j;
-  const lo = sorted[Math.max(0, Math.min(n - 1, j - 1))];
-  const hi = sorted[Math.max(0, Math.min(n - 1, j))];
+  const lo = valueAtRow(u, cum, Math.max(0, Math.min(n - 1, j - 1)));
+  const hi = valueAtRow(u, cum, Math.max(0, Math.min(n - 1, j)));
   return Math.abs(g) > fuzz ? hi : (lo + hi) / 2;
 }
 
-function sampleSd(x: Float64Array): number {
+function sampleSd(u: RddSortedX, total: number): number {
   let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i];
-  mean /= x.length;
+  for (let i = 0; i < u.x.length; i++) mean += u.n[i] * u.x[i];
+  mean /= total;
   let ss = 0;
-  for (let i = 0; i < x.length; i++) ss += (x[i] - mean) ** 2;
-  return Math.sqrt(ss / (x.length - 1));
-}
-
-function distinctCount(x: Float64Array): number {
-  let m = x.length > 0 ? 1 : 0;
-  for (let i = 1; i < x.length; i++) if (x[i] !== x[i - 1]) m++;
-  return m;
+  for (let i = 0; i < u.x.length; i++) ss += u.n[i] * (u.x[i] - mean) ** 2;
+  return Math.sqrt(ss / (total - 1));
 }
 
 /**
  * rdrobust's data-driven bandwidths (the selection block of `rdrobust()`, equal to `rdbwselect()`): a rule-of-thumb
  * pilot, a pilot for the order-(q+1) derivative, then the bias bandwidth b and the main bandwidth h, by the
  * chosen selector, each capped at the data range (`bwrestrict`) and floored by `bwcheck` where rdrobust does.
- * `xAll` is the whole sorted running variable.
+ * `xAll` is the whole sorted running variable as units with counts.
  *
  * @example
  * ```ts
@@ -201,21 +215,24 @@ function distinctCount(x: Float64Array): number {
 export function selectBandwidths(
   left: RddSideData,
   right: RddSideData,
-  xAll: Float64Array,
+  xAll: RddSortedX,
   o: BwSelectOptions,
 ): BwSelection {
   const { c, p, q, deriv } = o;
-  const nl = left.x.length;
-  const nr = right.x.length;
+  const nl = left.rows;
+  const nr = right.rows;
   const n = nl + nr;
-  const xMin = xAll[0];
-  const xMax = xAll[xAll.length - 1];
+  const xMin = xAll.x[0];
+  const xMax = xAll.x[xAll.x.length - 1];
   const rangeL = Math.abs(c - xMin);
   const rangeR = Math.abs(c - xMax);
-  const iqr = quantileType2(xAll, 0.75) - quantileType2(xAll, 0.25);
-  const bwp = Math.min(sampleSd(xAll), iqr / 1.349);
-  const ml = distinctCount(left.x);
-  const mr = distinctCount(right.x);
+  const cum = new Float64Array(xAll.x.length);
+  for (let i = 0, acc = 0; i < cum.length; i++) cum[i] = acc += xAll.n[i];
+  const total = cum[cum.length - 1];
+  const iqr = quantileType2(xAll, cum, 0.75) - quantileType2(xAll, cum, 0.25);
+  const bwp = Math.min(sampleSd(xAll, total), iqr / 1.349);
+  const ml = distinctSorted(left.x);
+  const mr = distinctSorted(right.x);
   const massShare: [number, number] = [1 - ml / nl, 1 - mr / nr];
   let bwcheck = o.bwcheck;
   if (o.masspoints !== "off" && (massShare[0] >= 0.1 || massShare[1] >= 0.1)) {

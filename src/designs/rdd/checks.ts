@@ -1,8 +1,8 @@
 import { isTrueliftError } from "../../core/errors.js";
 import type { Term } from "../../core/result.js";
 import { type FixedBandwidth, type RddFit, type RddFitSettings, rddFit } from "./estimate.js";
-import type { RddLayout } from "./layout.js";
-import { splitSides } from "./side.js";
+import type { RddLayout, RddUnitColumn } from "./layout.js";
+import { type RddSideData, splitSides } from "./side.js";
 
 /** A re-estimate that could not be computed, with the error code and message. */
 export interface RddCheckFailure {
@@ -21,16 +21,17 @@ export interface RddCheckRow {
   readonly failure: RddCheckFailure | null;
 }
 
-/** Rows of a subset of the layout, re-split at a cutoff. */
+/** Units of a subset of the layout (with `outcome` as the outcome; units where it is missing dropped), re-split at a cutoff. */
 export function subsetSides(
   layout: RddLayout,
   keep: (i: number) => boolean,
   cutoff: number,
-  outcome: Float64Array = layout.y,
-): Pick<RddLayout, "left" | "right" | "x"> {
+  outcome: RddUnitColumn = { mean: layout.y, ss: layout.ss },
+): Pick<RddLayout, "left" | "right" | "x" | "n"> {
   const all = new Int32Array(layout.x.length);
   let m = 0;
-  for (let i = 0; i < layout.x.length; i++) if (keep(i) && !Number.isNaN(outcome[i])) all[m++] = i;
+  for (let i = 0; i < layout.x.length; i++) if (keep(i) && !Number.isNaN(outcome.mean[i])) all[m++] = i;
+  // (a unit whose outcome is missing in every row has a NaN mean: dropped)
   const idx = all.subarray(0, m);
   const pick = (v: Float64Array) => {
     const out = new Float64Array(m);
@@ -38,15 +39,20 @@ export function subsetSides(
     return out;
   };
   const x = pick(layout.x);
+  const n = pick(outcome.n ?? layout.n);
   const cl = layout.cluster;
   const sides = splitSides(
-    x,
-    pick(outcome),
-    layout.t ? pick(layout.t) : null,
+    {
+      x,
+      n,
+      y: pick(outcome.mean),
+      ss: outcome.ss ? pick(outcome.ss) : null,
+      t: layout.t ? pick(layout.t) : null,
+    },
     cl ? Int32Array.from(idx, (i) => cl[i]) : null,
     cutoff,
   );
-  return { ...sides, x };
+  return { ...sides, x, n };
 }
 
 /** Runs one re-estimate, turning coded errors (too few observations, no data on a side) into a failure row. */
@@ -80,13 +86,13 @@ export function tryCheck(label: string, value: number | string, run: () => RddFi
  *
  * @example
  * ```ts
- * // covariateChecks(layout, { tenure: sortedColumn(frame, layout, "tenure") }, settings, bw)[0].robust?.pValue
+ * // covariateChecks(layout, layout.covariates, settings, bw)[0].robust?.pValue
  * ```
  * @see Cattaneo, Idrobo & Titiunik (2020), A Practical Introduction to RD Designs: Foundations, §5.1.
  */
 export function covariateChecks(
   layout: RddLayout,
-  covariates: Readonly<Record<string, Float64Array>>,
+  covariates: Readonly<Record<string, RddUnitColumn>>,
   st: RddFitSettings,
   bw: FixedBandwidth,
 ): RddCheckRow[] {
@@ -123,7 +129,7 @@ export function placeboChecks(
         (i) => (below ? layout.x[i] < c : layout.x[i] >= c),
         pc,
       );
-      if (sides.left.x.length === 0 || sides.right.x.length === 0) {
+      if (sides.left.rows === 0 || sides.right.rows === 0) {
         return rddFit(sides, { ...st, c: pc }, bw); // throws E_RDD_NO_OBS_SIDE
       }
       const h = below ? bw.h[0] : bw.h[1];
@@ -133,15 +139,23 @@ export function placeboChecks(
   );
 }
 
-/** Default placebo cutoffs: the medians of the running variable below and above the cutoff. */
-export function defaultPlaceboCutoffs(layout: RddLayout): number[] {
-  const med = (v: Float64Array) => {
-    const n = v.length;
-    return n % 2 === 1 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+/** Default placebo cutoffs: the medians of the running variable's rows below and above the cutoff. */
+export function defaultPlaceboCutoffs(layout: Pick<RddLayout, "left" | "right">): number[] {
+  const med = (side: RddSideData) => {
+    const n = side.rows;
+    const at = (r: number) => {
+      let acc = 0;
+      for (let i = 0; i < side.x.length; i++) {
+        acc += side.n[i];
+        if (acc > r) return side.x[i];
+      }
+      return side.x[side.x.length - 1];
+    };
+    return n % 2 === 1 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2;
   };
   const out: number[] = [];
-  if (layout.left.x.length >= 2) out.push(med(layout.left.x));
-  if (layout.right.x.length >= 2) out.push(med(layout.right.x));
+  if (layout.left.rows >= 2) out.push(med(layout.left));
+  if (layout.right.rows >= 2) out.push(med(layout.right));
   return out;
 }
 

@@ -123,7 +123,7 @@ function constant(v: Float64Array | null): boolean {
  * @see Calonico, Cattaneo & Titiunik (2014); rdrobust (R) `rdrobust()`.
  */
 export function rddFit(
-  layout: Pick<RddLayout, "left" | "right" | "x">,
+  layout: Pick<RddLayout, "left" | "right" | "x" | "n">,
   st: RddFitSettings,
   fixed: FixedBandwidth | null,
 ): RddFit {
@@ -133,7 +133,7 @@ export function rddFit(
   if (fixed) {
     h = fixed.h;
     b = fixed.b;
-  } else if (left.x.length + right.x.length < 20) {
+  } else if (left.rows + right.rows < 20) {
     const x = layout.x;
     const all = Math.max(Math.abs(st.c - x[0]), Math.abs(st.c - x[x.length - 1]));
     h = [all, all];
@@ -144,7 +144,7 @@ export function rddFit(
     const sel = selectBandwidths(
       perfect ? noTakeUp(left) : left,
       perfect ? noTakeUp(right) : right,
-      layout.x,
+      layout,
       st,
     );
     h = sel.h;

@@ -1,18 +1,18 @@
 import type { CellFrame } from "../../core/cells.js";
 import type { ProgressCallback } from "../../core/options.js";
 import { type DeepReadonly, deepFreeze } from "../../core/result.js";
-import { rddCellsToRows } from "./cells.js";
-import { type RddResult, rdd } from "./rdd.js";
+import { layoutRddCells } from "./layout-cells.js";
+import { type RddResult, rddFromHeadline } from "./rdd.js";
 import { parseRddSpec, type RddSpec } from "./spec.js";
+import { rddHeadlineFromLayout } from "./stage-headline.js";
 
 /**
  * {@link rdd} from compressed cells (one per running value × take-up × cluster: {@link rddCellRequest}), equal to
- * `rdd` on the rows, inference included. The cells' counts, means and within-cell sums of squares are all any RD
- * statistic reads within one running value, so the rows are rebuilt from them ({@link rddCellsToRows}) and the one
- * row-level pipeline runs; `result.cells` records the cells, the rows and how each measure was rebuilt. A 0/1
- * outcome's rows are its rows (the result is the row path's, bootstrap included); other outcomes' rebuilt rows
- * share every sufficient statistic but round differently (agreement to ~1e-10, as the row path with its tied rows
- * reordered).
+ * `rdd` on the rows (to ~1e-10 relative: the sums round in another order), inference included. The cells' counts,
+ * means and within-cell sums of squares are all any RD statistic reads within one running value, so the one RD
+ * pipeline runs on the cells as frequency-weighted units ({@link layoutRddCells}): memory O(cells), no row is
+ * rebuilt. `result.cells` records the cells, the rows and what each measure's cells carry. A 0/1 outcome's
+ * bootstrap draws the row path's rows (each drawn row index mapped to its cell through cumulative counts).
  *
  * Errors: those of `rdd`, and `E_UNSUPPORTED_COMPRESSED` for a bootstrap of an outcome that is not 0/1, or a cell
  * holding a missing outcome or covariate.
@@ -31,6 +31,7 @@ export function rddFromCells(
   spec: RddSpec,
   options: { readonly onProgress?: ProgressCallback } = {},
 ): DeepReadonly<RddResult> {
-  const { frame, info } = rddCellsToRows(cells, parseRddSpec(spec));
-  return deepFreeze({ ...rdd(frame, spec, options), cells: info });
+  const s = parseRddSpec(spec);
+  const { layout, info } = layoutRddCells(cells, s);
+  return deepFreeze({ ...rddFromHeadline(rddHeadlineFromLayout(s, layout), options), cells: info });
 }

@@ -13,6 +13,7 @@ export * from "./estimate.js";
 export * from "./from-cells.js";
 export * from "./kernel.js";
 export * from "./layout.js";
+export * from "./layout-cells.js";
 export * from "./lpoly.js";
 export * from "./naive.js";
 export * from "./nn-residuals.js";

@@ -1,7 +1,7 @@
 import { TrueliftError } from "../../core/errors.js";
 import { spdInverse } from "../../numeric/linalg/cholesky.js";
 import { kernelWeight, type RddKernel, type RddSupport } from "./kernel.js";
-import { nnResiduals, type RddCluster } from "./nn-residuals.js";
+import { nnResiduals, type RddResiduals } from "./nn-residuals.js";
 import type { RddSideData } from "./side.js";
 import { tieRuns } from "./tie-runs.js";
 
@@ -29,11 +29,11 @@ export interface LocalOptions {
   readonly nnmatch: number;
 }
 
-/** A kernel-weighted polynomial fit of degree `k − 1` in (x − c) on the rows of one side with positive weight. */
+/** A kernel-weighted polynomial fit of degree `k − 1` in (x − c) on the units of one side with positive weight. */
 export interface LocalFit {
-  /** Row positions (into the side arrays) with positive weight, ascending. */
+  /** Unit positions (into the side arrays) with positive weight, ascending. */
   readonly rows: Int32Array;
-  /** Kernel weights of those rows. */
+  /** Kernel weights of those units. */
   readonly w: Float64Array;
   /** Basis R (m × k, row-major): 1, (x − c), …, (x − c)^(k−1). */
   readonly basis: Float64Array;
@@ -44,7 +44,7 @@ export interface LocalFit {
   readonly beta: readonly Float64Array[];
 }
 
-/** Rows of a side with positive kernel weight at bandwidth h (the side is sorted, so they are contiguous). */
+/** Units of a side with positive kernel weight at bandwidth h (the side is sorted, so they are contiguous). */
 export function kernelRows(
   side: RddSideData,
   h: number,
@@ -113,7 +113,7 @@ export function weightedFit(
   k: number,
   what: string,
 ): LocalFit {
-  const m = rows.length;
+  const m = rowsOf(side, rows);
   if (m < k) {
     throw new TrueliftError(
       "E_RDD_TOO_FEW_OBS",
@@ -127,7 +127,9 @@ export function weightedFit(
   const g = new Float64Array(k * k);
   for (let r = 0; r + 1 < runs.length; r++) {
     const i = runs[r];
-    const wi = w[i] * (runs[r + 1] - i);
+    let cnt = 0;
+    for (let j = i; j < runs[r + 1]; j++) cnt += side.n[rows[j]];
+    const wi = w[i] * cnt;
     const off = i * k;
     for (let a = 0; a < k; a++) {
       const ra = basis[off + a] * wi;
@@ -148,13 +150,20 @@ export function weightedFit(
     for (let r = 0; r + 1 < runs.length; r++) {
       const i = runs[r];
       let sy = 0;
-      for (let j = i; j < runs[r + 1]; j++) sy += v[rows[j]];
+      for (let j = i; j < runs[r + 1]; j++) sy += side.n[rows[j]] * v[rows[j]];
       const wy = w[i] * sy;
       for (let a = 0; a < k; a++) rhs[a] += basis[i * k + a] * wy;
     }
     return symMatVec(invG, rhs, k);
   });
   return { rows, w, basis, k, invG, beta };
+}
+
+/** Rows held by the given units of a side (Σ n). */
+export function rowsOf(side: RddSideData, rows: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < rows.length; i++) m += side.n[rows[i]];
+  return m;
 }
 
 /** y = A x for a k × k row-major A. */
@@ -186,9 +195,10 @@ export function leverages(fit: LocalFit): Float64Array {
 }
 
 /**
- * Residual columns for the variance of a fit (rdrobust's `rdrobust_res`): nearest-neighbour residuals, or
- * `y − ŷ` scaled by 1 (HC0), sqrt(m/(m − d)) (HC1; 1 with clusters), 1/sqrt(1 − h) (HC2), 1/(1 − h) (HC3).
- * `predict` gives the fitted values of each response column at each row; `hii` the leverages (HC2/HC3).
+ * Residuals for the variance of a fit (rdrobust's `rdrobust_res`) per unit ({@link RddResiduals}):
+ * nearest-neighbour residuals, or `y − ŷ` scaled by 1 (HC0), sqrt(m/(m − d)) (HC1; 1 with clusters; m rows),
+ * 1/sqrt(1 − h) (HC2), 1/(1 − h) (HC3). `predict` gives the fitted values of each response column at each unit;
+ * `hii` the leverages (HC2/HC3), constant within a unit.
  */
 export function varianceResiduals(
   side: RddSideData,
@@ -197,7 +207,7 @@ export function varianceResiduals(
   predict: readonly Float64Array[] | null,
   hii: Float64Array | null,
   d: number,
-): Float64Array[] {
+): RddResiduals {
   const cols = responses(side);
   const m = rows.length;
   const sub = cols.map((v) => {
@@ -207,27 +217,29 @@ export function varianceResiduals(
   });
   if (o.vce === "nn") {
     const x = new Float64Array(m);
-    const dups = new Int32Array(m);
-    const dupsid = new Int32Array(m);
+    const n = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       x[i] = side.x[rows[i]];
-      dups[i] = side.dups[rows[i]];
-      dupsid[i] = side.dupsid[rows[i]];
+      n[i] = side.n[rows[i]];
     }
-    return nnResiduals(x, sub, dups, dupsid, o.nnmatch);
+    return nnResiduals(x, n, sub, o.nnmatch);
   }
   if (!predict) throw new Error("varianceResiduals: fitted values are required for HC residuals");
-  return sub.map((v, c) => {
+  const total = rowsOf(side, rows);
+  const slope = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let f = 1;
+    if (o.vce === "hc1") f = side.cluster ? 1 : Math.sqrt(total / (total - d));
+    else if (o.vce === "hc2") f = Math.sqrt(1 / Math.max(1 - (hii?.[i] ?? 0), 1e-8));
+    else if (o.vce === "hc3") f = 1 / Math.max(1 - (hii?.[i] ?? 0), 1e-8);
+    slope[i] = f;
+  }
+  const mean = sub.map((v, c) => {
     const out = new Float64Array(m);
-    for (let i = 0; i < m; i++) {
-      let f = 1;
-      if (o.vce === "hc1") f = side.cluster ? 1 : Math.sqrt(m / (m - d));
-      else if (o.vce === "hc2") f = Math.sqrt(1 / Math.max(1 - (hii?.[i] ?? 0), 1e-8));
-      else if (o.vce === "hc3") f = 1 / Math.max(1 - (hii?.[i] ?? 0), 1e-8);
-      out[i] = f * (v[i] - predict[c][i]);
-    }
+    for (let i = 0; i < m; i++) out[i] = slope[i] * (v[i] - predict[c][i]);
     return out;
   });
+  return { mean, slope };
 }
 
 /** Fitted values R β of each response column. */
@@ -249,34 +261,45 @@ export function fitted(
 }
 
 /**
- * The meat Σ (Σ_l s_l e_il)² x_i x_iᵀ of a sandwich (rdrobust's `rdrobust_vce`), with the score rows `xs`
- * (m × k, row-major), the residual columns combined by `s`, and cluster sums with the CR1 factor when the side
- * has clusters (`rows` maps score rows to side positions).
+ * The meat Σ (Σ_l s_l e_il)² x_i x_iᵀ over rows of a sandwich (rdrobust's `rdrobust_vce`), with the score rows
+ * `xs` (one per unit, m × k, row-major), the residuals per unit combined by `s` (a unit's Σe² is n·ē² plus the
+ * outcome's within-unit spread, {@link RddResiduals}), and cluster sums with the CR1 factor when the side has
+ * clusters (`rows` maps score rows to side positions).
  */
 export function meat(
   xs: Float64Array,
   k: number,
-  res: readonly Float64Array[],
+  res: RddResiduals,
   s: readonly number[],
-  cluster: RddCluster | null,
+  side: RddSideData,
   rows: Int32Array,
 ): Float64Array {
   const m = rows.length;
+  const cluster = side.cluster;
   const out = new Float64Array(k * k);
   const e = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let v = 0;
-    for (let l = 0; l < res.length; l++) v += s[l] * res[l][i];
+    for (let l = 0; l < res.mean.length; l++) v += s[l] * res.mean[l][i];
     e[i] = v;
   }
+  const n = side.n;
+  const ss = side.ss;
   if (!cluster) {
-    // Rows with the same score row (tied x) add one outer product scaled by their Σ e².
+    // Units with the same score row (tied x) add one outer product scaled by their Σ e².
+    const e2of = (i: number): number => {
+      const r = rows[i];
+      const base = n[r] * e[i] * e[i];
+      if (!ss || ss[r] === 0) return base;
+      const d = s[0] * res.slope[i];
+      return base + d * d * ss[r];
+    };
     let i = 0;
     while (i < m) {
-      let e2 = e[i] * e[i];
+      let e2 = e2of(i);
       let j = i + 1;
       while (j < m && sameRow(xs, k, i, j)) {
-        e2 += e[j] * e[j];
+        e2 += e2of(j);
         j++;
       }
       for (let a = 0; a < k; a++) {
@@ -287,6 +310,7 @@ export function meat(
     }
   } else {
     const sums = new Map<number, Float64Array>();
+    let total = 0;
     for (let i = 0; i < m; i++) {
       const g = cluster.codes[rows[i]];
       let sv = sums.get(g);
@@ -294,13 +318,15 @@ export function meat(
         sv = new Float64Array(k);
         sums.set(g, sv);
       }
-      for (let a = 0; a < k; a++) sv[a] += xs[i * k + a] * e[i];
+      const ne = n[rows[i]] * e[i];
+      total += n[rows[i]];
+      for (let a = 0; a < k; a++) sv[a] += xs[i * k + a] * ne;
     }
     const groups = sums.size;
     for (const sv of sums.values()) {
       for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) out[a * k + b] += sv[a] * sv[b];
     }
-    const f = ((m - 1) / (m - k)) * (groups / (groups - 1));
+    const f = ((total - 1) / (total - k)) * (groups / (groups - 1));
     for (let a = 0; a < k * k; a++) out[a] *= f;
   }
   for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) out[a * k + b] = out[b * k + a];

@@ -11,19 +11,33 @@ export interface RddNaive {
   readonly treatment: Term | null;
 }
 
-/** Count, mean Σx/n and centred sum of squares Σ(x − mean)² of one group, two-pass (the estimate's arithmetic). */
-function moments(v: readonly number[]): { n: number; mean: number; m2: number } {
+/** Units of one group: their indices into the layout. */
+type Group = number[];
+
+/**
+ * Count, mean Σy/n and centred sum of squares Σ(y − mean)² of the rows of a group of units, two-pass (a unit adds
+ * n·ȳ to the sum, and its within-unit Σ(y − ȳ)² plus n(ȳ − mean)² to the squares).
+ */
+function moments(layout: RddLayout, g: Group): { n: number; mean: number; m2: number } {
+  const { n, y, ss } = layout;
+  let rows = 0;
   let m = 0;
-  for (const x of v) m += x;
-  m /= v.length;
+  for (const i of g) {
+    rows += n[i];
+    m += n[i] * y[i];
+  }
+  m /= rows;
   let m2 = 0;
-  for (const x of v) m2 += (x - m) ** 2;
-  return { n: v.length, mean: m, m2 };
+  for (const i of g) {
+    m2 += n[i] * (y[i] - m) ** 2;
+    if (ss) m2 += ss[i];
+  }
+  return { n: rows, mean: m, m2 };
 }
 
-function welch(name: string, a: number[], b: number[], alpha: number): Term | null {
+function welch(name: string, layout: RddLayout, a: Group, b: Group, alpha: number): Term | null {
   if (a.length === 0 || b.length === 0) return null;
-  return welchDifference(name, moments(a), moments(b), alpha);
+  return welchDifference(name, moments(layout, a), moments(layout, b), alpha);
 }
 
 /**
@@ -37,21 +51,21 @@ function welch(name: string, a: number[], b: number[], alpha: number): Term | nu
  * ```
  */
 export function rddNaiveContrasts(layout: RddLayout, alpha: number): RddNaive {
-  const below: number[] = [];
-  const above: number[] = [];
-  for (let i = 0; i < layout.x.length; i++) (layout.x[i] < layout.cutoff ? below : above).push(layout.y[i]);
+  const below: Group = [];
+  const above: Group = [];
+  for (let i = 0; i < layout.x.length; i++) (layout.x[i] < layout.cutoff ? below : above).push(i);
   const [tr, un] = layout.treated === "below" ? [below, above] : [above, below];
   let treatment: Term | null = null;
   if (layout.t) {
-    const t1: number[] = [];
-    const t0: number[] = [];
+    const t1: Group = [];
+    const t0: Group = [];
     let binary = true;
     for (let i = 0; i < layout.t.length; i++) {
-      if (layout.t[i] === 1) t1.push(layout.y[i]);
-      else if (layout.t[i] === 0) t0.push(layout.y[i]);
+      if (layout.t[i] === 1) t1.push(i);
+      else if (layout.t[i] === 0) t0.push(i);
       else binary = false;
     }
-    if (binary) treatment = welch("treated − untreated rows", t1, t0, alpha);
+    if (binary) treatment = welch("treated − untreated rows", layout, t1, t0, alpha);
   }
-  return { sides: welch("treated side − untreated side", tr, un, alpha) as Term, treatment };
+  return { sides: welch("treated side − untreated side", layout, tr, un, alpha) as Term, treatment };
 }

@@ -79,7 +79,7 @@ export interface RddResult extends DesignResult {
   };
   readonly diagnostics: readonly Diagnostic[];
   readonly provenance: Provenance;
-  /** The compressed path ({@link rddFromCells}): cells, rows they summarise, how rows were rebuilt; null on rows. */
+  /** The compressed path ({@link rddFromCells}): cells, the rows they summarise, what each measure's cells carry; null on rows. */
   readonly cells: RddCellsInfo | null;
 }
 
@@ -119,8 +119,24 @@ export function rdd(
   spec: RddSpec,
   options: { readonly onProgress?: ProgressCallback } = {},
 ): DeepReadonly<RddResult> {
-  const head = rddHeadline(data, spec);
-  const checks = rddChecks(data, head);
+  return rddFromHeadline(rddHeadline(data, spec), options);
+}
+
+/**
+ * Everything {@link rdd} computes after its headline stage (checks, bootstrap, shape, naive contrasts,
+ * diagnostics), on the headline's layout: rows on the row path, cells on the compressed one.
+ *
+ * @example
+ * ```ts
+ * const s = parseRddSpec({ outcome: "y", running: "x", cutoff: 0 });
+ * rddFromHeadline(rddHeadlineFromLayout(s, layoutRdd(frame, s))).estimate; // = rdd(frame, s).estimate
+ * ```
+ */
+export function rddFromHeadline(
+  head: RddHeadlineStage,
+  options: { readonly onProgress?: ProgressCallback } = {},
+): DeepReadonly<RddResult> {
+  const checks = rddChecks(head);
   const boot = rddBootstrapStage(head, checks, options.onProgress);
   const shape = rddShape(head);
   const naive = rddNaiveContrasts(head.layout, head.settings.alpha);
@@ -170,9 +186,9 @@ function rddResult({ head, checks, boot, shape, naive, diagnostics }: RddStages)
     naive,
     alpha: head.settings.alpha,
     n: {
-      obs: layout.x.length,
-      below: layout.left.x.length,
-      above: layout.right.x.length,
+      obs: layout.rows,
+      below: layout.left.rows,
+      above: layout.right.rows,
       dropped: layout.dropped,
       droppedReasons: layout.droppedReasons,
       clusters: layout.clusters,

@@ -13,6 +13,7 @@ import {
   varianceResiduals,
   weightedFit,
 } from "./lpoly.js";
+import type { RddResiduals } from "./nn-residuals.js";
 import type { RddSideData } from "./side.js";
 import { tieRuns } from "./tie-runs.js";
 
@@ -45,7 +46,7 @@ export interface RawRobustFit {
   /** Fuzzy designs: the take-up jump (first stage) and the outcome jump (reduced form). */
   readonly firstStage: RawJump | null;
   readonly reducedForm: RawJump | null;
-  /** Rows with positive weight at h and at b, per side. */
+  /** Rows with positive weight at h and at b, per side (Σ of the units' counts). */
   readonly nH: readonly [number, number];
   readonly nB: readonly [number, number];
   /** Conventional intercepts (limits at the cutoff) of the outcome, left and right. */
@@ -64,8 +65,8 @@ interface SidePieces {
   readonly betaBc: readonly Float64Array[];
   readonly scoresCl: Float64Array;
   readonly scoresRb: Float64Array;
-  readonly resH: readonly Float64Array[];
-  readonly resB: readonly Float64Array[];
+  readonly resH: RddResiduals;
+  readonly resB: RddResiduals;
   readonly rows: Int32Array;
   readonly side: RddSideData;
 }
@@ -87,8 +88,10 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
     while (j < n && side.x[j] === side.x[i]) j++;
     const a = kernelWeight(side.x[i], c, h, o.kernel, o.support);
     const bb = kernelWeight(side.x[i], c, b, o.kernel, o.support);
-    if (a > 0) nH += j - i;
-    if (bb > 0) nB += j - i;
+    let cnt = 0;
+    for (let t = i; t < j; t++) cnt += side.n[t];
+    if (a > 0) nH += cnt;
+    if (bb > 0) nB += cnt;
     if (h > b ? a > 0 : bb > 0) {
       starts.push(i, j);
       aw.push(a);
@@ -139,7 +142,9 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
   for (let r = 0; r + 1 < runs.length; r++) {
     const i = runs[r];
     const u = (side.x[rows[i]] - c) / h;
-    const f = wH[i] * (runs[r + 1] - i) * u ** (p + 1);
+    let cnt = 0;
+    for (let t = i; t < runs[r + 1]; t++) cnt += side.n[rows[t]];
+    const f = wH[i] * cnt * u ** (p + 1);
     for (let a = 0; a < kp; a++) l[a] += fitP.basis[i * kp + a] * f;
   }
   // Q_q,i = W_h,i R_p,i − h^(p+1) · W_b,i · (R_q,i · invG_q[:, p+1]) · L
@@ -157,13 +162,13 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
     for (let r = 0; r + 1 < runs.length; r++) {
       const i = runs[r];
       let y = 0;
-      for (let t = i; t < runs[r + 1]; t++) y += v[rows[t]];
+      for (let t = i; t < runs[r + 1]; t++) y += side.n[rows[t]] * v[rows[t]];
       for (let j = 0; j < kp; j++) rhs[j] += scoresRb[i * kp + j] * y;
     }
     return symMatVec(fitP.invG, rhs, kp);
   });
-  let resH: Float64Array[];
-  let resB: Float64Array[];
+  let resH: RddResiduals;
+  let resB: RddResiduals;
   if (o.vce === "nn") {
     resH = varianceResiduals(side, rows, o, null, null, kp);
     resB = resH;
@@ -203,14 +208,7 @@ function sidePieces(side: RddSideData, h: number, b: number, o: RobustFitOptions
 }
 
 function variance(sp: SidePieces, robust: boolean, s: readonly number[], d: number): number {
-  const m = meat(
-    robust ? sp.scoresRb : sp.scoresCl,
-    sp.k,
-    robust ? sp.resB : sp.resH,
-    s,
-    sp.side.cluster,
-    sp.rows,
-  );
+  const m = meat(robust ? sp.scoresRb : sp.scoresCl, sp.k, robust ? sp.resB : sp.resH, s, sp.side, sp.rows);
   const f = factorial(d);
   return f * f * sandwichDiag(sp.invGp, m, sp.k, d);
 }

@@ -1,4 +1,3 @@
-import type { Frame } from "../../core/frame.js";
 import {
   covariateChecks,
   defaultPlaceboCutoffs,
@@ -7,7 +6,6 @@ import {
   polynomialChecks,
   type RddCheckRow,
 } from "./checks.js";
-import { sortedColumn } from "./layout.js";
 import type { RddHeadlineStage } from "./stage-headline.js";
 import { bandwidthSweep, RDD_SWEEP_MULTIPLIERS, type RddSweepRow } from "./sweep.js";
 
@@ -29,20 +27,17 @@ export interface RddChecksStage {
  *
  * @example
  * ```ts
- * const checks = rddChecks(frame, rddHeadline(frame, spec));
+ * const checks = rddChecks(rddHeadline(frame, spec));
  * checks.polynomial.map((r) => r.value); // [1, 2]
  * ```
  */
-export function rddChecks(data: Frame, head: RddHeadlineStage): RddChecksStage {
+export function rddChecks(head: RddHeadlineStage): RddChecksStage {
   const { spec: s, layout, fitLayout, settings: st, bandwidth: bw, hMid } = head;
   const sweepBandwidths =
     s.sweep ?? RDD_SWEEP_MULTIPLIERS.map((m) => (m === 1 ? hMid : Number((m * hMid).toPrecision(3))));
   const sweep = bandwidthSweep(fitLayout, st, sweepBandwidths);
   const polynomial = polynomialChecks(fitLayout, st, bw.h);
-  const covariateColumns = Object.fromEntries(
-    (s.covariates ?? []).map((c) => [c, sortedColumn(data, layout, c)]),
-  );
-  const covariates = covariateChecks(layout, covariateColumns, { ...st }, bw);
+  const covariates = covariateChecks(layout, layout.covariates, { ...st }, bw);
   const placebo =
     s.placebo === false ? [] : placeboChecks(layout, s.placebo ?? defaultPlaceboCutoffs(layout), st, bw);
   const donut =

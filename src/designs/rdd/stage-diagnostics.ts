@@ -9,7 +9,8 @@ import {
   rddPolynomialDiagnostic,
   rddWeakFirstStageDiagnostic,
 } from "./diagnostics.js";
-import type { RddTreatedSide } from "./spec.js";
+import type { RddLayout } from "./layout.js";
+import { distinctSorted, type RddSideData } from "./side.js";
 import type { RddBootstrapStage } from "./stage-bootstrap.js";
 import type { RddChecksStage } from "./stage-checks.js";
 import type { RddHeadlineStage } from "./stage-headline.js";
@@ -39,7 +40,7 @@ export function rddDiagnostics(
       diagnostic("D_RDD_MISSING_DROPPED", "info", { dropped: layout.dropped, ...layout.droppedReasons }),
     );
   diagnostics.push(...rddBandwidthDiagnostics(fit));
-  const mass = massShares(layout.left.x, layout.right.x);
+  const mass = massShares(layout.left, layout.right);
   if (Math.max(...mass) >= 0.1)
     diagnostics.push(
       diagnostic("D_RDD_MASS_POINTS", head.fixed ? "info" : "warn", {
@@ -49,7 +50,7 @@ export function rddDiagnostics(
       }),
     );
   diagnostics.push(...shape.densityDiagnostics);
-  if (layout.t) diagnostics.push(compliance(layout.x, layout.t, s.cutoff, layout.treated, head.fuzzy));
+  if (layout.t) diagnostics.push(compliance(layout, layout.t, s.cutoff, head.fuzzy));
   const { polynomial, covariates, placebo, donut } = checks;
   for (const d of [
     rddWeakFirstStageDiagnostic(fit),
@@ -78,27 +79,17 @@ function bootstrapFailures(boot: RddBootstrapStage): number {
 }
 
 /** Share of repeated values of the running variable below and above the cutoff (rdrobust's mass-point check). */
-function massShares(left: Float64Array, right: Float64Array): [number, number] {
-  const share = (v: Float64Array) => {
-    if (v.length === 0) return 0;
-    let distinct = 1;
-    for (let i = 1; i < v.length; i++) if (v[i] !== v[i - 1]) distinct++;
-    return 1 - distinct / v.length;
-  };
+function massShares(left: RddSideData, right: RddSideData): [number, number] {
+  const share = (side: RddSideData) => (side.rows === 0 ? 0 : 1 - distinctSorted(side.x) / side.rows);
   return [share(left), share(right)];
 }
 
-function compliance(
-  x: Float64Array,
-  t: Float64Array,
-  c: number,
-  treated: RddTreatedSide,
-  fuzzy: boolean,
-): Diagnostic {
+function compliance(layout: RddLayout, t: Float64Array, c: number, fuzzy: boolean): Diagnostic {
+  const { x, n } = layout;
   let bad = 0;
   for (let i = 0; i < x.length; i++) {
-    const assigned = treated === "below" ? x[i] < c : x[i] >= c;
-    if ((assigned ? 1 : 0) !== t[i]) bad++;
+    const assigned = layout.treated === "below" ? x[i] < c : x[i] >= c;
+    if ((assigned ? 1 : 0) !== t[i]) bad += n[i];
   }
-  return rddComplianceDiagnostic(bad / x.length, bad, fuzzy);
+  return rddComplianceDiagnostic(bad / layout.rows, bad, fuzzy);
 }

@@ -43,13 +43,25 @@ const stripTakeUp = (s: RddSideData): RddSideData => ({ ...s, t: null });
  */
 export function rddHeadline(data: Frame, spec: RddSpec): RddHeadlineStage {
   const s = parseRddSpec(spec);
-  const layout = layoutRdd(data, s);
+  return rddHeadlineFromLayout(s, layoutRdd(data, s));
+}
+
+/**
+ * {@link rddHeadline} on a layout already built (from rows, or from compressed cells: `layoutRddCells`).
+ *
+ * @example
+ * ```ts
+ * const s = parseRddSpec({ outcome: "y", running: "x", cutoff: 0, bandwidth: 0.5 });
+ * rddHeadlineFromLayout(s, layoutRdd(frame, s)).fit.h; // { below: 0.5, above: 0.5 }
+ * ```
+ */
+export function rddHeadlineFromLayout(s: ValidRddSpec, layout: RddLayout): RddHeadlineStage {
   const settings = fitSettings(s, layout.clusters);
   const fuzzy = s.fuzzy === true;
   const fitLayout = fuzzy
     ? layout
     : { ...layout, left: stripTakeUp(layout.left), right: stripTakeUp(layout.right) };
-  if (fuzzy) checkFirstStage(layout.left.t as Float64Array, layout.right.t as Float64Array);
+  if (fuzzy) checkFirstStage(layout.left, layout.right);
   const fixed = fixedBandwidth(s.bandwidth);
   const fit = rddFit(fitLayout, settings, fixed);
   return {
@@ -65,10 +77,11 @@ export function rddHeadline(data: Frame, spec: RddSpec): RddHeadlineStage {
   };
 }
 
-function checkFirstStage(tl: Float64Array, tr: Float64Array): void {
-  const mean = (v: Float64Array) => v.reduce((a, b) => a + b, 0) / v.length;
+function checkFirstStage(left: RddSideData, right: RddSideData): void {
+  const tl = left.t as Float64Array;
+  const tr = right.t as Float64Array;
   const constant = (v: Float64Array) => v.every((a) => a === v[0]);
-  if (constant(tl) && constant(tr) && mean(tl) === mean(tr)) {
+  if (constant(tl) && constant(tr) && tl[0] === tr[0]) {
     throw new TrueliftError(
       "E_RDD_NO_FIRST_STAGE",
       `Take-up is ${tl[0]} on both sides of the cutoff: there is no first stage to divide by.`,

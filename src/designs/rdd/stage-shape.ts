@@ -39,7 +39,7 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
   let densityDiagnostics: readonly Diagnostic[] = [];
   if (s.density !== false) {
     try {
-      density = densityTest(layout.x, { cutoff: s.cutoff, alpha });
+      density = densityTest(layout.x, { cutoff: s.cutoff, alpha, counts: layout.n });
       densityDiagnostics = density.diagnostics;
     } catch (e) {
       if (!isTrueliftError(e)) throw e;
@@ -54,11 +54,17 @@ export function rddShape(head: RddHeadlineStage): RddShapeStage {
       // IMSE-optimal evenly-spaced bins, which trace the regression function so the jump shows: rdplot's default
       // mimicking-variance bins reproduce the data's scatter, hundreds of bins per side with large samples
       // (0/1 means for a binary outcome), which hides a jump of a few points.
-      plot = rdplot(layout.y, layout.x, { cutoff: s.cutoff, alpha, binselect: "es" });
+      plot = rdplot(layout.y, layout.x, {
+        cutoff: s.cutoff,
+        alpha,
+        binselect: "es",
+        counts: layout.n,
+        withinSS: layout.ss,
+      });
     } catch (e) {
       if (!isTrueliftError(e)) throw e;
     }
   }
-  const densityBins = rddDensityBins(layout.x, layout.cutoff, head.hMid);
+  const densityBins = rddDensityBins(layout.x, layout.cutoff, head.hMid, layout.n);
   return { density, densityDiagnostics, plot, densityBins };
 }

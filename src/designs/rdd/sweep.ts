@@ -29,7 +29,7 @@ export const RDD_SWEEP_MULTIPLIERS = [0.5, 0.75, 1, 1.5, 2] as const;
  * ```
  */
 export function bandwidthSweep(
-  layout: Pick<RddLayout, "left" | "right" | "x">,
+  layout: Pick<RddLayout, "left" | "right" | "x" | "n">,
   st: RddFitSettings,
   bandwidths: readonly number[],
 ): RddSweepRow[] {

@@ -350,7 +350,12 @@ describe("rdd from compressed cells reads the counts", () => {
     const frame = Frame.fromObject({ x, y });
     const spec: RddSpec = { outcome: "y", running: "x", cutoff: 0, bandwidth: 6, density: false };
     const { rows, cells, cellFrame } = bothPaths(frame, spec);
-    expectSameResult(cells, rows);
+    // The RD plot's global quartic through 5 distinct values per side is exactly determined: its normal
+    // equations amplify the cells' mean rounding (and the rows' own: each path is ~6e-11 from the exact 2/3).
+    const { rdplot: plotCells, ...restCells } = cells;
+    const { rdplot: plotRows, ...restRows } = rows;
+    expectSameResult(restCells, restRows);
+    expectSameResult(plotCells, plotRows, ROUNDING);
     expect(cells.n.obs).toBe(x.length);
     const once: CellFrame = {
       ...cellFrame,

@@ -12,17 +12,24 @@ import type { DensityBandwidthRow, DensityKernel, DensityVce } from "./types.js"
 
 /**
  * The running variable prepared once for the density test: sorted, centred at the cutoff, with the empirical
- * CDF values rddensity regresses on and the distinct-value bookkeeping its mass-point rules need.
+ * CDF values rddensity regresses on and the distinct-value bookkeeping its mass-point rules need. With mass points
+ * (or no ties) each entry is one distinct value with its row count — every member of a tie shares the CDF value
+ * and the jackknife score — so the test reads O(distinct values); without, each entry is one row.
  */
 export interface DensitySample {
-  /** x − c, sorted ascending. */
+  /** x − c per entry, ascending. */
   readonly x: Float64Array;
-  /** Empirical CDF i/(N − 1) at each sorted x; with mass points, every tie takes its group's last rank. */
+  /** Empirical CDF i/(N − 1) at each entry; with mass points, every tie takes its group's last rank. */
   readonly y: Float64Array;
+  /** Rows per entry. */
+  readonly count: Float64Array;
+  /** Rows in all (N). */
   readonly n: number;
   /** Observations with x < c / x ≥ c. */
   readonly nl: number;
   readonly nr: number;
+  /** Entries with x < c. */
+  readonly split: number;
   /** Distinct values of x − c, ascending. */
   readonly unique: Float64Array;
   /** Whether any value repeats. */
@@ -37,40 +44,71 @@ export interface DensitySample {
  * ```ts
  * import { prepareDensitySample } from "truelift";
  * const s = prepareDensitySample(Float64Array.of(0.2, -0.1, 0.2), 0, true);
- * s.y; // [0, 1, 1]
+ * s.y; // [0, 1]: -0.1 once, then 0.2 with count 2
  * ```
  */
 export function prepareDensitySample(raw: Float64Array, cutoff: number, massPoints: boolean): DensitySample {
-  const n = raw.length;
   const sorted = Float64Array.from(raw).sort();
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = sorted[i] - cutoff;
-  let nl = 0;
-  while (nl < n && sorted[nl] < cutoff) nl++;
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) y[i] = i / (n - 1);
-  const uniq: number[] = [];
-  let hasTies = false;
-  let first = 0;
-  for (let i = 1; i <= n; i++) {
-    if (i === n || sorted[i] !== sorted[first]) {
-      uniq.push(sorted[first] - cutoff);
-      if (i - first > 1) {
-        hasTies = true;
-        if (massPoints) {
-          const last = (i - 1) / (n - 1);
-          for (let j = first; j < i; j++) y[j] = last;
-        }
-      }
-      first = i;
-    }
-  }
-  return { x, y, n, nl, nr: n - nl, unique: Float64Array.from(uniq), hasTies };
+  return prepareDensityUnits(sorted, new Float64Array(sorted.length).fill(1), cutoff, massPoints);
 }
 
 /**
- * The observations with lo ≤ x − c ≤ hi (rddensity's `X >= -hl & X <= hr` trimming), with their CDF values and
- * the counts on each side (x − c < 0 / ≥ 0).
+ * {@link prepareDensitySample} from sorted values with row counts (compressed data: each value stands for
+ * `count` rows). Equal values may repeat (they are merged).
+ *
+ * @example
+ * ```ts
+ * import { prepareDensityUnits } from "truelift";
+ * prepareDensityUnits(Float64Array.of(-0.1, 0.2), Float64Array.of(1, 2), 0, true).n; // 3
+ * ```
+ */
+export function prepareDensityUnits(
+  sorted: Float64Array,
+  count: Float64Array,
+  cutoff: number,
+  massPoints: boolean,
+): DensitySample {
+  const vals: number[] = [];
+  const cnts: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) cnts[cnts.length - 1] += count[i];
+    else {
+      vals.push(sorted[i]);
+      cnts.push(count[i]);
+    }
+  }
+  let n = 0;
+  for (const c of cnts) n += c;
+  const hasTies = cnts.some((c) => c > 1);
+  const unique = Float64Array.from(vals, (v) => v - cutoff);
+  let nl = 0;
+  let split = 0;
+  while (split < vals.length && vals[split] < cutoff) nl += cnts[split++];
+  if (massPoints || !hasTies) {
+    // One entry per distinct value: its rows share the last rank of the tie (i/(N − 1) for a single row).
+    const y = new Float64Array(vals.length);
+    let r = 0;
+    for (let g = 0; g < vals.length; g++) {
+      r += cnts[g];
+      y[g] = (r - 1) / (n - 1);
+    }
+    return { x: unique, y, count: Float64Array.from(cnts), n, nl, nr: n - nl, split, unique, hasTies };
+  }
+  // Without the mass-point rule tied rows get distinct CDF values: one entry per row.
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let g = 0, i = 0; g < vals.length; g++) {
+    for (let k = 0; k < cnts[g]; k++, i++) {
+      x[i] = unique[g];
+      y[i] = i / (n - 1);
+    }
+  }
+  return { x, y, count: new Float64Array(n).fill(1), n, nl, nr: n - nl, split: nl, unique, hasTies };
+}
+
+/**
+ * The observations with lo ≤ x − c ≤ hi (rddensity's `X >= -hl & X <= hr` trimming), with their CDF values,
+ * counts, the rows on each side (x − c < 0 / ≥ 0) and the entries below 0 (`split`).
  *
  * @example
  * ```ts
@@ -83,16 +121,21 @@ export function trimDensitySample(
   s: DensitySample,
   lo: number,
   hi: number,
-): { x: Float64Array; y: Float64Array; nlh: number; nrh: number } {
+): { x: Float64Array; y: Float64Array; count: Float64Array; nlh: number; nrh: number; split: number } {
+  const m = s.x.length;
   let a = 0;
-  while (a < s.n && s.x[a] < lo) a++;
+  while (a < m && s.x[a] < lo) a++;
   let b = a;
-  while (b < s.n && s.x[b] <= hi) b++;
+  while (b < m && s.x[b] <= hi) b++;
   const x = s.x.slice(a, b);
   const y = s.y.slice(a, b);
+  const count = s.count.slice(a, b);
+  let split = 0;
   let nlh = 0;
-  while (nlh < x.length && x[nlh] < 0) nlh++;
-  return { x, y, nlh, nrh: x.length - nlh };
+  let nrh = 0;
+  while (split < x.length && x[split] < 0) nlh += count[split++];
+  for (let i = split; i < x.length; i++) nrh += count[i];
+  return { x, y, count, nlh, nrh, split };
 }
 
 /** Options of {@link densityBandwidths} (resolved; see `DensityTestOptions`). */
@@ -118,14 +161,18 @@ const CC = [
   7890871468221.609, 6467911284037581,
 ];
 
-/** The k-th smallest (1-based, clamped to the length) of the absolute values of xs. */
-function kthAbs(xs: readonly number[] | Float64Array, k: number): number {
-  // A typed-array sort is numeric (and ~10× faster than a comparator sort on the rows).
-  const a = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) a[i] = Math.abs(xs[i]);
-  a.sort();
-  if (a.length === 0) return Number.NaN;
-  return a[Math.min(k, a.length) - 1];
+/** The k-th smallest (1-based, clamped to the rows) of the absolute values of xs, each counted `count` times. */
+function kthAbs(xs: readonly number[] | Float64Array, k: number, count: Float64Array | null = null): number {
+  const idx = Array.from({ length: xs.length }, (_, i) => i).sort(
+    (a, b) => Math.abs(xs[a]) - Math.abs(xs[b]),
+  );
+  if (idx.length === 0) return Number.NaN;
+  let acc = 0;
+  for (const i of idx) {
+    acc += count ? count[i] : 1;
+    if (acc >= k) return Math.abs(xs[i]);
+  }
+  return Math.abs(xs[idx[idx.length - 1]]);
 }
 
 /**
@@ -149,12 +196,12 @@ function kthAbs(xs: readonly number[] | Float64Array, k: number): number {
  */
 export function densityBandwidths(s: DensitySample, o: DensityBandwidthOptions): DensityBandwidthRow[] {
   const { p, kernel, fitselect, vce } = o;
-  const { n, nl, nr, x, unique } = s;
+  const { n, nl, nr, x, unique, count } = s;
   let mu = 0;
-  for (let i = 0; i < n; i++) mu += x[i];
+  for (let i = 0; i < x.length; i++) mu += count[i] * x[i];
   mu /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (x[i] - mu) ** 2;
+  for (let i = 0; i < x.length; i++) ss += count[i] * (x[i] - mu) ** 2;
   const sd = Math.sqrt(ss / (n - 1));
   const z = mu / sd;
   const fhatb = 1 / (hermitePoly(z, p + 2) ** 2 * normalPdf(z));
@@ -162,8 +209,10 @@ export function densityBandwidths(s: DensitySample, o: DensityBandwidthOptions):
   let bn = ((((2 * p + 1) / 4) * fhatb * CB[p - 1]) / n) ** (1 / (2 * p + 5)) * sd;
   let cn = (((1 / (2 * p)) * fhatc * CC[p - 1]) / n) ** (1 / (2 * p + 1)) * sd;
 
-  const left = x.subarray(0, nl);
-  const right = x.subarray(nl);
+  const left = x.subarray(0, s.split);
+  const right = x.subarray(s.split);
+  const cLeft = count.subarray(0, s.split);
+  const cRight = count.subarray(s.split);
   const uLeft: number[] = [];
   const uRight: number[] = [];
   for (const u of unique) (u < 0 ? uLeft : uRight).push(u);
@@ -173,8 +222,8 @@ export function densityBandwidths(s: DensitySample, o: DensityBandwidthOptions):
     bn = Math.min(bn, maxAbs);
     cn = Math.min(cn, maxAbs);
     if (o.nLocalMin > 0) {
-      bn = Math.max(bn, kthAbs(left, 20 + p + 3), kthAbs(right, 20 + p + 3));
-      cn = Math.max(cn, kthAbs(left, 20 + p + 1), kthAbs(right, 20 + p + 1));
+      bn = Math.max(bn, kthAbs(left, 20 + p + 3, cLeft), kthAbs(right, 20 + p + 3, cRight));
+      cn = Math.max(cn, kthAbs(left, 20 + p + 1, cLeft), kthAbs(right, 20 + p + 1, cRight));
     }
     if (o.nUniqueMin > 0) {
       bn = Math.max(bn, kthAbs(uLeft, 20 + p + 3), kthAbs(uRight, 20 + p + 3));
@@ -187,6 +236,8 @@ export function densityBandwidths(s: DensitySample, o: DensityBandwidthOptions):
     return densityFit({
       x: t.x,
       y: t.y,
+      count: t.count,
+      split: t.split,
       nl,
       nr,
       nlh: t.nlh,
@@ -232,7 +283,7 @@ export function densityBandwidths(s: DensitySample, o: DensityBandwidthOptions):
       h[2] = Math.max(h[2], lMin, rMin);
       h[3] = Math.max(h[3], lMin, rMin);
     };
-    if (o.nLocalMin > 0) floor(kthAbs(left, o.nLocalMin), kthAbs(right, o.nLocalMin));
+    if (o.nLocalMin > 0) floor(kthAbs(left, o.nLocalMin, cLeft), kthAbs(right, o.nLocalMin, cRight));
     if (o.nUniqueMin > 0) floor(kthAbs(uLeft, o.nUniqueMin), kthAbs(uRight, o.nUniqueMin));
   }
   return targets.map((target, i) => ({ target, h: h[i], variance: variance[i], biasSq: biasSq[i] }));

@@ -50,7 +50,7 @@ export function binomialTestHalf(k: number, n: number): number {
  * ```ts
  * import { densityBinomialTests, prepareDensitySample } from "truelift";
  * const s = prepareDensitySample(x, 0.85, true);
- * densityBinomialTests(s.x, s.nl, 0.06, 0.05)[0].pValue;
+ * densityBinomialTests(s.x, s.nl, 0.06, 0.05, 10, 20, s.count)[0].pValue;
  * ```
  * @see Cattaneo, M. D., Frandsen, B. and Titiunik, R. (2015), "Randomization Inference in the Regression
  * Discontinuity Design", Journal of Causal Inference 3(1), 1–24, https://doi.org/10.1515/jci-2013-0010
@@ -62,13 +62,33 @@ export function densityBinomialTests(
   hr: number,
   windows = 10,
   minObs = 20,
+  count: Float64Array | null = null,
 ): DensityBinomialRow[] {
-  const n = x.length;
+  const c = (i: number): number => (count ? count[i] : 1);
+  let n = 0;
+  for (let i = 0; i < x.length; i++) n += c(i);
   const nr = n - nl;
   if (nl === 0 || nr === 0) return [];
-  // |x| ascending on the left is the left block reversed.
-  const leftAbs = (k: number): number => -x[nl - Math.min(k, nl)];
-  const rightAt = (k: number): number => x[nl + Math.min(k, nr) - 1];
+  // Entries below the cutoff (x − c < 0).
+  let split = 0;
+  while (split < x.length && x[split] < 0) split++;
+  // |x| of the k-th row nearest the cutoff on each side (clamped to the side's rows).
+  const leftAbs = (k: number): number => {
+    let acc = 0;
+    for (let i = split - 1; i >= 0; i--) {
+      acc += c(i);
+      if (acc >= Math.min(k, nl)) return -x[i];
+    }
+    return -x[0];
+  };
+  const rightAt = (k: number): number => {
+    let acc = 0;
+    for (let i = split; i < x.length; i++) {
+      acc += c(i);
+      if (acc >= Math.min(k, nr)) return x[i];
+    }
+    return x[x.length - 1];
+  };
   const w1 = Math.max(leftAbs(minObs), rightAt(minObs));
   let wl: number[];
   let wr: number[];
@@ -86,14 +106,14 @@ export function densityBinomialTests(
     wr = grow(hr);
   }
   const countLeft = (w: number): number => {
-    let c = 0;
-    for (let i = nl - 1; i >= 0 && -x[i] <= w; i--) c++;
-    return c;
+    let k = 0;
+    for (let i = split - 1; i >= 0 && -x[i] <= w; i--) k += c(i);
+    return k;
   };
   const countRight = (w: number): number => {
-    let c = 0;
-    for (let i = nl; i < n && x[i] <= w; i++) c++;
-    return c;
+    let k = 0;
+    for (let i = split; i < x.length && x[i] <= w; i++) k += c(i);
+    return k;
   };
   return wl.map((w, j) => {
     const a = countLeft(w);

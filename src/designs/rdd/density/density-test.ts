@@ -1,7 +1,13 @@
 import { TrueliftError } from "../../../core/errors.js";
 import { type DeepReadonly, deepFreeze, type Term } from "../../../core/result.js";
 import { waldTerm } from "../../../models/wald-term.js";
-import { densityBandwidths, prepareDensitySample, trimDensitySample } from "./bandwidth.js";
+import {
+  type DensitySample,
+  densityBandwidths,
+  prepareDensitySample,
+  prepareDensityUnits,
+  trimDensitySample,
+} from "./bandwidth.js";
 import { densityBinomialTests } from "./binomial.js";
 import { cjmDiagnostics, densityFewObsDiagnostics, densityVerdict } from "./diagnostics.js";
 import { type DensityFitRow, densityFit } from "./fit.js";
@@ -53,8 +59,9 @@ import {
  */
 export function densityTest(x: Float64Array, options: DensityTestOptions): DeepReadonly<DensityTestResult> {
   const o = resolveOptions(options);
-  validateSample(x, o.cutoff);
-  return deepFreeze(o.method === "mccrary" ? runMcCrary(x, o) : runCjm(x, o));
+  const counts = validateSample(x, o.cutoff, options.counts ?? null);
+  if (o.method === "mccrary") return deepFreeze(runMcCrary(counts ? expand(x, counts) : x, o));
+  return deepFreeze(runCjm(x, counts, o));
 }
 
 type Resolved = ReturnType<typeof resolveOptions>;
@@ -165,7 +172,16 @@ function resolveOptions(opt: DensityTestOptions) {
   };
 }
 
-function validateSample(x: Float64Array, cutoff: number): void {
+/** The rows of values with counts, in the values' order. */
+function expand(x: Float64Array, counts: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < counts.length; i++) n += counts[i];
+  const out = new Float64Array(n);
+  for (let i = 0, r = 0; i < x.length; r += counts[i], i++) out.fill(x[i], r, r + counts[i]);
+  return out;
+}
+
+function validateSample(x: Float64Array, cutoff: number, counts: Float64Array | null): Float64Array | null {
   if (!(x instanceof Float64Array))
     throw new TrueliftError(
       "E_INVALID_ARGUMENT",
@@ -174,7 +190,18 @@ function validateSample(x: Float64Array, cutoff: number): void {
         details: { option: "x" },
       },
     );
-  if (x.length < 2) throw new TrueliftError("E_EMPTY_DATA", `The running variable has ${x.length} value(s).`);
+  let rows = x.length;
+  if (counts) {
+    if (!(counts instanceof Float64Array) || counts.length !== x.length)
+      throw badOption("counts", "counts must be a Float64Array with one count per value of x.");
+    rows = 0;
+    for (let i = 0; i < counts.length; i++) {
+      if (!(Number.isInteger(counts[i]) && counts[i] > 0))
+        throw badOption("counts", `counts must be positive integers, got ${counts[i]} at ${i + 1}.`);
+      rows += counts[i];
+    }
+  }
+  if (rows < 2) throw new TrueliftError("E_EMPTY_DATA", `The running variable has ${rows} value(s).`);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < x.length; i++) {
@@ -204,6 +231,7 @@ function validateSample(x: Float64Array, cutoff: number): void {
       `The cutoff ${cutoff} is not inside the range of the running variable [${min}, ${max}].`,
       { details: { cutoff, min, max } },
     );
+  return counts;
 }
 
 /** A normal-reference term from an estimate and its variance. */
@@ -217,8 +245,18 @@ function median3(a: number, b: number, c: number): number {
   return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }
 
-function runCjm(x: Float64Array, o: Resolved): DensityTestResult {
-  const s = prepareDensitySample(x, o.cutoff, o.massPoints);
+function runCjm(x: Float64Array, counts: Float64Array | null, o: Resolved): DensityTestResult {
+  let s: DensitySample;
+  if (counts === null) s = prepareDensitySample(x, o.cutoff, o.massPoints);
+  else {
+    const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b]);
+    s = prepareDensityUnits(
+      Float64Array.from(idx, (i) => x[i]),
+      Float64Array.from(idx, (i) => counts[i]),
+      o.cutoff,
+      o.massPoints,
+    );
+  }
   let bandwidths: DensityBandwidthRow[] = [];
   let hl: number;
   let hr: number;
@@ -243,11 +281,13 @@ function runCjm(x: Float64Array, o: Resolved): DensityTestResult {
     else [hl, hr] = [median3(bl, bd, bs), median3(br, bd, bs)];
   }
   const t = trimDensitySample(s, -hl, hr);
-  checkSides(t.x, t.nlh, t.nrh, o.q, hl, hr);
+  checkSides(t.x, t.split, t.nlh, t.nrh, o.q, hl, hr);
   const fitOrder = (order: number) =>
     densityFit({
       x: t.x,
       y: t.y,
+      count: t.count,
+      split: t.split,
       nl: s.nl,
       nr: s.nr,
       nlh: t.nlh,
@@ -273,7 +313,7 @@ function runCjm(x: Float64Array, o: Resolved): DensityTestResult {
   const left = side(fq.left, t.nlh, hl);
   const right = side(fq.right, t.nrh, hr);
   const minX = s.x[0];
-  const maxX = s.x[s.n - 1];
+  const maxX = s.x[s.x.length - 1];
   const diagnostics = cjmDiagnostics(
     o,
     estimate,
@@ -292,7 +332,7 @@ function runCjm(x: Float64Array, o: Resolved): DensityTestResult {
     right,
     bandwidthMethod: o.h === null ? o.bwselect : "manual",
     bandwidths,
-    binomial: o.binomial ? densityBinomialTests(s.x, s.nl, hl, hr) : [],
+    binomial: o.binomial ? densityBinomialTests(s.x, s.nl, hl, hr, 10, 20, s.count) : [],
     n: { total: s.n, left: s.nl, right: s.nr, effectiveLeft: t.nlh, effectiveRight: t.nrh },
     massPoints: s.hasTies,
     options: {
@@ -312,7 +352,15 @@ function runCjm(x: Float64Array, o: Resolved): DensityTestResult {
   };
 }
 
-function checkSides(x: Float64Array, nlh: number, nrh: number, order: number, hl: number, hr: number): void {
+function checkSides(
+  x: Float64Array,
+  split: number,
+  nlh: number,
+  nrh: number,
+  order: number,
+  hl: number,
+  hr: number,
+): void {
   if (nlh === 0 || nrh === 0) {
     const side = nlh === 0 ? "below" : "at or above";
     throw new TrueliftError(
@@ -326,8 +374,8 @@ function checkSides(x: Float64Array, nlh: number, nrh: number, order: number, hl
     for (let i = from; i < to; i++) if (i === from || x[i] !== x[i - 1]) d++;
     return d;
   };
-  const dl = distinct(0, nlh);
-  const dr = distinct(nlh, nlh + nrh);
+  const dl = distinct(0, split);
+  const dr = distinct(split, x.length);
   const need = order + 1;
   if (dl < need || dr < need) {
     throw new TrueliftError(

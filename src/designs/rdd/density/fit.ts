@@ -30,6 +30,13 @@ export interface DensityFitInput {
   readonly x: Float64Array;
   /** The empirical CDF (i/(N − 1), 0-based rank i in the full sorted sample, mass-point adjusted) at each x. */
   readonly y: Float64Array;
+  /**
+   * Rows per entry of x (one distinct value's rows, which share the CDF value and — with mass points — the
+   * jackknife score); __Default value:__ 1 each.
+   */
+  readonly count?: Float64Array | null;
+  /** Entries with x < 0; __Default value:__ `nlh` (one entry per row). */
+  readonly split?: number;
   /** Full-sample counts below / at-or-above the cutoff (N = nl + nr). */
   readonly nl: number;
   readonly nr: number;
@@ -71,8 +78,10 @@ const NA_TABLE: DensityFitTable = { left: NA_ROW, right: NA_ROW, diff: NA_ROW, s
  * 115(531), 1449–1455, https://doi.org/10.1080/01621459.2019.1635480
  */
 export function densityFit(inp: DensityFitInput): DensityFitTable {
-  const { x, y, nlh, hl, hr, p, s, kernel, fitselect, vce } = inp;
+  const { x, y, hl, hr, p, s, kernel, fitselect, vce } = inp;
   const nh = x.length;
+  const nlh = inp.split ?? inp.nlh;
+  const count = inp.count ?? new Float64Array(nh).fill(1);
   const n = inp.nl + inp.nr;
   const restricted = fitselect === "restricted";
   const k = restricted ? p + 2 : 2 * p + 2;
@@ -129,9 +138,12 @@ export function densityFit(inp: DensityFitInput): DensityFitTable {
   const runs = densityRuns(x, nlh);
   for (let g = 0; g + 1 < runs.length; g++) {
     const i = runs[g];
-    const d = runs[g + 1] - i;
+    let d = 0;
     let sy = 0;
-    for (let j = i; j < runs[g + 1]; j++) sy += y[j];
+    for (let j = i; j < runs[g + 1]; j++) {
+      d += count[j];
+      sy += count[j] * y[j];
+    }
     const row = i * k;
     for (let a = 0; a < k; a++) {
       const va = xpw[row + a];
@@ -166,15 +178,16 @@ export function densityFit(inp: DensityFitInput): DensityFitTable {
 
   let jk: [number, number, number, number] | null = null;
   if (vce === "jackknife") {
-    const lmat = jackknifeScores(x, xpw, nh, k, n, inp.massPoints);
+    const lmat = jackknifeScores(x, xpw, count, k, n, inp.massPoints);
     // V = Hp⁻¹ Sinv (L'L) Sinv Hp⁻¹ — only the (iL, iR) block is needed.
     const ltl = new Float64Array(k * k);
     // With mass points a tie group shares its score row (rddensity's indexFirst rule): count × one outer product.
     const groups = inp.massPoints ? runs : null;
-    const count = groups ? groups.length - 1 : nh;
-    for (let g = 0; g < count; g++) {
+    const entries = groups ? groups.length - 1 : nh;
+    for (let g = 0; g < entries; g++) {
       const i = groups ? groups[g] : g;
-      const d = groups ? groups[g + 1] - i : 1;
+      let d = 0;
+      for (let j = i; j < (groups ? groups[g + 1] : g + 1); j++) d += count[j];
       const row = i * k;
       for (let a = 0; a < k; a++) {
         const la = lmat[row + a] * d;
@@ -229,23 +242,27 @@ function densityRuns(x: Float64Array, nlh: number): Int32Array {
 }
 
 /**
- * Jackknife scores L (nh × k): row i holds Σ_{j>i} XpW[j] / (N − 1). With mass points, every member of a group
- * of tied x values gets the row of the group's first member (rddensity's `indexFirst` rule).
+ * Jackknife scores L (one row per entry, k columns): a row's score is Σ over the rows after it of XpW / (N − 1).
+ * With mass points, every member of a group of tied x values gets the score of the group's first member
+ * (rddensity's `indexFirst` rule): an entry of `count` tied rows scores its later count − 1 rows plus all later
+ * entries. Without mass points every entry is one row.
  */
 function jackknifeScores(
   x: Float64Array,
   xpw: Float64Array,
-  nh: number,
+  count: Float64Array,
   k: number,
   n: number,
   massPoints: boolean,
 ): Float64Array {
+  const nh = x.length;
   const l = new Float64Array(nh * k);
   const acc = new Float64Array(k);
   for (let i = nh - 1; i >= 0; i--) {
     const row = i * k;
-    for (let a = 0; a < k; a++) l[row + a] = acc[a] / (n - 1);
-    for (let a = 0; a < k; a++) acc[a] += xpw[row + a];
+    const later = count[i] - 1;
+    for (let a = 0; a < k; a++) l[row + a] = (later > 0 ? acc[a] + later * xpw[row + a] : acc[a]) / (n - 1);
+    for (let a = 0; a < k; a++) acc[a] += count[i] === 1 ? xpw[row + a] : count[i] * xpw[row + a];
   }
   if (massPoints) {
     let first = 0;

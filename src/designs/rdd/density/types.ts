@@ -105,6 +105,11 @@ export interface DensityTestOptions {
   readonly binWidth?: number;
   /** cjm: also run rddensity's local binomial tests in 10 nested windows (`binomial` rows). __Default value:__ true. */
   readonly binomial?: boolean;
+  /**
+   * Rows each value of x stands for (compressed data: one value per distinct running value with its count);
+   * the test then reads O(values). __Default value:__ 1 each.
+   */
+  readonly counts?: Float64Array;
 }
 
 /** The density estimate on one side of the cutoff (for `mccrary`, the smoothed histogram height at c). */

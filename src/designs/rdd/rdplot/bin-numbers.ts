@@ -1,4 +1,5 @@
 import { spdInverse } from "../../../numeric/linalg/index.js";
+import type { RdPlotEntries } from "./binning.js";
 
 /**
  * rdplot's bin-selection methods: `es` / `qs` are the IMSE-optimal evenly- / quantile-spaced numbers of bins,
@@ -67,14 +68,12 @@ interface SideFit {
  * values and slopes are the same in any basis of that space, so a centred and scaled basis is used here for
  * numerical stability), evaluated at the data and at the midpoints of consecutive sorted x.
  */
-function sideFit(x: Float64Array, y: Float64Array, xs: Float64Array, k: number): SideFit | null {
+/** Global polynomial fits of y and y² of one side's sorted entries, rows counted (Σy² from the means and spreads). */
+function sideFit(e: RdPlotEntries, k: number): SideFit | null {
+  const { x, y, n: cnt, ss } = e;
   const n = x.length;
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    lo = Math.min(lo, x[i]);
-    hi = Math.max(hi, x[i]);
-  }
+  const lo = x[0];
+  const hi = x[n - 1];
   const center = (lo + hi) / 2;
   const scale = (hi - lo) / 2 || 1;
   const m = k + 1;
@@ -89,11 +88,14 @@ function sideFit(x: Float64Array, y: Float64Array, xs: Float64Array, k: number):
       row[a] = pw;
       pw *= u;
     }
+    const c = cnt[i];
     const yi = y[i];
+    const sy = c === 1 ? yi : c * yi;
+    const sy2 = c === 1 ? yi * yi : c * yi * yi + (ss ? ss[i] : 0);
     for (let a = 0; a < m; a++) {
-      xty[a] += row[a] * yi;
-      xty2[a] += row[a] * yi * yi;
-      for (let b = a; b < m; b++) xtx[a * m + b] += row[a] * row[b];
+      xty[a] += row[a] * sy;
+      xty2[a] += row[a] * sy2;
+      for (let b = a; b < m; b++) xtx[a * m + b] += c === 1 ? row[a] * row[b] : c * row[a] * row[b];
     }
   }
   for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) xtx[a * m + b] = xtx[b * m + a];
@@ -133,12 +135,13 @@ function sideFit(x: Float64Array, y: Float64Array, xs: Float64Array, k: number):
     mu2[i] = value(g2, x[i]);
     mu1[i] = slope(g1, x[i]);
   }
+  // Between consecutive entries (within an entry the rows share x: their midpoints are x itself).
   const nb = Math.max(0, n - 1);
   const mu0Bar = new Float64Array(nb);
   const mu2Bar = new Float64Array(nb);
   const mu1Bar = new Float64Array(nb);
   for (let i = 0; i < nb; i++) {
-    const xb = (xs[i + 1] + xs[i]) / 2;
+    const xb = (x[i + 1] + x[i]) / 2;
     mu0Bar[i] = value(g1, xb);
     mu2Bar[i] = value(g2, xb);
     mu1Bar[i] = slope(g1, xb);
@@ -146,13 +149,17 @@ function sideFit(x: Float64Array, y: Float64Array, xs: Float64Array, k: number):
   return { mu0, mu2, mu1, mu0Bar, mu2Bar, mu1Bar };
 }
 
-function sampleVariance(y: Float64Array): number {
-  const n = y.length;
+/** Sample variance of the rows of sorted entries. */
+function sampleVariance(e: RdPlotEntries): number {
+  const n = e.rows;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i];
+  for (let i = 0; i < e.y.length; i++) mean += e.n[i] === 1 ? e.y[i] : e.n[i] * e.y[i];
   mean /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (y[i] - mean) ** 2;
+  for (let i = 0; i < e.y.length; i++) {
+    ss += e.n[i] === 1 ? (e.y[i] - mean) ** 2 : e.n[i] * (e.y[i] - mean) ** 2;
+    if (e.ss) ss += e.ss[i];
+  }
   return n > 1 ? ss / (n - 1) : Number.NaN;
 }
 
@@ -187,29 +194,55 @@ export function rdplotBinNumbers(
   xMin: number,
   xMax: number,
 ): RdPlotBinNumbers {
-  const nl = xl.length;
-  const nr = xr.length;
-  const n = nl + nr;
-  const sortSide = (x: Float64Array, y: Float64Array) => {
-    // The RD layout hands the sides over sorted: the stable sort is then the identity.
+  const entries = (x: Float64Array, y: Float64Array): RdPlotEntries => {
+    // Rows sorted by x (stable); the RD layout hands the sides over sorted, the sort is then the identity.
     let sorted = true;
     for (let i = 1; i < x.length && sorted; i++) sorted = x[i - 1] <= x[i];
-    if (sorted) return { xs: x, ys: y };
-    const idx = Array.from(x.keys()).sort((a, b) => x[a] - x[b] || a - b);
-    return { xs: Float64Array.from(idx, (i) => x[i]), ys: Float64Array.from(idx, (i) => y[i]) };
+    const idx = sorted ? null : Array.from(x.keys()).sort((a, b) => x[a] - x[b] || a - b);
+    return {
+      x: idx ? Float64Array.from(idx, (i) => x[i]) : x,
+      y: idx ? Float64Array.from(idx, (i) => y[i]) : y,
+      n: new Float64Array(x.length).fill(1),
+      ss: null,
+      rows: x.length,
+    };
   };
-  const L = sortSide(xl, yl);
-  const R = sortSide(xr, yr);
+  return rdplotBinNumbersOf(entries(xl, yl), entries(xr, yr), cutoff, xMin, xMax);
+}
+
+/**
+ * {@link rdplotBinNumbers} from each side's entries sorted by x with row counts (compressed data): every
+ * constant is a count-weighted sum over entries; the spacings estimators difference consecutive entries (the rows
+ * inside an entry share x and, without spread, y).
+ *
+ * @example
+ * ```ts
+ * import { rdplotBinNumbersOf } from "truelift";
+ * const one = (x: Float64Array, y: Float64Array) => ({ x, y, n: new Float64Array(x.length).fill(1), ss: null, rows: x.length });
+ * rdplotBinNumbersOf(one(xl, yl), one(xr, yr), 0, -1, 1).esHat; // = rdplotBinNumbers(xl, yl, xr, yr, 0, -1, 1).esHat
+ * ```
+ * @see Calonico, Cattaneo & Titiunik (2015), JASA 110(512), 1753–1769.
+ */
+export function rdplotBinNumbersOf(
+  left: RdPlotEntries,
+  right: RdPlotEntries,
+  cutoff: number,
+  xMin: number,
+  xMax: number,
+): RdPlotBinNumbers {
+  const nl = left.rows;
+  const nr = right.rows;
+  const n = nl + nr;
   let k = 4;
   let fl: SideFit | null = null;
   let fr: SideFit | null = null;
   for (; k >= 2; k--) {
-    fl = sideFit(xl, yl, L.xs, k);
-    fr = sideFit(xr, yr, R.xs, k);
+    fl = sideFit(left, k);
+    fr = sideFit(right, k);
     if (fl !== null && fr !== null) break;
   }
-  const varL = sampleVariance(yl);
-  const varR = sampleVariance(yr);
+  const varL = sampleVariance(left);
+  const varR = sampleVariance(right);
   const nan2 = [Number.NaN, Number.NaN] as const;
   if (fl === null || fr === null) {
     return {
@@ -225,18 +258,18 @@ export function rdplotBinNumbers(
       varY: [varL, varR],
     };
   }
-  const spacing = (s: { xs: Float64Array; ys: Float64Array }) => {
-    const m = s.xs.length - 1;
+  const spacing = (s: RdPlotEntries) => {
+    const m = s.x.length - 1;
     const dx = new Float64Array(Math.max(0, m));
     const dy = new Float64Array(Math.max(0, m));
     for (let i = 0; i < m; i++) {
-      dx[i] = s.xs[i + 1] - s.xs[i];
-      dy[i] = s.ys[i + 1] - s.ys[i];
+      dx[i] = s.x[i + 1] - s.x[i];
+      dy[i] = s.y[i + 1] - s.y[i];
     }
     return { dx, dy };
   };
-  const sl = spacing(L);
-  const sr = spacing(R);
+  const sl = spacing(left);
+  const sr = spacing(right);
   const sigma2 = (mu2: Float64Array, mu0: Float64Array, v: number): Float64Array => {
     const out = new Float64Array(mu2.length);
     for (let i = 0; i < mu2.length; i++) {
@@ -257,8 +290,8 @@ export function rdplotBinNumbers(
   const rangeL = cutoff - xMin;
   const rangeR = xMax - cutoff;
   const bEs = [
-    (rangeL ** 2 / (12 * n)) * sum(fl.mu1, (v) => v * v),
-    (rangeR ** 2 / (12 * n)) * sum(fr.mu1, (v) => v * v),
+    (rangeL ** 2 / (12 * n)) * sum(fl.mu1, (v, i) => (left.n[i] === 1 ? v * v : left.n[i] * v * v)),
+    (rangeR ** 2 / (12 * n)) * sum(fr.mu1, (v, i) => (right.n[i] === 1 ? v * v : right.n[i] * v * v)),
   ];
   const vEsHat = [
     (0.5 / rangeL) * sum(sl.dx, (d, i) => d * sl.dy[i] ** 2),
@@ -273,7 +306,10 @@ export function rdplotBinNumbers(
     ((nr * nr) / (24 * n)) * sum(sr.dx, (d, i) => d * d * fr.mu1Bar[i] ** 2),
   ];
   const vQsHat = [(1 / (2 * nl)) * sum(sl.dy, (d) => d * d), (1 / (2 * nr)) * sum(sr.dy, (d) => d * d)];
-  const vQsChk = [(1 / nl) * sum(s2L, (v) => v), (1 / nr) * sum(s2R, (v) => v)];
+  const vQsChk = [
+    (1 / nl) * sum(s2L, (v, i) => (left.n[i] === 1 ? v : left.n[i] * v)),
+    (1 / nr) * sum(s2R, (v, i) => (right.n[i] === 1 ? v : right.n[i] * v)),
+  ];
   const pair = (f: (side: 0 | 1) => number): readonly [number, number] => [f(0), f(1)];
   const varY = [varL, varR];
   const mv = (v: number[]) => pair((s) => Math.ceil((varY[s] / v[s]) * (n / Math.log(n) ** 2)));

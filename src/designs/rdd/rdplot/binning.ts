@@ -37,9 +37,20 @@ export function rdplotEvenBinEdges(from: number, to: number, j: number): number[
   return edges;
 }
 
+/** (x, y) entries of rdplot with their row counts and within-entry Σ(y − ȳ)² (null: none), sorted by x. */
+export interface RdPlotEntries {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly n: Float64Array;
+  readonly ss: Float64Array | null;
+  /** Σ n. */
+  readonly rows: number;
+}
+
 /**
  * Type-7 sample quantiles of x at probabilities 0, 1/J, …, 1 (R's `quantile(x, seq(0, 1, 1/J))`, with R's
- * interpolation (1 − h)·x[lo] + h·x[hi]) — rdplot's quantile-spaced bin edges.
+ * interpolation (1 − h)·x[lo] + h·x[hi]) — rdplot's quantile-spaced bin edges. `counts`: rows per value of x
+ * (default 1 each).
  *
  * @example
  * ```ts
@@ -47,16 +58,33 @@ export function rdplotEvenBinEdges(from: number, to: number, j: number): number[
  * rdplotQuantileEdges(Float64Array.of(1, 2, 3, 4, 5), 2); // [1, 3, 5]
  * ```
  */
-export function rdplotQuantileEdges(x: Float64Array, j: number): number[] {
-  const s = Float64Array.from(x).sort();
-  const n = s.length;
+export function rdplotQuantileEdges(
+  x: Float64Array,
+  j: number,
+  counts: Float64Array | null = null,
+): number[] {
+  const idx = Array.from(x.keys()).sort((a, b) => x[a] - x[b]);
+  const cum = new Float64Array(idx.length);
+  for (let i = 0, acc = 0; i < idx.length; i++) cum[i] = acc += counts ? counts[idx[i]] : 1;
+  const n = idx.length === 0 ? 0 : cum[idx.length - 1];
+  // The r-th row (0-based) of the sorted rows.
+  const at = (r: number): number => {
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cum[mid] > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return x[idx[lo]];
+  };
   const probs = rdplotEvenBinEdges(0, 1, j);
   return probs.map((pr) => {
     const index = (n - 1) * pr; // 0-based; R: 1 + (n − 1)·p
     const lo = Math.floor(index);
     const hi = Math.min(Math.ceil(index), n - 1);
-    const a = s[lo];
-    const b = s[hi];
+    const a = at(lo);
+    const b = at(hi);
     const h = index - lo;
     return index > lo && b !== a ? (1 - h) * a + h * b : a;
   });
@@ -80,7 +108,8 @@ function findInterval(v: number, edges: number[]): number {
 /**
  * Groups one side's observations into rdplot's bins (R's `findInterval(x, edges, rightmost.closed = TRUE)`, ids
  * −J … −1 on the left and 1 … J on the right) and summarises each non-empty bin: edges, midpoint, mean x, mean
- * y, n, sd(y)/√n and the t interval.
+ * y, n, sd(y)/√n and the t interval. With `counts` each (x, y) stands for that many rows with mean y and
+ * within-entry Σ(y − ȳ)² `withinSS` (default: 1 row each, no spread).
  *
  * @example
  * ```ts
@@ -95,6 +124,8 @@ export function rdplotBinSide(
   edges: number[],
   j: number,
   alpha: number,
+  counts: Float64Array | null = null,
+  withinSS: Float64Array | null = null,
 ): RdPlotBin[] {
   const groups = new Map<number, { n: number; sx: number; sy: number; ys: number[] }>();
   const last = edges.length - 1;
@@ -107,10 +138,11 @@ export function rdplotBinSide(
       g = { n: 0, sx: 0, sy: 0, ys: [] };
       groups.set(bin, g);
     }
-    g.n++;
-    g.sx += x[i];
-    g.sy += y[i];
-    g.ys.push(y[i]);
+    const c = counts ? counts[i] : 1;
+    g.n += c;
+    g.sx += c === 1 ? x[i] : c * x[i];
+    g.sy += c === 1 ? y[i] : c * y[i];
+    g.ys.push(i);
   }
   const out: RdPlotBin[] = [];
   const quantiles = new Map<number, number>();
@@ -120,8 +152,13 @@ export function rdplotBinSide(
     const lower = edges[k] ?? Number.NaN;
     const upper = edges[k + 1] ?? Number.NaN;
     const meanY = g.sy / g.n;
+    // Σ(y − ȳ_bin)² over the bin's rows: each entry's spread plus its count × (its mean − the bin's)².
     let ss = 0;
-    for (const v of g.ys) ss += (v - meanY) ** 2;
+    for (const i of g.ys) {
+      const c = counts ? counts[i] : 1;
+      ss += c === 1 ? (y[i] - meanY) ** 2 : c * (y[i] - meanY) ** 2;
+      if (withinSS) ss += withinSS[i];
+    }
     const sd = g.n > 1 ? Math.sqrt(ss / (g.n - 1)) : 0;
     const se = sd / Math.sqrt(g.n);
     const df = Math.max(g.n - 1, 1);

@@ -6,9 +6,9 @@ import {
   RDPLOT_BINSELECT,
   RDPLOT_BINSELECT_LABELS,
   type RdPlotBinSelect,
-  rdplotBinNumbers,
+  rdplotBinNumbersOf,
 } from "./bin-numbers.js";
-import { rdplotBinSide, rdplotEvenBinEdges, rdplotQuantileEdges } from "./binning.js";
+import { type RdPlotEntries, rdplotBinSide, rdplotEvenBinEdges, rdplotQuantileEdges } from "./binning.js";
 
 /**
  * Kernels for rdplot's global polynomial fit (its default is `uniform`, an unweighted fit over the bandwidth).
@@ -50,6 +50,18 @@ export interface RdPlotOptions {
   readonly alpha?: number;
   /** Points per side on the fitted curve. __Default value:__ 500 (as rdplot). */
   readonly gridPoints?: number;
+  /**
+   * Rows each (x, y) entry stands for (compressed data: y is then the entry's mean outcome); the plot reads
+   * O(entries). __Default value:__ 1 each.
+   */
+  readonly counts?: Float64Array;
+  /**
+   * Within-entry Σ(y − ȳ)² of entries with counts (null or absent: the rows of an entry share one y).
+   * rdplot's spacings estimators read the outcomes of consecutive rows; within an entry with spread they are
+   * taken as the entry's mean (the estimators of the `es`/`espr`/`esmv` methods only difference rows at
+   * distinct x, so they are unaffected).
+   */
+  readonly withinSS?: Float64Array | null;
 }
 
 /** One bin of the RD plot (only non-empty bins are listed, as rdplot's `vars_bins`). */
@@ -158,43 +170,32 @@ function pairOf(v: number | readonly [number, number], option: string, integer: 
  */
 export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions): DeepReadonly<RdPlotResult> {
   const o = resolve(options);
-  validate(y, x, o.cutoff, o.p);
+  validate(y, x, o.cutoff, o.p, o.counts, o.withinSS);
   const c = o.cutoff;
-  let xMin = Number.POSITIVE_INFINITY;
-  let xMax = Number.NEGATIVE_INFINITY;
-  let nBelow = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] < c) nBelow++;
-    xMin = Math.min(xMin, x[i]);
-    xMax = Math.max(xMax, x[i]);
-  }
+  // Entries sorted by x (stable): rows from a frame, or sorted units that stay as they are.
+  const e = sortEntries(x, y, o.counts, o.withinSS);
+  let xMin = e.x[0];
+  let xMax = e.x[e.x.length - 1];
+  let split = 0;
+  while (split < e.x.length && e.x[split] < c) split++;
   if (o.support !== null) {
     xMin = Math.min(xMin, o.support[0]);
     xMax = Math.max(xMax, o.support[1]);
   }
-  const xl = new Float64Array(nBelow);
-  const yl = new Float64Array(nBelow);
-  const xr = new Float64Array(x.length - nBelow);
-  const yr = new Float64Array(x.length - nBelow);
-  for (let i = 0, a = 0, b = 0; i < x.length; i++) {
-    if (x[i] < c) {
-      xl[a] = x[i];
-      yl[a++] = y[i];
-    } else {
-      xr[b] = x[i];
-      yr[b++] = y[i];
-    }
-  }
-  const nl = xl.length;
-  const nr = xr.length;
+  const L = sliceEntries(e, 0, split);
+  const R = sliceEntries(e, split, e.x.length);
+  const xl = L.x;
+  const xr = R.x;
+  const nl = L.rows;
+  const nr = R.rows;
   const rangeL = c - xMin;
   const rangeR = xMax - c;
   const [hl, hr] = o.h ?? [rangeL, rangeR];
   const diagnostics: Diagnostic[] = [];
 
   // Global polynomial fits.
-  const fitL = polyFit(xl, yl, c, hl, o.p, o.kernel);
-  const fitR = polyFit(xr, yr, c, hr, o.p, o.kernel);
+  const fitL = polyFit(L, c, hl, o.p, o.kernel);
+  const fitR = polyFit(R, c, hr, o.p, o.kernel);
   if (fitL === null || fitR === null)
     throw new TrueliftError(
       "E_RDD_TOO_FEW_OBS",
@@ -235,7 +236,7 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
   }
 
   // Number of bins.
-  const js = rdplotBinNumbers(xl, yl, xr, yr, c, xMin, xMax);
+  const js = rdplotBinNumbersOf(L, R, c, xMin, xMax);
   const pick: Record<RdPlotBinSelect, [keyof typeof js, keyof typeof js]> = {
     es: ["esHat", "esHatMv"],
     espr: ["esChk", "esChkMv"],
@@ -273,11 +274,11 @@ export function rdplot(y: Float64Array, x: Float64Array, options: RdPlotOptions)
   jl = Math.ceil(jl - 1e-9);
   jr = Math.ceil(jr - 1e-9);
 
-  const edgesL = quantile ? rdplotQuantileEdges(xl, jl) : rdplotEvenBinEdges(xMin, c, jl);
-  const edgesR = quantile ? rdplotQuantileEdges(xr, jr) : rdplotEvenBinEdges(c, xMax, jr);
+  const edgesL = quantile ? rdplotQuantileEdges(xl, jl, L.n) : rdplotEvenBinEdges(xMin, c, jl);
+  const edgesR = quantile ? rdplotQuantileEdges(xr, jr, R.n) : rdplotEvenBinEdges(c, xMax, jr);
   const binRows = [
-    ...rdplotBinSide("left", xl, yl, edgesL, jl, o.alpha),
-    ...rdplotBinSide("right", xr, yr, edgesR, jr, o.alpha),
+    ...rdplotBinSide("left", xl, L.y, edgesL, jl, o.alpha, L.n, L.ss),
+    ...rdplotBinSide("right", xr, R.y, edgesR, jr, o.alpha, R.n, R.ss),
   ];
   const lengths = (e: number[], j: number): number[] => {
     const out: number[] = [];
@@ -356,10 +357,48 @@ function resolve(opt: RdPlotOptions) {
     nbins: opt.nbins === undefined ? null : pairOf(opt.nbins, "nbins", true),
     scale: opt.scale === undefined ? ([1, 1] as [number, number]) : pairOf(opt.scale, "scale", false),
     h: opt.h === undefined ? null : pairOf(opt.h, "h", false),
+    counts: opt.counts ?? null,
+    withinSS: opt.withinSS ?? null,
   };
 }
 
-function validate(y: Float64Array, x: Float64Array, c: number, p: number): void {
+function sortEntries(
+  x: Float64Array,
+  y: Float64Array,
+  counts: Float64Array | null,
+  ss: Float64Array | null,
+): RdPlotEntries {
+  let sorted = true;
+  for (let i = 1; i < x.length && sorted; i++) sorted = x[i - 1] <= x[i];
+  const n = counts ?? new Float64Array(x.length).fill(1);
+  const idx = sorted ? null : Array.from(x.keys()).sort((a, b) => x[a] - x[b] || a - b);
+  const take = (v: Float64Array) => (idx ? Float64Array.from(idx, (i) => v[i]) : v);
+  let rows = 0;
+  for (let i = 0; i < n.length; i++) rows += n[i];
+  return { x: take(x), y: take(y), n: take(n), ss: ss ? take(ss) : null, rows };
+}
+
+function sliceEntries(e: RdPlotEntries, from: number, to: number): RdPlotEntries {
+  const n = e.n.subarray(from, to);
+  let rows = 0;
+  for (let i = 0; i < n.length; i++) rows += n[i];
+  return {
+    x: e.x.subarray(from, to),
+    y: e.y.subarray(from, to),
+    n,
+    ss: e.ss ? e.ss.subarray(from, to) : null,
+    rows,
+  };
+}
+
+function validate(
+  y: Float64Array,
+  x: Float64Array,
+  c: number,
+  p: number,
+  counts: Float64Array | null,
+  ss: Float64Array | null,
+): void {
   if (!(y instanceof Float64Array) || !(x instanceof Float64Array))
     throw bad("x", "rdplot expects y and x as Float64Arrays.");
   if (y.length !== x.length)
@@ -395,9 +434,20 @@ function validate(y: Float64Array, x: Float64Array, c: number, p: number): void 
         details: { cutoff: c, min, max },
       },
     );
-  if (x.length < 20)
-    throw new TrueliftError("E_RDD_TOO_FEW_OBS", `rdplot needs at least 20 observations, got ${x.length}.`, {
-      details: { n: x.length },
+  let rows = x.length;
+  if (counts) {
+    if (!(counts instanceof Float64Array) || counts.length !== x.length || (ss && ss.length !== x.length))
+      throw bad("counts", "counts (and withinSS) must be Float64Arrays with one entry per value of x.");
+    rows = 0;
+    for (let i = 0; i < counts.length; i++) {
+      if (!(Number.isInteger(counts[i]) && counts[i] > 0))
+        throw bad("counts", `counts must be positive integers, got ${counts[i]} at ${i + 1}.`);
+      rows += counts[i];
+    }
+  }
+  if (rows < 20)
+    throw new TrueliftError("E_RDD_TOO_FEW_OBS", `rdplot needs at least 20 observations, got ${rows}.`, {
+      details: { n: rows },
     });
   const dl = new Set<number>();
   const dr = new Set<number>();
@@ -410,15 +460,15 @@ function validate(y: Float64Array, x: Float64Array, c: number, p: number): void 
     );
 }
 
-/** Kernel-weighted polynomial fit of y on (x − c)^0…p within h (rdplot's `rdrobust_kweight` weights). */
+/** Kernel-weighted polynomial fit of y on (x − c)^0…p within h (rdplot's `rdrobust_kweight` weights), rows counted. */
 function polyFit(
-  x: Float64Array,
-  y: Float64Array,
+  e: RdPlotEntries,
   c: number,
   h: number,
   p: number,
   kernel: RdPlotKernel,
 ): { coef: number[]; nEff: number } | null {
+  const { x, y, n } = e;
   const m = p + 1;
   let s = 0;
   for (let i = 0; i < x.length; i++) s = Math.max(s, Math.abs(x[i] - c));
@@ -434,16 +484,17 @@ function polyFit(
     if (au <= 1)
       w = kernel === "uniform" ? 0.5 / h : kernel === "triangular" ? (1 - au) / h : (0.75 * (1 - u * u)) / h;
     if (!(w > 0)) continue;
-    nEff++;
+    nEff += n[i];
     const v = (x[i] - c) / s;
     let pw = 1;
     for (let a = 0; a < m; a++) {
       row[a] = pw;
       pw *= v;
     }
+    const wn = n[i] === 1 ? w : w * n[i];
     for (let a = 0; a < m; a++) {
-      xty[a] += w * row[a] * y[i];
-      for (let b = a; b < m; b++) xtx[a * m + b] += w * row[a] * row[b];
+      xty[a] += wn * row[a] * y[i];
+      for (let b = a; b < m; b++) xtx[a * m + b] += wn * row[a] * row[b];
     }
   }
   for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) xtx[a * m + b] = xtx[b * m + a];
