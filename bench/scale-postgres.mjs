@@ -10,7 +10,7 @@
 //        [--parquet /work/main/bench/data/scale-10000000.parquet] [--pg-dir /var/tmp/truelift-bench-pg]
 //        [--repeat 3] (runs of each side; the median is reported)
 // The server is a local PostgreSQL (initdb once into --pg-dir, owned by the `postgres` OS user, trust on
-// 127.0.0.1 only), started for the run and stopped at the end; the table is loaded once (DuckDB writes a CSV, psql
+// 127.0.0.1 only), started for the run and stopped at the end (one already running on it is used and left running); the table is loaded once (DuckDB writes a CSV, psql
 // `\copy` reads it, then VACUUM ANALYZE) and kept in --pg-dir across runs.
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -72,6 +72,18 @@ async function startServer() {
       "--locale=C",
       "--no-sync",
     ]);
+  }
+  // A server already running on this directory (e.g. started by hand for psql) is used as it is, and left running.
+  let running = false;
+  try {
+    asPostgres("pg_ctl", ["-D", data, "status"]);
+    running = true;
+  } catch {
+    // not running
+  }
+  if (running) {
+    const port = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[3]);
+    return { port, url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: () => undefined };
   }
   const sock = join(pgDir, "sock");
   mkdirSync(sock, { recursive: true });
@@ -223,7 +235,9 @@ try {
     const scan = medianRun(repeat, () =>
       timed("psql", ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", server.url, "-c", sql]),
     );
-    const t = medianRun(repeat, () => timed("node", ["bin/truelift.js", design, ...db, ...opts, "--format", "json"]));
+    const t = medianRun(repeat, () =>
+      timed("node", ["bin/truelift.js", design, ...db, ...opts, "--format", "json"]),
+    );
     if (t.exit !== 0) {
       Object.assign(entry, { error: t.errorText.slice(0, 400), wallSeconds: t.wallSeconds });
       results.push(entry);
