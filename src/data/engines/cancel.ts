@@ -6,7 +6,7 @@
  */
 const running = new Map<number, RunningQuery>();
 let nextId = 0;
-let onStart: (() => void) | null = null;
+let onChange: ((running: number) => void) | null = null;
 
 interface RunningQuery {
   /** Asks the server to stop the query (must not throw). */
@@ -31,8 +31,11 @@ export function trackQuery<T>(query: () => Promise<T>, cancel: () => Promise<voi
     () => undefined,
   );
   running.set(id, { cancel, settled });
-  onStart?.();
-  void settled.then(() => running.delete(id));
+  onChange?.(running.size);
+  void settled.then(() => {
+    running.delete(id);
+    onChange?.(running.size);
+  });
   return promise;
 }
 
@@ -80,13 +83,14 @@ export function runningQueries(): number {
 }
 
 /**
- * Calls `listener` whenever an engine query starts (the CLI installs its signal handlers then, and only then).
+ * Calls `listener` with the number of running engine queries whenever a query starts or ends (the CLI installs its
+ * signal handlers while queries run, see `cli/interrupt.ts`).
  *
  * @example
  * ```ts
- * onQueryStart(() => installSignalHandlers());
+ * onRunningQueriesChange((n) => (n > 0 ? installSignalHandlers() : removeSignalHandlers()));
  * ```
  */
-export function onQueryStart(listener: (() => void) | null): void {
-  onStart = listener;
+export function onRunningQueriesChange(listener: ((running: number) => void) | null): void {
+  onChange = listener;
 }
