@@ -117,7 +117,9 @@ class ClickHouseEngine implements Engine {
       source.type === "table" && (await this.isDistributed(source.path))
         ? { distributed_group_by_no_merge: "1" }
         : {};
-    return compressOnEngine({ run: (q) => this.runWith(q, settings) }, request, source);
+    // Two scans: 18.16 cannot CAST a NULL to Float64, even in a CASE branch not taken, so the NULLs must be left
+    // out by WHERE before the moments and counted by a second query.
+    return compressOnEngine({ run: (q) => this.runWith(q, settings) }, request, source, { oneScan: false });
   }
 
   /** Whether a table's engine is `Distributed` (per `system.tables`); false when it is not found. */

@@ -3,7 +3,12 @@ import { validateCompressRequest } from "../../core/compress.js";
 import { buildCompressedTable, type GroupRow, type KeyKind } from "../../core/compress-table.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Select, Source } from "../../sql/ast.js";
-import { COMPRESS_ALIASES, compressQuery, nullCountQuery } from "../../sql/compress-query.js";
+import {
+  COMPRESS_ALIASES,
+  compressCountQuery,
+  compressQuery,
+  nullCountQuery,
+} from "../../sql/compress-query.js";
 import { assertReadOnlySql } from "../../sql/read-only.js";
 import type { ResultColumn, ResultTable } from "./engine.js";
 
@@ -21,9 +26,11 @@ export interface QueryRunner {
 
 /**
  * The shared body of every engine's `compress`: checks the request (and a user query is read-only), probes the
- * source's columns (`E_COLUMN_MISSING`, listing the available ones), runs the compress and the null-count
- * queries, and assembles the {@link CompressedTable} in the same order and layout as `compressFrame`. Several
- * result rows for one key (partial aggregates, e.g. one per shard) are merged exactly.
+ * source's columns (`E_COLUMN_MISSING`, listing the available ones), runs the compress query with its NULL counts
+ * in one scan (`compressCountQuery`; with `oneScan: false`, the compress query and a second scan counting them,
+ * for an engine that cannot read NULLs in the moments' aggregates), and assembles the {@link CompressedTable} in
+ * the same order and layout as `compressFrame`. Several result rows for one key (partial aggregates, e.g. one per
+ * shard) are merged exactly.
  *
  * @example
  * ```ts
@@ -34,6 +41,7 @@ export async function compressOnEngine(
   engine: QueryRunner,
   request: CompressRequest,
   source: Source,
+  options: { readonly oneScan?: boolean } = {},
 ): Promise<CompressedTable> {
   validateCompressRequest(request);
   if (source.type === "sql") assertReadOnlySql(source.sql);
@@ -48,9 +56,62 @@ export async function compressOnEngine(
       });
     }
   }
-  const result = await engine.run(compressQuery(request, source));
-  const nulls = await engine.run(nullCountQuery(request, source));
-  return decodeCompressResult(request, result, nulls);
+  if (options.oneScan === false) {
+    const result = await engine.run(compressQuery(request, source));
+    return decodeCompressResult(request, result, await engine.run(nullCountQuery(request, source)));
+  }
+  const counted = await engine.run(compressCountQuery(request, source));
+  const { groups, nulls } = splitCountedResult(request, counted);
+  return decodeCompressResult(request, groups, nulls);
+}
+
+/**
+ * Splits the rows of `compressCountQuery` into the compress query's groups (those with every key present and at
+ * least one complete row) and the one-row result of `nullCountQuery` (the counts added up over all groups; the rows
+ * with a NULL anywhere are the rows less the complete rows of the kept groups).
+ */
+function splitCountedResult(
+  request: CompressRequest,
+  counted: ResultTable,
+): { readonly groups: ResultTable; readonly nulls: ResultTable } {
+  const column = (alias: string): ResultColumn => {
+    const c = counted.columns.find((x) => x.name === alias);
+    if (c === undefined)
+      throw new TrueliftError("E_QUERY_FAILED", `The engine returned no column '${alias}'.`);
+    return c;
+  };
+  const keyCols = request.keys.map((_, i) => column(COMPRESS_ALIASES.key(i)));
+  const n = column(COMPRESS_ALIASES.n);
+  const keep: number[] = [];
+  for (let r = 0; r < counted.rows; r++) {
+    if (keyCols.every((c) => c.values[r] !== null) && Number(n.values[r] ?? 0) > 0) keep.push(r);
+  }
+  const countNames = new Set<string>([
+    COMPRESS_ALIASES.rows,
+    ...[...request.keys, ...request.measures].map((_, i) => COMPRESS_ALIASES.nulls(i)),
+  ]);
+  const groups: ResultTable = {
+    rows: keep.length,
+    columns: counted.columns
+      .filter((c) => !countNames.has(c.name))
+      .map((c) => ({ ...c, values: keep.map((r) => c.values[r]) })),
+  };
+  const total = (c: ResultColumn, rows: readonly number[]): number =>
+    rows.reduce((s, r) => s + (c.values[r] === null ? 0 : Number(c.values[r])), 0);
+  const all = Array.from({ length: counted.rows }, (_, r) => r);
+  const rows = total(column(COMPRESS_ALIASES.rows), all);
+  const nulls: ResultTable = {
+    rows: 1,
+    columns: [
+      ...[...countNames].map((name) => ({
+        name,
+        kind: "number" as const,
+        values: [total(column(name), all)],
+      })),
+      { name: COMPRESS_ALIASES.anyNull, kind: "number" as const, values: [rows - total(n, keep)] },
+    ],
+  };
+  return { groups, nulls };
 }
 
 /**
