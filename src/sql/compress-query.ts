@@ -85,10 +85,11 @@ export function compressQuery(request: CompressRequest, source: Source, dialect?
 /**
  * {@link compressQuery} and {@link nullCountQuery} in one scan, for engines: grouped by the keys over the rows that
  * pass the filters (NULL keys make groups of their own), each group has the compress columns over its rows with no
- * NULL measure, plus its row count (`truelift_rows`) and each key's and measure's NULL count
+ * NULL measure, plus its row count (`truelift_rows`) and, with several measures, each measure's NULL count
  * (`COUNT(*) - COUNT(col)`, `truelift_null_i`). The caller drops the groups with a NULL key or no complete row and
- * adds the counts up. With one measure the moments need no `CASE` (the aggregates skip NULLs themselves), so the
- * query costs the compress query's scan and nothing more; the separate null count was a second full scan.
+ * adds the counts up (a key's NULLs are the rows of its NULL groups; a single measure's, the rows less `n`). With
+ * one measure the moments need no `CASE` (the aggregates skip NULLs themselves), so the query costs the compress
+ * query's scan and one `COUNT(*)`; the separate null count was a second full scan.
  *
  * @example
  * ```ts
@@ -124,12 +125,15 @@ export function compressCountQuery(request: CompressRequest, source: Source, dia
         });
   }
   columns.push({ expr: cast(agg("count"), "float"), alias: COMPRESS_ALIASES.rows });
-  [...keys, ...measures].forEach((c, i) => {
-    columns.push({
-      expr: cast({ type: "binary", op: "-", left: agg("count"), right: agg("count", col(c)) }, "float"),
-      alias: COMPRESS_ALIASES.nulls(i),
+  // A key's NULLs are the rows of the groups where it is NULL, and a single measure's are the rows less `n`: only
+  // several measures need their own counts.
+  if (measures.length > 1)
+    measures.forEach((c, j) => {
+      columns.push({
+        expr: cast({ type: "binary", op: "-", left: agg("count"), right: agg("count", col(c)) }, "float"),
+        alias: COMPRESS_ALIASES.nulls(keys.length + j),
+      });
     });
-  });
   const query: Select = {
     type: "select",
     columns,

@@ -67,8 +67,9 @@ export async function compressOnEngine(
 
 /**
  * Splits the rows of `compressCountQuery` into the compress query's groups (those with every key present and at
- * least one complete row) and the one-row result of `nullCountQuery` (the counts added up over all groups; the rows
- * with a NULL anywhere are the rows less the complete rows of the kept groups).
+ * least one complete row) and the one-row result of `nullCountQuery`, added up over all groups: a key's NULLs are
+ * the rows of the groups where it is NULL; a measure's, its own count (several measures) or the rows less the
+ * complete rows (one measure); the rows with a NULL anywhere are the rows less the complete rows of the kept groups.
  */
 function splitCountedResult(
   request: CompressRequest,
@@ -80,36 +81,38 @@ function splitCountedResult(
       throw new TrueliftError("E_QUERY_FAILED", `The engine returned no column '${alias}'.`);
     return c;
   };
+  const value = (c: ResultColumn, r: number): number => (c.values[r] === null ? 0 : Number(c.values[r]));
+  const sum = (rows: readonly number[], f: (r: number) => number): number =>
+    rows.reduce((s, r) => s + f(r), 0);
   const keyCols = request.keys.map((_, i) => column(COMPRESS_ALIASES.key(i)));
   const n = column(COMPRESS_ALIASES.n);
-  const keep: number[] = [];
-  for (let r = 0; r < counted.rows; r++) {
-    if (keyCols.every((c) => c.values[r] !== null) && Number(n.values[r] ?? 0) > 0) keep.push(r);
-  }
-  const countNames = new Set<string>([
-    COMPRESS_ALIASES.rows,
-    ...[...request.keys, ...request.measures].map((_, i) => COMPRESS_ALIASES.nulls(i)),
-  ]);
+  const rowsCol = column(COMPRESS_ALIASES.rows);
+  const all = Array.from({ length: counted.rows }, (_, r) => r);
+  const keep = all.filter((r) => keyCols.every((c) => c.values[r] !== null) && value(n, r) > 0);
+  const countNames = new Set<string>([COMPRESS_ALIASES.rows]);
+  const m = request.measures.length;
+  const k = request.keys.length;
+  for (let j = 0; j < m; j++) countNames.add(COMPRESS_ALIASES.nulls(k + j));
   const groups: ResultTable = {
     rows: keep.length,
     columns: counted.columns
       .filter((c) => !countNames.has(c.name))
       .map((c) => ({ ...c, values: keep.map((r) => c.values[r]) })),
   };
-  const total = (c: ResultColumn, rows: readonly number[]): number =>
-    rows.reduce((s, r) => s + (c.values[r] === null ? 0 : Number(c.values[r])), 0);
-  const all = Array.from({ length: counted.rows }, (_, r) => r);
-  const rows = total(column(COMPRESS_ALIASES.rows), all);
+  const rows = sum(all, (r) => value(rowsCol, r));
+  const counts: [string, number][] = [[COMPRESS_ALIASES.rows, rows]];
+  keyCols.forEach((c, i) => {
+    counts.push([COMPRESS_ALIASES.nulls(i), sum(all, (r) => (c.values[r] === null ? value(rowsCol, r) : 0))]);
+  });
+  for (let j = 0; j < m; j++) {
+    const alias = COMPRESS_ALIASES.nulls(k + j);
+    const own = m > 1 ? column(alias) : undefined;
+    counts.push([alias, sum(all, (r) => (own ? value(own, r) : value(rowsCol, r) - value(n, r)))]);
+  }
+  counts.push([COMPRESS_ALIASES.anyNull, rows - sum(keep, (r) => value(n, r))]);
   const nulls: ResultTable = {
     rows: 1,
-    columns: [
-      ...[...countNames].map((name) => ({
-        name,
-        kind: "number" as const,
-        values: [total(column(name), all)],
-      })),
-      { name: COMPRESS_ALIASES.anyNull, kind: "number" as const, values: [rows - total(n, keep)] },
-    ],
+    columns: counts.map(([name, v]) => ({ name, kind: "number" as const, values: [v] })),
   };
   return { groups, nulls };
 }
