@@ -1,21 +1,21 @@
 // Warehouse scale on PostgreSQL (issue 14): each design's tutorial analysis (bench/scale.mjs's DESIGNS) run by the
 // CLI with `--db postgres://… --table …` on a 10M-row table, beside the design's own compress query alone
 // (`--emit-sql postgres`, run by psql) in the same run. Target: the CLI ≤ 2× that GROUP BY.
-// Reports wall, CPU, peak RSS (GNU time, of the client process), rows scanned, groups, the ratio, and the server's
-// plan of the compress query (aggregate strategy, parallel workers). The CPU of the server is not in `cpuSeconds`
-// (it is another process); `serverSeconds` is the time the statements took on the server (pg_stat_statements is
-// not needed: psql's `\timing` of the query alone, and the wall of the CLI).
+// Reports wall, CPU, peak RSS (GNU time, of the client process: the server's CPU is another process's), rows
+// scanned, groups, the ratio, and the server's plan of the compress query (EXPLAIN ANALYZE: aggregate strategy,
+// parallel workers launched, hash batches, execution time).
 //
 // Usage: npm run build && node bench/scale-postgres.mjs [--designs did,rdd,propensity,cluster] [--limit 600]
 //        [--parquet /work/main/bench/data/scale-10000000.parquet] [--pg-dir /var/tmp/truelift-bench-pg]
 //        [--repeat 3] (runs of each side; the median is reported)
 // The server is a local PostgreSQL (initdb once into --pg-dir, owned by the `postgres` OS user, trust on
-// 127.0.0.1 only), started for the run and stopped at the end (one already running on it is used and left running); the table is loaded once (DuckDB writes a CSV, psql
-// `\copy` reads it, then VACUUM ANALYZE) and kept in --pg-dir across runs.
+// 127.0.0.1 only), started for the run and stopped at the end (one already running on it is used and left
+// running); the table is loaded once (DuckDB writes a CSV, psql `\copy` reads it, then VACUUM ANALYZE) and kept
+// in --pg-dir across runs. The load averages at start and end are recorded: the machine may be shared.
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { arg, machineInfo, median, packageVersion, root, writeResult } from "./lib.mjs";
 import { DESIGNS } from "./scale-designs.mjs";
@@ -204,6 +204,7 @@ function planOf(url, sql) {
 }
 
 const loadStart = Date.now();
+const loadAtStart = loadavg();
 const server = await startServer();
 const results = [];
 let settings;
@@ -285,7 +286,7 @@ const out = writeResult("scale-postgres", {
   description:
     "Each design's tutorial analysis run by the CLI with --db postgres://… --table (compress in PostgreSQL → estimate), beside the design's own compress query alone (--emit-sql postgres, run by psql) on the same 10M-row table in the same run; medians of --repeat runs after one warm-up. Wall, client CPU and client peak RSS by GNU time (the server's CPU is not included). Target: each design ≤ 2× that GROUP BY.",
   truelift: packageVersion(),
-  machine: machineInfo(),
+  machine: machineInfo(loadAtStart),
   server: settings,
   targets: { ratioToScan: 2 },
   results,
