@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { arg, machineInfo, packageVersion, root, writeResult } from "./lib.mjs";
+import { DESIGNS } from "./scale-designs.mjs";
 
 const sizes = arg("sizes", "10000000,100000000").split(",").map(Number);
 const dataDir = arg("data-dir", join(root, "bench", "data"));
@@ -19,56 +20,6 @@ const BASE = 10_000_000;
 const only = arg("designs", "did,rdd,propensity,cluster").split(",");
 /** A design run longer than this is stopped and recorded as timed out. */
 const limitSeconds = Number(arg("limit", "600"));
-
-/** The tutorial analysis of each design (CLI options after the file). */
-const DESIGNS = {
-  did: [
-    "--outcome",
-    "task_completed",
-    "--time",
-    "signup_week",
-    "--start-column",
-    "treatment_week",
-    "--cluster",
-    "workspace_id",
-    "--covariates",
-    "engagement_tier",
-  ],
-  rdd: [
-    "--outcome",
-    "task_completed",
-    "--running",
-    "query_confidence",
-    "--cutoff",
-    "0.85",
-    "--treated",
-    "below",
-  ],
-  propensity: [
-    "--treatment",
-    "opt_in_agent_mode",
-    "--outcome",
-    "task_completed",
-    "--covariates",
-    "engagement_tier",
-    "--estimator",
-    "aipw",
-  ],
-  cluster: [
-    "--outcome",
-    "session_minutes_obs",
-    "--treatment",
-    "wave",
-    "--treated-values",
-    "1",
-    "--cluster",
-    "workspace_id",
-    "--exposure",
-    "opt_in_agent_mode",
-    "--seed",
-    "7",
-  ],
-};
 
 function parse(line) {
   if (line === undefined) return {};

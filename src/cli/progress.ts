@@ -44,6 +44,8 @@ export function loopProgress(command: string, io: Pick<CliIo, "stderrIsTTY" | "e
         bar.start(total, done);
         return;
       }
+      // An engine's estimate of the rows to read can change while its query runs.
+      if (total !== bar.getTotal()) bar.setTotal(total);
       bar.update(done);
     },
     done() {

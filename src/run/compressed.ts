@@ -155,10 +155,11 @@ export async function analyzeOnEngine(
   const compression = needCompression(design);
   const file = src.file === undefined || src.db !== undefined ? undefined : resolveSource(src.file);
   const source = file === undefined ? sqlSourceOf(src) : fileSource(file);
-  const engine = await openEngine(
-    src.db,
-    hooks.timeoutMs === undefined ? {} : { timeoutMs: hooks.timeoutMs },
-  );
+  // The engine's query progress goes to the same callback as the design's loops (the CLI's bar, on a terminal).
+  const engine = await openEngine(src.db, {
+    ...(hooks.timeoutMs === undefined ? {} : { timeoutMs: hooks.timeoutMs }),
+    ...(inputs.onProgress === undefined ? {} : { onProgress: inputs.onProgress }),
+  });
   try {
     const kinds = await columnKinds(engine, source);
     const request: CompressRequest = compression.request(spec, kinds);

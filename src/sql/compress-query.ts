@@ -83,6 +83,69 @@ export function compressQuery(request: CompressRequest, source: Source, dialect?
 }
 
 /**
+ * {@link compressQuery} and {@link nullCountQuery} in one scan, for engines: grouped by the keys over the rows that
+ * pass the filters (NULL keys make groups of their own), each group has the compress columns over its rows with no
+ * NULL measure, plus its row count (`truelift_rows`) and, with several measures, each measure's NULL count
+ * (`COUNT(*) - COUNT(col)`, `truelift_null_i`). The caller drops the groups with a NULL key or no complete row and
+ * adds the counts up (a key's NULLs are the rows of its NULL groups; a single measure's, the rows less `n`). With
+ * one measure the moments need no `CASE` (the aggregates skip NULLs themselves), so the query costs the compress
+ * query's scan and one `COUNT(*)`; the separate null count was a second full scan.
+ *
+ * @example
+ * ```ts
+ * render(compressCountQuery({ keys: ["g"], measures: ["y"] }, { type: "table", path: ["t"] }), postgresDialect).text;
+ * // SELECT "g" AS "truelift_k0", CAST(COUNT(CAST("y" AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS "truelift_n", …
+ * ```
+ */
+export function compressCountQuery(request: CompressRequest, source: Source, dialect?: Dialect): Select {
+  validateCompressRequest(request);
+  const { keys, measures } = request;
+  const complete = and(measures.map((c): Expr => ({ type: "isNull", expr: col(c), negate: true })));
+  // A measure's value on the group's complete rows (all measures present), NULL elsewhere.
+  const x = measures.map((m): Expr => {
+    const v = cast(col(m), "float");
+    return measures.length === 1 || complete === undefined
+      ? v
+      : { type: "case", when: [{ cond: complete, result: v }] };
+  });
+  // Complete rows: those where the (first) measure is present on complete rows only; every row without measures.
+  const count: Expr = cast(x.length === 0 ? agg("count") : agg("count", x[0]), "float");
+  const columns: SelectItem[] = keys.map((k, i) => ({ expr: col(k), alias: COMPRESS_ALIASES.key(i) }));
+  columns.push({ expr: count, alias: COMPRESS_ALIASES.n });
+  x.forEach((e, i) => {
+    columns.push({ expr: agg("avg", e), alias: COMPRESS_ALIASES.mean(i) });
+    columns.push({ expr: times(agg("var_pop", e), count), alias: COMPRESS_ALIASES.m2(i) });
+  });
+  if (request.crossProducts === true) {
+    for (let i = 0; i < x.length; i++)
+      for (let j = i + 1; j < x.length; j++)
+        columns.push({
+          expr: times(agg("covar_pop", x[i], x[j]), count),
+          alias: COMPRESS_ALIASES.comoment(i, j),
+        });
+  }
+  columns.push({ expr: cast(agg("count"), "float"), alias: COMPRESS_ALIASES.rows });
+  // A key's NULLs are the rows of the groups where it is NULL, and a single measure's are the rows less `n`: only
+  // several measures need their own counts.
+  if (measures.length > 1)
+    measures.forEach((c, j) => {
+      columns.push({
+        expr: cast({ type: "binary", op: "-", left: agg("count"), right: agg("count", col(c)) }, "float"),
+        alias: COMPRESS_ALIASES.nulls(keys.length + j),
+      });
+    });
+  const query: Select = {
+    type: "select",
+    columns,
+    from: source,
+    where: and(filterExprs(request.where ?? [])),
+    groupBy: keys.map((k) => col(k)),
+  };
+  if (dialect !== undefined) renderInline(query, dialect);
+  return query;
+}
+
+/**
  * The companion query counting, among the rows that pass the filters, all rows and those with a NULL in each key
  * and measure (and in any of them), so the caller can raise its coded missing-values error.
  *

@@ -1,10 +1,13 @@
+import { randomUUID } from "node:crypto";
 import type { CompressedTable, CompressRequest } from "../../core/compress.js";
-import type { TrueliftError } from "../../core/errors.js";
+import { TrueliftError } from "../../core/errors.js";
 import type { ErrorCode } from "../../core/messages.js";
+import type { ProgressCallback } from "../../core/options.js";
 import type { Select, Source } from "../../sql/ast.js";
 import { clickhouseDialect } from "../../sql/dialects/clickhouse.js";
 import { assertReadOnlyQuery } from "../../sql/read-only.js";
 import { render } from "../../sql/render.js";
+import { trackQuery } from "./cancel.js";
 import { compressOnEngine } from "./compress-run.js";
 import { describeSource } from "./describe-source.js";
 import type { Engine, EngineDescription, ResultColumn, ResultTable } from "./engine.js";
@@ -27,6 +30,11 @@ export interface ClickHouseEngineOptions {
   readonly url: string;
   /** `max_execution_time` in milliseconds (rounded up to seconds; `E_DB_TIMEOUT`). Default: no limit. */
   readonly timeoutMs?: number;
+  /**
+   * Called with a running query's progress (rows read of the server's estimate, from `system.processes`) twice a
+   * second. For a terminal's progress bar: it never changes a result.
+   */
+  readonly onProgress?: ProgressCallback;
 }
 
 /**
@@ -109,7 +117,9 @@ class ClickHouseEngine implements Engine {
       source.type === "table" && (await this.isDistributed(source.path))
         ? { distributed_group_by_no_merge: "1" }
         : {};
-    return compressOnEngine({ run: (q) => this.runWith(q, settings) }, request, source);
+    // Two scans: 18.16 cannot CAST a NULL to Float64, even in a CASE branch not taken, so the NULLs must be left
+    // out by WHERE before the moments and counted by a second query.
+    return compressOnEngine({ run: (q) => this.runWith(q, settings) }, request, source, { oneScan: false });
   }
 
   /** Whether a table's engine is `Distributed` (per `system.tables`); false when it is not found. */
@@ -167,25 +177,87 @@ class ClickHouseEngine implements Engine {
     sql: string | undefined,
     settings: Readonly<Record<string, string>>,
   ): Promise<string> {
-    let res: Response;
     const limit = this.options.timeoutMs;
     const url = new URL(this.endpoint);
     for (const [k, v] of Object.entries(settings)) url.searchParams.set(k, v);
+    // A query id of our own, so that an interrupt can stop the query on the server (`KILL QUERY`): 18.16 runs a
+    // query to its end after its HTTP client went away.
+    const queryId = randomUUID();
+    url.searchParams.set("query_id", queryId);
+    const abort = new AbortController();
+    const signal =
+      limit === undefined
+        ? abort.signal
+        : AbortSignal.any([abort.signal, AbortSignal.timeout(limit + 10_000)]);
+    const stopProgress = sql === undefined ? () => undefined : this.reportProgress(queryId);
     try {
-      res = await fetch(url, {
-        method: "POST",
-        headers: { Authorization: this.auth, "Content-Type": "text/plain; charset=utf-8" },
-        body,
-        ...(limit === undefined ? {} : { signal: AbortSignal.timeout(limit + 10_000) }),
-      });
+      const { ok, status, text } = await trackQuery(
+        async () => {
+          const res = await fetch(url, {
+            method: "POST",
+            headers: { Authorization: this.auth, "Content-Type": "text/plain; charset=utf-8" },
+            body,
+            signal,
+          });
+          return { ok: res.ok, status: res.status, text: await res.text() };
+        },
+        async () => {
+          abort.abort();
+          await this.kill(queryId);
+        },
+      );
+      if (ok) return text;
+      throw mapClickHouseError(text, status, sql);
     } catch (e) {
+      if (e instanceof TrueliftError) throw e;
       const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
       const reason = e instanceof Error ? `${e.message}${causeText(e)}` : String(e);
       throw engineError(timedOut ? "E_DB_TIMEOUT" : "E_DB_CONNECTION", "clickhouse", reason, sql, e);
+    } finally {
+      stopProgress();
     }
-    const text = await res.text();
-    if (res.ok) return text;
-    throw mapClickHouseError(text, res.status, sql);
+  }
+
+  /** Stops a query on the server (`KILL QUERY … SYNC`, outside the read-only setting that forbids it). */
+  private async kill(queryId: string): Promise<void> {
+    const url = new URL(this.endpoint);
+    url.searchParams.delete("readonly");
+    await fetch(url, {
+      method: "POST",
+      headers: { Authorization: this.auth, "Content-Type": "text/plain; charset=utf-8" },
+      body: `KILL QUERY WHERE query_id = ${this.dialect.quoteString(queryId)} SYNC`,
+      signal: AbortSignal.timeout(5000),
+    }).then((r) => r.text());
+  }
+
+  /** Polls `system.processes` for a query's rows read (of the estimate) every 500 ms; returns the stop. */
+  private reportProgress(queryId: string): () => void {
+    const onProgress = this.options.onProgress;
+    if (onProgress === undefined) return () => undefined;
+    const url = new URL(this.endpoint);
+    let busy = false;
+    const poll = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      fetch(url, {
+        method: "POST",
+        headers: { Authorization: this.auth, "Content-Type": "text/plain; charset=utf-8" },
+        body: `SELECT read_rows, total_rows_approx FROM system.processes WHERE query_id = ${this.dialect.quoteString(queryId)} FORMAT JSONCompact`,
+        signal: AbortSignal.timeout(2000),
+      })
+        .then(async (r) => {
+          const row: unknown = JSON.parse(await r.text()).data?.[0];
+          if (!Array.isArray(row)) return;
+          const [done, total] = row.map(Number);
+          if (total > 0 && Number.isFinite(done))
+            onProgress({ label: "rows read (clickhouse)", done: Math.min(done, total), total });
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false;
+        });
+    }, 500);
+    return () => clearInterval(poll);
   }
 }
 

@@ -3,7 +3,12 @@ import { validateCompressRequest } from "../../core/compress.js";
 import { buildCompressedTable, type GroupRow, type KeyKind } from "../../core/compress-table.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { Select, Source } from "../../sql/ast.js";
-import { COMPRESS_ALIASES, compressQuery, nullCountQuery } from "../../sql/compress-query.js";
+import {
+  COMPRESS_ALIASES,
+  compressCountQuery,
+  compressQuery,
+  nullCountQuery,
+} from "../../sql/compress-query.js";
 import { assertReadOnlySql } from "../../sql/read-only.js";
 import type { ResultColumn, ResultTable } from "./engine.js";
 
@@ -21,9 +26,11 @@ export interface QueryRunner {
 
 /**
  * The shared body of every engine's `compress`: checks the request (and a user query is read-only), probes the
- * source's columns (`E_COLUMN_MISSING`, listing the available ones), runs the compress and the null-count
- * queries, and assembles the {@link CompressedTable} in the same order and layout as `compressFrame`. Several
- * result rows for one key (partial aggregates, e.g. one per shard) are merged exactly.
+ * source's columns (`E_COLUMN_MISSING`, listing the available ones), runs the compress query with its NULL counts
+ * in one scan (`compressCountQuery`; with `oneScan: false`, the compress query and a second scan counting them,
+ * for an engine that cannot read NULLs in the moments' aggregates), and assembles the {@link CompressedTable} in
+ * the same order and layout as `compressFrame`. Several result rows for one key (partial aggregates, e.g. one per
+ * shard) are merged exactly.
  *
  * @example
  * ```ts
@@ -34,6 +41,7 @@ export async function compressOnEngine(
   engine: QueryRunner,
   request: CompressRequest,
   source: Source,
+  options: { readonly oneScan?: boolean } = {},
 ): Promise<CompressedTable> {
   validateCompressRequest(request);
   if (source.type === "sql") assertReadOnlySql(source.sql);
@@ -48,9 +56,65 @@ export async function compressOnEngine(
       });
     }
   }
-  const result = await engine.run(compressQuery(request, source));
-  const nulls = await engine.run(nullCountQuery(request, source));
-  return decodeCompressResult(request, result, nulls);
+  if (options.oneScan === false) {
+    const result = await engine.run(compressQuery(request, source));
+    return decodeCompressResult(request, result, await engine.run(nullCountQuery(request, source)));
+  }
+  const counted = await engine.run(compressCountQuery(request, source));
+  const { groups, nulls } = splitCountedResult(request, counted);
+  return decodeCompressResult(request, groups, nulls);
+}
+
+/**
+ * Splits the rows of `compressCountQuery` into the compress query's groups (those with every key present and at
+ * least one complete row) and the one-row result of `nullCountQuery`, added up over all groups: a key's NULLs are
+ * the rows of the groups where it is NULL; a measure's, its own count (several measures) or the rows less the
+ * complete rows (one measure); the rows with a NULL anywhere are the rows less the complete rows of the kept groups.
+ */
+function splitCountedResult(
+  request: CompressRequest,
+  counted: ResultTable,
+): { readonly groups: ResultTable; readonly nulls: ResultTable } {
+  const column = (alias: string): ResultColumn => {
+    const c = counted.columns.find((x) => x.name === alias);
+    if (c === undefined)
+      throw new TrueliftError("E_QUERY_FAILED", `The engine returned no column '${alias}'.`);
+    return c;
+  };
+  const value = (c: ResultColumn, r: number): number => (c.values[r] === null ? 0 : Number(c.values[r]));
+  const sum = (rows: readonly number[], f: (r: number) => number): number =>
+    rows.reduce((s, r) => s + f(r), 0);
+  const keyCols = request.keys.map((_, i) => column(COMPRESS_ALIASES.key(i)));
+  const n = column(COMPRESS_ALIASES.n);
+  const rowsCol = column(COMPRESS_ALIASES.rows);
+  const all = Array.from({ length: counted.rows }, (_, r) => r);
+  const keep = all.filter((r) => keyCols.every((c) => c.values[r] !== null) && value(n, r) > 0);
+  const countNames = new Set<string>([COMPRESS_ALIASES.rows]);
+  const m = request.measures.length;
+  const k = request.keys.length;
+  for (let j = 0; j < m; j++) countNames.add(COMPRESS_ALIASES.nulls(k + j));
+  const groups: ResultTable = {
+    rows: keep.length,
+    columns: counted.columns
+      .filter((c) => !countNames.has(c.name))
+      .map((c) => ({ ...c, values: keep.map((r) => c.values[r]) })),
+  };
+  const rows = sum(all, (r) => value(rowsCol, r));
+  const counts: [string, number][] = [[COMPRESS_ALIASES.rows, rows]];
+  keyCols.forEach((c, i) => {
+    counts.push([COMPRESS_ALIASES.nulls(i), sum(all, (r) => (c.values[r] === null ? value(rowsCol, r) : 0))]);
+  });
+  for (let j = 0; j < m; j++) {
+    const alias = COMPRESS_ALIASES.nulls(k + j);
+    const own = m > 1 ? column(alias) : undefined;
+    counts.push([alias, sum(all, (r) => (own ? value(own, r) : value(rowsCol, r) - value(n, r)))]);
+  }
+  counts.push([COMPRESS_ALIASES.anyNull, rows - sum(keep, (r) => value(n, r))]);
+  const nulls: ResultTable = {
+    rows: 1,
+    columns: counts.map(([name, v]) => ({ name, kind: "number" as const, values: [v] })),
+  };
+  return { groups, nulls };
 }
 
 /**

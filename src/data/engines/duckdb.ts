@@ -4,11 +4,13 @@ import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { CompressedTable, CompressRequest } from "../../core/compress.js";
 import { TrueliftError } from "../../core/errors.js";
 import type { ErrorCode } from "../../core/messages.js";
+import type { ProgressCallback } from "../../core/options.js";
 import type { Select, Source } from "../../sql/ast.js";
 import { duckdbDialect } from "../../sql/dialects/duckdb.js";
 import { assertReadOnlyQuery } from "../../sql/read-only.js";
 import { render } from "../../sql/render.js";
 import { duckdbApi, duckdbMessage } from "../duckdb-session.js";
+import { trackQuery } from "./cancel.js";
 import { compressOnEngine } from "./compress-run.js";
 import { describeSource } from "./describe-source.js";
 import type { Engine, EngineDescription, ResultColumn, ResultTable } from "./engine.js";
@@ -27,6 +29,11 @@ export interface DuckDBEngineOptions {
   readonly database?: string;
   /** Interrupt a query after this many milliseconds (`E_DB_TIMEOUT`). Default: no limit. */
   readonly timeoutMs?: number;
+  /**
+   * Called with a running query's progress (the percent of the scan DuckDB estimates, `total` 100) four times a
+   * second once DuckDB knows it. For a terminal's progress bar: it never changes a result.
+   */
+  readonly onProgress?: ProgressCallback;
 }
 
 /**
@@ -62,6 +69,9 @@ export async function duckdbEngine(options: DuckDBEngineOptions = {}): Promise<E
     }
   }
   const conn = await instance.connect();
+  // Progress is tracked only when asked for (DuckDB's own bar printing stays off).
+  if (options.onProgress !== undefined)
+    await conn.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
   return new DuckDBEngine(instance, conn, options);
 }
 
@@ -84,8 +94,12 @@ class DuckDBEngine implements Engine {
       this.options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => this.conn.interrupt(), this.options.timeoutMs);
+    const stopProgress = this.reportProgress();
     try {
-      const reader = await this.conn.runAndReadAll(text, [...params]);
+      const reader = await trackQuery(
+        () => this.conn.runAndReadAll(text, [...params]),
+        async () => this.conn.interrupt(),
+      );
       const names = reader.columnNames();
       const types = reader.columnTypes().map((t) => t.toString());
       const data = reader.getColumnsJS();
@@ -98,7 +112,23 @@ class DuckDBEngine implements Engine {
       throw mapDuckDBError(e, text);
     } finally {
       if (timer) clearTimeout(timer);
+      stopProgress();
     }
+  }
+
+  /** Polls the connection's query progress for `onProgress` every 250 ms (once known); returns the stop. */
+  private reportProgress(): () => void {
+    const onProgress = this.options.onProgress;
+    if (onProgress === undefined) return () => undefined;
+    let last = -1;
+    const poll = setInterval(() => {
+      const { percentage } = this.conn.progress;
+      const done = Math.floor(percentage);
+      if (done < 0 || done === last) return;
+      last = done;
+      onProgress({ label: "of the scan (duckdb)", done: Math.min(100, done), total: 100 });
+    }, 250);
+    return () => clearInterval(poll);
   }
 
   compress(request: CompressRequest, source: Source): Promise<CompressedTable> {

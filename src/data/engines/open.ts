@@ -1,4 +1,5 @@
 import { TrueliftError } from "../../core/errors.js";
+import type { ProgressCallback } from "../../core/options.js";
 import { clickhouseEngine } from "./clickhouse.js";
 import { duckdbEngine } from "./duckdb.js";
 import type { Engine } from "./engine.js";
@@ -14,6 +15,8 @@ import { postgresEngine } from "./postgres.js";
  *   or CLICKHOUSE_USER / CLICKHOUSE_PASSWORD).
  *
  * Anything else raises `E_INVALID_ARGUMENT` with the accepted forms. The address is never echoed with its password.
+ * `onProgress` receives a running query's progress where the engine reports it (DuckDB: percent of the scan;
+ * ClickHouse: rows read of its estimate); PostgreSQL reports none for a `SELECT`, so it is never called there.
  *
  * @example
  * ```ts
@@ -24,19 +27,20 @@ import { postgresEngine } from "./postgres.js";
  */
 export async function openEngine(
   address?: string,
-  options: { readonly timeoutMs?: number } = {},
+  options: { readonly timeoutMs?: number; readonly onProgress?: ProgressCallback } = {},
 ): Promise<Engine> {
   const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
-  if (address === undefined) return duckdbEngine(timeout);
+  const progress = options.onProgress === undefined ? {} : { onProgress: options.onProgress };
+  if (address === undefined) return duckdbEngine({ ...timeout, ...progress });
   if (address.startsWith("duckdb:"))
-    return duckdbEngine({ database: address.slice("duckdb:".length), ...timeout });
+    return duckdbEngine({ database: address.slice("duckdb:".length), ...timeout, ...progress });
   if (/\.(duckdb|db)$/i.test(address) && !address.includes("://"))
-    return duckdbEngine({ database: address, ...timeout });
+    return duckdbEngine({ database: address, ...timeout, ...progress });
   if (/^postgres(ql)?:\/\//i.test(address)) return postgresEngine({ url: address, ...timeout });
   const ch = /^clickhouse(\+https?)?:\/\//i.exec(address);
   if (ch) {
     const scheme = ch[1] === "+https" ? "https" : "http";
-    return clickhouseEngine({ url: `${scheme}://${address.slice(ch[0].length)}`, ...timeout });
+    return clickhouseEngine({ url: `${scheme}://${address.slice(ch[0].length)}`, ...timeout, ...progress });
   }
   throw new TrueliftError(
     "E_INVALID_ARGUMENT",

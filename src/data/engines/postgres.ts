@@ -6,6 +6,7 @@ import type { Select, Source } from "../../sql/ast.js";
 import { postgresDialect } from "../../sql/dialects/postgres.js";
 import { assertReadOnlyQuery } from "../../sql/read-only.js";
 import { render } from "../../sql/render.js";
+import { trackQuery } from "./cancel.js";
 import { compressOnEngine } from "./compress-run.js";
 import { describeSource } from "./describe-source.js";
 import type { Engine, EngineDescription, ResultColumn, ResultTable } from "./engine.js";
@@ -51,13 +52,33 @@ export async function postgresEngine(options: PostgresEngineOptions): Promise<En
   });
   // An idle connection the server drops emits 'error'; without a listener Node would crash the process.
   client.on("error", () => undefined);
+  let pid: number;
   try {
     await client.connect();
+    pid = Number((await client.query({ text: "SELECT pg_backend_pid()", rowMode: "array" })).rows[0][0]);
   } catch (e) {
     await client.end().catch(() => undefined);
     throw mapPostgresError(e, undefined);
   }
-  return new PostgresEngine(client, describeUrl(options.url));
+  return new PostgresEngine(client, describeUrl(options.url), () => cancelBackend(options, pid));
+}
+
+/**
+ * Cancels the query running on backend `pid` from a second connection (`pg_cancel_backend`, allowed on one's own
+ * sessions), as psql does on Ctrl-C; the interrupted statement then fails with SQLSTATE 57014.
+ */
+async function cancelBackend(options: PostgresEngineOptions, pid: number): Promise<void> {
+  const canceller = new pg.Client({
+    connectionString: options.url,
+    connectionTimeoutMillis: Math.min(options.connectTimeoutMs ?? 10_000, 5000),
+  });
+  canceller.on("error", () => undefined);
+  try {
+    await canceller.connect();
+    await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
 }
 
 class PostgresEngine implements Engine {
@@ -68,6 +89,7 @@ class PostgresEngine implements Engine {
   constructor(
     private readonly client: pg.Client,
     private readonly where: Pick<EngineDescription, "host" | "database" | "user">,
+    private readonly cancel: () => Promise<void>,
   ) {}
 
   async run(query: Select): Promise<ResultTable> {
@@ -76,7 +98,10 @@ class PostgresEngine implements Engine {
     try {
       await this.client.query("BEGIN TRANSACTION READ ONLY");
       try {
-        const res = await this.client.query({ text, values: [...params], rowMode: "array" });
+        const res = await trackQuery(
+          () => this.client.query({ text, values: [...params], rowMode: "array" }),
+          this.cancel,
+        );
         await this.client.query("COMMIT");
         const columns: ResultColumn[] = res.fields.map((f, j) => {
           const kind = NUMERIC_OIDS.has(f.dataTypeID) ? "number" : "string";
