@@ -14,7 +14,16 @@ import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { arg, blasSingleThreadEnv, distDir, machineInfo, python, runJson, sharedDir, writeResult } from "./lib.mjs";
+import {
+  arg,
+  blasSingleThreadEnv,
+  distDir,
+  machineInfo,
+  python,
+  runJson,
+  sharedDir,
+  writeResult,
+} from "./lib.mjs";
 
 const reps = Number(arg("reps", "500"));
 const dist = resolve(arg("dist", distDir));
@@ -325,7 +334,13 @@ async function clusterSide() {
   return { method: "cluster", estimates: est, timings_s: T.done() };
 }
 
-const SIDES = { did: didSide, propensity: propensitySide, rdd: rddSide, synth: synthSide, cluster: clusterSide };
+const SIDES = {
+  did: didSide,
+  propensity: propensitySide,
+  rdd: rddSide,
+  synth: synthSide,
+  cluster: clusterSide,
+};
 
 // ------------------------------------------------------------------------------------------------- comparison
 
@@ -338,7 +353,8 @@ function tolerance(method, key) {
   if (key.startsWith("boot_ci")) return { mc: 0.25 };
   if (method === "propensity") {
     // scikit-learn's lbfgs stops at its own tolerance; truelift's L2 Newton fit converges fully.
-    if (key === "nn1_att") return { abs: 0.001, why: "scikit-learn's NearestNeighbors keeps one of tied controls" };
+    if (key === "nn1_att")
+      return { abs: 0.001, why: "scikit-learn's NearestNeighbors keeps one of tied controls" };
     if (key.startsWith("smd_") && key.endsWith("_weighted")) return { abs: 1e-4 };
     return { rel: 1e-4 };
   }
@@ -388,7 +404,10 @@ if (arg("side", null) !== null) {
 } else {
   const load0 = loadavg();
   const self = fileURLToPath(import.meta.url);
-  if (!existsSync(python)) throw new Error(`${python} not found (apt-get install python3-pandas python3-statsmodels python3-sklearn python3-scipy)`);
+  if (!existsSync(python))
+    throw new Error(
+      `${python} not found (apt-get install python3-pandas python3-statsmodels python3-sklearn python3-scipy)`,
+    );
   const pipelines = {};
   let failed = false;
   for (const m of only) {
@@ -399,11 +418,15 @@ if (arg("side", null) !== null) {
     const oursProcess = (performance.now() - t0) / 1000;
     const extra = m === "cluster" ? ["--outcome", outcomeFile] : [];
     const t1 = performance.now();
-    const theirs = runJson(python, [join(baselineDir, `${m}.py`), "--data", data, "--reps", String(reps), ...extra], {
-      cwd: baselineDir,
-      env: blasSingleThreadEnv,
-      maxBuffer: 1 << 26,
-    });
+    const theirs = runJson(
+      python,
+      [join(baselineDir, `${m}.py`), "--data", data, "--reps", String(reps), ...extra],
+      {
+        cwd: baselineDir,
+        env: blasSingleThreadEnv,
+        maxBuffer: 1 << 26,
+      },
+    );
     const theirsProcess = (performance.now() - t1) / 1000;
     const check = compare(m, ours.estimates, theirs.estimates);
     for (const r of check.rows) {
@@ -413,7 +436,9 @@ if (arg("side", null) !== null) {
     }
     if (!check.ok) failed = true;
     const ratio = Number((theirs.timings_s.total / ours.timings_s.total).toFixed(1));
-    console.error(`${m}: truelift ${ours.timings_s.total} s, python ${theirs.timings_s.total} s, ratio ${ratio}×`);
+    console.error(
+      `${m}: truelift ${ours.timings_s.total} s, python ${theirs.timings_s.total} s, ratio ${ratio}×`,
+    );
     const sectionRatio = {};
     for (const [k, v] of Object.entries(theirs.timings_s)) {
       const o = ours.timings_s[k];
@@ -442,15 +467,19 @@ if (arg("side", null) !== null) {
     task: `the five tutorial pipelines as ../shared/baselines/python/*.py run them, ${reps} replicates, seed 7, 50,000-row fixture`,
     date: new Date().toISOString(),
     machine: machineInfo(load0),
-    note:
-      "One run per side and pipeline, each in its own process, pipelines in sequence; Python unchanged with single-threaded BLAS, truelift on one thread. seconds = each side's own section timer from after its imports (the baselines' timings_s.total: load + every section); processSeconds = the whole child process (interpreter start-up and imports included). Ratio = python / truelift. Point estimates are asserted equal within the stated tolerance (relative 1e-8 for the closed-form OLS numbers; 1e-4 for scikit-learn's lbfgs L2 fit; 1e-3 for SLSQP weights); bootstrap intervals use different RNGs and are asserted only within Monte Carlo error (each end within 25% of the baseline interval's width). The propensity bootstrap of truelift refits the model and recomputes IPW ATE/ATT per replicate; the baseline also redoes the 1-NN matching per replicate (truelift has no matching bootstrap: its matching SE is Abadie–Imbens).",
+    note: "One run per side and pipeline, each in its own process, pipelines in sequence; Python unchanged with single-threaded BLAS, truelift on one thread. seconds = each side's own section timer from after its imports (the baselines' timings_s.total: load + every section); processSeconds = the whole child process (interpreter start-up and imports included). Ratio = python / truelift. Point estimates are asserted equal within the stated tolerance (relative 1e-8 for the closed-form OLS numbers; 1e-4 for scikit-learn's lbfgs L2 fit; 1e-3 for SLSQP weights); bootstrap intervals use different RNGs and are asserted only within Monte Carlo error (each end within 25% of the baseline interval's width). The propensity bootstrap of truelift refits the model and recomputes IPW ATE/ATT per replicate; the baseline also redoes the 1-NN matching per replicate (truelift has no matching bootstrap: its matching SE is Abadie–Imbens).",
     reps,
     total,
     pipelines,
     allEstimatesAgree: !failed,
   };
   writeResult("tutorial", out);
-  console.log(JSON.stringify({ total, ratios: Object.fromEntries(Object.entries(pipelines).map(([k, p]) => [k, p.ratio])) }));
+  console.log(
+    JSON.stringify({
+      total,
+      ratios: Object.fromEntries(Object.entries(pipelines).map(([k, p]) => [k, p.ratio])),
+    }),
+  );
   if (failed) {
     console.error("estimates disagree with the baseline (see FAIL lines above)");
     process.exitCode = 1;
