@@ -26,6 +26,9 @@ const TYPED_WORDS = new Set([
   "yesterday",
 ]);
 
+/** Longest decimal (digits in all) read on the fast path. */
+const MAX_DIGITS = 40;
+
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** What a column holds so far: nothing but empty fields, int32 values, doubles, or words. */
@@ -70,11 +73,12 @@ class ColState {
  *
  * - accepted: ASCII only, no quote character, no byte-order mark, `\n` or `\r\n` line ends, every row with as
  *   many fields as the header, header names that are distinct identifiers (`[A-Za-z_][A-Za-z0-9_]*`);
- * - a column of integers (`-?[1-9][0-9]*` or `0`, at most 15 digits) is DuckDB's BIGINT: `i32` when every value
+ * - a column of integers (`-?[1-9][0-9]*` or `0`, at most 18 digits) is DuckDB's BIGINT: `i32` when every value
  *   is present and fits in int32, else `f64` (empty → NaN);
- * - a column of decimals `-?digits.digits` (at most 15 significant digits in all; integers may be mixed in when
- *   a decimal appears in the first 1,000 rows) is DOUBLE: `f64`, empty → NaN. The value is mantissa / 10^k,
- *   which IEEE division rounds correctly, exactly as DuckDB's parser does;
+ * - a column of decimals `-?digits.digits` (at most 40 digits in all; integers may be mixed in when a decimal
+ *   appears in the first 1,000 rows) is DOUBLE: `f64`, empty → NaN. Every value is the correctly rounded double
+ *   of its text (up to 15 digits mantissa / 10^k, an exact IEEE division; longer ones by JavaScript's correctly
+ *   rounded conversion), exactly as DuckDB's parser reads it;
  * - a column of words (`[A-Za-z][A-Za-z_]*`, two letters or more, none of the boolean, special-number or
  *   date keywords) is VARCHAR: `str` with levels in order of first appearance, empty → code −1.
  *
@@ -236,8 +240,8 @@ function readWord(bytes: Uint8Array, from: number, s: ColState, row: number): nu
 }
 
 /**
- * Reads a number `-?(0|[1-9][0-9]*)(\.[0-9]+)?` of at most 15 digits at `from` into its column; its end, or −1.
- * The value is mantissa / 10^k: both exact, so IEEE division rounds the decimal correctly (as DuckDB's parser).
+ * Reads a number `-?(0|[1-9][0-9]*)(\.[0-9]+)?` (integers up to 18 digits, decimals up to 40) at `from` into its
+ * column; its end, or −1. Every value is the correctly rounded double of its text, as DuckDB's parser gives.
  */
 function readNumber(bytes: Uint8Array, from: number, s: ColState, row: number): number {
   let i = from;
@@ -253,8 +257,11 @@ function readNumber(bytes: Uint8Array, from: number, s: ColState, row: number): 
   const intDigits = i - intStart;
   if (intDigits === 0 || (intDigits > 1 && bytes[intStart] === 0x30)) return -1;
   if (c !== 0x2e) {
-    if (intDigits > 15 || (neg && m === 0)) return -1;
-    return setInt(s, row, neg ? -m : m) ? i : -1;
+    if (intDigits > 18 || (neg && m === 0)) return -1;
+    // Above 15 digits the running mantissa may have rounded: parse the text (correctly rounded, as DuckDB's
+    // BIGINT → DOUBLE conversion).
+    const v = intDigits > 15 ? Number(latin1(bytes, from, i)) : neg ? -m : m;
+    return setInt(s, row, v) ? i : -1;
   }
   c = bytes[++i];
   const fracStart = i;
@@ -263,10 +270,13 @@ function readNumber(bytes: Uint8Array, from: number, s: ColState, row: number): 
     c = bytes[++i];
   }
   const k = i - fracStart;
-  if (k === 0 || intDigits + k > 15 || (neg && m === 0)) return -1;
+  if (k === 0 || intDigits + k > MAX_DIGITS || (neg && m === 0)) return -1;
   if (s.firstDecRow < 0) s.firstDecRow = row;
   s.decCount++;
-  if (!setDouble(s, row, (neg ? -m : m) / POW10[k])) return -1;
+  // Up to 15 digits mantissa / 10^k is exact division of exact values; longer decimals (e.g. 17-digit
+  // round-trip doubles) go through JavaScript's correctly rounded string conversion, as DuckDB's parser rounds.
+  const v = intDigits + k > 15 ? Number(latin1(bytes, from, i)) : (neg ? -m : m) / POW10[k];
+  if (!setDouble(s, row, v)) return -1;
   return i;
 }
 
