@@ -99,7 +99,8 @@ async function didSide() {
     const pre = pre0.withColumn("weeks_since_start", since);
     const fit = ols(pre, {
       ...parseFormula("task_completed ~ treated*weeks_since_start + C(engagement_tier)"),
-      vcov: { type: "cluster", by: ["workspace_id"] },
+      // statsmodels' cluster covariance tests with the normal (use_t=False), not t(G − 1).
+      vcov: { type: "cluster", by: ["workspace_id"], dist: "normal" },
     });
     const term = fit.terms.find((t) => t.name === "treated:weeks_since_start");
     est.pretrend_slope_diff = term.estimate;
@@ -124,7 +125,7 @@ async function propensitySide() {
   let res;
   await T.section("fit_and_estimate", () => {
     res = ps.propensity(df, spec);
-    est.naive = res.naive?.estimate ?? null;
+    est.naive = res.naive.difference.estimate;
     est.ipw_ate = res.ipw.ate.estimate;
     est.ipw_att = res.ipw.att.estimate;
     est.nn1_att = res.matching.estimate;
@@ -350,12 +351,19 @@ const SIDES = {
  * within Monte Carlo error), `skip` (reported, not asserted, with the reason).
  */
 function tolerance(method, key) {
+  if (method === "propensity" && key === "boot_ci_nn1_att")
+    return { skip: "truelift has no matching bootstrap (its 1-NN SE is Abadie–Imbens)" };
   if (key.startsWith("boot_ci")) return { mc: 0.25 };
   if (method === "propensity") {
     // scikit-learn's lbfgs stops at its own tolerance; truelift's L2 Newton fit converges fully.
     if (key === "nn1_att")
       return { abs: 0.001, why: "scikit-learn's NearestNeighbors keeps one of tied controls" };
     if (key.startsWith("smd_") && key.endsWith("_weighted")) return { abs: 1e-4 };
+    if (key === "smd_qc_raw")
+      return {
+        rel: 1e-4,
+        why: "continuous covariate: truelift's pooled SD uses n − 1, the baseline's np.var n",
+      };
     return { rel: 1e-4 };
   }
   if (method === "synth") {
@@ -375,7 +383,10 @@ function compare(method, ours, theirs) {
     const tol = tolerance(method, key);
     let pass;
     let diff;
-    if (a === undefined) {
+    if ("skip" in tol) {
+      pass = true;
+      diff = "not compared";
+    } else if (a === undefined) {
       pass = false;
       diff = "missing";
     } else if (Array.isArray(b) && Array.isArray(a)) {
