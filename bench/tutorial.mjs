@@ -21,6 +21,7 @@ import {
   machineInfo,
   python,
   runJson,
+  runLines,
   sharedDir,
   writeResult,
 } from "./lib.mjs";
@@ -34,6 +35,17 @@ const METHODS = ["did", "propensity", "rdd", "synth", "cluster"];
 const only = arg("only", null)?.split(",") ?? METHODS;
 
 const mod = (p) => import(pathToFileURL(join(dist, p)).href);
+
+// Runs a baseline script unchanged and prints its process CPU seconds (user + system) as a last JSON line.
+const WITH_CPU = `
+import json, os, resource, runpy, sys
+path = sys.argv[1]
+sys.argv = [path] + sys.argv[2:]
+sys.path.insert(0, os.path.dirname(path))
+runpy.run_path(path, run_name="__main__")
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"cpuSeconds": ru.ru_utime + ru.ru_stime}))
+`;
 
 /** Section timer like the baselines' common.Timer: seconds per section, `total` since construction. */
 function timer() {
@@ -411,7 +423,9 @@ function compare(method, ours, theirs) {
 
 if (arg("side", null) !== null) {
   const side = SIDES[arg("side", null)];
-  console.log(JSON.stringify(await side()));
+  const out = await side();
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({ ...out, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
 } else {
   const load0 = loadavg();
   const self = fileURLToPath(import.meta.url);
@@ -429,15 +443,12 @@ if (arg("side", null) !== null) {
     const oursProcess = (performance.now() - t0) / 1000;
     const extra = m === "cluster" ? ["--outcome", outcomeFile] : [];
     const t1 = performance.now();
-    const theirs = runJson(
+    const lines = runLines(
       python,
-      [join(baselineDir, `${m}.py`), "--data", data, "--reps", String(reps), ...extra],
-      {
-        cwd: baselineDir,
-        env: blasSingleThreadEnv,
-        maxBuffer: 1 << 26,
-      },
+      ["-c", WITH_CPU, join(baselineDir, `${m}.py`), "--data", data, "--reps", String(reps), ...extra],
+      { cwd: baselineDir, env: blasSingleThreadEnv, maxBuffer: 1 << 26 },
     );
+    const theirs = { ...JSON.parse(lines[lines.length - 2]), ...JSON.parse(lines[lines.length - 1]) };
     const theirsProcess = (performance.now() - t1) / 1000;
     const check = compare(m, ours.estimates, theirs.estimates);
     for (const r of check.rows) {
@@ -455,9 +466,15 @@ if (arg("side", null) !== null) {
       const o = ours.timings_s[k];
       if (k !== "total" && typeof o === "number" && o > 0) sectionRatio[k] = Number((v / o).toFixed(1));
     }
+    const cpuRatio = Number((theirs.cpuSeconds / ours.cpuSeconds).toFixed(1));
+    console.error(
+      `${m}: process CPU truelift ${ours.cpuSeconds} s, python ${theirs.cpuSeconds} s, ratio ${cpuRatio}×`,
+    );
     pipelines[m] = {
       seconds: { truelift: ours.timings_s.total, python: theirs.timings_s.total },
       ratio,
+      cpuSeconds: { truelift: ours.cpuSeconds, python: theirs.cpuSeconds },
+      cpuRatio,
       processSeconds: { truelift: Number(oursProcess.toFixed(3)), python: Number(theirsProcess.toFixed(3)) },
       sections: { truelift: ours.timings_s, python: theirs.timings_s },
       sectionRatio,
@@ -472,13 +489,19 @@ if (arg("side", null) !== null) {
     python: Number(sum("python").toFixed(4)),
   };
   total.ratio = Number((total.python / total.truelift).toFixed(1));
+  const cpuSum = (side) => Object.values(pipelines).reduce((s, p) => s + p.cpuSeconds[side], 0);
+  total.cpuSeconds = {
+    truelift: Number(cpuSum("truelift").toFixed(3)),
+    python: Number(cpuSum("python").toFixed(3)),
+  };
+  total.cpuRatio = Number((total.cpuSeconds.python / total.cpuSeconds.truelift).toFixed(1));
   console.error(`total: truelift ${total.truelift} s, python ${total.python} s, ratio ${total.ratio}×`);
   const out = {
     benchmark: "tutorial",
     task: `the five tutorial pipelines as ../shared/baselines/python/*.py run them, ${reps} replicates, seed 7, 50,000-row fixture`,
     date: new Date().toISOString(),
     machine: machineInfo(load0),
-    note: "One run per side and pipeline, each in its own process, pipelines in sequence; Python unchanged with single-threaded BLAS, truelift on one thread. seconds = each side's own section timer from after its imports (the baselines' timings_s.total: load + every section); processSeconds = the whole child process (interpreter start-up and imports included). Ratio = python / truelift. Point estimates are asserted equal within the stated tolerance (relative 1e-8 for the closed-form OLS numbers; 1e-4 for scikit-learn's lbfgs L2 fit; 1e-3 for SLSQP weights); bootstrap intervals use different RNGs and are asserted only within Monte Carlo error (each end within 25% of the baseline interval's width). The propensity bootstrap of truelift refits the model and recomputes IPW ATE/ATT per replicate; the baseline also redoes the 1-NN matching per replicate (truelift has no matching bootstrap: its matching SE is Abadie–Imbens).",
+    note: "One run per side and pipeline, each in its own process, pipelines in sequence; Python unchanged with single-threaded BLAS, truelift on one thread. seconds = each side's own section timer from after its imports (the baselines' timings_s.total: load + every section); processSeconds = the whole child process (interpreter start-up and imports included); cpuSeconds = that process's user + system CPU (all threads, imports included; steadier than wall time when the shared machine is loaded, see machine.loadAverage*). Ratio = python / truelift. Point estimates are asserted equal within the stated tolerance (relative 1e-8 for the closed-form OLS numbers; 1e-4 for scikit-learn's lbfgs L2 fit; 1e-3 for SLSQP weights); bootstrap intervals use different RNGs and are asserted only within Monte Carlo error (each end within 25% of the baseline interval's width). The propensity bootstrap of truelift refits the model and recomputes IPW ATE/ATT per replicate; the baseline also redoes the 1-NN matching per replicate (truelift has no matching bootstrap: its matching SE is Abadie–Imbens).",
     reps,
     total,
     pipelines,
