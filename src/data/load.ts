@@ -3,6 +3,7 @@ import { TrueliftError } from "../core/errors.js";
 import { type Column, Frame } from "../core/frame.js";
 import { quoteIdent } from "../sql/quote.js";
 import { duckdbApi, duckdbMessage, withDuckDB } from "./duckdb-session.js";
+import { fastCsvFrame } from "./load-csv-file.js";
 import { type ReadPlan, readColumns } from "./load-read.js";
 import {
   gzipProblem,
@@ -33,6 +34,10 @@ export interface LoadOptions {
  *        ─ run with LIMIT 0 ─▶ column names + DuckDB types ─ check `columns` ─▶ projection with casts
  *        ─ run (materialized, parallel scan) ─▶ chunk-by-chunk copy into preallocated typed arrays ─▶ Frame
  * ```
+ *
+ * A plain, uncompressed CSV/TSV whose DuckDB reading is unambiguous (ASCII, unquoted, integer / decimal / word
+ * columns: see {@link fastCsvColumns}) is parsed straight from its bytes instead, with the same result and
+ * without starting DuckDB; any other file takes the DuckDB path.
  *
  * **Type mapping** (DuckDB type → Frame column):
  * | DuckDB | Frame |
@@ -68,6 +73,8 @@ export async function loadFrame(source: LoadSource, options: LoadOptions = {}): 
   // silently, or report a corrupt one as a type error.
   const gz =
     resolved.gzip && resolved.param !== undefined ? gzipProblem(resolved.label, resolved.param) : null;
+  const fast = gz === null ? fastCsvFrame(resolved, options) : null;
+  if (fast !== null) return fast;
   let frame: Frame;
   try {
     frame = await readFrame(resolved, options);

@@ -201,6 +201,37 @@ export function demean(
 }
 
 /**
+ * {@link demean} of several columns, in order. On a balanced two-way grid the columns are swept together, four at a
+ * time, so the fixed-effect codes are read once per block instead of once per column; every column's arithmetic is
+ * the same sequence of operations as {@link demean}'s, so the results are bit-identical to demeaning one by one.
+ *
+ * @example
+ * ```ts
+ * import { demeanColumns, fixedEffectContext } from "truelift";
+ * const a = { column: "unit", codes: Int32Array.of(0, 0, 1, 1), count: 2, missing: 0 };
+ * const b = { column: "period", codes: Int32Array.of(0, 1, 0, 1), count: 2, missing: 0 };
+ * const ctx = fixedEffectContext([a, b], null);
+ * demeanColumns([Float64Array.of(1, 2, 3, 5), Float64Array.of(0, 1, 0, 0)], ctx).map((r) => r.out);
+ * // [[0.25, -0.25, -0.25, 0.25], [-0.25, 0.25, 0.25, -0.25]]
+ * ```
+ * @see Gaure (2013), "OLS with multiple high dimensional category variables", CSDA 66.
+ */
+export function demeanColumns(
+  xs: readonly Float64Array[],
+  ctx: FixedEffectContext,
+  options: AbsorbOptions = {},
+): { out: Float64Array; report: DemeanReport }[] {
+  if (!ctx.balancedTwoWay || ctx.fes.length !== 2) return xs.map((x) => demean(x, ctx, options));
+  const out: { out: Float64Array; report: DemeanReport }[] = [];
+  for (let j = 0; j < xs.length; j += 4) {
+    const block = xs.slice(j, j + 4);
+    const res = block.length === 4 ? demeanBalanced4(block, ctx) : block.map((x) => demeanBalanced(x, ctx));
+    for (const r of res) out.push({ out: r, report: { iterations: 1, converged: true } });
+  }
+  return out;
+}
+
+/**
  * Degrees of freedom the absorbed fixed effects use: the rank of their dummy matrix.
  *
  * One fixed effect: its number of levels L. Two: L₁ + L₂ − C, with C the connected components of the bipartite
@@ -325,4 +356,67 @@ function demeanBalanced(x: Float64Array, ctx: FixedEffectContext): Float64Array 
     for (let i = 0; i < n; i++) out[i] = src[i] - ma[a.codes[i]] - mb[b.codes[i]] + mean;
   }
   return out;
+}
+
+/** {@link demeanBalanced} of four columns in one sweep per pass (each column's operations in the same order). */
+function demeanBalanced4(xs: readonly Float64Array[], ctx: FixedEffectContext): Float64Array[] {
+  const [a, b] = ctx.fes;
+  const [invA, invB] = ctx.invWeight;
+  const ac = a.codes;
+  const bc = b.codes;
+  const n = xs[0].length;
+  const outs = xs.map(() => new Float64Array(n));
+  const [o0, o1, o2, o3] = outs;
+  const ma = Array.from({ length: 4 }, () => new Float64Array(a.count));
+  const mb = Array.from({ length: 4 }, () => new Float64Array(b.count));
+  const [ma0, ma1, ma2, ma3] = ma;
+  const [mb0, mb1, mb2, mb3] = mb;
+  for (let pass = 0; pass < 2; pass++) {
+    const [s0, s1, s2, s3] = pass === 0 ? xs : outs;
+    for (const m of ma) m.fill(0);
+    for (const m of mb) m.fill(0);
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    for (let i = 0; i < n; i++) {
+      const ga = ac[i];
+      const gb = bc[i];
+      const v0 = s0[i];
+      const v1 = s1[i];
+      const v2 = s2[i];
+      const v3 = s3[i];
+      ma0[ga] += v0;
+      mb0[gb] += v0;
+      t0 += v0;
+      ma1[ga] += v1;
+      mb1[gb] += v1;
+      t1 += v1;
+      ma2[ga] += v2;
+      mb2[gb] += v2;
+      t2 += v2;
+      ma3[ga] += v3;
+      mb3[gb] += v3;
+      t3 += v3;
+    }
+    for (let q = 0; q < 4; q++) {
+      const mq = ma[q];
+      for (let g = 0; g < mq.length; g++) mq[g] *= invA[g];
+      const nq = mb[q];
+      for (let g = 0; g < nq.length; g++) nq[g] *= invB[g];
+    }
+    const m0 = t0 / n;
+    const m1 = t1 / n;
+    const m2 = t2 / n;
+    const m3 = t3 / n;
+    for (let i = 0; i < n; i++) {
+      const ga = ac[i];
+      const gb = bc[i];
+      o0[i] = s0[i] - ma0[ga] - mb0[gb] + m0;
+      o1[i] = s1[i] - ma1[ga] - mb1[gb] + m1;
+      o2[i] = s2[i] - ma2[ga] - mb2[gb] + m2;
+      o3[i] = s3[i] - ma3[ga] - mb3[gb] + m3;
+    }
+  }
+  return outs;
 }

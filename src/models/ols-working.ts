@@ -3,7 +3,7 @@ import { TrueliftError } from "../core/errors.js";
 import { type DesignColumn, type DesignMatrix, materializeColumn } from "./design-matrix.js";
 import {
   type AbsorbOptions,
-  demean,
+  demeanColumns,
   fixedEffectContext,
   fixedEffectDf,
   singletonCount,
@@ -136,16 +136,16 @@ function demeanedCoordinates(
   const feInvWeight = absorb.length === 1 ? ctx.invWeight[0] : null;
   let worst = 0;
   let failed = 0;
-  const run = (x: Float64Array): Float64Array => {
-    const r = demean(x, ctx, fixef);
+  const materialized = design.columns.map(materializeColumn);
+  const rawSsFe = materialized.map((c) => weightedSs(c, w, 0));
+  // The outcome and every column in one call: a balanced two-way grid sweeps them in blocks (same numbers).
+  const demeaned = demeanColumns([design.y, ...materialized], ctx, fixef).map((r) => {
     worst = Math.max(worst, r.report.iterations);
     if (!r.report.converged) failed++;
     return r.out;
-  };
-  const y = run(design.y);
-  const materialized = design.columns.map(materializeColumn);
-  const rawSsFe = materialized.map((c) => weightedSs(c, w, 0));
-  const cols = materialized.map(run);
+  });
+  const y = demeaned[0];
+  const cols = demeaned.slice(1);
   const diagnostics: Diagnostic[] = [];
   if (failed > 0)
     diagnostics.push(

@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Frame } from "../../src/core/frame.js";
 import { createRng } from "../../src/core/rng.js";
-import { demean, fixedEffectContext, fixedEffectDf, isNested } from "../../src/models/fixed-effects.js";
+import {
+  demean,
+  demeanColumns,
+  fixedEffectContext,
+  fixedEffectDf,
+  isNested,
+} from "../../src/models/fixed-effects.js";
 import { parseFormula } from "../../src/models/formula.js";
 import { ols, olsFit } from "../../src/models/ols.js";
 import { ssc, type Vcov } from "../../src/models/vcov/types.js";
@@ -225,5 +231,46 @@ describe("balanced two-way fast path", () => {
     );
     expect(ub.balancedTwoWay).toBe(false);
     expect(fixedEffectContext([A, B], new Float64Array(units * periods).fill(1)).balancedTwoWay).toBe(false);
+  });
+
+  it("demeans several columns bit-identically to one at a time (balanced blocks of four, and the iterative path)", () => {
+    const rng = createRng(3, 0);
+    const units = 37;
+    const periods = 6;
+    const n = units * periods;
+    // Shuffled row order: the grid need not be sorted.
+    const order = Array.from({ length: n }, (_, i) => i).sort(() => rng.uniform() - 0.5);
+    const A = {
+      column: "a",
+      codes: Int32Array.from(order, (i) => Math.floor(i / periods)),
+      count: units,
+      missing: 0,
+    };
+    const B = { column: "b", codes: Int32Array.from(order, (i) => i % periods), count: periods, missing: 0 };
+    const xs = Array.from({ length: 6 }, (_, j) =>
+      Float64Array.from({ length: n }, () =>
+        j % 2 === 0 ? rng.normal() * 10 ** j : rng.uniform() < 0.2 ? 1 : 0,
+      ),
+    );
+    const balanced = fixedEffectContext([A, B], null);
+    expect(balanced.balancedTwoWay).toBe(true);
+    const unbalanced = fixedEffectContext(
+      [
+        { ...A, codes: A.codes.slice(1) },
+        { ...B, codes: B.codes.slice(1) },
+      ],
+      null,
+    );
+    for (const [ctx, cols] of [
+      [balanced, xs],
+      [unbalanced, xs.map((x) => x.slice(1))],
+    ] as const) {
+      const together = demeanColumns(cols, ctx);
+      cols.forEach((x, j) => {
+        const alone = demean(x, ctx);
+        expect(together[j].report).toEqual(alone.report);
+        expect(Array.from(together[j].out).every((v, i) => Object.is(v, alone.out[i]))).toBe(true);
+      });
+    }
   });
 });
