@@ -136,9 +136,10 @@ export type {
   DesignResult,
   NaiveContrast,
   RegisteredDesign,
+  RowDetailPart,
 } from "./designs/shared/contract.js";
 export type { NextStepRule } from "./designs/shared/next-step.js";
-export { registerDesign } from "./designs/shared/register.js";
+export { designAnalysis, registerDesign } from "./designs/shared/register.js";
 export { ROLLOUT_LABELS, ROLLOUTS, type Rollout } from "./designs/shared/rollouts.js";
 export type { DesignSummary, SummaryLine } from "./designs/shared/summary.js";
 // ── synthetic control ────────────────────────────────────────────────────────────────────────────────────────

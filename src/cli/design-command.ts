@@ -283,9 +283,12 @@ function pathLine(path: ComputePath): string {
   const rows = path.rowsScanned.toLocaleString("en-US");
   if (path.mode === "rows") return `Computed from ${rows} rows in memory (${path.rowDetail ?? "rows"}).`;
   const cells = (path.cells ?? 0).toLocaleString("en-US");
-  return path.mode === "moments"
-    ? `Computed from ${cells} cells of a moments file (${rows} rows).`
-    : `Computed from ${cells} cells summarising ${rows} rows, compressed in ${path.engine}.`;
+  const line =
+    path.mode === "moments"
+      ? `Computed from ${cells} cells of a moments file (${rows} rows).`
+      : `Computed from ${cells} cells summarising ${rows} rows, compressed in ${path.engine}.`;
+  const parts = (path.rowParts ?? []).map((p) => `\n  Row detail — ${p.part}: ${p.reason}.`);
+  return line + parts.join("");
 }
 
 /** `--emit-sql <dialect>`: the compress query as text (stdout), nothing run. */

@@ -1,6 +1,7 @@
 import type { DeepReadonly, Json } from "../core/result.js";
 import type { ChartSpec } from "../designs/shared/charts/types.js";
 import type { Design, DesignAnalysis, DesignResult } from "../designs/shared/contract.js";
+import { designAnalysis } from "../designs/shared/register.js";
 import type { ReportAnalysis, ReportChart } from "./report-types.js";
 
 /**
@@ -102,14 +103,5 @@ export function reportAnalysis<S, V extends S, R extends DesignResult>(
   result: DeepReadonly<R>,
   options: ReportAnalysisOptions,
 ): ReportAnalysis {
-  return designReport(
-    {
-      design: design.name,
-      result,
-      summary: design.report.summary(result),
-      naive: design.report.naive(result),
-      charts: design.report.charts(result),
-    },
-    options,
-  );
+  return designReport(designAnalysis(design, result), options);
 }

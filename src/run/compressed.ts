@@ -10,7 +10,12 @@ import type { Engine, EngineDescription, EngineName, ResultTable } from "../data
 import { openEngine } from "../data/engines/open.js";
 import { loadFailure } from "../data/load.js";
 import { type ResolvedSource, resolveSource } from "../data/load-source.js";
-import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
+import type {
+  DesignAnalysis,
+  DesignInputs,
+  RegisteredDesign,
+  RowDetailPart,
+} from "../designs/shared/contract.js";
 import type { Source } from "../sql/ast.js";
 import { explainSql } from "../sql/compress-query.js";
 import type { DialectName } from "../sql/dialects/base.js";
@@ -51,6 +56,8 @@ export interface ComputePath extends Partial<Omit<EngineDescription, "engine">> 
   readonly rowsScanned: number;
   readonly cells: number | null;
   readonly rowDetail?: string;
+  /** On the compressed path: the parts of the analysis that needed more than the cells' sums, and why. */
+  readonly rowParts?: readonly RowDetailPart[];
 }
 
 /** File types DuckDB compresses in place (the loader reads the rest, e.g. NDJSON, into memory). */
@@ -179,6 +186,7 @@ export async function analyzeOnEngine(
         ...place,
         rowsScanned: table.rowsScanned,
         cells: table.groups,
+        ...(analysis.rowDetail.length > 0 ? { rowParts: analysis.rowDetail } : {}),
       },
     };
   } catch (e) {
@@ -284,7 +292,14 @@ export async function analyzeMoments(
   const analysis = await compression.analyzeCells(cellFrameOfTable(table), spec, inputs);
   return {
     analysis,
-    path: { mode: "moments", engine: "memory", file, rowsScanned: table.rowsScanned, cells: table.groups },
+    path: {
+      mode: "moments",
+      engine: "memory",
+      file,
+      rowsScanned: table.rowsScanned,
+      cells: table.groups,
+      ...(analysis.rowDetail.length > 0 ? { rowParts: analysis.rowDetail } : {}),
+    },
   };
 }
 

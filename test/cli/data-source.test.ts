@@ -49,4 +49,24 @@ describe("design commands: where the data come from", () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/^error\[E_DB_CONNECTION\]/);
   });
+
+  it("says which parts of a compressed analysis needed row detail, on screen and in the JSON path", async () => {
+    const args = [
+      "propensity",
+      fixturePath("saas_llm_logs_seed42.csv.gz"),
+      "--treatment",
+      "opt_in_agent_mode",
+      "--outcome",
+      "task_completed",
+      "--covariates",
+      "engagement_tier,session_minutes",
+    ];
+    const text = await runCli(args, { cwd });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Row detail — covariate 'session_minutes': numeric/);
+    const json = await runCli([...args, "--format", "json"], { cwd });
+    const path = JSON.parse(json.stdout).path;
+    expect(path.mode).toBe("compressed");
+    expect(path.rowParts).toEqual([{ part: "covariate 'session_minutes'", reason: expect.stringMatching(/^numeric/) }]);
+  });
 });

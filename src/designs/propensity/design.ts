@@ -61,7 +61,11 @@ export const propensityDesign: Design<PropensitySpec, ValidPropensitySpec, Prope
     }),
     charts: (r) => ({ ...propensityCharts(r), estimates: propensityEstimatesChart(r) }),
   },
-  compression: { request: propensityCellRequest, estimate: propensityFromCells },
+  compression: {
+    request: propensityCellRequest,
+    estimate: propensityFromCells,
+    rowDetail: (r) => r.compression?.rowDetail ?? [],
+  },
   cli: PROPENSITY_CLI,
 };
 

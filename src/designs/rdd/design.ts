@@ -38,6 +38,7 @@ export const rddDesign: Design<RddSpec, ValidRddSpec, RddResult> = {
     request: rddCellRequest,
     estimate: (cells, spec, inputs) =>
       rddFromCells(cells, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+    rowDetail: (r) => r.cells?.rowDetail ?? [],
   },
   report: {
     summary: rddSummary,

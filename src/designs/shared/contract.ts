@@ -143,6 +143,26 @@ export interface DesignCompression<V, R extends DesignResult> {
     spec: V,
     inputs?: DesignInputs,
   ) => DeepReadonly<R> | Promise<DeepReadonly<R>>;
+  /**
+   * The parts of a result computed from more than the cells' sums (e.g. a key at a numeric covariate's exact
+   * values), each with why; none when omitted. Read into {@link DesignAnalysis}'s `rowDetail`.
+   */
+  readonly rowDetail?: (result: DeepReadonly<R>) => readonly RowDetailPart[];
+}
+
+/**
+ * A part of an analysis that needed more than sums over cells (row detail), and why — the result says which path
+ * ran, and this is how it says what in it was not plain aggregates.
+ *
+ * @example
+ * ```ts
+ * import type { RowDetailPart } from "truelift";
+ * const p: RowDetailPart = { part: "covariate 'age'", reason: "numeric, a key at its exact values" };
+ * ```
+ */
+export interface RowDetailPart {
+  readonly part: string;
+  readonly reason: string;
 }
 
 /**
@@ -189,6 +209,8 @@ export interface DesignAnalysis {
   readonly summary: DesignSummary;
   readonly naive: NaiveContrast;
   readonly charts: Readonly<Record<string, ChartSpec | null>>;
+  /** The parts of the result that needed row detail on the compressed path, with why (empty when none). */
+  readonly rowDetail: readonly RowDetailPart[];
 }
 
 /**

@@ -25,15 +25,23 @@ export function registerDesign<S, V extends S, R extends DesignResult>(
     cli: design.cli,
     parse: (spec) => design.parse(spec),
     analyze: async (frame, spec, inputs?: DesignInputs) =>
-      analysisOf(design, await design.run(frame, design.parse(spec), inputs)),
+      designAnalysis(design, await design.run(frame, design.parse(spec), inputs)),
     ...(design.compression === undefined
       ? {}
       : { compression: registeredCompression(design, design.compression) }),
   };
 }
 
-/** The report adapter applied to a result: what every consumer reads. */
-function analysisOf<S, V extends S, R extends DesignResult>(
+/**
+ * A design's report adapter applied to one of its results: what every consumer (screen, report, JSON) reads.
+ *
+ * @example
+ * ```ts
+ * import { designAnalysis, did, didDesign } from "truelift";
+ * designAnalysis(didDesign, did(frame, spec)).summary.lines[0]; // the headline line
+ * ```
+ */
+export function designAnalysis<S, V extends S, R extends DesignResult>(
   design: Design<S, V, R>,
   result: DeepReadonly<R>,
 ): DesignAnalysis {
@@ -43,6 +51,7 @@ function analysisOf<S, V extends S, R extends DesignResult>(
     summary: design.report.summary(result),
     naive: design.report.naive(result),
     charts: design.report.charts(result),
+    rowDetail: design.compression?.rowDetail?.(result) ?? [],
   };
 }
 
@@ -53,6 +62,6 @@ function registeredCompression<S, V extends S, R extends DesignResult>(
   return {
     request: (spec, kinds) => compression.request(design.parse(spec), kinds),
     analyzeCells: async (cells, spec, inputs) =>
-      analysisOf(design, await compression.estimate(cells, design.parse(spec), inputs)),
+      designAnalysis(design, await compression.estimate(cells, design.parse(spec), inputs)),
   };
 }

@@ -32,6 +32,7 @@ export const synthDesign: Design<SynthSpec, ValidSynthSpec, SynthResult> = {
     request: synthCellRequest,
     estimate: (cells, spec, inputs) =>
       synthFromCells(cells, spec, inputs?.onProgress ? { onProgress: inputs.onProgress } : {}),
+    rowDetail: (r) => r.compressed?.rowDetail ?? [],
   },
   report: {
     summary: synthSummary,
