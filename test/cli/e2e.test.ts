@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { tempDir } from "../data/helpers.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const bin = join(root, "bin", "truelift.js");
-const built = join(root, "dist", "cli", "main.js");
+const built = join(root, "dist", "bin", "truelift.js");
 const cwd = tempDir("truelift-e2e-");
 
 function newestSource(dir: string): number {
@@ -33,19 +33,19 @@ function truelift(...args: string[]) {
 
 describe("truelift binary (end to end)", () => {
   beforeAll(() => {
-    // CI runs `npm run build` first; locally, build when dist/ is missing or older than the CLI/data sources.
-    const stale =
-      !existsSync(built) ||
-      statSync(built).mtimeMs <
-        Math.max(newestSource(join(root, "src", "cli")), newestSource(join(root, "src", "data")));
+    // CI runs `npm run build` first; locally, build when the bundle is missing or older than any source (it
+    // bundles all of src/).
+    const stale = !existsSync(built) || statSync(built).mtimeMs < newestSource(join(root, "src"));
     if (stale) {
       try {
         execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
       } catch {
         // tsc emits even when another module has type errors; the checks below need only the emitted files.
       }
+      // bin/truelift.js runs the esbuild bundle of the CLI (dist/bin/), built from the sources.
+      execFileSync(process.execPath, [join(root, "scripts", "build-cli.mjs")], { cwd: root, stdio: "pipe" });
     }
-    expect(existsSync(built), "dist/cli/main.js must exist: run `npm run build`").toBe(true);
+    expect(existsSync(built), "dist/bin/truelift.js must exist: run `npm run build`").toBe(true);
   }, 180_000);
 
   it("exits 0 for --help and --version", () => {
@@ -77,5 +77,47 @@ describe("truelift binary (end to end)", () => {
       /^error\[E_FILE_NOT_FOUND\]: No such file: '.*missing\.csv'\. {2}Fix: Check the path.*\n$/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("the bundle's worker-thread URLs name files beside it, so --threads runs workers from dist/bin", () => {
+    const dir = dirname(built);
+    const urls = readdirSync(dir)
+      .filter((f) => f.endsWith(".js"))
+      .flatMap((f) => [
+        ...readFileSync(join(dir, f), "utf8").matchAll(/new URL\("\.\/([\w.-]+)", import\.meta\.url\)/g),
+      ])
+      .map((m) => m[1]);
+    expect(urls).toContain("ipw-bootstrap-worker.js"); // the propensity bootstrap's workers
+    for (const u of urls) expect(existsSync(join(dir, u)), u).toBe(true);
+  });
+
+  it("propensity --threads 2 from the bundle gives the same bootstrap as one thread", () => {
+    expect(truelift("generate", "--seed", "3", "--users", "2000", "--out", "threads.csv").code).toBe(0);
+    const run = (threads: string) => {
+      const r = truelift(
+        "propensity",
+        "threads.csv",
+        "--treatment",
+        "opt_in_agent_mode",
+        "--outcome",
+        "task_completed",
+        "--covariates",
+        "engagement_tier",
+        "--bootstrap",
+        "40",
+        "--seed",
+        "7",
+        "--threads",
+        threads,
+        "--format",
+        "json",
+      );
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).result.ipw;
+    };
+    const one = run("1");
+    expect(one.bootstrap.ate.ci).toHaveLength(2);
+    expect(run("2")).toEqual(one);
   });
 });
