@@ -71,7 +71,7 @@ const result = await build({
   platform: "node",
   target: "node20",
   treeShaking: true,
-  minifySyntax: true,
+  minify: true,
   legalComments: "none",
   chunkNames: "chunk-[hash]",
   banner: { js: BANNER },

@@ -2,7 +2,6 @@ import { TrueliftError } from "../../core/errors.js";
 import { clickhouseEngine } from "./clickhouse.js";
 import { duckdbEngine } from "./duckdb.js";
 import type { Engine } from "./engine.js";
-import { postgresEngine } from "./postgres.js";
 
 /**
  * Opens the engine a `--db` address names, with a query time limit:
@@ -32,7 +31,9 @@ export async function openEngine(
     return duckdbEngine({ database: address.slice("duckdb:".length), ...timeout });
   if (/\.(duckdb|db)$/i.test(address) && !address.includes("://"))
     return duckdbEngine({ database: address, ...timeout });
-  if (/^postgres(ql)?:\/\//i.test(address)) return postgresEngine({ url: address, ...timeout });
+  // The pg driver is imported only for a PostgreSQL address: a file run does not pay its start-up.
+  if (/^postgres(ql)?:\/\//i.test(address))
+    return (await import("./postgres.js")).postgresEngine({ url: address, ...timeout });
   const ch = /^clickhouse(\+https?)?:\/\//i.exec(address);
   if (ch) {
     const scheme = ch[1] === "+https" ? "https" : "http";
