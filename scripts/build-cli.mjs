@@ -12,6 +12,7 @@
 //   dist/bin/ipw-bootstrap-worker.js  `new URL("./ipw-bootstrap-worker.js", import.meta.url)` in
 //                                     designs/propensity/ipw-bootstrap.ts (models/bootstrap.ts's module-statistic
 //                                     workers are library-only: the CLI never reaches them, so no entry)
+//   dist/bin/chart-worker.js          the same for report/chart-renderer.ts (charts render while designs compute)
 //   dist/bin/chunk-*.js               shared and lazily imported code, beside the entries so those URLs resolve
 //   ../../package.json                build-info.ts reads the version relative to its module, as from dist/cli/
 import { rmSync } from "node:fs";
@@ -63,6 +64,7 @@ const result = await build({
   entryPoints: {
     truelift: "src/cli/main.ts",
     "ipw-bootstrap-worker": "src/designs/propensity/ipw-bootstrap-worker.ts",
+    "chart-worker": "src/report/chart-worker.ts",
   },
   outdir,
   bundle: true,

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { assertWritable } from "../../data/index.js";
+import { chartRenderer } from "../../report/chart-renderer.js";
 import { renderReport, writeReport } from "../../report/report.js";
 import type { ReportMeta } from "../../report/report-types.js";
 import { parseInteger } from "../args.js";
@@ -75,6 +76,8 @@ export default defineCommand({
     let inputHash: string;
     let nrows: number;
     const version = packageVersion();
+    // Each design's charts render on a worker thread while the next design computes.
+    const renderer = chartRenderer();
     try {
       const data = await demoData({
         cwd: io.cwd,
@@ -86,7 +89,7 @@ export default defineCommand({
       source = data.source;
       inputHash = data.inputHash;
       nrows = data.frame.nrows;
-      run = await runDemo(data.frame, demoSpecs(reps, seed), { seed, inputHash, progress });
+      run = await runDemo(data.frame, demoSpecs(reps, seed), { seed, inputHash, progress, renderer });
       await progress.step("rendering the report");
       const meta: ReportMeta = {
         title: "truelift demo: five rollouts, five designs",
@@ -95,9 +98,10 @@ export default defineCommand({
         source: `truelift demo — ${source}, seed ${seed}, ${reps} bootstrap replicates`,
         intro: INTRO,
       };
-      await writeReport(outDir, await renderReport(run.analyses, meta));
+      await writeReport(outDir, await renderReport(run.analyses, meta, { renderer }));
     } finally {
       progress.done();
+      await renderer.close();
     }
     const seconds = (performance.now() - t0) / 1000;
     const data = {
