@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../data/helpers.js";
+import { runCli } from "./run-cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const bin = join(root, "bin", "truelift.js");
@@ -84,10 +85,11 @@ describe("truelift binary (end to end)", () => {
     const urls = readdirSync(dir)
       .filter((f) => f.endsWith(".js"))
       .flatMap((f) => [
-        ...readFileSync(join(dir, f), "utf8").matchAll(/new URL\("\.\/([\w.-]+)", import\.meta\.url\)/g),
+        ...readFileSync(join(dir, f), "utf8").matchAll(/new URL\("\.\/([\w.-]+)",\s*import\.meta\.url\)/g),
       ])
       .map((m) => m[1]);
     expect(urls).toContain("ipw-bootstrap-worker.js"); // the propensity bootstrap's workers
+    expect(urls).toContain("chart-worker.js"); // the report's chart renderer
     for (const u of urls) expect(existsSync(join(dir, u)), u).toBe(true);
   });
 
@@ -120,4 +122,33 @@ describe("truelift binary (end to end)", () => {
     expect(one.bootstrap.ate.ci).toHaveLength(2);
     expect(run("2")).toEqual(one);
   });
+
+  it("run renders its charts on worker threads from the bundle: the same report as in-process", async () => {
+    const dir = tempDir("truelift-e2e-run-");
+    copyFileSync(join(root, "test", "fixtures", "saas_llm_logs_seed42.csv.gz"), join(dir, "logs.csv.gz"));
+    const spec = [
+      "version: 1",
+      "data:",
+      "  logs: { path: logs.csv.gz }",
+      "analyses:",
+      "  - { id: waves, design: did, data: logs, spec: { outcome: task_completed, time: signup_week, treatment: { startColumn: treatment_week }, cluster: workspace_id } }",
+      "  - { id: opt-in, design: propensity, data: logs, spec: { treatment: opt_in_agent_mode, outcome: task_completed, covariates: [engagement_tier] } }",
+      "report: { out: out, title: Rollout review }",
+    ].join("\n");
+    writeFileSync(join(dir, "spec.yaml"), spec);
+    const env = { NO_COLOR: "1", SOURCE_DATE_EPOCH: "0" };
+    const bundled = spawnSync(process.execPath, [bin, "run", "spec.yaml", "--out", "bundled"], {
+      cwd: dir,
+      env: { ...process.env, ...env, DEBUG: "" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(bundled.stderr).toBe("");
+    expect(bundled.status).toBe(0);
+    const inProcess = await runCli(["run", "spec.yaml", "--out", "in-process"], { cwd: dir, env });
+    expect(inProcess.code).toBe(0);
+    const html = (d: string) => readFileSync(join(dir, d, "index.html"), "utf8");
+    expect(html("bundled").match(/<svg/g)?.length).toBeGreaterThanOrEqual(6);
+    expect(html("bundled")).toBe(html("in-process"));
+  }, 120_000);
 });
