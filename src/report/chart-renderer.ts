@@ -53,7 +53,7 @@ function renderHere(p: Pending): void {
 
 /**
  * A chart renderer with `threads` worker threads (default 1), each loading Vega once and rendering the charts it
- * is given in order, so a caller can start rendering a chart as soon as its analysis is done and keep computing
+ * is given in order (with `warm`, the workers start at once and load Vega before the first chart arrives), so a caller can start rendering a chart as soon as its analysis is done and keep computing
  * while Vega works (the demo renders each design's charts while the next design runs). The SVG is byte for byte
  * what {@link renderSvg} gives on the calling thread: the workers run `renderSvg` itself.
  *
@@ -72,7 +72,9 @@ function renderHere(p: Pending): void {
  * ```
  * @see Satyanarayan et al. (2017), "Vega-Lite: A Grammar of Interactive Graphics", IEEE TVCG 23(1).
  */
-export function chartRenderer(options: { readonly threads?: number } = {}): ChartRenderer {
+export function chartRenderer(
+  options: { readonly threads?: number; readonly warm?: boolean } = {},
+): ChartRenderer {
   const wanted = Math.max(0, Math.floor(options.threads ?? 1));
   const url = new URL("./chart-worker.js", import.meta.url);
   const usable = wanted > 0 && url.protocol === "file:" && existsSync(fileURLToPath(url));
@@ -89,7 +91,7 @@ export function chartRenderer(options: { readonly threads?: number } = {}): Char
   };
 
   const start = (): Slot => {
-    const worker = new Worker(url);
+    const worker = new Worker(url, { workerData: { warm: options.warm === true } });
     const slot: Slot = { worker, pending: new Map() };
     worker.on("message", (reply: ChartReply) => {
       const p = slot.pending.get(reply.id);
@@ -126,6 +128,7 @@ export function chartRenderer(options: { readonly threads?: number } = {}): Char
       }
     });
 
+  if (usable && options.warm === true) while (slots.length < wanted) start();
   const started = new WeakMap<object, Promise<string>>();
   return {
     threads: usable ? wanted : 0,

@@ -93,7 +93,7 @@ const built = (path: string) => new URL(`../../dist/${path}`, import.meta.url);
 describe.skipIf(!existsSync(fileURLToPath(built("report/chart-worker.js"))))(
   "chartRenderer on workers (built)",
   () => {
-    it("1 and 2 workers give renderSvg's SVG, warnings and errors; the process exits after close", () => {
+    it("1 and 2 workers (and a warmed one) give renderSvg's SVG, warnings and errors; the process exits after close", () => {
       const script = `
       import { chartRenderer } from ${JSON.stringify(built("report/chart-renderer.js").href)};
       import { renderSvg } from ${JSON.stringify(built("report/vega.js").href)};
@@ -102,8 +102,8 @@ describe.skipIf(!existsSync(fileURLToPath(built("report/chart-worker.js"))))(
       const direct = [];
       for (const s of specs) { const w = []; direct.push({ ...(await settle(renderSvg(s, { onWarning: (x) => w.push(x) }))), w }); }
       const out = { threads: [], same: [] };
-      for (const threads of [1, 2]) {
-        const r = chartRenderer({ threads });
+      for (const options of [{ threads: 1 }, { threads: 2 }, { threads: 1, warm: true }]) {
+        const r = chartRenderer(options);
         out.threads.push(r.threads);
         const got = await Promise.all(specs.map(async (s) => { const w = []; return { ...(await settle(r.render(s, { onWarning: (x) => w.push(x) }))), w }; }));
         out.same.push(JSON.stringify(got) === JSON.stringify(direct));
@@ -118,8 +118,8 @@ describe.skipIf(!existsSync(fileURLToPath(built("report/chart-worker.js"))))(
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({
-        threads: [1, 2],
-        same: [true, true],
+        threads: [1, 2, 1],
+        same: [true, true, true],
         warned: true,
         failed: "E_INVALID_SPEC",
       });

@@ -76,8 +76,8 @@ export default defineCommand({
     let inputHash: string;
     let nrows: number;
     const version = packageVersion();
-    // Each design's charts render on a worker thread while the next design computes.
-    const renderer = chartRenderer();
+    // Each design's charts render on a worker thread (loading Vega meanwhile) while the next design computes.
+    const renderer = chartRenderer({ warm: true });
     let tData = t0;
     let tDesigns = t0;
     try {
