@@ -158,6 +158,7 @@ export { type OlsFit, withVcov } from "./models/with-vcov.js";
 
 // ── report ───────────────────────────────────────────────────────────────────────────────────────────────────
 export { NEXT_STEP_RULES, nextSteps } from "./report/next-steps.js";
+export { type ChartRenderer, chartRenderer } from "./report/chart-renderer.js";
 export { renderReport, writeReport } from "./report/report.js";
 export { designReport, type ReportAnalysisOptions, reportAnalysis } from "./report/report-analysis.js";
 export type { ReportAnalysis, ReportChart, ReportMeta } from "./report/report-types.js";

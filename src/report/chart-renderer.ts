@@ -6,13 +6,27 @@ import { TrueliftError } from "../core/errors.js";
 import type { ChartSpec } from "../designs/shared/charts/types.js";
 import { type RenderOptions, renderSvg } from "./vega.js";
 
-/** One chart sent to a render worker. */
+/**
+ * One chart sent to a render worker (the worker protocol of {@link chartRenderer}).
+ *
+ * @example
+ * ```ts
+ * const job: ChartJob = { id: 0, spec };
+ * ```
+ */
 export interface ChartJob {
   readonly id: number;
   readonly spec: ChartSpec | TopLevelSpec;
 }
 
-/** A render worker's answer: the SVG and the warnings, or the error message `renderSvg` threw. */
+/**
+ * A render worker's answer: the SVG and the warnings, or the error message `renderSvg` threw.
+ *
+ * @example
+ * ```ts
+ * const reply: ChartReply = { id: 0, svg: "<svg …>", warnings: [], error: null };
+ * ```
+ */
 export interface ChartReply {
   readonly id: number;
   readonly svg: string | null;
@@ -20,7 +34,17 @@ export interface ChartReply {
   readonly error: string | null;
 }
 
-/** Renders Vega-Lite specs to SVG, on worker threads when it can. */
+/**
+ * Renders Vega-Lite specs to SVG, on worker threads when it can (see {@link chartRenderer}).
+ *
+ * @example
+ * ```ts
+ * import { type ChartRenderer, chartRenderer, renderReport } from "truelift";
+ * const renderer: ChartRenderer = chartRenderer({ threads: 2 });
+ * const report = await renderReport(analyses, meta, { renderer });
+ * await renderer.close();
+ * ```
+ */
 export interface ChartRenderer {
   /**
    * The SVG of `spec`, exactly as {@link renderSvg} returns it (warnings go to `options.onWarning`); rejects with
