@@ -151,4 +151,66 @@ describe("truelift binary (end to end)", () => {
     expect(html("bundled").match(/<svg/g)?.length).toBeGreaterThanOrEqual(6);
     expect(html("bundled")).toBe(html("in-process"));
   }, 120_000);
+
+  it("every design gives the same JSON from the bundle as from the sources (tutorial calls)", async () => {
+    const dir = tempDir("truelift-e2e-designs-");
+    for (const f of ["saas_llm_logs_seed42.csv.gz", "cluster_outcome_seed42.csv.gz"])
+      copyFileSync(join(root, "test", "fixtures", f), join(dir, f));
+    const data = "saas_llm_logs_seed42.csv.gz";
+    const calls = [
+      [
+        "did",
+        data,
+        "--outcome",
+        "task_completed",
+        "--time",
+        "signup_week",
+        "--start-column",
+        "treatment_week",
+      ],
+      ["rdd", data, "--outcome", "task_completed", "--running", "query_confidence", "--cutoff", "0.85"],
+      ["propensity", data, "--treatment", "opt_in_agent_mode", "--outcome", "task_completed", "--covariates"],
+      ["synth", data, "--outcome", "task_completed", "--unit", "workspace_id", "--time", "signup_week"],
+      [
+        "cluster",
+        data,
+        "--join",
+        "cluster_outcome_seed42.csv.gz",
+        "--join-on",
+        "user_id",
+        "--treatment",
+        "wave",
+      ],
+    ];
+    const rest: Record<string, string[]> = {
+      did: ["--cluster", "workspace_id"],
+      rdd: ["--treated", "below"],
+      propensity: ["engagement_tier,query_confidence", "--bootstrap", "30", "--seed", "7"],
+      synth: ["--treated-units", "0-24", "--donors", "25-49", "--treatment-start", "20", "--window", "0:29"],
+      cluster: [
+        "--treated-values",
+        "1",
+        "--cluster",
+        "workspace_id",
+        "--outcome",
+        "session_minutes_obs",
+        "--seed",
+        "7",
+      ],
+    };
+    const env = { NO_COLOR: "1" };
+    for (const call of calls) {
+      const args = [...call, ...rest[call[0]], "--format", "json"];
+      const bundled = spawnSync(process.execPath, [bin, ...args], {
+        cwd: dir,
+        env: { ...process.env, ...env, DEBUG: "" },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(bundled.stderr, call[0]).toBe("");
+      const inProcess = await runCli(args, { cwd: dir, env });
+      expect(inProcess.code, call[0]).toBe(bundled.status);
+      expect(JSON.parse(bundled.stdout), call[0]).toEqual(JSON.parse(inProcess.stdout));
+    }
+  }, 300_000);
 });
