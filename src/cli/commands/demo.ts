@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { assertWritable } from "../../data/index.js";
 import { chartRenderer } from "../../report/chart-renderer.js";
@@ -76,8 +77,9 @@ export default defineCommand({
     let inputHash: string;
     let nrows: number;
     const version = packageVersion();
-    // Each design's charts render on a worker thread (loading Vega meanwhile) while the next design computes.
-    const renderer = chartRenderer({ warm: true });
+    // Each design's charts render on worker threads (loading Vega meanwhile) while the next design computes; the
+    // second worker takes the backlog left when the last design is done.
+    const renderer = chartRenderer({ warm: true, threads: Math.min(2, availableParallelism()) });
     let tData = t0;
     let tDesigns = t0;
     try {
