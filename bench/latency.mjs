@@ -4,15 +4,18 @@
 // nothing computed) and `node -e 0` (node's own start), so the load share can be read off.
 //
 //   npm run build && node bench/latency.mjs [--runs 5] [--python-runs 5] [--cluster-python-runs 1] [--skip-python]
+//                                           [--reuse-python]
 //
 // Writes bench/results/latency.json. `median` is wall time (GNU time's %e: 10 ms resolution), `cpuMedian` user +
 // system CPU seconds (every thread), which the other engineers' load on this shared machine disturbs less.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import {
   arg,
   blasSingleThreadEnv,
+  here,
   machineInfo,
   median,
   packageVersion,
@@ -27,6 +30,10 @@ const pythonRuns = Number(arg("python-runs", "5"));
 // The cluster peer refits three models on 1,999 resampled panels with pandas (~1 min): one run unless asked.
 const clusterPythonRuns = Number(arg("cluster-python-runs", "1"));
 const skipPython = process.argv.includes("--skip-python");
+// Keep the Python timings of the previous results/latency.json (the peer did not change; the cluster peer alone
+// takes minutes on a loaded machine) and re-measure truelift only; the result says so.
+const reusePython = process.argv.includes("--reuse-python");
+const previous = reusePython ? JSON.parse(readFileSync(join(here, "results", "latency.json"), "utf8")) : null;
 const data = arg("data", join(sharedDir, "fixtures", "saas_llm_logs_seed42.csv"));
 const clusterOutcome = arg("cluster-outcome", join(sharedDir, "fixtures", "cluster_outcome_seed42.csv"));
 const bin = join(root, "bin", "truelift.js");
@@ -137,12 +144,14 @@ const calls = {};
 calls.help = {
   command: "truelift --help",
   truelift: timeIt(runs, process.execPath, [bin, "--help"], nodeEnv),
-  python: skipPython
-    ? null
-    : {
-        ...timeIt(pythonRuns, python, [peer, "--design", "help"], blasSingleThreadEnv),
-        peer: "import numpy, pandas, statsmodels.api, statsmodels.formula.api",
-      },
+  python: previous
+    ? (previous.calls.help?.python ?? null)
+    : skipPython
+      ? null
+      : {
+          ...timeIt(pythonRuns, python, [peer, "--design", "help"], blasSingleThreadEnv),
+          peer: "import numpy, pandas, statsmodels.api, statsmodels.formula.api",
+        },
 };
 for (const [design, args] of Object.entries(CALLS)) {
   const pyArgs = [
@@ -158,7 +167,11 @@ for (const [design, args] of Object.entries(CALLS)) {
     command: `truelift ${design} ${args.map((a) => (a === data ? "saas_llm_logs_seed42.csv" : a === clusterOutcome ? "cluster_outcome_seed42.csv" : a)).join(" ")}`,
     moduleLoad: timeIt(runs, process.execPath, [bin, design, "--help"], nodeEnv),
     truelift: timeIt(runs, process.execPath, [bin, design, ...args], nodeEnv),
-    python: skipPython || n === 0 ? null : timeIt(n, python, pyArgs, blasSingleThreadEnv),
+    python: previous
+      ? (previous.calls[design]?.python ?? null)
+      : skipPython || n === 0
+        ? null
+        : timeIt(n, python, pyArgs, blasSingleThreadEnv),
   };
   process.stderr.write(
     `${design}: truelift ${calls[design].truelift.median}s, python ${calls[design].python?.median ?? "-"}s\n`,
@@ -180,6 +193,7 @@ const file = writeResult("latency", {
   date: new Date().toISOString(),
   machine: machineInfo(load0),
   versions: { truelift: packageVersion() },
+  ...(previous ? { pythonReusedFrom: { date: previous.date, machine: previous.machine } } : {}),
   nodeStart,
   calls,
 });
