@@ -4,7 +4,7 @@
 // nothing computed) and `node -e 0` (node's own start), so the load share can be read off.
 //
 //   npm run build && node bench/latency.mjs [--runs 5] [--python-runs 5] [--cluster-python-runs 1] [--skip-python]
-//                                           [--reuse-python]
+//                                           [--reuse-python | --reuse-python-for cluster]
 //
 // Writes bench/results/latency.json. `median` is wall time (GNU time's %e: 10 ms resolution), `cpuMedian` user +
 // system CPU seconds (every thread), which the other engineers' load on this shared machine disturbs less.
@@ -31,9 +31,15 @@ const pythonRuns = Number(arg("python-runs", "5"));
 const clusterPythonRuns = Number(arg("cluster-python-runs", "1"));
 const skipPython = process.argv.includes("--skip-python");
 // Keep the Python timings of the previous results/latency.json (the peer did not change; the cluster peer alone
-// takes minutes on a loaded machine) and re-measure truelift only; the result says so.
-const reusePython = process.argv.includes("--reuse-python");
-const previous = reusePython ? JSON.parse(readFileSync(join(here, "results", "latency.json"), "utf8")) : null;
+// takes minutes on a loaded machine) for every call (`--reuse-python`) or the listed ones (`--reuse-python-for
+// cluster`), and measure the rest; the result names what was reused and from which run.
+const reuseFor = process.argv.includes("--reuse-python")
+  ? ["help", "did", "rdd", "propensity", "synth", "cluster"]
+  : (arg("reuse-python-for", "") || "").split(",").filter((x) => x !== "");
+const previous =
+  reuseFor.length > 0 ? JSON.parse(readFileSync(join(here, "results", "latency.json"), "utf8")) : null;
+const reused = (call) =>
+  previous && reuseFor.includes(call) ? (previous.calls[call]?.python ?? null) : undefined;
 const data = arg("data", join(sharedDir, "fixtures", "saas_llm_logs_seed42.csv"));
 const clusterOutcome = arg("cluster-outcome", join(sharedDir, "fixtures", "cluster_outcome_seed42.csv"));
 const bin = join(root, "bin", "truelift.js");
@@ -144,14 +150,15 @@ const calls = {};
 calls.help = {
   command: "truelift --help",
   truelift: timeIt(runs, process.execPath, [bin, "--help"], nodeEnv),
-  python: previous
-    ? (previous.calls.help?.python ?? null)
-    : skipPython
-      ? null
-      : {
-          ...timeIt(pythonRuns, python, [peer, "--design", "help"], blasSingleThreadEnv),
-          peer: "import numpy, pandas, statsmodels.api, statsmodels.formula.api",
-        },
+  python:
+    reused("help") !== undefined
+      ? reused("help")
+      : skipPython
+        ? null
+        : {
+            ...timeIt(pythonRuns, python, [peer, "--design", "help"], blasSingleThreadEnv),
+            peer: "import numpy, pandas, statsmodels.api, statsmodels.formula.api",
+          },
 };
 for (const [design, args] of Object.entries(CALLS)) {
   const pyArgs = [
@@ -167,11 +174,12 @@ for (const [design, args] of Object.entries(CALLS)) {
     command: `truelift ${design} ${args.map((a) => (a === data ? "saas_llm_logs_seed42.csv" : a === clusterOutcome ? "cluster_outcome_seed42.csv" : a)).join(" ")}`,
     moduleLoad: timeIt(runs, process.execPath, [bin, design, "--help"], nodeEnv),
     truelift: timeIt(runs, process.execPath, [bin, design, ...args], nodeEnv),
-    python: previous
-      ? (previous.calls[design]?.python ?? null)
-      : skipPython || n === 0
-        ? null
-        : timeIt(n, python, pyArgs, blasSingleThreadEnv),
+    python:
+      reused(design) !== undefined
+        ? reused(design)
+        : skipPython || n === 0
+          ? null
+          : timeIt(n, python, pyArgs, blasSingleThreadEnv),
   };
   process.stderr.write(
     `${design}: truelift ${calls[design].truelift.median}s, python ${calls[design].python?.median ?? "-"}s\n`,
@@ -193,7 +201,15 @@ const file = writeResult("latency", {
   date: new Date().toISOString(),
   machine: machineInfo(load0),
   versions: { truelift: packageVersion() },
-  ...(previous ? { pythonReusedFrom: { date: previous.date, machine: previous.machine } } : {}),
+  ...(previous
+    ? {
+        pythonReused: {
+          calls: reuseFor,
+          // the run that measured them (a reused result points on to its own source)
+          from: previous.pythonReused?.from ?? { date: previous.date, machine: previous.machine },
+        },
+      }
+    : {}),
   nodeStart,
   calls,
 });

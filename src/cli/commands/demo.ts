@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { assertWritable } from "../../data/index.js";
 import { chartRenderer } from "../../report/chart-renderer.js";
@@ -77,9 +76,9 @@ export default defineCommand({
     let inputHash: string;
     let nrows: number;
     const version = packageVersion();
-    // Each design's charts render on worker threads (loading Vega meanwhile) while the next design computes; the
-    // second worker takes the backlog left when the last design is done.
-    const renderer = chartRenderer({ warm: true, threads: Math.min(2, availableParallelism()) });
+    // Each design's charts render on a worker thread (loading Vega meanwhile) while the next design computes. One
+    // worker: the designs run on this thread, so on two cores a second worker would slow them more than it helps.
+    const renderer = chartRenderer({ warm: true });
     let tData = t0;
     let tDesigns = t0;
     try {
