@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
+// The bundled command line (dist/bin/, built by `npm run build` → scripts/build-cli.mjs).
+import { main } from "../dist/bin/truelift.js";
 
 main(process.argv).then((code) => {
   process.exitCode = code;

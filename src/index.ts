@@ -176,7 +176,7 @@ export { type RandomizationResult, randomizationInference } from "./models/rando
 export { ssc, type Vcov } from "./models/vcov/types.js";
 export { type WildBootstrapResult, wildClusterBootstrap } from "./models/wild-bootstrap.js";
 export { type OlsFit, withVcov } from "./models/with-vcov.js";
-
+export { type ChartRenderer, chartRenderer } from "./report/chart-renderer.js";
 // ── report ───────────────────────────────────────────────────────────────────────────────────────────────────
 export { NEXT_STEP_RULES, nextSteps } from "./report/next-steps.js";
 export { renderReport, writeReport } from "./report/report.js";

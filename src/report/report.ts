@@ -13,6 +13,7 @@ import {
 import { dirname, join, resolve } from "node:path";
 import { holdCleanup } from "../core/cleanup.js";
 import { TrueliftError } from "../core/errors.js";
+import type { ChartRenderer } from "./chart-renderer.js";
 import { type HtmlChart, renderHtml } from "./report-html.js";
 import { renderJson } from "./report-json.js";
 import { renderMarkdown } from "./report-markdown.js";
@@ -20,10 +21,21 @@ import { REPORT_FILES, type RenderedReport, type ReportAnalysis, type ReportMeta
 import { reportView } from "./report-view.js";
 import { renderSvg } from "./vega.js";
 
+/** A chart's SVG, or the message of the error that stopped it (shown in its place). */
+function settle(svg: Promise<string>): Promise<{ svg: string | null; error: string | null }> {
+  return svg.then(
+    (s) => ({ svg: s, error: null }),
+    (e: unknown) => ({ svg: null, error: e instanceof Error ? e.message : String(e) }),
+  );
+}
+
 /**
  * Options of {@link renderReport}.
  *
  * - `onChartWarning`: called with each Vega / Vega-Lite warning while rendering charts; __Default value:__ dropped.
+ * - `renderer`: renders the charts (e.g. a {@link chartRenderer} on worker threads, which may already be rendering
+ *   them); every chart is handed to it before the first is awaited. __Default value:__ `renderSvg` on this
+ *   thread, one chart after another.
  *
  * @example
  * ```ts
@@ -33,6 +45,7 @@ import { renderSvg } from "./vega.js";
  */
 export interface RenderReportOptions {
   readonly onChartWarning?: (message: string) => void;
+  readonly renderer?: Pick<ChartRenderer, "render">;
 }
 
 function checkAnalyses(analyses: readonly ReportAnalysis[]): void {
@@ -77,19 +90,18 @@ export async function renderReport(
 ): Promise<RenderedReport> {
   checkAnalyses(analyses);
   const views = analyses.map(reportView);
+  const chartOptions = options.onChartWarning ? { onWarning: options.onChartWarning } : {};
+  const renderer = options.renderer;
+  // With a renderer, every chart is handed over first (a threaded renderer works on them all at once).
+  const svgs = renderer
+    ? analyses.map((a) => a.charts.map((c) => settle(renderer.render(c.spec, chartOptions))))
+    : null;
   const charts: HtmlChart[][] = [];
-  for (const a of analyses) {
+  for (const [i, a] of analyses.entries()) {
     const rendered: HtmlChart[] = [];
-    for (const c of a.charts) {
-      try {
-        const svg = await renderSvg(
-          c.spec,
-          options.onChartWarning ? { onWarning: options.onChartWarning } : {},
-        );
-        rendered.push({ title: c.title, svg, error: null });
-      } catch (e) {
-        rendered.push({ title: c.title, svg: null, error: e instanceof Error ? e.message : String(e) });
-      }
+    for (const [j, c] of a.charts.entries()) {
+      const r = svgs ? await svgs[i][j] : await settle(renderSvg(c.spec, chartOptions));
+      rendered.push({ title: c.title, ...r });
     }
     charts.push(rendered);
   }

@@ -1,5 +1,7 @@
+import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { assertWritable } from "../../data/index.js";
+import { chartRenderer } from "../../report/chart-renderer.js";
 import { renderReport, writeReport } from "../../report/report.js";
 import { REPORT_FILES, type ReportAnalysis } from "../../report/report-types.js";
 import { estimateWithCi, reportView } from "../../report/report-view.js";
@@ -106,12 +108,24 @@ export default defineCommand({
     const progress = io.stderrIsTTY ? (m: string) => io.stderr(`${m}…\n`) : undefined;
     const analyses = await executeRunSpec(spec, { baseDir, ...(progress ? { onProgress: progress } : {}) });
     progress?.("Rendering the report");
-    const rendered = await renderReport(analyses, {
-      title: typeof options.title === "string" ? options.title : spec.report.title,
-      generatedAt: reportTimestamp(io.env),
-      version: packageVersion(),
-      source: relative(io.cwd, specPath) || specPath,
-    });
+    // Many charts render on two worker threads at once (each loads Vega, so a few render on this thread).
+    const chartCount = analyses.reduce((n, a) => n + a.charts.length, 0);
+    const renderer = chartRenderer({ threads: chartCount >= 6 ? Math.min(2, availableParallelism()) : 0 });
+    let rendered: Awaited<ReturnType<typeof renderReport>>;
+    try {
+      rendered = await renderReport(
+        analyses,
+        {
+          title: typeof options.title === "string" ? options.title : spec.report.title,
+          generatedAt: reportTimestamp(io.env),
+          version: packageVersion(),
+          source: relative(io.cwd, specPath) || specPath,
+        },
+        { renderer },
+      );
+    } finally {
+      await renderer.close();
+    }
     await writeReport(outDir, rendered, { formats: spec.report.format });
     const files = spec.report.format.map((f) => join(outDir, REPORT_FILES[f]));
     const shown = files.map((f) => relative(io.cwd, f) || f);

@@ -12,6 +12,7 @@ import { rddDesign } from "../../designs/rdd/design.js";
 import { rdd } from "../../designs/rdd/rdd.js";
 import { synthDesign } from "../../designs/synth/design.js";
 import { synth } from "../../designs/synth/synth.js";
+import type { ChartRenderer } from "../../report/chart-renderer.js";
 import { reportAnalysis } from "../../report/report-analysis.js";
 import type { ReportAnalysis } from "../../report/report-types.js";
 import { reportView } from "../../report/report-view.js";
@@ -156,6 +157,8 @@ export interface RunContext {
   readonly seed: number;
   readonly inputHash: string;
   readonly progress: DemoProgress;
+  /** Starts rendering each design's charts as soon as it is done (on a worker while the next design runs). */
+  readonly renderer?: Pick<ChartRenderer, "render">;
 }
 
 /**
@@ -179,6 +182,8 @@ export async function runDemo(frame: Frame, specs: DemoSpecs, ctx: RunContext): 
     seconds[story.design] = (performance.now() - t0) / 1000;
     const a = ran.analysis;
     analyses.push(a);
+    // Errors are reported where the report awaits the same promise (the renderer renders a spec once).
+    for (const c of a.charts) ctx.renderer?.render(c.spec).catch(() => undefined);
     const ci = ran.ciOverride ? ran.ciOverride.ci : a.estimate.ci;
     const key = a.diagnostics.find((d) => d.code === story.keyCheck);
     rows.push({

@@ -3,7 +3,6 @@ import type { ProgressCallback } from "../../core/options.js";
 import { clickhouseEngine } from "./clickhouse.js";
 import { duckdbEngine } from "./duckdb.js";
 import type { Engine } from "./engine.js";
-import { postgresEngine } from "./postgres.js";
 
 /**
  * Opens the engine a `--db` address names, with a query time limit:
@@ -36,7 +35,9 @@ export async function openEngine(
     return duckdbEngine({ database: address.slice("duckdb:".length), ...timeout, ...progress });
   if (/\.(duckdb|db)$/i.test(address) && !address.includes("://"))
     return duckdbEngine({ database: address, ...timeout, ...progress });
-  if (/^postgres(ql)?:\/\//i.test(address)) return postgresEngine({ url: address, ...timeout });
+  // The pg driver is imported only for a PostgreSQL address: a file run does not pay its start-up.
+  if (/^postgres(ql)?:\/\//i.test(address))
+    return (await import("./postgres.js")).postgresEngine({ url: address, ...timeout });
   const ch = /^clickhouse(\+https?)?:\/\//i.exec(address);
   if (ch) {
     const scheme = ch[1] === "+https" ? "https" : "http";
