@@ -67,6 +67,8 @@ describe("design commands: where the data come from", () => {
     const json = await runCli([...args, "--format", "json"], { cwd });
     const path = JSON.parse(json.stdout).path;
     expect(path.mode).toBe("compressed");
-    expect(path.rowParts).toEqual([{ part: "covariate 'session_minutes'", reason: expect.stringMatching(/^numeric/) }]);
+    expect(path.rowParts).toEqual([
+      { part: "covariate 'session_minutes'", reason: expect.stringMatching(/^numeric/) },
+    ]);
   });
 });
