@@ -194,6 +194,7 @@ export {
   type EngineSource,
   emitCompressSql,
   loadEngineRows,
+  readsDirectly,
   sqlSourceOf,
 } from "./run/compressed.js";
 export { RUN_DESIGNS } from "./run/designs.js";

@@ -13,6 +13,7 @@ import {
   type EngineSource,
   emitCompressSql,
   loadEngineRows,
+  readsDirectly,
 } from "../run/compressed.js";
 import { DIALECT_NAMES, type DialectName } from "../sql/dialects/base.js";
 import type { ArgDef } from "./args.js";
@@ -112,8 +113,9 @@ async function compute(
   const rowsReason = needsRows(design, options);
   const timeout =
     options.timeout === undefined ? undefined : parseInteger("--timeout", options.timeout, { min: 1 });
+  const direct = db === undefined && file !== undefined && readsDirectly(resolve(cwd, file));
   const canCompress =
-    rowsReason === null && (db !== undefined || (file !== undefined && compressibleFile(file)));
+    rowsReason === null && !direct && (db !== undefined || (file !== undefined && compressibleFile(file)));
   if (canCompress) {
     try {
       return await analyzeOnEngine(design, spec, src, inputs, {
@@ -131,7 +133,12 @@ async function compute(
     }
   }
   const reason =
-    rowsReason ?? (file !== undefined ? "this file type is read into memory" : "the rows were requested");
+    rowsReason ??
+    (direct
+      ? "a small text file is read straight into memory and compressed there"
+      : file !== undefined
+        ? "this file type is read into memory"
+        : "the rows were requested");
   return onRows(design, spec, src, file, options, inputs, cwd, reason);
 }
 

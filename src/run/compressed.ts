@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { extname } from "node:path";
 import type { ColumnKinds } from "../core/cells.js";
 import { cellFrameOfTable } from "../core/cells-table.js";
@@ -75,6 +76,31 @@ const COMPRESSIBLE = /\.(csv|csv\.gz|tsv|tsv\.gz|txt|parquet)$/i;
  */
 export function compressibleFile(path: string): boolean {
   return COMPRESSIBLE.test(path);
+}
+
+/** Plain-text data files up to this size are read straight into memory rather than through an engine. */
+const DIRECT_READ_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Whether a data file is small plain text (CSV / TSV / TXT up to 32 MB) that the CLI reads straight into memory
+ * instead of starting an engine: the loader parses such a file from its bytes in milliseconds, while starting
+ * DuckDB and sniffing the file costs 0.1–0.2 s, and the designs compress the rows in memory with the same numbers
+ * (the in-memory path is the same compression followed by the same estimator).
+ *
+ * @example
+ * ```ts
+ * import { readsDirectly } from "truelift";
+ * readsDirectly("fixture.csv"); // true for a 3 MB file
+ * readsDirectly("logs.parquet"); // false: an engine compresses it in place
+ * ```
+ */
+export function readsDirectly(path: string): boolean {
+  if (!/\.(csv|tsv|txt)$/i.test(path)) return false;
+  try {
+    return statSync(path).size <= DIRECT_READ_BYTES;
+  } catch {
+    return false; // a missing file: the engine path raises the loader's error
+  }
 }
 
 /**
