@@ -1,6 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { fixturePath } from "../helpers/fixture.js";
 import { runCli } from "./run-cli.js";
@@ -70,5 +71,21 @@ describe("design commands: where the data come from", () => {
     expect(path.rowParts).toEqual([
       { part: "covariate 'session_minutes'", reason: expect.stringMatching(/^numeric/) },
     ]);
+  });
+
+  it("a small plain CSV is read straight into memory, with the numbers the engine path gives", async () => {
+    const csv = join(cwd, "fixture.csv");
+    writeFileSync(csv, gunzipSync(readFileSync(fixturePath("saas_llm_logs_seed42.csv.gz"))));
+    const direct = await runCli([...DID, csv, "--format", "json"], { cwd });
+    const engine = await runCli([...DID, fixturePath("saas_llm_logs_seed42.csv.gz"), "--format", "json"], {
+      cwd,
+    });
+    const a = JSON.parse(direct.stdout);
+    const b = JSON.parse(engine.stdout);
+    expect(a.path).toMatchObject({ mode: "rows", engine: "memory", rowsScanned: 50000 });
+    expect(a.path.rowDetail).toMatch(/small text file/);
+    expect(b.path.mode).toBe("compressed");
+    expect(a.result.estimate.estimate).toBeCloseTo(b.result.estimate.estimate, 12);
+    expect(a.result.estimate.se).toBeCloseTo(b.result.estimate.se, 12);
   });
 });
