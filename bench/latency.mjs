@@ -24,6 +24,7 @@ import {
   sharedDir,
   writeResult,
 } from "./lib.mjs";
+import { DESIGNS } from "./scale-designs.mjs";
 
 const runs = Number(arg("runs", "5"));
 const pythonRuns = Number(arg("python-runs", "5"));
@@ -58,26 +59,8 @@ const CALLS = {
     "--cluster",
     "workspace_id",
   ],
-  rdd: [
-    data,
-    "--outcome",
-    "task_completed",
-    "--running",
-    "query_confidence",
-    "--cutoff",
-    "0.85",
-    "--treated",
-    "below",
-  ],
-  propensity: [
-    data,
-    "--treatment",
-    "opt_in_agent_mode",
-    "--outcome",
-    "task_completed",
-    "--covariates",
-    "engagement_tier",
-  ],
+  rdd: [data, ...DESIGNS.rdd],
+  propensity: [data, ...DESIGNS.propensity],
   synth: [
     data,
     "--outcome",
@@ -95,25 +78,7 @@ const CALLS = {
     "--window",
     "0:29",
   ],
-  cluster: [
-    data,
-    "--join",
-    clusterOutcome,
-    "--join-on",
-    "user_id",
-    "--outcome",
-    "session_minutes_obs",
-    "--treatment",
-    "wave",
-    "--treated-values",
-    "1",
-    "--cluster",
-    "workspace_id",
-    "--exposure",
-    "opt_in_agent_mode",
-    "--seed",
-    "7",
-  ],
+  cluster: [data, "--join", clusterOutcome, "--join-on", "user_id", ...DESIGNS.cluster],
 };
 
 /**

@@ -1,5 +1,5 @@
-// The tutorial analysis of each design at warehouse scale, shared by bench/scale.mjs (DuckDB on Parquet) and
-// bench/scale-postgres.mjs (PostgreSQL).
+// The tutorial analysis of each design, shared by bench/scale.mjs (DuckDB on Parquet), bench/scale-postgres.mjs
+// (PostgreSQL) and bench/latency.mjs (the fixture).
 
 /** The tutorial analysis of each design (CLI options after the file). */
 export const DESIGNS = {

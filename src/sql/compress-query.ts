@@ -56,20 +56,7 @@ export function compressQuery(request: CompressRequest, source: Source, dialect?
   const { keys, measures } = request;
   const x = measures.map((m) => cast(col(m), "float"));
   const count: Expr = cast(agg("count"), "float");
-  const columns: SelectItem[] = keys.map((k, i) => ({ expr: col(k), alias: COMPRESS_ALIASES.key(i) }));
-  columns.push({ expr: count, alias: COMPRESS_ALIASES.n });
-  x.forEach((e, i) => {
-    columns.push({ expr: agg("avg", e), alias: COMPRESS_ALIASES.mean(i) });
-    columns.push({ expr: times(agg("var_pop", e), count), alias: COMPRESS_ALIASES.m2(i) });
-  });
-  if (request.crossProducts === true) {
-    for (let i = 0; i < x.length; i++)
-      for (let j = i + 1; j < x.length; j++)
-        columns.push({
-          expr: times(agg("covar_pop", x[i], x[j]), count),
-          alias: COMPRESS_ALIASES.comoment(i, j),
-        });
-  }
+  const columns = momentColumns(keys, x, count, request.crossProducts === true);
   const notNull: Expr[] = [...keys, ...measures].map((c) => ({ type: "isNull", expr: col(c), negate: true }));
   const query: Select = {
     type: "select",
@@ -110,20 +97,7 @@ export function compressCountQuery(request: CompressRequest, source: Source, dia
   });
   // Complete rows: those where the (first) measure is present on complete rows only; every row without measures.
   const count: Expr = cast(x.length === 0 ? agg("count") : agg("count", x[0]), "float");
-  const columns: SelectItem[] = keys.map((k, i) => ({ expr: col(k), alias: COMPRESS_ALIASES.key(i) }));
-  columns.push({ expr: count, alias: COMPRESS_ALIASES.n });
-  x.forEach((e, i) => {
-    columns.push({ expr: agg("avg", e), alias: COMPRESS_ALIASES.mean(i) });
-    columns.push({ expr: times(agg("var_pop", e), count), alias: COMPRESS_ALIASES.m2(i) });
-  });
-  if (request.crossProducts === true) {
-    for (let i = 0; i < x.length; i++)
-      for (let j = i + 1; j < x.length; j++)
-        columns.push({
-          expr: times(agg("covar_pop", x[i], x[j]), count),
-          alias: COMPRESS_ALIASES.comoment(i, j),
-        });
-  }
+  const columns = momentColumns(keys, x, count, request.crossProducts === true);
   columns.push({ expr: cast(agg("count"), "float"), alias: COMPRESS_ALIASES.rows });
   // A key's NULLs are the rows of the groups where it is NULL, and a single measure's are the rows less `n`: only
   // several measures need their own counts.
@@ -201,4 +175,28 @@ function filterExprs(filters: readonly CompressFilter[]): Expr[] {
       ? { type: "between", expr: col(f.column), low: param(f.low), high: param(f.high) }
       : { type: "in", expr: col(f.column), values: f.values.map((v) => param(v)) },
   );
+}
+
+/** The key columns, the count and each measure's mean and Σ(x − x̄)² (and cross-products) of a compress query. */
+function momentColumns(
+  keys: readonly string[],
+  x: readonly Expr[],
+  count: Expr,
+  crossProducts: boolean,
+): SelectItem[] {
+  const columns: SelectItem[] = keys.map((k, i) => ({ expr: col(k), alias: COMPRESS_ALIASES.key(i) }));
+  columns.push({ expr: count, alias: COMPRESS_ALIASES.n });
+  x.forEach((e, i) => {
+    columns.push({ expr: agg("avg", e), alias: COMPRESS_ALIASES.mean(i) });
+    columns.push({ expr: times(agg("var_pop", e), count), alias: COMPRESS_ALIASES.m2(i) });
+  });
+  if (crossProducts) {
+    for (let i = 0; i < x.length; i++)
+      for (let j = i + 1; j < x.length; j++)
+        columns.push({
+          expr: times(agg("covar_pop", x[i], x[j]), count),
+          alias: COMPRESS_ALIASES.comoment(i, j),
+        });
+  }
+  return columns;
 }
