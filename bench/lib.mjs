@@ -1,8 +1,8 @@
 // Small helpers shared by the bench/*.mjs scripts: command-line flags, paths, machine info, running a side in a
 // child process, and writing bench/results/<name>.json. Plain Node, no dependency on the compiled library.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -77,4 +77,43 @@ export function writeResult(name, obj) {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(obj, null, 2)}\n`);
   return file;
+}
+
+/**
+ * Runs a command under GNU time (`-o` file) with a time limit: exit code, stdout, error text, wall seconds, CPU
+ * seconds (user + system) and peak RSS (MB) of the process. `signal` is what `timeout` sends at the limit (KILL
+ * for a plain run; INT lets the CLI cancel an engine query first).
+ */
+export function timedRun(cmd, args, { limitSeconds, signal = "KILL", env = process.env }) {
+  const dir = mkdtempSync(join(tmpdir(), "truelift-timed-"));
+  const timeFile = join(dir, "time.txt");
+  let stdout = "";
+  let errorText = "";
+  let exit = 0;
+  try {
+    stdout = execFileSync(
+      "/usr/bin/time",
+      ["-o", timeFile, "-f", "TIME %e %U %S %M", "timeout", "-s", signal, String(limitSeconds), cmd, ...args],
+      { cwd: root, maxBuffer: 1 << 28, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env },
+    );
+  } catch (e) {
+    exit = e.status ?? 1;
+    stdout = e.stdout ?? "";
+    const timedOut = exit === 124 || exit === 137;
+    errorText = timedOut ? `stopped after the ${limitSeconds} s limit` : String(e.stderr ?? "").trim();
+  }
+  const line = readFileSync(timeFile, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("TIME "));
+  rmSync(dir, { recursive: true, force: true });
+  if (line === undefined) return { exit, stdout, errorText };
+  const [, wall, user, sys, kb] = line.split(" ").map(Number);
+  return {
+    exit,
+    stdout,
+    errorText,
+    wallSeconds: wall,
+    cpuSeconds: Math.round((user + sys) * 100) / 100,
+    peakRssMB: Math.round(kb / 102.4) / 10,
+  };
 }

@@ -17,7 +17,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { arg, machineInfo, median, packageVersion, root, writeResult } from "./lib.mjs";
+import { arg, machineInfo, median, packageVersion, root, timedRun, writeResult } from "./lib.mjs";
 import { DESIGNS } from "./scale-designs.mjs";
 
 const parquet = arg("parquet", "/work/main/bench/data/scale-10000000.parquet");
@@ -148,38 +148,9 @@ function ensureTable(url) {
   return true;
 }
 
-function parseTime(line) {
-  if (line === undefined) return {};
-  const [, wall, user, sys, kb] = line.split(" ").map(Number);
-  return {
-    wallSeconds: wall,
-    cpuSeconds: Math.round((user + sys) * 100) / 100,
-    peakRssMB: Math.round(kb / 102.4) / 10,
-  };
-}
-
-/** Runs a command under GNU time: exit code, stdout, error text, wall, CPU and peak RSS of the client process. */
+/** Runs a command under GNU time; at the limit it gets SIGINT, so the CLI cancels its query (see `timedRun`). */
 function timed(cmd, args, env = process.env) {
-  const timeFile = join(mkdtempSync(join(tmpdir(), "truelift-scale-pg-")), "time.txt");
-  let stdout = "";
-  let errorText = "";
-  let exit = 0;
-  try {
-    stdout = execFileSync(
-      "/usr/bin/time",
-      ["-o", timeFile, "-f", "TIME %e %U %S %M", "timeout", "-s", "INT", String(limitSeconds), cmd, ...args],
-      { cwd: root, maxBuffer: 1 << 28, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env },
-    );
-  } catch (e) {
-    exit = e.status ?? 1;
-    stdout = e.stdout ?? "";
-    errorText = exit === 124 ? `stopped after the ${limitSeconds} s limit` : String(e.stderr ?? "").trim();
-  }
-  const line = readFileSync(timeFile, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("TIME "));
-  rmSync(join(timeFile, ".."), { recursive: true, force: true });
-  return { exit, stdout, errorText, ...parseTime(line) };
+  return timedRun(cmd, args, { limitSeconds, signal: "INT", env });
 }
 
 /** The median run (by wall time) of `n` runs of `f`. */

@@ -7,10 +7,9 @@
 // The 10M file is generated (`truelift generate --cluster`); the 100M file is ten copies of it with shifted
 // user ids (DuckDB COPY), so both are deterministic.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { arg, machineInfo, packageVersion, root, writeResult } from "./lib.mjs";
+import { arg, machineInfo, packageVersion, root, timedRun, writeResult } from "./lib.mjs";
 import { DESIGNS } from "./scale-designs.mjs";
 
 const sizes = arg("sizes", "10000000,100000000").split(",").map(Number);
@@ -21,42 +20,9 @@ const only = arg("designs", "did,rdd,propensity,cluster").split(",");
 /** A design run longer than this is stopped and recorded as timed out. */
 const limitSeconds = Number(arg("limit", "600"));
 
-function parse(line) {
-  if (line === undefined) return {};
-  const [, wall, user, sys, kb] = line.split(" ").map(Number);
-  return {
-    wallSeconds: wall,
-    cpuSeconds: Math.round((user + sys) * 100) / 100,
-    peakRssMB: Math.round(kb / 102.4) / 10,
-  };
-}
-
-/** Runs a command under GNU time (-o file): exit code, stdout, error text, wall, CPU and peak RSS. */
+/** Runs a command under GNU time with the design time limit (see `timedRun`). */
 function run(cmd, args) {
-  const timeFile = join(mkdtempSync(join(tmpdir(), "truelift-scale-")), "time.txt");
-  let stdout = "";
-  let errorText = "";
-  let exit = 0;
-  try {
-    stdout = execFileSync(
-      "/usr/bin/time",
-      ["-o", timeFile, "-f", "TIME %e %U %S %M", "timeout", "-s", "KILL", String(limitSeconds), cmd, ...args],
-      {
-        cwd: root,
-        maxBuffer: 1 << 28,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-  } catch (e) {
-    exit = e.status ?? 1;
-    stdout = e.stdout ?? "";
-    errorText = exit === 137 ? `stopped after the ${limitSeconds} s limit` : String(e.stderr ?? "").trim();
-  }
-  const timeLine = readFileSync(timeFile, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("TIME "));
-  return { exit, stdout, errorText, ...parse(timeLine) };
+  return timedRun(cmd, args, { limitSeconds });
 }
 
 function ensureData(rows) {
