@@ -87,6 +87,8 @@ export function rddBootstrap(
       v *= u;
     }
   }
+  // Row index → part, built once per run (identity on the row path: the draws land on the counts directly).
+  const owner = rows === m ? null : rowOwners(cum, rows);
   const rng = streamFor(opts.seed, "sequence", opts.stream);
   const est: number[] = [];
   let failed = 0;
@@ -120,8 +122,9 @@ export function rddBootstrap(
     // word), then one sequential pass adds count × features per side: far cheaper than adding feature rows at
     // random addresses.
     counts.fill(0);
-    if (rows === m) addDrawCounts(rng, counts, "lemire");
-    else drawIntoParts(rng, counts, cum, rows);
+    if (owner === null) addDrawCounts(rng, counts, "lemire");
+    else if (owner.table) drawIntoTable(rng, counts, owner.table, rows);
+    else drawIntoParts(rng, counts, cum, owner.guide, rows);
     accumulate(0, nl, 0);
     accumulate(nl, m, nf);
     const a = intercepts(accL);
@@ -182,20 +185,53 @@ function windowParts(side: RddSideData, st: RddFitSettings, h: number): WindowPa
   return out;
 }
 
+/** Row tables up to this many rows map every row to its part directly (4 bytes a row); larger use a guide. */
+const MAX_TABLE_ROWS = 1 << 24;
+
 /**
- * `rows` draws with replacement of a row index (Lemire), each counted on the part holding that row: a guide
- * table (one entry per part: the part of the first row of each of `parts` equal slices of the rows) then a short
- * forward scan of the cumulative counts, O(1) expected per draw and O(parts) memory.
+ * The part of every row (a table of `rows` entries) when it fits {@link MAX_TABLE_ROWS}, else a guide table (one
+ * entry per part: the part of the first row of each of `parts` equal slices of the rows) for
+ * {@link drawIntoParts}. Built once per run, outside the replicate loop.
  */
-function drawIntoParts(rng: Rng, counts: Int32Array, cum: Float64Array, rows: number): void {
-  const reject = 4294967296 % rows;
+function rowOwners(
+  cum: Float64Array,
+  rows: number,
+): { readonly table: Int32Array | null; readonly guide: Int32Array } {
   const m = cum.length;
+  if (rows <= MAX_TABLE_ROWS) {
+    const table = new Int32Array(rows);
+    for (let j = 0, r = 0; j < m; j++) for (const end = cum[j]; r < end; r++) table[r] = j;
+    return { table, guide: new Int32Array(0) };
+  }
   const guide = new Int32Array(m);
   for (let g = 0, j = 0; g < m; g++) {
     const r0 = Math.ceil((g * rows) / m);
     while (cum[j] <= r0 && j < m - 1) j++;
     guide[g] = j;
   }
+  return { table: null, guide };
+}
+
+/** `rows` draws with replacement of a row index (Lemire), each counted on its part through the row table. */
+function drawIntoTable(rng: Rng, counts: Int32Array, table: Int32Array, rows: number): void {
+  const reject = 4294967296 % rows;
+  for (let i = 0; i < rows; i++) counts[table[lemireIndex(rng, rows, reject)]]++;
+}
+
+/**
+ * `rows` draws with replacement of a row index (Lemire), each counted on the part holding that row: the guide
+ * table of {@link rowOwners} then a short forward scan of the cumulative counts, O(1) expected per draw and
+ * O(parts) memory (windows too large for a row table).
+ */
+function drawIntoParts(
+  rng: Rng,
+  counts: Int32Array,
+  cum: Float64Array,
+  guide: Int32Array,
+  rows: number,
+): void {
+  const reject = 4294967296 % rows;
+  const m = cum.length;
   for (let i = 0; i < rows; i++) {
     const r = lemireIndex(rng, rows, reject);
     let j = guide[Math.floor((r * m) / rows)];
