@@ -1,7 +1,7 @@
 import type { Rng } from "../../core/rng.js";
 import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
-import { addDrawCounts, lemireIndex } from "../../models/resample.js";
+import { addDrawCounts, lemireIndex, rowOwnerTable } from "../../models/resample.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 import type { RddFitSettings } from "./estimate.js";
 import { kernelWeight } from "./kernel.js";
@@ -185,11 +185,8 @@ function windowParts(side: RddSideData, st: RddFitSettings, h: number): WindowPa
   return out;
 }
 
-/** Row tables up to this many rows map every row to its part directly (4 bytes a row); larger use a guide. */
-const MAX_TABLE_ROWS = 1 << 24;
-
 /**
- * The part of every row (a table of `rows` entries) when it fits {@link MAX_TABLE_ROWS}, else a guide table (one
+ * The part of every row ({@link rowOwnerTable}) or, for windows too large for a row table, a guide table (one
  * entry per part: the part of the first row of each of `parts` equal slices of the rows) for
  * {@link drawIntoParts}. Built once per run, outside the replicate loop.
  */
@@ -197,12 +194,9 @@ function rowOwners(
   cum: Float64Array,
   rows: number,
 ): { readonly table: Int32Array | null; readonly guide: Int32Array } {
+  const table = rowOwnerTable(cum, rows);
+  if (table) return { table, guide: new Int32Array(0) };
   const m = cum.length;
-  if (rows <= MAX_TABLE_ROWS) {
-    const table = new Int32Array(rows);
-    for (let j = 0, r = 0; j < m; j++) for (const end = cum[j]; r < end; r++) table[r] = j;
-    return { table, guide: new Int32Array(0) };
-  }
   const guide = new Int32Array(m);
   for (let g = 0, j = 0; g < m; g++) {
     const r0 = Math.ceil((g * rows) / m);
