@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { rddBootstrap } from "../../../src/designs/rdd/bootstrap.js";
 import { fitSettings } from "../../../src/designs/rdd/estimate.js";
+import { layoutRdd } from "../../../src/designs/rdd/layout.js";
 import { type RddUnits, splitSides } from "../../../src/designs/rdd/side.js";
 import { parseRddSpec } from "../../../src/designs/rdd/spec.js";
+import { saasFixture } from "../../helpers/fixture.js";
 import { referenceRddBootstrap } from "./bootstrap-reference.js";
 
 function uniform(seed: number): () => number {
@@ -96,4 +98,27 @@ describe("rddBootstrap: the row-table draw loop equals the reference implementat
       }
     });
   }
+});
+
+describe("rddBootstrap on the tutorial fixture", () => {
+  it("the headline run (h = 0.1, 500 replicates, seed 7, stream 0) is pinned bit for bit (values of c4a36cf)", () => {
+    const spec = parseRddSpec({
+      outcome: "task_completed",
+      running: "query_confidence",
+      cutoff: 0.85,
+      treated: "below",
+      kernel: "uniform",
+      support: "open",
+      vce: "hc3",
+    });
+    const layout = layoutRdd(saasFixture(), spec);
+    const b = rddBootstrap(layout.left, layout.right, fitSettings(spec, null), [0.1, 0.1], {
+      reps: 500,
+      seed: 7,
+      stream: 0,
+    });
+    expect(b.ci).toEqual([0.03107361068951764, 0.08013870002234127]);
+    expect(b.se).toBe(0.01279687845395439);
+    expect(b.failed).toBe(0);
+  });
 });
