@@ -126,7 +126,7 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
   // row bootstrap draws the same rows on both paths), then identical rows merged into one unit with a count.
   const cmp = (a: number, b: number) =>
     xs[a] - xs[b] || ys[a] - ys[b] || (ts ? ts[a] - ts[b] : 0) || (cl ? cl[a] - cl[b] : 0);
-  sortByRunning(keep, xs, (a, b) => cmp(a, b) || a - b);
+  keep.sort((a, b) => cmp(a, b) || a - b);
   const starts: number[] = [];
   for (let i = 0; i < keep.length; i++) if (i === 0 || cmp(keep[i - 1], keep[i]) !== 0) starts.push(i);
   starts.push(keep.length);
@@ -148,49 +148,6 @@ export function layoutRdd(frame: Frame, s: ValidRddSpec): RddLayout {
     droppedReasons: reasons,
     covariates,
   });
-}
-
-/**
- * Sorts row indices (ascending on entry) in place by `order`, a total order whose first key is the running
- * variable `xs` (finite, no NaN): the same permutation as `keep.sort(order)`, without a comparator call per
- * comparison of the O(n log n): the rows are bucketed by the rank of their running value (a native sort of the
- * values, a binary search per row, a stable counting sort: indices ascending within a value), then one insertion
- * pass orders each tie group by the remaining keys (O(n + inversions within tie groups)).
- */
-function sortByRunning(keep: number[], xs: Float64Array, order: (a: number, b: number) => number): void {
-  const n = keep.length;
-  const vals = Float64Array.from(keep, (i) => xs[i]);
-  const sorted = vals.slice().sort();
-  // Distinct values (−0 and +0 are one value, as the order's numeric comparison has them).
-  const distinct = new Float64Array(n);
-  let d = 0;
-  for (let j = 0; j < n; j++) if (d === 0 || sorted[j] !== distinct[d - 1]) distinct[d++] = sorted[j];
-  const rank = new Int32Array(n);
-  const start = new Int32Array(d + 1);
-  for (let j = 0; j < n; j++) {
-    let lo = 0;
-    let hi = d - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (distinct[mid] < vals[j]) lo = mid + 1;
-      else hi = mid;
-    }
-    rank[j] = lo;
-    start[lo + 1]++;
-  }
-  for (let r = 0; r < d; r++) start[r + 1] += start[r];
-  const out = new Int32Array(n);
-  for (let j = 0; j < n; j++) out[start[rank[j]]++] = keep[j];
-  for (let j = 0; j < n; j++) {
-    const v = out[j];
-    let i = j - 1;
-    while (i >= 0 && order(out[i], v) > 0) {
-      out[i + 1] = out[i];
-      i--;
-    }
-    out[i + 1] = v;
-  }
-  for (let j = 0; j < n; j++) keep[j] = out[j];
 }
 
 /** A column over merged rows: per unit the rows where it is present, their mean and Σ(v − v̄)² (two-pass). */
