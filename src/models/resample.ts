@@ -228,6 +228,30 @@ export function addDrawCounts(rng: Rng, counts: Int32Array | Float64Array, draw:
   for (let i = 0; i < n; i++) counts[lemireIndex(rng, n, reject)]++;
 }
 
+/** Largest row count {@link rowOwnerTable} tabulates (4 bytes a row); beyond it, callers search the cumulative counts. */
+export const MAX_ROW_TABLE = 1 << 24;
+
+/**
+ * The unit holding each row position, for units of `cum[u] − cum[u − 1]` identical rows (cumulative counts,
+ * nondecreasing, `rows` = the last): `table[j]` = the first u with `cum[u] > j`, the unit a binary search of the
+ * cumulative counts finds. Built once per bootstrap run, it maps each drawn row position to its unit with one
+ * load instead of a search. Null when `rows` exceeds {@link MAX_ROW_TABLE}.
+ *
+ * @example
+ * ```ts
+ * import { rowOwnerTable } from "truelift";
+ * rowOwnerTable(Float64Array.of(2, 2, 5), 5); // Int32Array [0, 0, 2, 2, 2]
+ * ```
+ * @see Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 6.
+ */
+export function rowOwnerTable(cum: Float64Array, rows: number): Int32Array | null {
+  if (rows > MAX_ROW_TABLE) return null;
+  const table = new Int32Array(rows);
+  for (let u = 0, j = 0; u < cum.length; u++)
+    for (const end = Math.min(cum[u], rows); j < end; j++) table[j] = u;
+  return table;
+}
+
 /** How {@link rademacherWeights} spends random bits: one 32-bit word per weight, or 32 weights per word. */
 export type RademacherPacking = "word" | "bit";
 

@@ -1,5 +1,5 @@
 import { type Rng, streamFor } from "../../core/rng.js";
-import { lemireIndex } from "../../models/resample.js";
+import { lemireIndex, rowOwnerTable } from "../../models/resample.js";
 import type { CollapsedRefit } from "./model.js";
 
 /**
@@ -110,8 +110,8 @@ export function prepareCollapsed(
 /**
  * Runs replicates `from` … `to − 1` on a collapsed sample: replicate r draws n sorted row positions
  * uniformly with replacement from `streamFor(seed, "resample", r)` = `createRng(seed, r + 1)` ({@link lemireIndex},
- * Lemire's unbiased multiply-shift, for n ≤ 2²¹, else `rng.int`), maps each to its unit (cumulative counts,
- * binary search), counts them per cell, refits, and writes (ATE, ATT) at `out[2(r − from)]` (NaN when the refit
+ * Lemire's unbiased multiply-shift, for n ≤ 2²¹, else `rng.int`), maps each to its unit (a row → unit table,
+ * {@link rowOwnerTable}, or a binary search of the cumulative counts beyond its size), counts them per cell, refits, and writes (ATE, ATT) at `out[2(r − from)]` (NaN when the refit
  * fails). Memory is per unit, not per row. The same code runs in worker threads, so results do not depend on
  * the number of threads.
  *
@@ -137,10 +137,12 @@ export function runCollapsed(
   // per cell (2·pattern + treatment): drawn rows and their outcome sum
   const cells = new Float64Array(2 * g);
   const sums = new Float64Array(2 * g);
-  const drawnAt = new Float64Array(units);
+  const drawnAt = new Int32Array(units);
   const fast = n <= 2097152;
   const reject = 4294967296 % n;
   const draw = (rng: Rng) => (fast ? lemireIndex(rng, n, reject) : rng.int(n));
+  // Row position → unit, once for all replicates (one load per draw instead of a binary search).
+  const owner = cumAt === null ? null : rowOwnerTable(cumAt, n);
   for (let r = from; r < to; r++) {
     tick?.(r - from);
     const o = 2 * (r - from);
@@ -150,6 +152,9 @@ export function runCollapsed(
     drawnAt.fill(0);
     if (cumAt === null) {
       for (let d = 0; d < n; d++) drawnAt[draw(rng)]++;
+    } else if (owner !== null) {
+      if (fast) for (let d = 0; d < n; d++) drawnAt[owner[lemireIndex(rng, n, reject)]]++;
+      else for (let d = 0; d < n; d++) drawnAt[owner[rng.int(n)]]++;
     } else {
       for (let d = 0; d < n; d++) drawnAt[unitAt(cumAt, draw(rng))]++;
     }

@@ -236,7 +236,7 @@ export function propensityFit(
   spec: PropensitySpec,
   options: { readonly onProgress?: ProgressCallback } = {},
 ): PropensityFit {
-  const { run, rowScores } = stageRows(frame, spec);
+  const { run, rowScores } = stagePropensityRows(frame, spec);
   const input = run.bootstrapInput;
   const fit = run.finish(
     input ? ipwBootstrap(options.onProgress ? { ...input, onProgress: options.onProgress } : input) : null,
@@ -248,12 +248,27 @@ export function propensityFit(
  * The staged analysis of rows: compressed first to the cells of {@link propensityCellKeys} when the spec allows
  * it and every key column exists (then the analysis is exactly {@link propensityFromCells}'s, in O(cells) after
  * one pass over the rows), else on the rows themselves (units of one row, in row order for the order-dependent
- * matching options); `rowScores` maps the unit scores back to the rows.
+ * matching options); `rowScores` maps the unit scores back to the rows. {@link propensityFit} is
+ * `run.finish(ipwBootstrap(run.bootstrapInput))`; staged, the analysis and the bootstrap can be run (and timed)
+ * apart.
+ *
+ * @example
+ * ```ts
+ * import { ipwBootstrap, stagePropensityRows } from "truelift";
+ * const { run } = stagePropensityRows(frame, { ...spec, bootstrap: { reps: 500, seed: 7 } });
+ * const result = run.finish(null).result; // the analysis without the bootstrap
+ * const boot = run.bootstrapInput ? ipwBootstrap(run.bootstrapInput) : null; // = propensity(frame, spec).ipw.bootstrap
+ * ```
+ * @see Rosenbaum & Rubin (1983), Biometrika 70, 41–55.
+ * @internal
  */
-function stageRows(
+export function stagePropensityRows(
   frame: Frame,
   spec: PropensitySpec,
-): { run: ReturnType<typeof stagePropensity>; rowScores: (unitScores: Float64Array) => Float64Array } {
+): {
+  run: ReturnType<typeof stagePropensity>;
+  rowScores: (unitScores: Float64Array) => Float64Array;
+} {
   const s = parsePropensitySpec(spec);
   const keys = propensityCellKeys(s);
   const names = new Set(frame.names);
@@ -284,7 +299,7 @@ export async function propensityParallel(
   spec: PropensitySpec,
   options: { readonly threads?: number; readonly onProgress?: ProgressCallback } = {},
 ): Promise<DeepReadonly<PropensityResult>> {
-  const { run } = stageRows(frame, spec);
+  const { run } = stagePropensityRows(frame, spec);
   const input = run.bootstrapInput;
   if (!input) return run.finish(null).result;
   const withProgress = options.onProgress ? { ...input, onProgress: options.onProgress } : input;

@@ -1,7 +1,7 @@
 import type { Rng } from "../../core/rng.js";
 import { streamFor } from "../../core/rng.js";
 import { bootstrapSe, percentileInterval } from "../../models/bootstrap-ci.js";
-import { addDrawCounts, lemireIndex } from "../../models/resample.js";
+import { addDrawCounts, lemireIndex, rowOwnerTable } from "../../models/resample.js";
 import { cholesky, choleskySolve } from "../../numeric/linalg/cholesky.js";
 import type { RddFitSettings } from "./estimate.js";
 import { kernelWeight } from "./kernel.js";
@@ -87,6 +87,8 @@ export function rddBootstrap(
       v *= u;
     }
   }
+  // Row index → part, built once per run (identity on the row path: the draws land on the counts directly).
+  const owner = rows === m ? null : rowOwners(cum, rows);
   const rng = streamFor(opts.seed, "sequence", opts.stream);
   const est: number[] = [];
   let failed = 0;
@@ -120,8 +122,9 @@ export function rddBootstrap(
     // word), then one sequential pass adds count × features per side: far cheaper than adding feature rows at
     // random addresses.
     counts.fill(0);
-    if (rows === m) addDrawCounts(rng, counts, "lemire");
-    else drawIntoParts(rng, counts, cum, rows);
+    if (owner === null) addDrawCounts(rng, counts, "lemire");
+    else if (owner.table) drawIntoTable(rng, counts, owner.table, rows);
+    else drawIntoParts(rng, counts, cum, owner.guide, rows);
     accumulate(0, nl, 0);
     accumulate(nl, m, nf);
     const a = intercepts(accL);
@@ -183,12 +186,16 @@ function windowParts(side: RddSideData, st: RddFitSettings, h: number): WindowPa
 }
 
 /**
- * `rows` draws with replacement of a row index (Lemire), each counted on the part holding that row: a guide
- * table (one entry per part: the part of the first row of each of `parts` equal slices of the rows) then a short
- * forward scan of the cumulative counts, O(1) expected per draw and O(parts) memory.
+ * The part of every row ({@link rowOwnerTable}) or, for windows too large for a row table, a guide table (one
+ * entry per part: the part of the first row of each of `parts` equal slices of the rows) for
+ * {@link drawIntoParts}. Built once per run, outside the replicate loop.
  */
-function drawIntoParts(rng: Rng, counts: Int32Array, cum: Float64Array, rows: number): void {
-  const reject = 4294967296 % rows;
+function rowOwners(
+  cum: Float64Array,
+  rows: number,
+): { readonly table: Int32Array | null; readonly guide: Int32Array } {
+  const table = rowOwnerTable(cum, rows);
+  if (table) return { table, guide: new Int32Array(0) };
   const m = cum.length;
   const guide = new Int32Array(m);
   for (let g = 0, j = 0; g < m; g++) {
@@ -196,6 +203,29 @@ function drawIntoParts(rng: Rng, counts: Int32Array, cum: Float64Array, rows: nu
     while (cum[j] <= r0 && j < m - 1) j++;
     guide[g] = j;
   }
+  return { table: null, guide };
+}
+
+/** `rows` draws with replacement of a row index (Lemire), each counted on its part through the row table. */
+function drawIntoTable(rng: Rng, counts: Int32Array, table: Int32Array, rows: number): void {
+  const reject = 4294967296 % rows;
+  for (let i = 0; i < rows; i++) counts[table[lemireIndex(rng, rows, reject)]]++;
+}
+
+/**
+ * `rows` draws with replacement of a row index (Lemire), each counted on the part holding that row: the guide
+ * table of {@link rowOwners} then a short forward scan of the cumulative counts, O(1) expected per draw and
+ * O(parts) memory (windows too large for a row table).
+ */
+function drawIntoParts(
+  rng: Rng,
+  counts: Int32Array,
+  cum: Float64Array,
+  guide: Int32Array,
+  rows: number,
+): void {
+  const reject = 4294967296 % rows;
+  const m = cum.length;
   for (let i = 0; i < rows; i++) {
     const r = lemireIndex(rng, rows, reject);
     let j = guide[Math.floor((r * m) / rows)];
