@@ -88,7 +88,13 @@ export function nearUniqueness(p: NearUniquenessProblem, weights: Float64Array):
       rhs[T0 + i] = p.c[i] * sw;
       for (let j = 0; j < J; j++) a[(T0 + i) * J + j] = p.b[i * J + j] * sw;
     }
-    return simplexLeastSquares({ rows, cols: J, data: a }, rhs).x;
+    try {
+      return simplexLeastSquares({ rows, cols: J, data: a }, rhs).x;
+    } catch (e) {
+      // quadprog can give up on a badly conditioned stacked problem: treat this μ as infeasible.
+      if (!(e instanceof TrueliftError)) throw e;
+      return new Float64Array(J).fill(Number.NaN);
+    }
   };
   const feasible = (w: Float64Array): boolean => lossW(w) <= tau;
   let wMin = weights;
