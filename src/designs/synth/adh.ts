@@ -73,6 +73,12 @@ export interface AdhSolution {
   readonly scale: Float64Array;
   /** The V search's starts and result, stated for reproduction. */
   readonly vSearch: AdhVSearch;
+  /**
+   * Whether the inner solver certified the weights at the chosen V as the unique minimiser of the predictor fit
+   * (its KKT check: positive definite reduced Hessian and positive multipliers off the support). The full
+   * evidence is computed by `weightUniqueness` in the weights stage.
+   */
+  readonly innerUnique: boolean;
 }
 
 /**
@@ -94,7 +100,11 @@ export interface AdhSolution {
  * {@link simplexLeastSquaresWarm}) instead of by kernlab's interior-point `ipop` (margin 5·10⁻⁴), so weights that
  * ipop leaves at ~10⁻⁵ are exact zeros here and the outer loss is a slightly different (exact) function of V; the
  * optional genoud global search is not offered. When the inner minimiser is not unique (the treated predictors
- * lie inside the donors' hull) the solver's cold start (best single donor, then the active-set path) picks one.
+ * lie inside the donors' hull) the solver's cold start (best single donor, then the active-set path) picks one;
+ * `innerUnique` says so, and `synth` then probes how much the pre-period fit varies among the equally good
+ * weights (`nearUniqueness`, warning `D_SYNTH_WEIGHTS_NOT_UNIQUE`).
+ * The search is deterministic (two fixed starts, no seed): `vSearch` states the starts, the winner and the rule,
+ * and the same input gives the same V bit for bit.
  * V itself is often weakly identified (a flat loss), so V can differ from Synth's while W agrees.
  *
  * Verified against R (test/golden/scripts/synth_adh.R, synth_basque.R): with the same exact inner QP the
@@ -132,6 +142,7 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
     x1s[i] = x1[i] / d;
     for (let j = 0; j < J; j++) x0s[i * J + j] = x0[i * J + j] / d;
   }
+  let innerUnique = false;
   const innerW = (v: Float64Array): Float64Array => {
     let s = 0;
     for (let i = 0; i < k; i++) s += Math.abs(v[i]);
@@ -142,7 +153,9 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
       b[i] = r * x1s[i];
       for (let j = 0; j < J; j++) a[i * J + j] = r * x0s[i * J + j];
     }
-    return simplexLeastSquaresWarm(a, k, J, b).x;
+    const sol = simplexLeastSquaresWarm(a, k, J, b);
+    innerUnique = sol.unique;
+    return sol.x;
   };
   const lossV = (w: Float64Array): number => {
     let ss = 0;
@@ -242,7 +255,7 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
           : "one predictor: V = 1, not searched",
     deterministic: true,
   };
-  return { v, weights, lossV: loss, lossW, vSource, starts, scale, vSearch };
+  return { v, weights, lossV: loss, lossW, vSource, starts, scale, vSearch, innerUnique };
 }
 
 /** |v| / Σ|v| as a plain array. */

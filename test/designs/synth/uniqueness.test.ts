@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { Frame } from "../../../src/core/frame.js";
 import { synth } from "../../../src/designs/synth/index.js";
 import { nearUniqueness } from "../../../src/designs/synth/near-uniqueness.js";
+import { synthSummary } from "../../../src/designs/synth/summary.js";
 import { weightUniqueness } from "../../../src/designs/synth/uniqueness.js";
 import { simplexLeastSquares } from "../../../src/numeric/optimize/least-squares.js";
 import { fixturePath } from "../../helpers/fixture.js";
@@ -208,6 +209,15 @@ describe("Prop 99 with ADH predictors (California inside the donors' predictor h
     expect(again.weights).toEqual(res.weights);
     expect(again.fit).toEqual(res.fit);
   });
+
+  it("the summary flags the weights as not unique and states the V search", () => {
+    const lines = synthSummary(res).lines;
+    expect(lines.find((l) => l.label.startsWith("Donor weights"))?.label).toContain("not unique");
+    expect(lines.find((l) => l.label === "V search")?.value).toContain(
+      "deterministic starts equal, regression; kept the equal start (Nelder-Mead)",
+    );
+    expect(res.fit.uniqueness.unique).toBe(false);
+  });
 });
 
 describe("nearUniqueness on a constructed unique problem", () => {
@@ -223,5 +233,55 @@ describe("nearUniqueness on a constructed unique problem", () => {
     expect(probe.material).toBe(false);
     // Moving along a strictly convex predictor loss by δ costs O(δ²), so the MSPE range is O(√ε) = O(10⁻⁴).
     expect(probe.lossVMax - probe.lossVMin).toBeLessThan(1e-3 * probe.lossV);
+  });
+});
+
+describe("uniqueWeights on the outcome path (no predictors) uses the same KKT check", () => {
+  const series: Record<string, number[]> = {
+    T: [2.5, 3.1, 2.4, 3.6, 3.0, 2.2, 5, 6],
+    A: [1, 2, 1.5, 3, 2.5, 1, 2, 2],
+    B: [1, 2, 1.5, 3, 2.5, 1, 2, 2],
+    C: [5, 4, 3.5, 4, 3, 4, 4, 5],
+    D: [9, 9, 8, 9, 9, 8, 9, 9],
+  };
+  const frame = (units: string[]): Frame => {
+    const unit: string[] = [];
+    const period: number[] = [];
+    const y: number[] = [];
+    for (const u of units) {
+      series[u].forEach((v, t) => {
+        unit.push(u);
+        period.push(t + 1);
+        y.push(v);
+      });
+    }
+    return Frame.fromObject({ unit, period, y });
+  };
+  const spec: Parameters<typeof synth>[1] = {
+    outcome: "y",
+    unit: "unit",
+    time: "period",
+    treated: ["T"],
+    treatmentStart: 7,
+    placebo: false,
+    leaveOneOut: false,
+    inTimePlacebo: false,
+    sdid: false,
+    augmented: false,
+  };
+
+  it("two identical donors → not unique, and the warning fires", () => {
+    const res = synth(frame(["T", "A", "B", "C", "D"]), spec);
+    expect(res.fit.uniqueWeights).toBe(false);
+    expect(res.fit.nearUniqueness).toBeNull();
+    expect(res.fit.vSearch).toBeNull();
+    expect(res.diagnostics.some((d) => d.code === "D_SYNTH_WEIGHTS_NOT_UNIQUE")).toBe(true);
+  });
+
+  it("without the duplicate → unique, no warning", () => {
+    const res = synth(frame(["T", "A", "C", "D"]), spec);
+    expect(res.fit.uniqueWeights).toBe(true);
+    expect(res.fit.uniqueness.rank).toBe(res.fit.uniqueness.support - 1);
+    expect(res.diagnostics.some((d) => d.code === "D_SYNTH_WEIGHTS_NOT_UNIQUE")).toBe(false);
   });
 });
