@@ -133,8 +133,22 @@ export const SYNTH_MESSAGES = {
       ? `Leaving out each of the ${e.fits} used donors in turn keeps the effect between ${signed(lo)} and ${signed(hi)}.`
       : `Leaving out single donors moves the effect to between ${signed(lo)} and ${signed(hi)} (estimate ${signed(effect)})${flips ? ", even flipping its sign" : ""}: the result hinges on particular donors.`;
   },
-  D_SYNTH_WEIGHTS_NOT_UNIQUE: (_e: { donors: number; preCount: number }): string =>
-    "Several donor combinations fit the pre-period equally well, so the weights shown are one of them (the estimate may depend on that choice); use fewer donors or more pre-periods.",
+  D_SYNTH_WEIGHTS_NOT_UNIQUE: (
+    e:
+      | { donors: number; preCount: number }
+      | {
+          donors: number;
+          preCount: number;
+          epsilon: number;
+          lossV: number;
+          lossVMin: number;
+          lossVMax: number;
+          unique: boolean;
+        },
+  ): string =>
+    "lossVMin" in e
+      ? `Several donor combinations match the predictors equally well (to within ${e.epsilon.toPrecision(1)} of the best fit) but track the pre-period very differently: their pre-period MSPE ranges from ${e.lossVMin.toPrecision(3)} to ${e.lossVMax.toPrecision(3)} (the weights shown: ${e.lossV.toPrecision(3)}). The predictors do not pin down the weights, so the estimate depends on which combination the solver picked; use fewer, more informative predictors or fit the pre-period outcomes directly.`
+      : "Several donor combinations fit the pre-period equally well, so the weights shown are one of them (the estimate may depend on that choice); use fewer donors or more pre-periods.",
   D_SYNTH_V_SEARCH: (e: {
     starts: readonly string[];
     methods: readonly string[];

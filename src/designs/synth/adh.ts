@@ -18,6 +18,10 @@ export interface AdhProblem {
 /** One start of the outer V search: Nelder–Mead and BFGS from it, the better of the two kept. */
 export interface AdhStart {
   readonly start: "equal" | "regression";
+  /** The starting V (normalised to sum 1) handed to both optimisers. */
+  readonly initialV: readonly number[];
+  /** The kept optimum, normalised as V = |v|/Σ|v|. */
+  readonly v: readonly number[];
   /** The method whose optimum was kept. */
   readonly method: "Nelder-Mead" | "BFGS";
   /** Pre-period mean squared outcome gap at the kept optimum (Synth's `loss.v`). */
@@ -31,6 +35,25 @@ export interface AdhStart {
   } | null;
   /** Convergence code of the kept run (R's: 0 converged, 1 iteration limit, 10 degenerate simplex). */
   readonly convergence: number;
+}
+
+/**
+ * How the outer V search ran, stated so it can be reproduced: which deterministic starts, how many, which one
+ * won and by which rule. There is no randomness: the same input gives the same V bit for bit.
+ */
+export interface AdhVSearch {
+  /** The starts tried, in order ("equal" = 1/k each; "regression" = Synth's regression-based start). */
+  readonly starts: readonly ("equal" | "regression")[];
+  /** The start whose optimum gave V (null when V was not searched: custom or a single predictor). */
+  readonly best: "equal" | "regression" | null;
+  /** The optimiser whose optimum was kept for the best start (null when V was not searched). */
+  readonly method: "Nelder-Mead" | "BFGS" | null;
+  /** Pre-period MSPE at the chosen V. */
+  readonly lossV: number;
+  /** The rule, in words. */
+  readonly rule: string;
+  /** Always true: the starts are deterministic functions of the data (no seed is involved). */
+  readonly deterministic: true;
 }
 
 /** Result of {@link adhWeights}. */
@@ -48,6 +71,14 @@ export interface AdhSolution {
   readonly starts: readonly AdhStart[];
   /** The predictor scale: each predictor's sample SD over the donors and the treated unit. */
   readonly scale: Float64Array;
+  /** The V search's starts and result, stated for reproduction. */
+  readonly vSearch: AdhVSearch;
+  /**
+   * Whether the inner solver certified the weights at the chosen V as the unique minimiser of the predictor fit
+   * (its KKT check: positive definite reduced Hessian and positive multipliers off the support). The full
+   * evidence is computed by `weightUniqueness` in the weights stage.
+   */
+  readonly innerUnique: boolean;
 }
 
 /**
@@ -69,7 +100,11 @@ export interface AdhSolution {
  * {@link simplexLeastSquaresWarm}) instead of by kernlab's interior-point `ipop` (margin 5·10⁻⁴), so weights that
  * ipop leaves at ~10⁻⁵ are exact zeros here and the outer loss is a slightly different (exact) function of V; the
  * optional genoud global search is not offered. When the inner minimiser is not unique (the treated predictors
- * lie inside the donors' hull) the solver's cold start (best single donor, then the active-set path) picks one.
+ * lie inside the donors' hull) the solver's cold start (best single donor, then the active-set path) picks one;
+ * `innerUnique` says so, and `synth` then probes how much the pre-period fit varies among the equally good
+ * weights (`nearUniqueness`, warning `D_SYNTH_WEIGHTS_NOT_UNIQUE`).
+ * The search is deterministic (two fixed starts, no seed): `vSearch` states the starts, the winner and the rule,
+ * and the same input gives the same V bit for bit.
  * V itself is often weakly identified (a flat loss), so V can differ from Synth's while W agrees.
  *
  * Verified against R (test/golden/scripts/synth_adh.R, synth_basque.R): with the same exact inner QP the
@@ -107,6 +142,7 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
     x1s[i] = x1[i] / d;
     for (let j = 0; j < J; j++) x0s[i * J + j] = x0[i * J + j] / d;
   }
+  let innerUnique = false;
   const innerW = (v: Float64Array): Float64Array => {
     let s = 0;
     for (let i = 0; i < k; i++) s += Math.abs(v[i]);
@@ -117,7 +153,9 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
       b[i] = r * x1s[i];
       for (let j = 0; j < J; j++) a[i * J + j] = r * x0s[i * J + j];
     }
-    return simplexLeastSquaresWarm(a, k, J, b).x;
+    const sol = simplexLeastSquaresWarm(a, k, J, b);
+    innerUnique = sol.unique;
+    return sol.x;
   };
   const lossV = (w: Float64Array): number => {
     let ss = 0;
@@ -131,6 +169,7 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
   const starts: AdhStart[] = [];
   let vPar: Float64Array;
   let vSource: AdhSolution["vSource"];
+  let bestStart: AdhStart | null = null;
   if (customV !== undefined) {
     vPar = Float64Array.from(customV);
     vSource = "custom";
@@ -161,6 +200,8 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
         par: kept.par,
         info: {
           start,
+          initialV: normalised(sv),
+          v: normalised(kept.par),
           method: useBfgs ? "BFGS" : "Nelder-Mead",
           lossV: kept.value,
           nelderMead: { lossV: nm.value, evaluations: nm.evaluations, convergence: nm.convergence },
@@ -187,6 +228,7 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
       if (!(r1.info.lossV < r2.info.lossV)) best = r2;
     }
     vPar = best.par;
+    bestStart = best.info;
   }
   let vs = 0;
   for (let i = 0; i < k; i++) vs += Math.abs(vPar[i]);
@@ -199,7 +241,28 @@ export function adhWeights(problem: AdhProblem, customV?: readonly number[]): Ad
     for (let j = 0; j < J; j++) g -= x0s[i * J + j] * weights[j];
     lossW += v[i] * g * g;
   }
-  return { v, weights, lossV: lossV(weights), lossW, vSource, starts, scale };
+  const loss = lossV(weights);
+  const vSearch: AdhVSearch = {
+    starts: starts.map((st) => st.start),
+    best: bestStart?.start ?? null,
+    method: bestStart?.method ?? null,
+    lossV: loss,
+    rule:
+      vSource === "optimised"
+        ? "Nelder–Mead and BFGS (R optim defaults) from each start; the lower pre-period MSPE is kept per start, then across starts (ties go to the regression start)"
+        : vSource === "custom"
+          ? "V given by the user (customV), not searched"
+          : "one predictor: V = 1, not searched",
+    deterministic: true,
+  };
+  return { v, weights, lossV: loss, lossW, vSource, starts, scale, vSearch, innerUnique };
+}
+
+/** |v| / Σ|v| as a plain array. */
+function normalised(v: Float64Array): number[] {
+  let s = 0;
+  for (const x of v) s += Math.abs(x);
+  return Array.from(v, (x) => Math.abs(x) / s);
 }
 
 /** Synth's regression-based V start; null when the units × (k + 1) design is singular. */

@@ -4,16 +4,18 @@ import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } fro
 import { TRUELIFT_VERSION } from "../../core/version.js";
 import type { DesignResult } from "../shared/contract.js";
 import { guardZeroSe } from "../shared/zero-se.js";
-import type { AdhStart } from "./adh.js";
+import type { AdhStart, AdhVSearch } from "./adh.js";
 import type { SynthBootstrap } from "./bootstrap.js";
 import { type SynthExtensions, synthExtensions, synthMatrix } from "./extensions.js";
 import { type SynthNaive, synthNaive } from "./naive.js";
+import type { NearUniqueness } from "./near-uniqueness.js";
 import type { SynthInSpacePlacebo, SynthInTimePlacebo, SynthLeaveOneOut } from "./placebo.js";
 import { type SynthTidyRows, synthTidyRows } from "./rows.js";
 import { synthVerdicts } from "./stage-diagnostics.js";
 import { type SynthInferenceStage, synthInference } from "./stage-inference.js";
 import type { SynthCompressedInfo, SynthPrepareStage } from "./stage-prepare.js";
 import { type SynthWeightsStage, synthWeights } from "./stage-weights.js";
+import type { WeightUniqueness } from "./uniqueness.js";
 
 /**
  * Revision of the synthetic-control algorithm, recorded as `provenance.algorithm` (the release version is
@@ -48,8 +50,17 @@ export interface SynthResult extends DesignResult {
     readonly postRmspe: number;
     readonly meanGap: number;
     readonly ratio: number | null;
-    /** True when the weights are the certified unique QP minimiser. */
+    /**
+     * True when the KKT conditions of the weight problem actually solved (the pre-period outcome fit, or with
+     * predictors the V-weighted predictor fit) certify that no other weights fit as well; `uniqueness` has the
+     * evidence.
+     */
     readonly uniqueWeights: boolean;
+    readonly uniqueness: WeightUniqueness;
+    /** With predictors: the pre-period MSPE range among weights that fit the predictors equally well. */
+    readonly nearUniqueness: NearUniqueness | null;
+    /** With predictors: the V search's starts and chosen result (null on the outcome path). */
+    readonly vSearch: AdhVSearch | null;
   };
   /** ADH predictors and V (null when the weights fit the outcome path). */
   readonly predictors: {
@@ -176,7 +187,10 @@ function synthResult(st: SynthStages): SynthResult {
       postRmspe: fit.postRmspe,
       meanGap: fit.meanGap,
       ratio: fit.ratio,
-      uniqueWeights: fit.exact,
+      uniqueWeights: st.weights.uniqueness.unique,
+      uniqueness: st.weights.uniqueness,
+      nearUniqueness: st.weights.nearUniqueness,
+      vSearch: fit.adh?.vSearch ?? null,
     },
     predictors: predictorSummary(prep, st.weights),
     panel: {

@@ -65,7 +65,7 @@ export function fitProblem(p: SynthProblem, options: FitOptions = {}): SynthProb
     },
     options.fixedV !== undefined ? Array.from(options.fixedV) : (p.customV ?? undefined),
   );
-  return { ...fitSummary(treated, donors, nDonors, preCount, adh.weights), adh };
+  return { ...fitSummary(treated, donors, nDonors, preCount, adh.weights, adh.innerUnique), adh };
 }
 
 /**

@@ -45,7 +45,7 @@ export function synthSummary(res: DeepReadonly<SynthResult>): SynthSummary {
   });
   const top = [...res.weights].sort((a, b) => b.weight - a.weight).slice(0, 5);
   lines.push({
-    label: `Donor weights (${res.usedDonors} of ${res.n.donors} used)`,
+    label: `Donor weights (${res.usedDonors} of ${res.n.donors} used${res.fit.uniqueWeights ? "" : "; not unique"})`,
     value: top.map((w) => `${w.unit} ${w.weight.toFixed(4)}`).join(", "),
   });
   if (res.predictors) {
@@ -53,6 +53,13 @@ export function synthSummary(res: DeepReadonly<SynthResult>): SynthSummary {
       label: `Predictor weights V (${res.predictors.vSource})`,
       value: res.predictors.names.map((n, i) => `${n} ${(res.predictors?.v[i] ?? 0).toFixed(4)}`).join(", "),
     });
+    const vs = res.fit.vSearch;
+    if (vs?.best) {
+      lines.push({
+        label: "V search",
+        value: `deterministic starts ${vs.starts.join(", ")}; kept the ${vs.best} start (${vs.method}), pre-period MSPE ${vs.lossV.toPrecision(6)}`,
+      });
+    }
   }
   if (pl) {
     lines.push({

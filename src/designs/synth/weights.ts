@@ -14,7 +14,10 @@ export interface SynthFit {
   /** Mean post-period gap: the effect estimate. */
   readonly meanGap: number;
   readonly ratio: number | null;
-  /** True when the QP's active-set refinement certified a unique exact minimiser. */
+  /**
+   * True when the solver certified a unique exact minimiser of the problem it solved (with predictors: the
+   * V-weighted predictor fit). The weights stage of `synth` recomputes this from the KKT conditions with evidence.
+   */
   readonly exact: boolean;
 }
 

@@ -117,4 +117,15 @@ describe("ADH on the classic Basque data (Abadie & Gardeazabal 2003; R Synth's e
     );
     expectClose(p.lossV, g.ipop.lossV, { rtol: 1e-4 });
   });
+
+  it("certifies unique weights from the KKT conditions and does not warn about near-non-uniqueness", () => {
+    expect(res.fit.uniqueWeights).toBe(true);
+    expect(res.fit.uniqueness.support).toBe(2);
+    expect(res.fit.uniqueness.rank).toBe(1);
+    expect(res.fit.uniqueness.degenerateDonors).toEqual([]);
+    const near = res.fit.nearUniqueness;
+    if (!near) throw new Error("no probe");
+    expect(near.material).toBe(false);
+    expect(res.diagnostics.filter((d) => d.code === "D_SYNTH_WEIGHTS_NOT_UNIQUE")).toEqual([]);
+  });
 });
