@@ -6,11 +6,14 @@
  * ```ts
  * import { signed } from "truelift";
  * signed(-0.00095, 5); // "−0.00095"
+ * signed(-1e-17); // "+0.0000" (a value that rounds to zero has no sign)
  * ```
  */
 export function signed(x: number | null, digits = 4): string {
   if (x === null || !Number.isFinite(x)) return "n/a";
-  return (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
+  const text = Math.abs(x).toFixed(digits);
+  // A value that rounds to zero prints as +0…: its sign is rounding noise, not a direction.
+  return (x >= 0 || Number(text) === 0 ? "+" : "−") + text;
 }
 
 /**
@@ -50,5 +53,7 @@ export function intervalText(ci: readonly [number, number] | null, digits = 4): 
  * ```
  */
 export function fixed(x: number | null, digits = 4): string {
-  return x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(digits);
+  if (x === null || !Number.isFinite(x)) return "n/a";
+  const text = x.toFixed(digits);
+  return text.startsWith("-") && Number(text) === 0 ? text.slice(1) : text;
 }
