@@ -109,7 +109,7 @@ describe("CR3-clubsandwich: R clubSandwich vcovCR(type = 'CR3') (test/golden/clu
     const G = 8;
     expectClose(
       sandwich.vcovMatrix,
-      club.vcovMatrix.map((row) => row.map((v) => ((G - 1) / G) * v)),
+      (club.vcovMatrix ?? []).map((row) => row.map((v) => ((G - 1) / G) * v)),
       TOL.identity,
       "scaled",
     );
@@ -143,7 +143,9 @@ describe("CR3-clubsandwich: R clubSandwich vcovCR(type = 'CR3') (test/golden/clu
 /** The rows of cr2_small_k.json with the script's weights w = 1 + ((row − 1) mod 3). */
 function smallRows(): Record<string, number[]> {
   const rows = (
-    loadGolden("cluster", "cr2_small_k").data as { rows: { y: number; treat: number; x: number; g: number }[] }
+    loadGolden("cluster", "cr2_small_k").data as {
+      rows: { y: number; treat: number; x: number; g: number }[];
+    }
   ).rows;
   return {
     y: rows.map((r) => r.y),

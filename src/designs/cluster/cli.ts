@@ -8,7 +8,7 @@ import {
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
 import { ALPHA_OPTION } from "../shared/cli-options.js";
 import type { DesignCli } from "../shared/contract.js";
-import { type ClusterSpec, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } from "./spec.js";
+import { type ClusterSpec, CR3_KINDS, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } from "./spec.js";
 
 /**
  * `truelift cluster`: a cluster-randomized experiment on a user-level data file — cluster-mean WLS (headline),
@@ -83,6 +83,10 @@ export const CLUSTER_CLI = {
       flags: "--wild-weights <w>",
       description: `${WILD_WEIGHTS.join(" | ")} (default rademacher)`,
     },
+    cr3: {
+      flags: "--cr3 <convention>",
+      description: `${CR3_KINDS.join(" | ")}: (K−1)/K-scaled jackknife (R sandwich) or plain (R clubSandwich); default CR3`,
+    },
     riReps: {
       flags: "--ri-reps <n>",
       description: "randomization re-draws when not enumerating (default 9999)",
@@ -147,6 +151,7 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
     spec.rollout = { spilloverShare: number("--rollout-share", o.rolloutShare) };
   const inference: Record<string, unknown> = {};
   if (seed !== undefined) inference.seed = seed;
+  if (o.cr3 !== undefined) inference.cr3 = parseChoice("--cr3", o.cr3, CR3_KINDS);
   if (o.smallK !== undefined) inference.smallK = parseChoice("--small-k", o.smallK, SMALL_K_MODES);
   if (o.wildReps !== undefined || o.wildWeights !== undefined) {
     inference.wild = {

@@ -248,7 +248,7 @@ function clusterOnLayout(
   const alpha = s.alpha ?? 0.05;
   // Fewer than 4 clusters: cluster-robust SEs are 0 (K = 2) or rest on one degree of freedom (K = 3); refuse them.
   const tooFew = layout.clusters < MIN_CLUSTER_ROBUST;
-  const fitted = clusterEstimators(layout, alpha);
+  const fitted = clusterEstimators(layout, alpha, s.inference?.cr3 ?? "CR3");
   const estimators: ClusterEstimators = tooFew
     ? {
         ...fitted,

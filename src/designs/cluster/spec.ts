@@ -62,6 +62,21 @@ const exposure = z.union([
  * CLUSTER_SPEC_SCHEMA.safeParse({ outcome: "y", treatment: "treated", cluster: "workspace_id" }).success; // true
  * ```
  */
+/**
+ * The two CR3 conventions the cluster design can report (see `CLUSTER_KINDS`): `"CR3"`, (K−1)/K times the cluster
+ * jackknife (R sandwich `vcovCL(type = "HC3", cadjust = FALSE)`), and `"CR3-clubsandwich"`, the plain jackknife
+ * (R clubSandwich `vcovCR(type = "CR3")`; Pustejovsky & Tipton 2018).
+ *
+ * @example
+ * ```ts
+ * import { CR3_KINDS } from "truelift";
+ * CR3_KINDS; // ["CR3", "CR3-clubsandwich"]
+ * ```
+ */
+export const CR3_KINDS = ["CR3", "CR3-clubsandwich"] as const;
+/** One of {@link CR3_KINDS}. */
+export type Cr3Kind = (typeof CR3_KINDS)[number];
+
 export const CLUSTER_SPEC_SCHEMA = z.strictObject({
   outcome: column,
   treatment: z.union([
@@ -81,6 +96,7 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
   inference: z
     .strictObject({
       seed: z.number().int().optional(),
+      cr3: z.enum(CR3_KINDS).optional(),
       smallK: z.enum(SMALL_K_MODES).optional(),
       wild: z
         .union([
@@ -131,6 +147,7 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
  *   observed in the experiment (the mean of the spillover regressor over all users).
  * - `inference`: `seed` (no default: required as soon as the analysis draws random numbers — the pairs bootstrap,
  *   a sampled wild bootstrap or randomization inference — and then recorded in provenance; see `clusterSeed`),
+ *   `cr3` (the CR3 convention, one of {@link CR3_KINDS}; __Default value:__ `"CR3"`),
  *   `smallK` (__Default value:__ `"auto"`: wild bootstrap and randomization inference run when K < 30; below 4
  *   clusters only randomization inference), `wild` (__Default value:__ 9999 reps, Webb weights below 12 clusters —
  *   all 6^K patterns enumerated when 6^K ≤ reps — and Rademacher from 12), `randomization` (__Default value:__ 9999 reps, exact

@@ -42,7 +42,10 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
   });
   lines.push({ label: "User-level OLS, CR1", value: termText(e.cr1, level, FOUR_DIGITS) });
   lines.push({ label: "User-level OLS, CR2", value: termText(e.cr2, level, FOUR_DIGITS) });
-  lines.push({ label: "User-level OLS, CR3", value: termText(e.cr3, level, FOUR_DIGITS) });
+  const cr3Label = e.cr3.name.endsWith("(clubSandwich)")
+    ? "User-level OLS, CR3 (clubSandwich)"
+    : "User-level OLS, CR3";
+  lines.push({ label: cr3Label, value: termText(e.cr3, level, FOUR_DIGITS) });
   lines.push({
     label: "Naive user-level OLS",
     value: `${signed(e.naive.estimate)}  SE ${fixed(e.naive.se)}${res.naive.seRatio ? `  (${res.naive.seRatio.toFixed(1)}× too small: users treated as independent)` : ""}`,
