@@ -91,6 +91,16 @@ export const CLUSTER_CLI = {
       flags: "--ri-reps <n>",
       description: "randomization re-draws when not enumerating (default 9999)",
     },
+    riBalance: {
+      flags: "--ri-balance <columns>",
+      description:
+        "comma-separated cluster-level columns the assignment was re-randomized to balance (Morgan & Rubin)",
+    },
+    riThreshold: {
+      flags: "--ri-threshold <a>",
+      description:
+        "re-randomization acceptance bound on the Mahalanobis distance, or 'observed' (needs --ri-balance)",
+    },
     bootstrap: {
       flags: "--bootstrap <reps>",
       description: "pairs cluster bootstrap replicates; 0 skips (default 1999)",
@@ -161,7 +171,24 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
         : {}),
     };
   }
-  if (o.riReps !== undefined) inference.randomization = { reps: parseReplicates("--ri-reps", o.riReps, 99) };
+  if ((o.riBalance === undefined) !== (o.riThreshold === undefined))
+    throw usage("Give --ri-balance and --ri-threshold together.", "Run `truelift cluster --help`.");
+  if (o.riReps !== undefined || o.riBalance !== undefined) {
+    inference.randomization = {
+      ...(o.riReps !== undefined ? { reps: parseReplicates("--ri-reps", o.riReps, 99) } : {}),
+      ...(o.riBalance !== undefined
+        ? {
+            rerandomization: {
+              covariates: String(o.riBalance)
+                .split(",")
+                .map((v) => v.trim())
+                .filter((v) => v !== ""),
+              threshold: o.riThreshold === "observed" ? "observed" : number("--ri-threshold", o.riThreshold),
+            },
+          }
+        : {}),
+    };
+  }
   if (o.bootstrap !== undefined) {
     const reps = parseReplicates("--bootstrap", o.bootstrap, 0);
     inference.pairs = reps === 0 ? false : { reps };

@@ -113,6 +113,13 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
           z.strictObject({
             reps: z.number().int().min(99).max(MAX_REPLICATES).optional(),
             exact: z.union([z.boolean(), z.literal("auto")]).optional(),
+            rerandomization: z
+              .strictObject({
+                covariates: z.array(column).min(1),
+                threshold: z.union([z.number().min(0), z.literal("observed")]),
+                maxDraws: z.number().int().min(1).optional(),
+              })
+              .optional(),
           }),
         ])
         .optional(),
@@ -151,7 +158,10 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
  *   `smallK` (__Default value:__ `"auto"`: wild bootstrap and randomization inference run when K < 30; below 4
  *   clusters only randomization inference), `wild` (__Default value:__ 9999 reps, Webb weights below 12 clusters —
  *   all 6^K patterns enumerated when 6^K ≤ reps — and Rademacher from 12), `randomization` (__Default value:__ 9999 reps, exact
- *   enumeration when ≤ 100 000 assignments), `pairs` (the pairs cluster bootstrap on cluster sufficient
+ *   enumeration when ≤ 100 000 assignments; `rerandomization: { covariates, threshold, maxDraws? }` when the
+ *   clusters were assigned by re-randomization (Morgan & Rubin 2012): cluster-level numeric columns (constant
+ *   within a cluster, `E_BALANCE_VARIES_IN_CLUSTER`) and the Mahalanobis acceptance bound, or `"observed"` — the
+ *   test then uses the accepted assignments only and reports the acceptance rate; see `Rerandomization`), `pairs` (the pairs cluster bootstrap on cluster sufficient
  *   statistics; __Default value:__ 1999 reps; `false` skips it).
  * - `alpha`: __Default value:__ 0.05.
  */

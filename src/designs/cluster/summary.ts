@@ -78,6 +78,13 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
       label: "Randomization inference",
       value: `p ${pValueText(r.pValue)}  ${level}% CI ${intervalText(r.ci)}  (${r.exact ? `all ${r.assignments.toLocaleString("en-US")} assignments` : `${r.reps} re-draws`})`,
     });
+    const rr = r.rerandomization;
+    if (rr) {
+      lines.push({
+        label: "Re-randomization",
+        value: `balance on ${rr.covariates.join(", ")}: Mahalanobis distance ≤ ${rr.threshold.toPrecision(4)} (observed ${rr.observedDistance.toPrecision(4)}); ${rr.accepted.toLocaleString("en-US")} of ${rr.drawn.toLocaleString("en-US")} assignments accepted (${(100 * rr.acceptanceRate).toFixed(1)}%), p over the accepted only`,
+      });
+    }
   }
   if (res.bootstrap) {
     const b = res.bootstrap;

@@ -142,7 +142,7 @@ export function clusterTidy(
     const r = smallK.randomization;
     estimates.push({
       quantity: "effect",
-      method: "randomization inference",
+      method: r.rerandomization ? "randomization inference (re-randomized)" : "randomization inference",
       estimate: r.estimate,
       se: null,
       lower: r.ci?.[0] ?? null,
