@@ -54,15 +54,6 @@ const exposure = z.union([
 ]);
 
 /**
- * The zod schema behind {@link ClusterSpec}; `z.toJSONSchema(CLUSTER_SPEC_SCHEMA)` publishes it as JSON Schema.
- *
- * @example
- * ```ts
- * import { CLUSTER_SPEC_SCHEMA } from "truelift";
- * CLUSTER_SPEC_SCHEMA.safeParse({ outcome: "y", treatment: "treated", cluster: "workspace_id" }).success; // true
- * ```
- */
-/**
  * The two CR3 conventions the cluster design can report (see `CLUSTER_KINDS`): `"CR3"`, (K−1)/K times the cluster
  * jackknife (R sandwich `vcovCL(type = "HC3", cadjust = FALSE)`), and `"CR3-clubsandwich"`, the plain jackknife
  * (R clubSandwich `vcovCR(type = "CR3")`; Pustejovsky & Tipton 2018).
@@ -77,6 +68,15 @@ export const CR3_KINDS = ["CR3", "CR3-clubsandwich"] as const;
 /** One of {@link CR3_KINDS}. */
 export type Cr3Kind = (typeof CR3_KINDS)[number];
 
+/**
+ * The zod schema behind {@link ClusterSpec}; `z.toJSONSchema(CLUSTER_SPEC_SCHEMA)` publishes it as JSON Schema.
+ *
+ * @example
+ * ```ts
+ * import { CLUSTER_SPEC_SCHEMA } from "truelift";
+ * CLUSTER_SPEC_SCHEMA.safeParse({ outcome: "y", treatment: "treated", cluster: "workspace_id" }).success; // true
+ * ```
+ */
 export const CLUSTER_SPEC_SCHEMA = z.strictObject({
   outcome: column,
   treatment: z.union([
