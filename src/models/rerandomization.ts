@@ -15,6 +15,10 @@ import { cholesky, choleskySolve } from "../numeric/linalg/cholesky.js";
  *   non-singular covariance; `names` labels them in the report. __Default value:__ names `x1`, `x2`, …
  * - `threshold`: the acceptance bound a (M ≤ a accepted), or `"observed"`: the observed assignment's own distance
  *   (when the design's bound was not recorded — the tightest bound the observed assignment is consistent with).
+ *   With the design's own a the test is exact (Morgan & Rubin 2012, §2.3); `"observed"` conditions on
+ *   M ≤ M_obs, a reference set that depends on the observed assignment, so it is not exact in general (in the
+ *   size simulation of `test/models/rerandomization.test.ts`, a = 0.1, it rejected 5.15% at α = 5% over 2000
+ *   replicates, seed 777, against 4.4% with the design's a).
  * - `maxDraws`: give up (`E_RERANDOMIZATION_TOO_RARE`) after this many sampled draws. __Default value:__ 1000 × reps.
  *
  * The observed assignment must pass the rule (`E_RERANDOMIZATION_REJECTS_OBSERVED`).
