@@ -173,6 +173,11 @@ export {
 } from "./models/logit.js";
 export { type OlsResult, type OlsSpec, ols, olsFit } from "./models/ols.js";
 export { type RandomizationResult, randomizationInference } from "./models/randomization.js";
+export {
+  balanceDistance,
+  type Rerandomization,
+  type RerandomizationReport,
+} from "./models/rerandomization.js";
 export { ssc, type Vcov } from "./models/vcov/types.js";
 export { type WildBootstrapResult, wildClusterBootstrap } from "./models/wild-bootstrap.js";
 export { type OlsFit, withVcov } from "./models/with-vcov.js";

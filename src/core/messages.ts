@@ -221,6 +221,18 @@ export const ERROR_CATALOGUE = {
     category: "data",
     hint: "Strata group whole clusters: give each cluster one stratum (the block it was randomized in).",
   },
+  E_BALANCE_VARIES_IN_CLUSTER: {
+    category: "data",
+    hint: "Re-randomization balances cluster-level covariates: give each cluster one value (e.g. its pre-period mean) in every balance column.",
+  },
+  E_RERANDOMIZATION_REJECTS_OBSERVED: {
+    category: "data",
+    hint: "The observed assignment is not one the acceptance rule allows: give the threshold the design used (or threshold 'observed'), and the same balance covariates.",
+  },
+  E_RERANDOMIZATION_TOO_RARE: {
+    category: "usage",
+    hint: "Too few re-drawn assignments pass the balance rule: raise the threshold or maxDraws, or balance on fewer covariates.",
+  },
   E_CLUSTER_EDGES: {
     category: "data",
     hint: "The edge list needs two columns of user ids (from, to) that match the user id column of the data.",

@@ -2,6 +2,7 @@ import { TrueliftError } from "../core/errors.js";
 import type { ProgressCallback } from "../core/options.js";
 import { progressTicker } from "../core/progress.js";
 import { streamFor } from "../core/rng.js";
+import { balanceDistance, type Rerandomization, type RerandomizationReport } from "./rerandomization.js";
 import { shuffleFirst } from "./resample.js";
 import { invertPValue } from "./wild-bootstrap.js";
 
@@ -28,6 +29,9 @@ export interface RandomizationUnits {
  * - `seed`: needed unless enumerating.
  * - `nullValue`: the constant effect τ₀ of the sharp null for the reported p-value. __Default value:__ 0.
  * - `alpha`: 1 − level of the inverted interval. __Default value:__ 0.05.
+ * - `rerandomization`: the design re-drew assignments until a balance rule held (Morgan & Rubin 2012); the
+ *   reference distribution is then the accepted assignments only (see {@link Rerandomization}).
+ *   __Default value:__ none (plain complete / stratified randomization).
  */
 export interface RandomizationOptions {
   readonly reps?: number;
@@ -37,6 +41,7 @@ export interface RandomizationOptions {
   readonly stream?: number;
   readonly nullValue?: number;
   readonly alpha?: number;
+  readonly rerandomization?: Rerandomization;
   /** Throttled progress over the assignments drawn or enumerated (does not change the numbers). */
   readonly onProgress?: ProgressCallback;
 }
@@ -45,18 +50,20 @@ export interface RandomizationOptions {
 export interface RandomizationResult {
   readonly estimate: number;
   readonly nullValue: number;
-  /** Exact: the share of all assignments at least as extreme; sampled: (1 + count)/(1 + reps). */
+  /** Exact: the share of all (accepted) assignments at least as extreme; sampled: (1 + count)/(1 + reps). */
   readonly pValue: number;
   /** {τ₀ : p(τ₀) ≥ alpha} under constant additive effects; null when no τ₀ is rejected at alpha. */
   readonly ci: readonly [number, number] | null;
   readonly exact: boolean;
   /** How many assignments the design allows (Π over strata of C(K_s, K1_s)); may exceed 2⁵³ (then approximate). */
   readonly assignments: number;
-  /** Assignments evaluated (all of them when exact). */
+  /** Assignments evaluated (all of them when exact; the accepted ones under re-randomization). */
   readonly reps: number;
-  /** The smallest p-value attainable: 1/assignments when exact, 1/(1 + reps) when sampled. */
+  /** The smallest p-value attainable: 1/reps when exact, 1/(1 + reps) when sampled. */
   readonly minPValue: number;
   readonly seed: number | null;
+  /** The acceptance rule, the observed distance and the acceptance rate; null without re-randomization. */
+  readonly rerandomization: RerandomizationReport | null;
 }
 
 /**
@@ -69,6 +76,12 @@ export interface RandomizationResult {
  * (1 + count)/(1 + reps), which is valid in finite samples. The interval inverts the test over τ₀ (each
  * assignment's statistic is linear in τ₀, so p(τ₀) costs O(reps)).
  *
+ * Under re-randomization (`rerandomization`: the design drew assignments until the Mahalanobis distance of the
+ * cluster-level covariate means was at most a threshold, Morgan & Rubin 2012) only accepted assignments enter:
+ * enumerated, the p-value is the share of the accepted assignments at least as extreme; sampled, assignments are
+ * re-drawn (same seeded stream) until `reps` are accepted, p = (1 + count)/(1 + reps), and the acceptance rate is
+ * reported. A rule that accepts everything gives exactly the plain randomization test (same draws, same p).
+ *
  * @example
  * ```ts
  * import { randomizationInference } from "truelift";
@@ -79,7 +92,9 @@ export interface RandomizationResult {
  * ri.exact; ri.assignments; ri.pValue; // true, 6, 2/6 (the observed split and its mirror are the most extreme)
  * ```
  * @see Fisher (1935), The Design of Experiments; Imbens & Rubin (2015), Causal Inference, ch. 5; Gerber & Green
- *   (2012), Field Experiments, ch. 3 (randomization inference for clustered and blocked designs); R package ri2.
+ *   (2012), Field Experiments, ch. 3 (randomization inference for clustered and blocked designs); R package ri2;
+ *   Morgan & Rubin (2012), "Rerandomization to improve covariate balance in experiments", Annals of Statistics
+ *   40(2) (re-randomization and its randomization test).
  */
 export function randomizationInference(
   units: RandomizationUnits,
@@ -128,14 +143,19 @@ export function randomizationInference(
     return s1 / w1 - s0 / w0;
   };
   const estimate = diff(units.treated, y);
-  const R = exact ? assignments : reps;
-  const coefA = new Float64Array(R);
-  const coefB = new Float64Array(R);
+  const balance = options.rerandomization ? balanceDistance(options.rerandomization, units.treated) : null;
+  const maxDraws = options.rerandomization?.maxDraws ?? 1000 * reps;
+  const capacity = exact ? assignments : reps;
+  const coefA = new Float64Array(capacity);
+  const coefB = new Float64Array(capacity);
   const d = new Uint8Array(K);
   let r = 0;
-  const tick = progressTicker(options.onProgress, "randomization inference", R);
+  let drawn = 0;
+  const tick = progressTicker(options.onProgress, "randomization inference", capacity);
   tick?.(0);
   const record = () => {
+    drawn++;
+    if (balance && !balance.accepts(d)) return;
     coefA[r] = diff(d, y);
     coefB[r] = diff(d, nd);
     r++;
@@ -144,7 +164,14 @@ export function randomizationInference(
   if (exact) enumerate(blocks, d, record);
   else {
     const rng = streamFor(options.seed as number, "sequence", options.stream ?? 0);
-    for (let rep = 0; rep < reps; rep++) {
+    while (r < reps) {
+      if (drawn >= maxDraws) {
+        throw new TrueliftError(
+          "E_RERANDOMIZATION_TOO_RARE",
+          `Only ${r} of ${drawn} re-drawn assignments passed the balance rule (distance ≤ ${balance?.threshold}); ${reps} are needed.`,
+          { details: { accepted: r, drawn, reps, maxDraws, threshold: balance?.threshold ?? null } },
+        );
+      }
       d.fill(0);
       for (const b of blocks) {
         const idx = shuffleFirst(rng, [...b.members], b.treated);
@@ -153,6 +180,7 @@ export function randomizationInference(
       record();
     }
   }
+  const R = r;
   const scale = Math.max(Math.abs(estimate), 1e-300);
   const pAt = (t0: number): number => {
     const obs = Math.abs(estimate - t0);
@@ -173,8 +201,19 @@ export function randomizationInference(
     exact,
     assignments,
     reps: R,
-    minPValue: exact ? 1 / assignments : 1 / (1 + R),
+    minPValue: exact ? 1 / R : 1 / (1 + R),
     seed: exact ? null : (options.seed as number),
+    rerandomization: balance
+      ? {
+          criterion: "mahalanobis",
+          covariates: balance.covariates,
+          threshold: balance.threshold,
+          observedDistance: balance.observed,
+          drawn,
+          accepted: R,
+          acceptanceRate: R / drawn,
+        }
+      : null,
   };
 }
 

@@ -8,7 +8,7 @@ import {
 import { WILD_WEIGHTS } from "../../models/wild-bootstrap.js";
 import { ALPHA_OPTION } from "../shared/cli-options.js";
 import type { DesignCli } from "../shared/contract.js";
-import { type ClusterSpec, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } from "./spec.js";
+import { type ClusterSpec, CR3_KINDS, EXPOSURE_PROVENANCE, EXPOSURE_RULES, SMALL_K_MODES } from "./spec.js";
 
 /**
  * `truelift cluster`: a cluster-randomized experiment on a user-level data file — cluster-mean WLS (headline),
@@ -83,9 +83,23 @@ export const CLUSTER_CLI = {
       flags: "--wild-weights <w>",
       description: `${WILD_WEIGHTS.join(" | ")} (default rademacher)`,
     },
+    cr3: {
+      flags: "--cr3 <convention>",
+      description: `${CR3_KINDS.join(" | ")}: (K−1)/K-scaled jackknife (R sandwich) or plain (R clubSandwich); default CR3`,
+    },
     riReps: {
       flags: "--ri-reps <n>",
       description: "randomization re-draws when not enumerating (default 9999)",
+    },
+    riBalance: {
+      flags: "--ri-balance <columns>",
+      description:
+        "comma-separated cluster-level columns the assignment was re-randomized to balance (Morgan & Rubin)",
+    },
+    riThreshold: {
+      flags: "--ri-threshold <a>",
+      description:
+        "re-randomization acceptance bound on the Mahalanobis distance, or 'observed' (needs --ri-balance)",
     },
     bootstrap: {
       flags: "--bootstrap <reps>",
@@ -147,6 +161,7 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
     spec.rollout = { spilloverShare: number("--rollout-share", o.rolloutShare) };
   const inference: Record<string, unknown> = {};
   if (seed !== undefined) inference.seed = seed;
+  if (o.cr3 !== undefined) inference.cr3 = parseChoice("--cr3", o.cr3, CR3_KINDS);
   if (o.smallK !== undefined) inference.smallK = parseChoice("--small-k", o.smallK, SMALL_K_MODES);
   if (o.wildReps !== undefined || o.wildWeights !== undefined) {
     inference.wild = {
@@ -156,7 +171,24 @@ function buildSpec(o: Readonly<Record<string, unknown>>, seed: number | undefine
         : {}),
     };
   }
-  if (o.riReps !== undefined) inference.randomization = { reps: parseReplicates("--ri-reps", o.riReps, 99) };
+  if ((o.riBalance === undefined) !== (o.riThreshold === undefined))
+    throw usage("Give --ri-balance and --ri-threshold together.", "Run `truelift cluster --help`.");
+  if (o.riReps !== undefined || o.riBalance !== undefined) {
+    inference.randomization = {
+      ...(o.riReps !== undefined ? { reps: parseReplicates("--ri-reps", o.riReps, 99) } : {}),
+      ...(o.riBalance !== undefined
+        ? {
+            rerandomization: {
+              covariates: String(o.riBalance)
+                .split(",")
+                .map((v) => v.trim())
+                .filter((v) => v !== ""),
+              threshold: o.riThreshold === "observed" ? "observed" : number("--ri-threshold", o.riThreshold),
+            },
+          }
+        : {}),
+    };
+  }
   if (o.bootstrap !== undefined) {
     const reps = parseReplicates("--bootstrap", o.bootstrap, 0);
     inference.pairs = reps === 0 ? false : { reps };

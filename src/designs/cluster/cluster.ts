@@ -26,7 +26,13 @@ import {
   headlineDiagnostics,
   withoutInference,
 } from "./headline.js";
-import { type ClusterLayout, layoutCluster, layoutClusterCells, validateClusterRows } from "./layout.js";
+import {
+  balanceColumns,
+  type ClusterLayout,
+  layoutCluster,
+  layoutClusterCells,
+  validateClusterRows,
+} from "./layout.js";
 import { type PairsBootstrap, type PairsBootstrapModel, pairsClusterBootstrap } from "./pairs-bootstrap.js";
 import { clusterSeed } from "./seed.js";
 import {
@@ -165,7 +171,7 @@ export function clusterRows(
 
 /**
  * The one `GROUP BY` a cluster analysis needs: keys = the cluster, the treatment column, the exposure flag
- * column and the stratum column (whichever the spec uses; the design has no covariates — numeric key columns
+ * column, the stratum column and the re-randomization balance columns (whichever the spec uses; numeric key columns
  * are exact keys, which only makes cells finer), measures = [outcome]. Every number {@link cluster} reports is a
  * function of these cells (see {@link clusterFromCells}) except the per-user outcome histogram.
  * Throws `E_UNSUPPORTED_COMPRESSED` for an edge-list exposure (computed per user from another frame).
@@ -234,6 +240,7 @@ function cellRequest(spec: ValidClusterSpec): CellRequest {
   const keys = [spec.cluster, typeof spec.treatment === "string" ? spec.treatment : spec.treatment.column];
   if (spec.exposure && "column" in spec.exposure) keys.push(spec.exposure.column);
   if (spec.strata !== undefined) keys.push(spec.strata);
+  keys.push(...balanceColumns(spec));
   return { keys: [...new Set(keys)], measures: [spec.outcome] };
 }
 
@@ -248,7 +255,7 @@ function clusterOnLayout(
   const alpha = s.alpha ?? 0.05;
   // Fewer than 4 clusters: cluster-robust SEs are 0 (K = 2) or rest on one degree of freedom (K = 3); refuse them.
   const tooFew = layout.clusters < MIN_CLUSTER_ROBUST;
-  const fitted = clusterEstimators(layout, alpha);
+  const fitted = clusterEstimators(layout, alpha, s.inference?.cr3 ?? "CR3");
   const estimators: ClusterEstimators = tooFew
     ? {
         ...fitted,

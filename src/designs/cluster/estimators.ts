@@ -4,6 +4,7 @@ import { parseFormula } from "../../models/formula.js";
 import { type OlsResult, ols, olsFit } from "../../models/ols.js";
 import { withVcov } from "../../models/with-vcov.js";
 import type { ClusterLayout } from "./layout.js";
+import type { Cr3Kind } from "./spec.js";
 
 /**
  * The treatment effect estimated five ways. All five point estimates are the same number — the difference in
@@ -14,7 +15,9 @@ import type { ClusterLayout } from "./layout.js";
  * - `clusterMeans`: OLS of cluster means on treatment weighted by cluster size, classical SEs with t(K − 2) (the
  *   tutorial's analysis; equal to the user-level estimate);
  * - `cr1`, `cr2`, `cr3`: user-level OLS with cluster-robust SEs — CR1 t(K − 1), CR2 with its Bell–McCaffrey
- *   Satterthwaite df (estimatr), CR3 (cluster jackknife) t(K − 1).
+ *   Satterthwaite df (estimatr), CR3 (cluster jackknife) t(K − 1) in the convention chosen by the spec's
+ *   `inference.cr3` (`"CR3"`: (K−1)/K × the jackknife, R sandwich; `"CR3-clubsandwich"`: the plain jackknife,
+ *   R clubSandwich — see `CLUSTER_KINDS`).
  */
 export interface ClusterEstimators {
   readonly naive: Term;
@@ -68,11 +71,16 @@ export const UNIT_FREQUENCY = { count: W, withinSS: SS } as const;
  * const e = clusterEstimators(layout, 0.05);
  * e.naive.se;        // 0.0034 on the tutorial data
  * e.clusterMeans.se; // 0.0652, t(48)
+ * clusterEstimators(layout, 0.05, "CR3-clubsandwich").cr3.se; // √(K/(K−1)) × e.cr3.se
  * ```
  * @see Donner & Klar (2000), Design and Analysis of Cluster Randomization Trials, ch. 6; Bell & McCaffrey
  *   (2002); MacKinnon, Nielsen & Webb (2023).
  */
-export function clusterEstimators(layout: ClusterLayout, alpha: number): ClusterEstimators {
+export function clusterEstimators(
+  layout: ClusterLayout,
+  alpha: number,
+  cr3Kind: Cr3Kind = "CR3",
+): ClusterEstimators {
   const users = unitFrame(layout, { [D]: layout.d });
   const formula = parseFormula(`${Y} ~ ${D}`);
   const naiveFit = olsFit(users, { ...formula, alpha, frequency: UNIT_FREQUENCY });
@@ -80,7 +88,7 @@ export function clusterEstimators(layout: ClusterLayout, alpha: number): Cluster
   const byCluster = { type: "cluster", by: [C] } as const;
   const cr1 = withVcov(naiveFit, { ...byCluster, kind: "CR1" });
   const cr2 = withVcov(naiveFit, { ...byCluster, kind: "CR2" });
-  const cr3 = withVcov(naiveFit, { ...byCluster, kind: "CR3" });
+  const cr3 = withVcov(naiveFit, { ...byCluster, kind: cr3Kind });
   const K = layout.clusters;
   const means = new Float64Array(K);
   const d = new Float64Array(K);
@@ -105,7 +113,7 @@ export function clusterEstimators(layout: ClusterLayout, alpha: number): Cluster
     clusterMeans: wls,
     cr1: term(cr1, "user-level OLS, CR1"),
     cr2: term(cr2, "user-level OLS, CR2"),
-    cr3: term(cr3, "user-level OLS, CR3"),
+    cr3: term(cr3, cr3Kind === "CR3" ? "user-level OLS, CR3" : "user-level OLS, CR3 (clubSandwich)"),
   };
 }
 

@@ -39,6 +39,11 @@ export interface ClusterLayout {
   /** Stratum code per cluster (null without strata) and the stratum labels. */
   readonly strata: Int32Array | null;
   readonly strataLabels: readonly (string | number)[] | null;
+  /**
+   * Per cluster, the value of each re-randomization balance column (`inference.randomization.rerandomization
+   * .covariates`, constant within a cluster), in spec order; null without re-randomization.
+   */
+  readonly balance?: readonly Float64Array[] | null;
 }
 
 const SHOW = 5;
@@ -127,6 +132,7 @@ function requirements(spec: ValidClusterSpec): ColumnRequirement[] {
     { column: spec.cluster, kind: "categorical", allowMissing: true },
   ];
   if (spec.strata !== undefined) req.push({ column: spec.strata, kind: "categorical" });
+  for (const column of balanceColumns(spec)) req.push({ column, kind: "numeric" });
   if (spec.exposure && "column" in spec.exposure) req.push({ column: spec.exposure.column, kind: "binary" });
   if (spec.exposure && "user" in spec.exposure) req.push({ column: spec.exposure.user, kind: "categorical" });
   return req;
@@ -269,7 +275,43 @@ function layoutUnits(frame: Frame, spec: ValidClusterSpec, w: Float64Array, ss: 
     treated,
     strata,
     strataLabels,
+    balance: clusterBalance(frame, spec, codes, firstRow, labels),
   };
+}
+
+/** The re-randomization balance columns of a spec (empty without re-randomization). */
+export function balanceColumns(spec: ValidClusterSpec): readonly string[] {
+  const r = spec.inference?.randomization;
+  return typeof r === "object" && r.rerandomization ? r.rerandomization.covariates : [];
+}
+
+/** Each balance column's value per cluster; E_BALANCE_VARIES_IN_CLUSTER when it is not constant in a cluster. */
+function clusterBalance(
+  frame: Frame,
+  spec: ValidClusterSpec,
+  codes: Int32Array,
+  firstRow: Int32Array,
+  labels: readonly (string | number)[],
+): Float64Array[] | null {
+  const columns = balanceColumns(spec);
+  if (columns.length === 0) return null;
+  return columns.map((column) => {
+    const v = frame.numeric(column);
+    const out = Float64Array.from(firstRow, (i) => v[i]);
+    const bad: (string | number)[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const g = codes[i];
+      if (v[i] !== out[g] && !bad.includes(labels[g])) bad.push(labels[g]);
+    }
+    if (bad.length > 0) {
+      throw new TrueliftError(
+        "E_BALANCE_VARIES_IN_CLUSTER",
+        `Balance column '${column}' varies within ${bad.length} cluster${bad.length === 1 ? "" : "s"} (${bad.slice(0, SHOW).join(", ")}${bad.length > SHOW ? ", …" : ""}).`,
+        { details: { column, clusters: bad.slice(0, 20) } },
+      );
+    }
+    return out;
+  });
 }
 
 /**

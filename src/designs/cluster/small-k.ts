@@ -6,6 +6,7 @@ import {
   randomizationInference,
   randomizationSamples,
 } from "../../models/randomization.js";
+import type { Rerandomization } from "../../models/rerandomization.js";
 import {
   type ClusterSuffStats,
   type WildBootstrapResult,
@@ -157,7 +158,7 @@ export function smallKInference(
     };
   }
   let randomization: RandomizationResult | null = null;
-  const r = randomizationSettings(spec);
+  const r = randomizationSettings(spec, layout);
   if (r !== null) {
     randomization = randomizationInference(randomizationUnits(layout), {
       ...r,
@@ -184,7 +185,7 @@ export function smallKInference(
  */
 export function smallKRandomMethods(layout: ClusterLayout, spec: ValidClusterSpec): string[] {
   const w = wildSettings(spec, layout.clusters);
-  const r = randomizationSettings(spec);
+  const r = randomizationSettings(spec, layout);
   return [
     ...(w !== null && !wildEnumerates(layout.clusters, w.reps, w.weights)
       ? ["the wild cluster bootstrap"]
@@ -208,12 +209,32 @@ function wildSettings(
   return { reps: w.reps ?? 9999, weights: w.weights ?? (clusters < WEBB_THRESHOLD ? "webb" : "rademacher") };
 }
 
-/** Randomization inference's reps (__Default value:__ 9999) and exactness (__Default value:__ "auto"); null when off. */
-function randomizationSettings(spec: ValidClusterSpec): { reps: number; exact: boolean | "auto" } | null {
+/**
+ * Randomization inference's reps (__Default value:__ 9999), exactness (__Default value:__ "auto") and
+ * re-randomization rule (balance values from the layout); null when off.
+ */
+function randomizationSettings(
+  spec: ValidClusterSpec,
+  layout: ClusterLayout,
+): { reps: number; exact: boolean | "auto"; rerandomization?: Rerandomization } | null {
   const inf = spec.inference ?? {};
   if (inf.randomization === false) return null;
   const r = typeof inf.randomization === "object" ? inf.randomization : {};
-  return { reps: r.reps ?? 9999, exact: r.exact ?? "auto" };
+  const rr = r.rerandomization;
+  return {
+    reps: r.reps ?? 9999,
+    exact: r.exact ?? "auto",
+    ...(rr && layout.balance
+      ? {
+          rerandomization: {
+            covariates: layout.balance,
+            names: rr.covariates,
+            threshold: rr.threshold,
+            ...(rr.maxDraws !== undefined ? { maxDraws: rr.maxDraws } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 function randomizationUnits(layout: ClusterLayout): RandomizationUnits {

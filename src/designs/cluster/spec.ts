@@ -54,6 +54,21 @@ const exposure = z.union([
 ]);
 
 /**
+ * The two CR3 conventions the cluster design can report (see `CLUSTER_KINDS`): `"CR3"`, (K−1)/K times the cluster
+ * jackknife (R sandwich `vcovCL(type = "HC3", cadjust = FALSE)`), and `"CR3-clubsandwich"`, the plain jackknife
+ * (R clubSandwich `vcovCR(type = "CR3")`; Pustejovsky & Tipton 2018).
+ *
+ * @example
+ * ```ts
+ * import { CR3_KINDS } from "truelift";
+ * CR3_KINDS; // ["CR3", "CR3-clubsandwich"]
+ * ```
+ */
+export const CR3_KINDS = ["CR3", "CR3-clubsandwich"] as const;
+/** One of {@link CR3_KINDS}. */
+export type Cr3Kind = (typeof CR3_KINDS)[number];
+
+/**
  * The zod schema behind {@link ClusterSpec}; `z.toJSONSchema(CLUSTER_SPEC_SCHEMA)` publishes it as JSON Schema.
  *
  * @example
@@ -81,6 +96,7 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
   inference: z
     .strictObject({
       seed: z.number().int().optional(),
+      cr3: z.enum(CR3_KINDS).optional(),
       smallK: z.enum(SMALL_K_MODES).optional(),
       wild: z
         .union([
@@ -97,6 +113,13 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
           z.strictObject({
             reps: z.number().int().min(99).max(MAX_REPLICATES).optional(),
             exact: z.union([z.boolean(), z.literal("auto")]).optional(),
+            rerandomization: z
+              .strictObject({
+                covariates: z.array(column).min(1),
+                threshold: z.union([z.number().min(0), z.literal("observed")]),
+                maxDraws: z.number().int().min(1).optional(),
+              })
+              .optional(),
           }),
         ])
         .optional(),
@@ -131,10 +154,14 @@ export const CLUSTER_SPEC_SCHEMA = z.strictObject({
  *   observed in the experiment (the mean of the spillover regressor over all users).
  * - `inference`: `seed` (no default: required as soon as the analysis draws random numbers — the pairs bootstrap,
  *   a sampled wild bootstrap or randomization inference — and then recorded in provenance; see `clusterSeed`),
+ *   `cr3` (the CR3 convention, one of {@link CR3_KINDS}; __Default value:__ `"CR3"`),
  *   `smallK` (__Default value:__ `"auto"`: wild bootstrap and randomization inference run when K < 30; below 4
  *   clusters only randomization inference), `wild` (__Default value:__ 9999 reps, Webb weights below 12 clusters —
  *   all 6^K patterns enumerated when 6^K ≤ reps — and Rademacher from 12), `randomization` (__Default value:__ 9999 reps, exact
- *   enumeration when ≤ 100 000 assignments), `pairs` (the pairs cluster bootstrap on cluster sufficient
+ *   enumeration when ≤ 100 000 assignments; `rerandomization: { covariates, threshold, maxDraws? }` when the
+ *   clusters were assigned by re-randomization (Morgan & Rubin 2012): cluster-level numeric columns (constant
+ *   within a cluster, `E_BALANCE_VARIES_IN_CLUSTER`) and the Mahalanobis acceptance bound, or `"observed"` — the
+ *   test then uses the accepted assignments only and reports the acceptance rate; see `Rerandomization`), `pairs` (the pairs cluster bootstrap on cluster sufficient
  *   statistics; __Default value:__ 1999 reps; `false` skips it).
  * - `alpha`: __Default value:__ 0.05.
  */

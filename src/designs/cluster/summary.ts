@@ -42,7 +42,10 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
   });
   lines.push({ label: "User-level OLS, CR1", value: termText(e.cr1, level, FOUR_DIGITS) });
   lines.push({ label: "User-level OLS, CR2", value: termText(e.cr2, level, FOUR_DIGITS) });
-  lines.push({ label: "User-level OLS, CR3", value: termText(e.cr3, level, FOUR_DIGITS) });
+  const cr3Label = e.cr3.name.endsWith("(clubSandwich)")
+    ? "User-level OLS, CR3 (clubSandwich)"
+    : "User-level OLS, CR3";
+  lines.push({ label: cr3Label, value: termText(e.cr3, level, FOUR_DIGITS) });
   lines.push({
     label: "Naive user-level OLS",
     value: `${signed(e.naive.estimate)}  SE ${fixed(e.naive.se)}${res.naive.seRatio ? `  (${res.naive.seRatio.toFixed(1)}× too small: users treated as independent)` : ""}`,
@@ -75,6 +78,13 @@ export function clusterSummary(res: DeepReadonly<ClusterResult>): ClusterSummary
       label: "Randomization inference",
       value: `p ${pValueText(r.pValue)}  ${level}% CI ${intervalText(r.ci)}  (${r.exact ? `all ${r.assignments.toLocaleString("en-US")} assignments` : `${r.reps} re-draws`})`,
     });
+    const rr = r.rerandomization;
+    if (rr) {
+      lines.push({
+        label: "Re-randomization",
+        value: `balance on ${rr.covariates.join(", ")}: Mahalanobis distance ≤ ${rr.threshold.toPrecision(4)} (observed ${rr.observedDistance.toPrecision(4)}); ${rr.accepted.toLocaleString("en-US")} of ${rr.drawn.toLocaleString("en-US")} assignments accepted (${(100 * rr.acceptanceRate).toFixed(1)}%), p over the accepted only`,
+      });
+    }
   }
   if (res.bootstrap) {
     const b = res.bootstrap;

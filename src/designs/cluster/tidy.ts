@@ -122,7 +122,11 @@ export function clusterTidy(
   add("effect", "cluster-mean WLS", estimators.clusterMeans);
   add("effect", "CR1", estimators.cr1);
   add("effect", "CR2 (Bell–McCaffrey df)", estimators.cr2);
-  add("effect", "CR3 (jackknife)", estimators.cr3);
+  add(
+    "effect",
+    estimators.cr3.name.endsWith("(clubSandwich)") ? "CR3 (jackknife, clubSandwich)" : "CR3 (jackknife)",
+    estimators.cr3,
+  );
   if (smallK?.wild) {
     const w = smallK.wild.treatment;
     estimates.push({
@@ -138,7 +142,7 @@ export function clusterTidy(
     const r = smallK.randomization;
     estimates.push({
       quantity: "effect",
-      method: "randomization inference",
+      method: r.rerandomization ? "randomization inference (re-randomized)" : "randomization inference",
       estimate: r.estimate,
       se: null,
       lower: r.ci?.[0] ?? null,

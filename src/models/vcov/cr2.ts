@@ -199,9 +199,12 @@ function dot(a: Float64Array, b: Float64Array): number {
  *   (estimatr's, computed under a homoskedastic working model: df = (tr P)²/‖P‖²_F with
  *   P = diag(u_gᵀu_g) − ZᵀMZ, u_g = A_gX_gMc, Z = [X_gᵀu_g]), so every term has its own df.
  * - CR3: V = (G−1)/G · M [Σ_g X_gᵀ(I − H_gg)⁻¹e_g e_gᵀ(I − H_gg)⁻¹X_g] M, which equals
- *   (G−1)/G · Σ_g (β̂₍g₎ − β̂)(β̂₍g₎ − β̂)ᵀ over the leave-one-cluster-out estimates; t(G − 1). (clubSandwich's
- *   CR3 omits (G−1)/G; sandwich's `vcovCL(type = "HC3")` multiplies by G/(G−1) instead.) A cluster whose
- *   removal makes XᵀX singular leaves CR3 undefined: SEs are null with `D_LEVERAGE_ONE`.
+ *   (G−1)/G · Σ_g (β̂₍g₎ − β̂)(β̂₍g₎ − β̂)ᵀ over the leave-one-cluster-out estimates; t(G − 1) — R sandwich
+ *   `vcovCL(type = "HC3", cadjust = FALSE)` (its default `cadjust = TRUE` multiplies by G/(G−1) again).
+ * - CR3-clubsandwich: the same without (G−1)/G, the plain jackknife Σ_g (β̂₍g₎ − β̂)(β̂₍g₎ − β̂)ᵀ — R clubSandwich
+ *   `vcovCR(type = "CR3")` (weighted fits included: it is the jackknife of the WLS fit); t(G − 1) as
+ *   clubSandwich's `coef_test(test = "naive-t")`. A cluster whose removal makes XᵀX singular leaves either CR3
+ *   undefined: SEs are null with `D_LEVERAGE_ONE`.
  *
  * Nothing of size n_g × n_g is formed: every cluster enters through its k×k Gram block and score sum (see
  * {@link clusterBlocks}), and (I − H_gg)^(−p) through a k×k eigen-decomposition, so the cost is one pass over the
@@ -233,7 +236,7 @@ function dot(a: Float64Array, b: Float64Array): number {
 export function cr2Vcov(
   fit: LinearFit,
   clusters: readonly GroupCodes[],
-  kind: "CR2" | "CR3",
+  kind: "CR2" | "CR3" | "CR3-clubsandwich",
   dist: Dist,
 ): VcovComputation {
   const analyticWeights = fit.weights !== null && !fit.frequency;
@@ -291,9 +294,12 @@ export function cr2Vcov(
     }
   }
   const matrix = sandwich(bread, meat, k);
-  if (kind === "CR3") {
-    const f = (G - 1) / G;
-    for (let i = 0; i < matrix.length; i++) matrix[i] *= f;
+  if (kind !== "CR2") {
+    // "CR3": sandwich's (G−1)/G-scaled jackknife; "CR3-clubsandwich": clubSandwich's unscaled one.
+    if (kind === "CR3") {
+      const f = (G - 1) / G;
+      for (let i = 0; i < matrix.length; i++) matrix[i] *= f;
+    }
     const notes = singular > 0 ? [{ code: "D_LEVERAGE_ONE", evidence: { clusters: singular, kind } }] : [];
     return { matrix, df: dist === "t" ? G - 1 : null, clusters: [G], notes, undefined: singular > 0 };
   }

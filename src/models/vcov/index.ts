@@ -26,7 +26,7 @@ const VCOV_REGISTRY: {
   iid: (fit) => iidVcov(fit),
   hc: (fit, v) => hcVcov(fit, v.kind, v.dist ?? "t"),
   cluster: (fit, v, clusters) =>
-    v.kind === "CR2" || v.kind === "CR3"
+    v.kind === "CR2" || v.kind === "CR3" || v.kind === "CR3-clubsandwich"
       ? cr2Vcov(fit, clusters, v.kind, v.dist ?? "t")
       : clusterVcov(fit, clusters, { dist: v.dist ?? "t", ssc: v.ssc ?? makeSsc() }),
 };

@@ -14,15 +14,25 @@ export type HcKind = (typeof HC_KINDS)[number];
 
 /**
  * The cluster-robust estimators: CR1 = Liang–Zeger with the Stata/statsmodels small-sample factor; CR2 =
- * Bell–McCaffrey bias-reduced, with per-coefficient Satterthwaite df (R estimatr `se_type = "CR2"`); CR3 = the
- * cluster jackknife ((G−1)/G · Σ (β̂₍g₎ − β̂)(β̂₍g₎ − β̂)ᵀ, MacKinnon–Nielsen–Webb CV3). See `cr2Vcov`.
+ * Bell–McCaffrey bias-reduced, with per-coefficient Satterthwaite df (R estimatr `se_type = "CR2"`); two named
+ * conventions of CR3, the cluster jackknife J = Σ_g (β̂₍g₎ − β̂)(β̂₍g₎ − β̂)ᵀ (β̂₍g₎ leaves cluster g out):
+ *
+ * - `"CR3"` = (G−1)/G · J — MacKinnon–Nielsen–Webb's CV3 as R sandwich computes it
+ *   (`vcovCL(fit, cluster, type = "HC3", cadjust = FALSE)`); truelift's CR3 since it first had one.
+ * - `"CR3-clubsandwich"` = J itself — R clubSandwich `vcovCR(fit, cluster, type = "CR3")`
+ *   (Pustejovsky & Tipton 2018, Bell & McCaffrey's CR3), G/(G−1) times `"CR3"`, so its standard errors are
+ *   √(G/(G−1)) times larger (the issue's "√((G−1)/G)" read the other way).
+ *
+ * Both use t(G − 1) (clubSandwich `coef_test(test = "naive-t")`). See `cr2Vcov`.
  *
  * @example
  * ```ts
- * const v: Vcov = { type: "cluster", by: ["workspace_id"], kind: "CR2" };
+ * const v: Vcov = { type: "cluster", by: ["workspace_id"], kind: "CR3-clubsandwich" };
  * ```
+ * @see Pustejovsky & Tipton (2018), "Small-sample methods for cluster-robust variance estimation and hypothesis
+ *   testing in fixed effects models", JBES 36(4); MacKinnon, Nielsen & Webb (2023), J. Econometrics 232(2).
  */
-export const CLUSTER_KINDS = ["CR1", "CR2", "CR3"] as const;
+export const CLUSTER_KINDS = ["CR1", "CR2", "CR3", "CR3-clubsandwich"] as const;
 /** One of {@link CLUSTER_KINDS}. */
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
 
@@ -73,8 +83,9 @@ export interface Ssc {
  * - `{ type: "hc", kind }` — White sandwich (X'WX)⁻¹ Σ ωᵢ xᵢxᵢ' (X'WX)⁻¹ with ωᵢ = (wᵢeᵢ)² times:
  *   HC0 1; HC1 N/(N−K); HC2 1/(1−hᵢ); HC3 1/(1−hᵢ)², hᵢ = wᵢxᵢ'(X'WX)⁻¹xᵢ the leverage. Inference t(N−K)
  *   (statsmodels with `use_t=True`); `dist: "normal"` gives z (statsmodels' default for robust covariances).
- * - `{ type: "cluster", by, kind: "CR2" | "CR3", dist? }` — bias-reduced CR2 (Bell & McCaffrey, per-term
- *   Satterthwaite df as estimatr) or the jackknife CR3 (t(G − 1)); one `by` column, no absorbed fixed effects,
+ * - `{ type: "cluster", by, kind: "CR2" | "CR3" | "CR3-clubsandwich", dist? }` — bias-reduced CR2 (Bell &
+ *   McCaffrey, per-term Satterthwaite df as estimatr) or the jackknife CR3 in either convention of
+ *   {@link CLUSTER_KINDS} (t(G − 1)); one `by` column, no absorbed fixed effects,
  *   and (CR2) no analytic weights (frequency counts of compressed cells are exact); `ssc` does not apply to them.
  *
  * Every estimator is exact on compressed cells (`OlsSpec.frequency`): N is Σ count wherever it enters.
