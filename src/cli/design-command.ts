@@ -2,7 +2,14 @@ import { resolve } from "node:path";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { parseInteger, optionString as str, usage } from "../core/options.js";
-import { assertWritable, hashFile, leftJoin, loadFrame, writeTextAtomic } from "../data/index.js";
+import {
+  assertWritable,
+  hashFile,
+  type LoadOptions,
+  leftJoin,
+  loadFrame,
+  writeTextAtomic,
+} from "../data/index.js";
 import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
 import { summaryMarkdown, summaryText } from "../report/summary.js";
 import {
@@ -96,10 +103,12 @@ async function compute(
   inputs: DesignInputs,
   cwd: string,
   explain: (sql: string) => void,
+  na: LoadOptions["na"],
 ): Promise<Computed> {
   const db = str(options.db);
   const src: EngineSource = {
     ...(file === undefined ? {} : { file: resolve(cwd, file) }),
+    ...(na === undefined ? {} : { na }),
     ...(db === undefined ? {} : { db }),
     ...(str(options.table) === undefined ? {} : { table: str(options.table) }),
     ...(str(options.sql) === undefined ? {} : { sql: str(options.sql) }),
@@ -155,7 +164,10 @@ async function onRows(
   const loaded =
     src.db !== undefined
       ? await loadEngineRows(src)
-      : { frame: await loadMain(design, file as string, options, cwd), engine: "memory" as const };
+      : {
+          frame: await loadMain(design, file as string, options, cwd, src.na),
+          engine: "memory" as const,
+        };
   const frame = loaded.frame;
   const analysis = await design.analyze(frame, spec, inputs);
   return {
@@ -189,12 +201,14 @@ async function loadMain(
   file: string,
   options: Readonly<Record<string, unknown>>,
   cwd: string,
+  na: LoadOptions["na"],
 ): Promise<Frame> {
-  const frame = await loadFrame(resolve(cwd, file));
+  const load: LoadOptions = na === undefined ? {} : { na };
+  const frame = await loadFrame(resolve(cwd, file), load);
   if (design.cli.join !== true || options.join === undefined) return frame;
   const key = str(options.joinOn);
   if (!key) throw usage("--join needs --join-on <column>.");
-  const right = await loadFrame(resolve(cwd, String(options.join)));
+  const right = await loadFrame(resolve(cwd, String(options.join)), load);
   for (const [f, name] of [
     [frame, "data file"],
     [right, "--join file"],
@@ -209,11 +223,12 @@ async function loadExtraFrames(
   design: RegisteredDesign,
   options: Readonly<Record<string, unknown>>,
   cwd: string,
+  na: LoadOptions["na"],
 ): Promise<Record<string, Frame>> {
   const frames: Record<string, Frame> = {};
   for (const [key, o] of Object.entries(design.cli.options)) {
     if (o.file === true && options[key] !== undefined)
-      frames[key] = await loadFrame(resolve(cwd, String(options[key])));
+      frames[key] = await loadFrame(resolve(cwd, String(options[key])), na === undefined ? {} : { na });
   }
   return frames;
 }
@@ -251,7 +266,7 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
           : 1;
       const outPath = global.out === undefined ? undefined : resolve(io.cwd, global.out);
       if (outPath !== undefined) assertWritable(outPath, "file");
-      const frames = await loadExtraFrames(design, options, io.cwd);
+      const frames = await loadExtraFrames(design, options, io.cwd, global.na);
       const progress = loopProgress(design.name, io);
       // The provenance hash reads the whole file: let it overlap the engine's scan instead of following it.
       const hashing = file === undefined ? null : hashFile(resolve(io.cwd, file));
@@ -266,6 +281,7 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
           { frames, threads, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) },
           io.cwd,
           (sql) => io.stderr(`${sql}\n`),
+          global.na,
         );
       } finally {
         progress.done();
