@@ -11,6 +11,7 @@ import {
   writeTextAtomic,
 } from "../data/index.js";
 import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
+import { missingCounts, usedColumns } from "../designs/shared/missing.js";
 import { summaryMarkdown, summaryText } from "../report/summary.js";
 import {
   analyzeMoments,
@@ -77,10 +78,14 @@ export const SOURCE_ARGS = {
   timeout: { flags: "--timeout <seconds>", description: "cancel an engine query after this many seconds" },
 } as const satisfies Record<string, ArgDef>;
 
-/** A design's analysis and the path that computed it. */
+/**
+ * A design's analysis, the path that computed it and, on the row path, the rows with a missing value per used
+ * column (`missingCounts`; only columns with some, and only when the design went on: one that refuses says so).
+ */
 interface Computed {
   readonly analysis: DesignAnalysis;
   readonly path: ComputePath;
+  readonly missing?: Readonly<Record<string, number>>;
 }
 
 /** Whether this run needs the rows: `--rows`, no compression, `--join`, or a file option (e.g. `--edges`). */
@@ -170,8 +175,10 @@ async function onRows(
         };
   const frame = loaded.frame;
   const analysis = await design.analyze(frame, spec, inputs);
+  const missing = missingCounts(frame, usedColumns(design, spec, frame) ?? []);
   return {
     analysis,
+    ...(Object.keys(missing).length > 0 ? { missing } : {}),
     path: {
       mode: "rows",
       engine: loaded.engine,
@@ -286,13 +293,20 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
       } finally {
         progress.done();
       }
-      const { analysis, path } = computed;
+      const { analysis, path, missing } = computed;
       const sha256 = hashing === null ? null : await hashing;
       const source = file ?? (options.moments === undefined ? null : String(options.moments));
       const out: CommandOutput = {
-        data: { command: design.name, source, sha256, path, result: analysis.result },
-        text: () => `${summaryText(analysis.summary)}\n${pathLine(path)}\n`,
-        markdown: () => `${summaryMarkdown(analysis.summary)}\n${pathLine(path)}\n`,
+        data: {
+          command: design.name,
+          source,
+          sha256,
+          path,
+          ...(missing === undefined ? {} : { missing }),
+          result: analysis.result,
+        },
+        text: () => `${summaryText(analysis.summary)}\n${pathLine(path)}${missingLine(missing)}\n`,
+        markdown: () => `${summaryMarkdown(analysis.summary)}\n${pathLine(path)}${missingLine(missing)}\n`,
         diagnostics: analysis.result.diagnostics,
       };
       if (outPath !== undefined) writeTextAtomic(outPath, renderOutput(out, "json"));
@@ -312,6 +326,15 @@ function pathLine(path: ComputePath): string {
       : `Computed from ${cells} cells summarising ${rows} rows, compressed in ${path.engine}.`;
   const parts = (path.rowParts ?? []).map((p) => `\n  Row detail — ${p.part}: ${p.reason}.`);
   return line + parts.join("");
+}
+
+/** A line counting the rows with a missing value per used column (empty when none). */
+function missingLine(missing: Readonly<Record<string, number>> | undefined): string {
+  if (missing === undefined) return "";
+  const list = Object.entries(missing).map(
+    ([c, n]) => `'${c}' ${n.toLocaleString("en-US")} ${n === 1 ? "row" : "rows"}`,
+  );
+  return `\nMissing values in the columns used (the design's rule for them applies; see its sample size): ${list.join(", ")}.`;
 }
 
 /** `--emit-sql <dialect>`: the compress query as text (stdout), nothing run. */
