@@ -195,7 +195,9 @@ export function resolveSource(
     }
     checkHeader(source, text, delim, options.delimiter !== undefined);
   }
-  const na = naMarkers(options.na, delim);
+  // Missing-value markers only mean something for text: Parquet and JSON carry their own nulls.
+  const isText = format === "csv" || format === "tsv";
+  const na = isText ? naMarkers(options.na, delim) : [];
   // Compression is decided from the content (gzip signature), not the name, so a gzip file without `.gz` reads.
   const compression = gz ? "'gzip'" : "'none'";
   let reader: string;
@@ -214,7 +216,7 @@ export function resolveSource(
     label: source,
     format,
     gzip: gz,
-    ...(format === "csv" || format === "tsv" ? { na } : {}),
+    ...(isText ? { na } : {}),
   };
 }
 
