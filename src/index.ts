@@ -43,6 +43,7 @@ export { generateSynthPanel } from "./data/generate/synth-scenarios.js";
 export { hashFile } from "./data/hash.js";
 export { leftJoin } from "./data/left-join.js";
 export { type LoadOptions, loadFrame } from "./data/load.js";
+export { DEFAULT_NA } from "./data/load-source.js";
 export { writeDataset } from "./data/write.js";
 // ── cluster randomization: analysis, assignment, power ───────────────────────────────────────────────────────
 export { assignClusters, type ClusterAssignment } from "./designs/cluster/assign.js";

@@ -1,4 +1,4 @@
-import { type ArgDef, parseChoice, parseInteger, usage } from "../core/options.js";
+import { type ArgDef, parseChoice, parseInteger, parseList, usage } from "../core/options.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
 
 /**
@@ -33,6 +33,11 @@ export const GLOBAL_ARGS = {
     flags: "--fail-on <level>",
     description: `exit 6 when a check is at least this severe: ${FAIL_ON_LEVELS.join(" | ")} (design commands, run, demo)`,
   },
+  na: {
+    flags: "--na <list>",
+    description:
+      'missing-value markers in CSV/TSV files, comma-separated, e.g. "NA,.,-99" (default: empty, NA, NaN; an empty field is always missing)',
+  },
 } as const satisfies Record<string, ArgDef>;
 
 /** The parsed global options. */
@@ -41,13 +46,15 @@ export interface GlobalOptions {
   readonly seed?: number;
   readonly out?: string;
   readonly failOn?: FailOn;
+  /** `--na`: the CSV/TSV missing-value markers (`LoadOptions.na`); absent: the loader's default. */
+  readonly na?: readonly string[];
 }
 
 /**
  * Options that take a value, so argument scanning can skip their values (long names, with `--`).
  * @example
  * ```ts
- * GLOBAL_VALUE_FLAGS; // ["--format", "--seed", "--out", "--fail-on"]
+ * GLOBAL_VALUE_FLAGS; // ["--format", "--seed", "--out", "--fail-on", "--na"]
  * ```
  */
 export const GLOBAL_VALUE_FLAGS: readonly string[] = Object.values(GLOBAL_ARGS).map(
@@ -71,7 +78,15 @@ export function parseGlobalOptions(raw: Readonly<Record<string, unknown>>): Glob
   const out = raw.out === undefined ? undefined : String(raw.out);
   if (out !== undefined && out.trim() === "") throw usage("--out needs a file path.");
   const failOn = raw.failOn === undefined ? undefined : parseChoice("--fail-on", raw.failOn, FAIL_ON_LEVELS);
-  return { format: format as OutputFormat, seed, out, ...(failOn !== undefined ? { failOn } : {}) };
+  // Markers are trimmed; empty entries are dropped (the empty field is always missing).
+  const na = raw.na === undefined ? undefined : parseList(raw.na);
+  return {
+    format: format as OutputFormat,
+    seed,
+    out,
+    ...(failOn !== undefined ? { failOn } : {}),
+    ...(na !== undefined ? { na } : {}),
+  };
 }
 
 export {

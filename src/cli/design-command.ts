@@ -2,8 +2,16 @@ import { resolve } from "node:path";
 import { TrueliftError } from "../core/errors.js";
 import type { Frame } from "../core/frame.js";
 import { parseInteger, optionString as str, usage } from "../core/options.js";
-import { assertWritable, hashFile, leftJoin, loadFrame, writeTextAtomic } from "../data/index.js";
+import {
+  assertWritable,
+  hashFile,
+  type LoadOptions,
+  leftJoin,
+  loadFrame,
+  writeTextAtomic,
+} from "../data/index.js";
 import type { DesignAnalysis, DesignInputs, RegisteredDesign } from "../designs/shared/contract.js";
+import { missingCounts, usedColumns } from "../designs/shared/missing.js";
 import { summaryMarkdown, summaryText } from "../report/summary.js";
 import {
   analyzeMoments,
@@ -70,10 +78,14 @@ export const SOURCE_ARGS = {
   timeout: { flags: "--timeout <seconds>", description: "cancel an engine query after this many seconds" },
 } as const satisfies Record<string, ArgDef>;
 
-/** A design's analysis and the path that computed it. */
+/**
+ * A design's analysis, the path that computed it and, on the row path, the rows with a missing value per used
+ * column (`missingCounts`; only columns with some, and only when the design went on: one that refuses says so).
+ */
 interface Computed {
   readonly analysis: DesignAnalysis;
   readonly path: ComputePath;
+  readonly missing?: Readonly<Record<string, number>>;
 }
 
 /** Whether this run needs the rows: `--rows`, no compression, `--join`, or a file option (e.g. `--edges`). */
@@ -96,10 +108,12 @@ async function compute(
   inputs: DesignInputs,
   cwd: string,
   explain: (sql: string) => void,
+  na: LoadOptions["na"],
 ): Promise<Computed> {
   const db = str(options.db);
   const src: EngineSource = {
     ...(file === undefined ? {} : { file: resolve(cwd, file) }),
+    ...(na === undefined ? {} : { na }),
     ...(db === undefined ? {} : { db }),
     ...(str(options.table) === undefined ? {} : { table: str(options.table) }),
     ...(str(options.sql) === undefined ? {} : { sql: str(options.sql) }),
@@ -155,11 +169,16 @@ async function onRows(
   const loaded =
     src.db !== undefined
       ? await loadEngineRows(src)
-      : { frame: await loadMain(design, file as string, options, cwd), engine: "memory" as const };
+      : {
+          frame: await loadMain(design, file as string, options, cwd, src.na),
+          engine: "memory" as const,
+        };
   const frame = loaded.frame;
   const analysis = await design.analyze(frame, spec, inputs);
+  const missing = missingCounts(frame, usedColumns(design, spec, frame) ?? []);
   return {
     analysis,
+    ...(Object.keys(missing).length > 0 ? { missing } : {}),
     path: {
       mode: "rows",
       engine: loaded.engine,
@@ -189,12 +208,14 @@ async function loadMain(
   file: string,
   options: Readonly<Record<string, unknown>>,
   cwd: string,
+  na: LoadOptions["na"],
 ): Promise<Frame> {
-  const frame = await loadFrame(resolve(cwd, file));
+  const load: LoadOptions = na === undefined ? {} : { na };
+  const frame = await loadFrame(resolve(cwd, file), load);
   if (design.cli.join !== true || options.join === undefined) return frame;
   const key = str(options.joinOn);
   if (!key) throw usage("--join needs --join-on <column>.");
-  const right = await loadFrame(resolve(cwd, String(options.join)));
+  const right = await loadFrame(resolve(cwd, String(options.join)), load);
   for (const [f, name] of [
     [frame, "data file"],
     [right, "--join file"],
@@ -209,11 +230,12 @@ async function loadExtraFrames(
   design: RegisteredDesign,
   options: Readonly<Record<string, unknown>>,
   cwd: string,
+  na: LoadOptions["na"],
 ): Promise<Record<string, Frame>> {
   const frames: Record<string, Frame> = {};
   for (const [key, o] of Object.entries(design.cli.options)) {
     if (o.file === true && options[key] !== undefined)
-      frames[key] = await loadFrame(resolve(cwd, String(options[key])));
+      frames[key] = await loadFrame(resolve(cwd, String(options[key])), na === undefined ? {} : { na });
   }
   return frames;
 }
@@ -251,7 +273,7 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
           : 1;
       const outPath = global.out === undefined ? undefined : resolve(io.cwd, global.out);
       if (outPath !== undefined) assertWritable(outPath, "file");
-      const frames = await loadExtraFrames(design, options, io.cwd);
+      const frames = await loadExtraFrames(design, options, io.cwd, global.na);
       const progress = loopProgress(design.name, io);
       // The provenance hash reads the whole file: let it overlap the engine's scan instead of following it.
       const hashing = file === undefined ? null : hashFile(resolve(io.cwd, file));
@@ -266,17 +288,25 @@ export function designCommand(design: RegisteredDesign): CommandDefinition {
           { frames, threads, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) },
           io.cwd,
           (sql) => io.stderr(`${sql}\n`),
+          global.na,
         );
       } finally {
         progress.done();
       }
-      const { analysis, path } = computed;
+      const { analysis, path, missing } = computed;
       const sha256 = hashing === null ? null : await hashing;
       const source = file ?? (options.moments === undefined ? null : String(options.moments));
       const out: CommandOutput = {
-        data: { command: design.name, source, sha256, path, result: analysis.result },
-        text: () => `${summaryText(analysis.summary)}\n${pathLine(path)}\n`,
-        markdown: () => `${summaryMarkdown(analysis.summary)}\n${pathLine(path)}\n`,
+        data: {
+          command: design.name,
+          source,
+          sha256,
+          path,
+          ...(missing === undefined ? {} : { missing }),
+          result: analysis.result,
+        },
+        text: () => `${summaryText(analysis.summary)}\n${pathLine(path)}${missingLine(missing)}\n`,
+        markdown: () => `${summaryMarkdown(analysis.summary)}\n${pathLine(path)}${missingLine(missing)}\n`,
         diagnostics: analysis.result.diagnostics,
       };
       if (outPath !== undefined) writeTextAtomic(outPath, renderOutput(out, "json"));
@@ -296,6 +326,15 @@ function pathLine(path: ComputePath): string {
       : `Computed from ${cells} cells summarising ${rows} rows, compressed in ${path.engine}.`;
   const parts = (path.rowParts ?? []).map((p) => `\n  Row detail — ${p.part}: ${p.reason}.`);
   return line + parts.join("");
+}
+
+/** A line counting the rows with a missing value per used column (empty when none). */
+function missingLine(missing: Readonly<Record<string, number>> | undefined): string {
+  if (missing === undefined) return "";
+  const list = Object.entries(missing).map(
+    ([c, n]) => `'${c}' ${n.toLocaleString("en-US")} ${n === 1 ? "row" : "rows"}`,
+  );
+  return `\nMissing values in the columns used (the design's rule for them applies; see its sample size): ${list.join(", ")}.`;
 }
 
 /** `--emit-sql <dialect>`: the compress query as text (stdout), nothing run. */

@@ -7,5 +7,11 @@ export * from "./generate/index.js";
 export * from "./hash.js";
 export * from "./left-join.js";
 export * from "./load.js";
-export { formatFromPath, INPUT_FORMATS, type InputFormat, type LoadSource } from "./load-source.js";
+export {
+  DEFAULT_NA,
+  formatFromPath,
+  INPUT_FORMATS,
+  type InputFormat,
+  type LoadSource,
+} from "./load-source.js";
 export * from "./write.js";

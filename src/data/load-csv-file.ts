@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { Frame } from "../core/frame.js";
 import { FAST_CSV_MAX_BYTES, fastCsvColumns } from "./load-csv.js";
-import type { ResolvedSource } from "./load-source.js";
+import { DEFAULT_NA, type ResolvedSource } from "./load-source.js";
 
 /**
  * The fast path of `loadFrame` for a plain, uncompressed CSV/TSV file read from disk: the frame parsed straight
@@ -36,7 +36,7 @@ export function fastCsvFrame(
   } catch {
     return null;
   }
-  const columns = fastCsvColumns(bytes, delimiter, options.columns ?? null);
+  const columns = fastCsvColumns(bytes, delimiter, options.columns ?? null, resolved.na ?? DEFAULT_NA);
   if (columns === null) return null;
   if (columns.size === 0) return Frame.fromColumns({});
   return Frame.fromColumns(columns);

@@ -1,4 +1,5 @@
 import type { Column } from "../core/frame.js";
+import { DEFAULT_NA } from "./load-source.js";
 
 /** Files above this size always go through DuckDB (its scan is parallel and streams). */
 export const FAST_CSV_MAX_BYTES = 256 * 1024 * 1024;
@@ -82,21 +83,26 @@ class ColState {
  * - a column of words (`[A-Za-z][A-Za-z_]*`, two letters or more, none of the boolean, special-number or
  *   date keywords) is VARCHAR: `str` with levels in order of first appearance, empty → code −1.
  *
+ * A field whose whole text is one of the missing-value markers `na` (DuckDB's `nullstr` on the other path; the
+ * empty field always) is missing in any column: NaN, or code −1. A marker that is not printable ASCII returns
+ * `null`.
+ *
  * Anything else — quotes, other number spellings (`1e5`, `.5`, `007`, `-0`), dates, mixed text and numbers,
  * all-empty columns, non-ASCII text — returns `null`.
  *
  * @example
  * ```ts
- * const bytes = new TextEncoder().encode("id,tier,x\n1,light,0.5\n2,heavy,\n");
- * const cols = fastCsvColumns(bytes, ",", null);
- * cols?.get("tier"); // { kind: "str", codes: Int32Array [0, 1], levels: ["light", "heavy"] }
- * cols?.get("x");    // { kind: "f64", values: Float64Array [0.5, NaN] }
+ * const bytes = new TextEncoder().encode("id,tier,x\n1,light,0.5\n2,heavy,\n3,NA,NA\n");
+ * const cols = fastCsvColumns(bytes, ",", null, ["", "NA", "NaN"]);
+ * cols?.get("tier"); // { kind: "str", codes: Int32Array [0, 1, -1], levels: ["light", "heavy"] }
+ * cols?.get("x");    // { kind: "f64", values: Float64Array [0.5, NaN, NaN] }
  * ```
  */
 export function fastCsvColumns(
   input: Uint8Array,
   delimiter: string,
   columns: readonly string[] | null,
+  na: readonly string[] = DEFAULT_NA,
 ): Map<string, Column> | null {
   let bytes = input;
   const delim = delimiter.charCodeAt(0);
@@ -137,7 +143,9 @@ export function fastCsvColumns(
   const capacity = estimateRows(bytes, dataStart);
   const wantedSet = new Set(wanted);
   const states = names.map((name) => new ColState(wantedSet.has(name), capacity));
-  const nrows = parseRows(bytes, dataStart, delim, states);
+  const markers = markerBytes(na, delim);
+  if (markers === null) return null;
+  const nrows = parseRows(bytes, dataStart, delim, states, markers);
   if (nrows <= 0) return null;
   const out = new Map<string, Column>();
   for (const name of wanted) {
@@ -173,8 +181,15 @@ function copyInto<T extends Int32Array | Float64Array>(to: T, from: T): T {
 }
 
 /** Parses every data row into `states` (one per column): the number of rows, or −1 at the first field outside the fast path. */
-function parseRows(bytes: Uint8Array, dataStart: number, delim: number, states: readonly ColState[]): number {
+function parseRows(
+  bytes: Uint8Array,
+  dataStart: number,
+  delim: number,
+  states: readonly ColState[],
+  markers: Markers,
+): number {
   const ncol = states.length;
+  const { first, list } = markers;
   const n = bytes.length;
   let i = dataStart;
   let row = 0;
@@ -185,7 +200,16 @@ function parseRows(bytes: Uint8Array, dataStart: number, delim: number, states: 
       const c = bytes[i];
       const d = c - 0x30;
       const next = bytes[i + 1];
-      if (d >= 0 && d <= 9 && s.kind === Kind.Int && (next === delim || next === 0x0a || next === 0x0d)) {
+      const marker = first[c] === 1 && s.wanted ? markerEnd(bytes, i, delim, list) : -1;
+      if (marker >= 0) {
+        setEmpty(s, row);
+        i = marker;
+      } else if (
+        d >= 0 &&
+        d <= 9 &&
+        s.kind === Kind.Int &&
+        (next === delim || next === 0x0a || next === 0x0d)
+      ) {
         // A one-digit integer in an int32 column (most fields of flag and small-count columns).
         s.ints[row] = d;
         s.intCount++;
@@ -206,6 +230,38 @@ function parseRows(bytes: Uint8Array, dataStart: number, delim: number, states: 
     }
   }
   return row;
+}
+
+/** Non-empty missing-value markers as bytes, and which bytes start one. */
+interface Markers {
+  readonly first: Uint8Array;
+  readonly list: readonly Uint8Array[];
+}
+
+/** The non-empty markers (the empty field is always missing), or null when one is not printable ASCII. */
+function markerBytes(na: readonly string[], delim: number): Markers | null {
+  const first = new Uint8Array(256);
+  const list: Uint8Array[] = [];
+  for (const m of na) {
+    if (m === "") continue;
+    const b = Uint8Array.from(m, (ch) => ch.charCodeAt(0));
+    if (b.some((c) => c < 0x20 || c >= 0x7f || c === 0x22 || c === delim)) return null;
+    first[b[0]] = 1;
+    list.push(b);
+  }
+  return { first, list };
+}
+
+/** The end of the field at `from` when its whole text is one of the markers, else −1. */
+function markerEnd(bytes: Uint8Array, from: number, delim: number, list: readonly Uint8Array[]): number {
+  for (const m of list) {
+    let j = 0;
+    while (j < m.length && bytes[from + j] === m[j]) j++;
+    if (j < m.length) continue;
+    const e = bytes[from + j];
+    if (e === delim || e === 0x0a || e === 0x0d) return from + j;
+  }
+  return -1;
 }
 
 /** The end of a field that is not loaded (only checked for bytes outside the fast path), or −1. */

@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, gunzipSync, constants as zlibConstants } from "node:zlib";
 import { TrueliftError } from "../core/errors.js";
+import { quoteLiteral } from "../sql/quote.js";
 
 /**
  * File formats {@link loadFrame} reads. `json` covers NDJSON / JSON Lines and JSON arrays of records.
@@ -39,6 +40,49 @@ export interface ResolvedSource {
   readonly format?: InputFormat;
   /** The file is gzip-compressed (files only): {@link gzipProblem} checks the whole stream. */
   readonly gzip?: boolean;
+  /** CSV/TSV files: the missing-value markers the read uses ({@link naMarkers}). */
+  readonly na?: readonly string[];
+}
+
+/**
+ * The missing-value markers of a CSV/TSV file when none are given: the empty field, `NA` (R's `write.csv`,
+ * readr's default `na = c("", "NA")`) and `NaN`. pandas' `read_csv` recognises these three among its wider
+ * default `na_values`; Stata exports write `.`, which is a marker only when asked for (`na: ["", "NA", "."]`).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_NA } from "truelift";
+ * DEFAULT_NA; // ["", "NA", "NaN"]
+ * ```
+ */
+export const DEFAULT_NA: readonly string[] = Object.freeze(["", "NA", "NaN"]);
+
+/**
+ * The markers a CSV/TSV read treats as missing: the given list (default {@link DEFAULT_NA}) plus the empty
+ * field (always missing, on every load path), without duplicates. A marker must be one line of text without
+ * the delimiter or a double quote (`E_INVALID_ARGUMENT` otherwise: it could never match a field).
+ *
+ * @example
+ * ```ts
+ * naMarkers(["NA", ".", "-99"], ","); // ["", "NA", ".", "-99"]
+ * ```
+ */
+export function naMarkers(na: readonly string[] | undefined, delimiter: string): readonly string[] {
+  const out = [""];
+  for (const m of na ?? DEFAULT_NA) {
+    if (typeof m !== "string" || /[\r\n"]/.test(m) || m.includes(delimiter)) {
+      throw new TrueliftError(
+        "E_INVALID_ARGUMENT",
+        `The missing-value marker ${JSON.stringify(m)} can never match a field.`,
+        {
+          details: { marker: String(m), delimiter },
+          hint: 'A marker is the whole text of a field: no line break, no double quote, no delimiter (e.g. --na "NA,.,-99").',
+        },
+      );
+    }
+    if (!out.includes(m)) out.push(m);
+  }
+  return out;
 }
 
 const EXTENSIONS: readonly (readonly [string, InputFormat])[] = [
@@ -79,7 +123,9 @@ export function formatFromPath(path: string): InputFormat | null {
  * with the format) so that the common mistakes get a precise error before DuckDB is involved.
  *
  * CSV is read with `read_csv(path, header = true, delim = ',', quote = '"', escape = '"', skip = 0)` (tab for
- * TSV; the delimiter can be overridden); column types are auto-detected by DuckDB's sniffer. Gzip is detected
+ * TSV; the delimiter can be overridden) and `nullstr` = the missing-value markers ({@link naMarkers}: the empty field
+ * plus `na`, default {@link DEFAULT_NA}); column types are auto-detected by DuckDB's sniffer, so a numeric column
+ * with `NA` cells stays numeric (NaN there). Gzip is detected
  * from the file's first bytes, so `x.csv.gz` and a gzipped `x.csv` both read.
  *
  * @example
@@ -90,7 +136,11 @@ export function formatFromPath(path: string): InputFormat | null {
  */
 export function resolveSource(
   source: LoadSource,
-  options: { readonly format?: InputFormat; readonly delimiter?: string } = {},
+  options: {
+    readonly format?: InputFormat;
+    readonly delimiter?: string;
+    readonly na?: readonly string[];
+  } = {},
 ): ResolvedSource {
   if (typeof source !== "string") {
     const sql = source.sql.trim().replace(/;+\s*$/, "");
@@ -145,6 +195,9 @@ export function resolveSource(
     }
     checkHeader(source, text, delim, options.delimiter !== undefined);
   }
+  // Missing-value markers only mean something for text: Parquet and JSON carry their own nulls.
+  const isText = format === "csv" || format === "tsv";
+  const na = isText ? naMarkers(options.na, delim) : [];
   // Compression is decided from the content (gzip signature), not the name, so a gzip file without `.gz` reads.
   const compression = gz ? "'gzip'" : "'none'";
   let reader: string;
@@ -154,9 +207,17 @@ export function resolveSource(
     // skip = 0: never let the sniffer silently drop leading rows (it may, to make a ragged file look regular).
     reader =
       `read_csv($1, header = true, delim = ${sqlChar(delim)}, quote = '"', escape = '"', skip = 0, ` +
-      `compression = ${compression})`;
+      `nullstr = [${na.map(quoteLiteral).join(", ")}], compression = ${compression})`;
   }
-  return { sql: `SELECT * FROM ${reader}`, param: path, kind: "file", label: source, format, gzip: gz };
+  return {
+    sql: `SELECT * FROM ${reader}`,
+    param: path,
+    kind: "file",
+    label: source,
+    format,
+    gzip: gz,
+    ...(isText ? { na } : {}),
+  };
 }
 
 function sqlChar(c: string): string {

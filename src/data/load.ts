@@ -24,6 +24,14 @@ export interface LoadOptions {
   readonly format?: InputFormat;
   /** CSV field delimiter. __Default value:__ `","` (`"\t"` for `.tsv`). */
   readonly delimiter?: string;
+  /**
+   * CSV/TSV missing-value markers: a field whose whole text is one of them is missing (NaN in a numeric column,
+   * code −1 in a text one), on every load path; the empty field is always missing. Stata's `.` or a sentinel
+   * such as `-99` must be listed: `{ na: ["NA", ".", "-99"] }`. __Default value:__ {@link DEFAULT_NA}
+   * (`["", "NA", "NaN"]`: readr's `na = c("", "NA")` plus `NaN`; pandas' `read_csv` also treats these three as
+   * missing by default).
+   */
+  readonly na?: readonly string[];
 }
 
 /**

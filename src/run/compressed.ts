@@ -35,6 +35,8 @@ import { quoteLiteral } from "../sql/quote.js";
  */
 export interface EngineSource {
   readonly file?: string;
+  /** A CSV/TSV `file`'s missing-value markers, read as the loader reads them (`LoadOptions.na`). */
+  readonly na?: readonly string[];
   readonly db?: string;
   readonly table?: string;
   readonly sql?: string;
@@ -186,7 +188,10 @@ export async function analyzeOnEngine(
   hooks: { readonly explain?: (sql: string) => void; readonly timeoutMs?: number } = {},
 ): Promise<{ readonly analysis: DesignAnalysis; readonly path: ComputePath }> {
   const compression = needCompression(design);
-  const file = src.file === undefined || src.db !== undefined ? undefined : resolveSource(src.file);
+  const file =
+    src.file === undefined || src.db !== undefined
+      ? undefined
+      : resolveSource(src.file, src.na === undefined ? {} : { na: src.na });
   const source = file === undefined ? sqlSourceOf(src) : fileSource(file);
   // The engine's query progress goes to the same callback as the design's loops (the CLI's bar, on a terminal).
   const engine = await openEngine(src.db, {
@@ -226,7 +231,8 @@ export async function analyzeOnEngine(
 }
 
 /**
- * A data file as an engine source read exactly as the loader reads it (same `read_csv` / `read_parquet` options),
+ * A data file as an engine source read exactly as the loader reads it (same `read_csv` / `read_parquet` options,
+ * the missing-value markers as `nullstr` included),
  * after the loader's cheap checks on the file (exists, not empty, format, header, delimiter, in `resolveSource`) —
  * so a bad file gets the same coded error whichever path reads it.
  */

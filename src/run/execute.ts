@@ -122,7 +122,8 @@ async function loadSource(name: string, spec: ValidRunSpec, baseDir: string): Pr
   }
   if ("path" in source) {
     const path = at(source.path);
-    const frame = await relativeToSpec(source.path, path, baseDir, () => loadFrame(path));
+    const na = source.na === undefined ? {} : { na: source.na };
+    const frame = await relativeToSpec(source.path, path, baseDir, () => loadFrame(path, na));
     return { frame, hash: await hashFile(path), engine: "memory" };
   }
   const given = source.duckdb;

@@ -7,7 +7,8 @@ import { RUN_DESIGNS } from "./designs.js";
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
- * A data source of a run spec: a file (`path`, resolved from the spec file's directory), a SQL query
+ * A data source of a run spec: a file (`path`, resolved from the spec file's directory; `na`: its CSV/TSV
+ * missing-value markers, as `loadFrame`'s option), a SQL query
  * (`sql`, optionally against a DuckDB database file `duckdb`, also resolved from the spec's directory), or a
  * database (`db` with `table` or `query`): its analyses run as compress → estimate there, only cells leave it.
  *
@@ -18,7 +19,15 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
  * ```
  */
 export const RUN_DATA_SCHEMA = z.union([
-  z.strictObject({ path: z.string().min(1).describe("Data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)") }),
+  z.strictObject({
+    path: z.string().min(1).describe("Data file (.csv, .csv.gz, .tsv, .parquet, .ndjson)"),
+    na: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'CSV/TSV missing-value markers, e.g. ["NA", ".", "-99"]; default ["", "NA", "NaN"] (an empty field is always missing)',
+      ),
+  }),
   z.strictObject({
     sql: z.string().min(1).describe("SQL query run by DuckDB"),
     duckdb: z.string().min(1).optional().describe("DuckDB database file the query runs against"),

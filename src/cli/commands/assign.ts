@@ -63,7 +63,7 @@ export default defineCommand({
     const path = resolve(io.cwd, source);
     const outPath = global.out === undefined ? undefined : resolve(io.cwd, global.out);
     const kind = outPath === undefined ? undefined : outKind(global.out as string);
-    const frame = await loadFrame(path);
+    const frame = await loadFrame(path, global.na ? { na: global.na } : {});
     const plan = assignClusters(frame, spec);
     const sha256 = await hashFile(path);
     if (outPath !== undefined)

@@ -33,7 +33,7 @@ export default defineCommand({
       description: `override the file format: ${INPUT_FORMATS.join(" | ")}`,
     },
   },
-  async run({ positionals, options, io }) {
+  async run({ positionals, options, global, io }) {
     const file = positionals[0];
     const sql = typeof options.sql === "string" ? options.sql : undefined;
     if ((file === undefined) === (sql === undefined)) {
@@ -52,7 +52,7 @@ export default defineCommand({
       sql !== undefined
         ? { sql, duckdb: typeof options.duckdb === "string" ? resolve(io.cwd, options.duckdb) : undefined }
         : resolve(io.cwd, file as string);
-    const frame = await loadFrame(source, { columns, format });
+    const frame = await loadFrame(source, { columns, format, ...(global.na ? { na: global.na } : {}) });
     const sha256 = typeof source === "string" ? await hashFile(source) : null;
     const summary = describeFrame(frame);
     const fmt = (x: number | null) =>

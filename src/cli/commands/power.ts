@@ -62,7 +62,7 @@ export default defineCommand({
     solve: { flags: "--solve <what>", description: `${POWER_SOLVE_FOR.join(" | ")} (default: inferred)` },
     printSpec: { flags: "--print-spec", description: "print the canonical spec instead of running it" },
   },
-  async run({ options, io }) {
+  async run({ options, global, io }) {
     const spec = buildSpec(options);
     if (options.printSpec === true) {
       const canonical = parsePowerSpec(spec);
@@ -77,7 +77,7 @@ export default defineCommand({
     const source = typeof options.data === "string" ? options.data : null;
     if (source !== null) {
       const path = resolve(io.cwd, source);
-      frame = await loadFrame(path);
+      frame = await loadFrame(path, global.na ? { na: global.na } : {});
       sha256 = await hashFile(path);
     }
     const result = clusterPower(spec, frame);

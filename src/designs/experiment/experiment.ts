@@ -6,6 +6,7 @@ import type { Frame } from "../../core/frame.js";
 import { type DeepReadonly, deepFreeze, type Provenance, type Term, toJson } from "../../core/result.js";
 import { LINEAR_MODEL_VERSION } from "../../models/ols.js";
 import type { DesignResult } from "../shared/contract.js";
+import { refuseMissing } from "../shared/missing.js";
 import { guardZeroSe } from "../shared/zero-se.js";
 import { cupedArm, cupedTheta } from "./cuped.js";
 import { type GuardrailTest, nonInferiority } from "./guardrail.js";
@@ -134,6 +135,7 @@ export function experimentCellRequest(spec: ValidExperimentSpec, kinds?: ColumnK
  */
 export function experiment(data: Frame, spec: ExperimentSpec): DeepReadonly<ExperimentResult> {
   const s = parseExperimentSpec(spec);
+  refuseMissing(data, experimentMeasures(s), "metric");
   return experimentFromCells(compressFrameToCells(data, experimentCellRequest(s)), s);
 }
 
