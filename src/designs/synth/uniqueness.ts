@@ -1,3 +1,4 @@
+import { symmetricEigen } from "../../models/vcov/cr2.js";
 /**
  * Evidence for (or against) the uniqueness of simplex least-squares weights, from the problem's optimality (KKT)
  * conditions. See {@link weightUniqueness}.
@@ -142,7 +143,7 @@ function reducedSpectrum(
       h[q * m + p] = s;
     }
   }
-  const eig = symmetricEigenvalues(h, m);
+  const eig = symmetricEigen(h, m).values;
   const denom = colScale > 0 ? colScale : 1;
   let min = Number.POSITIVE_INFINITY;
   let rank = 0;
@@ -151,43 +152,4 @@ function reducedSpectrum(
     if (e / denom > EIGEN_TOL) rank++;
   }
   return { minRelative: Math.max(0, min), rank };
-}
-
-/** Eigenvalues of a symmetric m × m matrix by cyclic Jacobi rotations (m is at most the donor count). */
-function symmetricEigenvalues(input: Float64Array, m: number): Float64Array {
-  const h = Float64Array.from(input);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let p = 0; p < m; p++) {
-      diag += h[p * m + p] ** 2;
-      for (let q = p + 1; q < m; q++) off += h[p * m + q] ** 2;
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < m - 1; p++) {
-      for (let q = p + 1; q < m; q++) {
-        const apq = h[p * m + q];
-        if (apq === 0) continue;
-        const theta = (h[q * m + q] - h[p * m + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let r = 0; r < m; r++) {
-          const hrp = h[r * m + p];
-          const hrq = h[r * m + q];
-          h[r * m + p] = c * hrp - s * hrq;
-          h[r * m + q] = s * hrp + c * hrq;
-        }
-        for (let r = 0; r < m; r++) {
-          const hpr = h[p * m + r];
-          const hqr = h[q * m + r];
-          h[p * m + r] = c * hpr - s * hqr;
-          h[q * m + r] = s * hpr + c * hqr;
-        }
-      }
-    }
-  }
-  const out = new Float64Array(m);
-  for (let p = 0; p < m; p++) out[p] = h[p * m + p];
-  return out;
 }
