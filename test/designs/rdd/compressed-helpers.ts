@@ -5,6 +5,7 @@ import { rddCellRequest } from "../../../src/designs/rdd/cells.js";
 import { rddFromCells } from "../../../src/designs/rdd/from-cells.js";
 import { rdd } from "../../../src/designs/rdd/rdd.js";
 import { parseRddSpec, type RddSpec } from "../../../src/designs/rdd/spec.js";
+import { errorCode } from "../../helpers/error-code.js";
 
 /** The tolerance of {@link expectSameResult}: relative, and absolute near 0. */
 export interface SameTolerance {
@@ -95,4 +96,34 @@ export function bothPaths(frame: Frame, spec: RddSpec) {
   const rows = rdd(frame, spec);
   const cells = compressFrameToCells(frame, rddCellRequest(parseRddSpec(spec), {}));
   return { rows, cells: rddFromCells(cells, spec), cellFrame: cells };
+}
+
+/** A run's result, or the code of the TrueliftError it threw (other errors are rethrown). */
+function outcome<T>(f: () => T): { result: T | null; code: string | undefined } {
+  let result: T | null = null;
+  const code = errorCode(() => {
+    result = f();
+  });
+  return { result, code };
+}
+
+/**
+ * Both paths of one spec for the property tests, each as its result or its error code: `rdd` on the rows, and
+ * compress then `rddFromCells`.
+ */
+export function bothOutcomes(frame: Frame, spec: RddSpec) {
+  const cells = compressFrameToCells(frame, rddCellRequest(parseRddSpec(spec), {}));
+  return { rows: outcome(() => rdd(frame, spec)), fromCells: outcome(() => rddFromCells(cells, spec)) };
+}
+
+/** mulberry32: a small seeded generator for the properties' noise (fast-check shrinks raw doubles to 0s). */
+export function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -12,7 +12,14 @@ import { rdd } from "../../../src/designs/rdd/rdd.js";
 import { parseRddSpec, type RddSpec } from "../../../src/designs/rdd/spec.js";
 import { errorCode } from "../../helpers/error-code.js";
 import { fixturePath, readFixture } from "../../helpers/fixture.js";
-import { bothPaths, EXACT, expectSameResult, type SameTolerance } from "./compressed-helpers.js";
+import {
+  bothOutcomes,
+  bothPaths,
+  EXACT,
+  expectSameResult,
+  type SameTolerance,
+  uniform,
+} from "./compressed-helpers.js";
 
 const SLOW = 120_000;
 /**
@@ -206,26 +213,6 @@ describe("rdd from compressed cells on the rdrobust golden data (US Senate)", ()
 });
 
 /** The result of `f`, or the code of the TrueliftError it throws. */
-function outcome<T>(f: () => T): { result: T | null; code: string | undefined } {
-  let result: T | null = null;
-  const code = errorCode(() => {
-    result = f();
-  });
-  return { result, code };
-}
-
-/** mulberry32: a small seeded generator for the property's noise (fast-check shrinks raw doubles to 0s). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Small data with heavy ties in the running variable (61 grid values, 80–200 rows). */
 const tiedData = fc
   .record({
@@ -279,9 +266,7 @@ describe("rdd from compressed cells, property: small data with many ties", () =>
       let compared = 0;
       fc.assert(
         fc.property(tiedData, ({ frame, spec, binary }) => {
-          const cells = compressFrameToCells(frame, rddCellRequest(parseRddSpec(spec), {}));
-          const rows = outcome(() => rdd(frame, spec));
-          const fromCells = outcome(() => rddFromCells(cells, spec));
+          const { rows, fromCells } = bothOutcomes(frame, spec);
           expect(fromCells.code).toBe(rows.code);
           if (rows.result === null || fromCells.result === null) return;
           expect(fromCells.result.cells?.cells).toBeLessThanOrEqual(61 * 2 * (spec.cluster ? 7 : 1));

@@ -4,37 +4,14 @@ import { compressFrameToCells } from "../../../src/core/cells-compress.js";
 import { Frame } from "../../../src/core/frame.js";
 import { rddCellRequest } from "../../../src/designs/rdd/cells.js";
 import { densityTest } from "../../../src/designs/rdd/density/index.js";
-import { rddFromCells } from "../../../src/designs/rdd/from-cells.js";
 import { layoutRdd } from "../../../src/designs/rdd/layout.js";
 import { layoutRddCells } from "../../../src/designs/rdd/layout-cells.js";
-import { rdd } from "../../../src/designs/rdd/rdd.js";
 import { rdplot } from "../../../src/designs/rdd/rdplot/index.js";
 import { parseRddSpec, type RddSpec } from "../../../src/designs/rdd/spec.js";
-import { EXACT, expectSameResult, type SameTolerance } from "./compressed-helpers.js";
+import { bothOutcomes, EXACT, expectSameResult, type SameTolerance, uniform } from "./compressed-helpers.js";
 
 const SLOW = 240_000;
 const ROUNDING: SameTolerance = { rtol: 1e-8, atol: 1e-10 };
-
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function outcome<T>(run: () => T): { result: T | null; code: string | null } {
-  try {
-    return { result: run(), code: null };
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (typeof code !== "string") throw e;
-    return { result: null, code };
-  }
-}
 
 /** 300–600 rows on a 121-value grid of the running variable: ties, clusters, fuzzy take-up, a covariate. */
 const data = fc
@@ -82,9 +59,7 @@ describe("rdd on counted units: the cells path is the row path", () => {
       let compared = 0;
       fc.assert(
         fc.property(data, ({ frame, spec, binary }) => {
-          const cells = compressFrameToCells(frame, rddCellRequest(parseRddSpec(spec), {}));
-          const rows = outcome(() => rdd(frame, spec));
-          const fromCells = outcome(() => rddFromCells(cells, spec));
+          const { rows, fromCells } = bothOutcomes(frame, spec);
           expect(fromCells.code).toBe(rows.code);
           if (rows.result === null || fromCells.result === null) return;
           expect(fromCells.result.cells?.rows).toBe(frame.nrows);
