@@ -4,11 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelRunningQueries, runningQueries } from "../../src/data/engines/cancel.js";
 import { duckdbEngine } from "../../src/data/engines/duckdb.js";
-import {
-  CLICKHOUSE_SERVER,
-  type ClickHouseCluster,
-  startClickHouseCluster,
-} from "../helpers/services/clickhouse.js";
+import { CLICKHOUSE_SERVER, useClickHouseCluster } from "../helpers/services/clickhouse.js";
 import { type PostgresService, postgresBinDir, startPostgres } from "../helpers/services/postgres.js";
 
 // Ctrl-C (SIGINT) and SIGTERM during the compress query cancel it on the engine's server: the built CLI exits
@@ -115,29 +111,23 @@ describe.skipIf(postgresBinDir() === null)("Ctrl-C on PostgreSQL (live server, b
 });
 
 describe.skipIf(!existsSync(CLICKHOUSE_SERVER))("Ctrl-C on ClickHouse (live server, built CLI)", () => {
-  let cluster: ClickHouseCluster;
-  beforeAll(async () => {
-    const c = await startClickHouseCluster();
-    if (c === null) throw new Error("ClickHouse binary vanished");
-    cluster = c;
-  }, 90_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const cluster = useClickHouseCluster();
   // A GROUP BY over 10^12 generated rows: hours, far longer than the test may take.
   const SLOW =
     "SELECT number % 20 AS ws, number % 2 AS arm, toFloat64(number % 7) AS y FROM numbers(1000000000000)";
   const running = async () =>
     Number(
       (
-        await cluster.nodes[0].exec(
+        await cluster().nodes[0].exec(
           "SELECT count() FROM system.processes WHERE query LIKE '%numbers(1000000000000)%' AND query NOT LIKE '%system.processes%'",
         )
       ).trim(),
     );
 
   it("SIGINT during the compress query kills it on the server (KILL QUERY) and exits 130", async () => {
-    const url = cluster.nodes[0].url().replace(/^http:\/\//, "clickhouse://");
+    const url = cluster()
+      .nodes[0].url()
+      .replace(/^http:\/\//, "clickhouse://");
     const { child, exit } = start([...CLUSTER, "--db", url, "--sql", SLOW]);
     expect(await eventually(30_000, async () => (await running()) === 1)).toBe(true);
     child.kill("SIGINT");

@@ -1,16 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clickhouseEngine } from "../../../src/data/engines/clickhouse.js";
 import { duckdbEngine } from "../../../src/data/engines/duckdb.js";
 import { openEngine } from "../../../src/data/engines/open.js";
 import type { Select } from "../../../src/sql/ast.js";
-import {
-  CLICKHOUSE_SERVER,
-  type ClickHouseCluster,
-  startClickHouseCluster,
-} from "../../helpers/services/clickhouse.js";
+import { CLICKHOUSE_SERVER, useClickHouseCluster } from "../../helpers/services/clickhouse.js";
 import { tempDir } from "../helpers.js";
 
 // A running query's progress where the engine reports it (DuckDB: percent of the scan; ClickHouse: rows read of
@@ -67,23 +63,15 @@ describe("query progress", () => {
 });
 
 describe.skipIf(!existsSync(CLICKHOUSE_SERVER))("query progress on ClickHouse (live server)", () => {
-  let cluster: ClickHouseCluster;
-  beforeAll(async () => {
-    const c = await startClickHouseCluster();
-    if (c === null) throw new Error("ClickHouse binary vanished");
-    cluster = c;
-  }, 90_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const cluster = useClickHouseCluster();
 
   it("reports rows read of the server's estimate while the query runs", async () => {
     // A MergeTree table (numbers() has no estimate of its rows in 18.16) and a costly aggregate.
-    await cluster.nodes[0].exec(
+    await cluster().nodes[0].exec(
       "CREATE TABLE big ENGINE = MergeTree ORDER BY tuple() AS SELECT number % 7 AS g, toFloat64(number) AS y FROM numbers(50000000)",
     );
     const seen: Report[] = [];
-    const engine = await clickhouseEngine({ url: cluster.nodes[0].url(), onProgress: (p) => seen.push(p) });
+    const engine = await clickhouseEngine({ url: cluster().nodes[0].url(), onProgress: (p) => seen.push(p) });
     const t = await engine.run(
       sqlSource("SELECT g, count() AS n, avg(length(toString(sqrt(y)))) AS m FROM big GROUP BY g ORDER BY g"),
     );

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { freePorts, shellQuote, waitFor, watchdog } from "./ports.js";
 
 /** The ClickHouse server binary (Debian's clickhouse-server package). */
@@ -174,4 +175,23 @@ function usersXml(): string {
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 `;
+}
+
+/**
+ * Starts the two-shard cluster before the enclosing `describe`'s tests and stops it after them; returns a getter
+ * for it (call it inside tests).
+ */
+export function useClickHouseCluster(): () => ClickHouseCluster {
+  let cluster: ClickHouseCluster | null = null;
+  beforeAll(async () => {
+    cluster = await startClickHouseCluster();
+    if (cluster === null) throw new Error("ClickHouse binary vanished");
+  }, 90_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return () => {
+    if (cluster === null) throw new Error("the ClickHouse cluster is not running");
+    return cluster;
+  };
 }
